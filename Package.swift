@@ -1,0 +1,75 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "KioskController",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kioskd", targets: ["kioskd"]),
+        .executable(name: "kioskctl", targets: ["kioskctl"]),
+        .executable(name: "kiosk-central", targets: ["kiosk-central"]),
+        .executable(name: "kiosk-bench", targets: ["kiosk-bench"]),
+    ],
+    targets: [
+        // System C libraries from Debian (see README: one apt-get line installs them).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The one C shim: what Glibc does not import (ioctl numbers, curl's variadic setopt, pty).
+        .target(name: "CKioskShim", dependencies: ["CCurl"]),
+
+        // Domain: codes, dossiers, dates, scans. No Glibc, no I/O.
+        .target(name: "KioskDomain", swiftSettings: strict),
+        // Small Swift types over POSIX values: Errno, FileDescriptor, clocks.
+        .target(name: "KioskSystem", swiftSettings: strict),
+        // kiosk.conf and procedures.conf: INI syntax, schema, errors with file:line:key.
+        .target(name: "KioskConfig", dependencies: ["KioskDomain"], swiftSettings: strict),
+        // SQLite: Database, Statement, transactions, result codes.
+        .target(name: "KioskSQLite", dependencies: ["CSQLite"], swiftSettings: strict),
+        // The kiosk's durable store: dossiers, outbox, print jobs, central statuses.
+        .target(name: "KioskStore", dependencies: ["KioskDomain", "KioskSQLite"], swiftSettings: strict),
+        // central-protocol.md: wire types and request signing (HMAC-SHA256 via libcrypto).
+        .target(name: "KioskProtocol", dependencies: ["COpenSSL"], swiftSettings: strict),
+        // Forwarding to the central server: libcurl transport, batches, backoff, updates.
+        .target(
+            name: "KioskForwarding",
+            dependencies: ["KioskProtocol", "KioskStore", "KioskDomain", "CCurl", "CKioskShim"],
+            swiftSettings: strict),
+        // The reference receiver of central-protocol.md.
+        .target(
+            name: "KioskCentral", dependencies: ["KioskProtocol", "KioskSQLite", "KioskSystem"],
+            swiftSettings: strict),
+
+        .executableTarget(
+            name: "kioskd",
+            dependencies: ["KioskConfig", "KioskStore", "KioskForwarding", "KioskCentral", "KioskSystem", "KioskDomain"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "kioskctl",
+            dependencies: ["KioskConfig", "KioskStore", "KioskDomain", "KioskSystem", "KioskProtocol"],
+            swiftSettings: strict),
+        .executableTarget(name: "kiosk-central", dependencies: ["KioskCentral"], swiftSettings: strict),
+        .executableTarget(
+            name: "kiosk-bench",
+            dependencies: ["KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain"],
+            swiftSettings: strict),
+
+        .testTarget(name: "KioskDomainTests", dependencies: ["KioskDomain"], swiftSettings: strict),
+        .testTarget(name: "KioskConfigTests", dependencies: ["KioskConfig"], swiftSettings: strict),
+        .testTarget(name: "KioskSQLiteTests", dependencies: ["KioskSQLite"], swiftSettings: strict),
+        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSQLite"], swiftSettings: strict),
+        .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"], swiftSettings: strict),
+        .testTarget(
+            name: "KioskForwardingTests",
+            dependencies: ["KioskForwarding", "KioskCentral", "KioskStore", "KioskProtocol"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KioskCentralTests", dependencies: ["KioskCentral", "KioskProtocol", "KioskSystem"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["KioskStore", "KioskCentral", "KioskProtocol", "KioskSystem"],
+            swiftSettings: strict),
+    ]
+)
