@@ -57,6 +57,7 @@ let package = Package(
             swiftSettings: strict),
 
         .testTarget(name: "KioskDomainTests", dependencies: ["KioskDomain"], swiftSettings: strict),
+        .testTarget(name: "KioskSystemTests", dependencies: ["KioskSystem"], swiftSettings: strict),
         .testTarget(name: "KioskConfigTests", dependencies: ["KioskConfig"], swiftSettings: strict),
         .testTarget(name: "KioskSQLiteTests", dependencies: ["KioskSQLite"], swiftSettings: strict),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSQLite"], swiftSettings: strict),
