@@ -5,12 +5,18 @@ import Testing
 @Suite struct ArgumentListTests {
     @Test func readsFlagsOptionsAndPositionals() throws {
         var args = ArgumentList(["queue", "--json", "list", "--config=/etc/k.conf", "--limit", "5"])
-        #expect(args.flag("--json"))
-        #expect(try args.option("--config") == "/etc/k.conf")
-        #expect(try args.option("--limit") == "5")
-        #expect(args.next() == "queue")
-        #expect(args.next() == "list")
-        #expect(args.next() == nil)
+        let json = args.flag("--json")
+        let config = try args.option("--config")
+        let limit = try args.option("--limit")
+        let first = args.next()
+        let second = args.next()
+        let third = args.next()
+        #expect(json)
+        #expect(config == "/etc/k.conf")
+        #expect(limit == "5")
+        #expect(first == "queue")
+        #expect(second == "list")
+        #expect(third == nil)
         try args.expectEnd()
     }
 
