@@ -37,15 +37,23 @@ let package = Package(
             name: "KioskForwarding",
             dependencies: ["KioskProtocol", "KioskStore", "KioskDomain", "CCurl", "CKioskShim"],
             swiftSettings: strict),
+        // ESC/POS: encoder, Vietnamese code pages and raster text, QR and CODE128, printer
+        // profiles, and an interpreter that renders any byte stream to PNG and text.
+        .target(name: "ESCPOS", dependencies: ["KioskDomain"], swiftSettings: strict),
         // The reference receiver of central-protocol.md.
         .target(
             name: "KioskCentral", dependencies: ["KioskProtocol", "KioskSQLite", "KioskSystem"],
             swiftSettings: strict),
 
-        .executableTarget(
-            name: "kioskd",
-            dependencies: ["KioskConfig", "KioskStore", "KioskForwarding", "KioskCentral", "KioskSystem", "KioskDomain"],
+        // The service: composition of store, forwarding, devices and flows; kioskd's body.
+        .target(
+            name: "KioskService",
+            dependencies: [
+                "KioskConfig", "KioskStore", "KioskForwarding", "KioskCentral", "KioskSystem", "KioskDomain",
+                "KioskProtocol", "ESCPOS",
+            ],
             swiftSettings: strict),
+        .executableTarget(name: "kioskd", dependencies: ["KioskService"], swiftSettings: strict),
         .executableTarget(
             name: "kioskctl",
             dependencies: ["KioskConfig", "KioskStore", "KioskDomain", "KioskSystem", "KioskProtocol"],
@@ -61,6 +69,7 @@ let package = Package(
         .testTarget(name: "KioskConfigTests", dependencies: ["KioskConfig"], swiftSettings: strict),
         .testTarget(name: "KioskSQLiteTests", dependencies: ["KioskSQLite"], swiftSettings: strict),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSQLite"], swiftSettings: strict),
+        .testTarget(name: "ESCPOSTests", dependencies: ["ESCPOS", "KioskDomain"], swiftSettings: strict),
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"], swiftSettings: strict),
         .testTarget(
             name: "KioskForwardingTests",
