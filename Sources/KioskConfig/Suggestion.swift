@@ -1,14 +1,21 @@
 /// "Did you mean" suggestions for misspelt names.
 enum Suggestion {
-    /// The candidate nearest to `word` when it is within edit distance 2 (ignoring case), if any.
+    /// The candidate nearest to `word` when it is within edit distance 2 (ignoring case);
+    /// failing that, one that starts `word` or that `word` starts (`BaudRate` → `Baud`,
+    /// `warn` → `warning`), at least 3 characters in common.
     static func nearest(to word: String, among candidates: [String]) -> String? {
-        let target = Array(word.lowercased())
+        let lower = word.lowercased()
+        let target = Array(lower)
         var best: (name: String, distance: Int)?
         for candidate in candidates {
             let distance = editDistance(target, Array(candidate.lowercased()))
             if distance <= 2, distance < (best?.distance ?? .max) { best = (candidate, distance) }
         }
-        return best?.name
+        if let best { return best.name }
+        return candidates.first { candidate in
+            let other = candidate.lowercased()
+            return min(other.count, lower.count) >= 3 && (lower.hasPrefix(other) || other.hasPrefix(lower))
+        }
     }
 
     /// Levenshtein distance: insertions, deletions and substitutions.
