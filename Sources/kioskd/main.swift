@@ -1,1 +1,7 @@
-print("not yet")
+import KioskService
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+exit(await KioskdCommand.main(arguments: Array(CommandLine.arguments.dropFirst())))

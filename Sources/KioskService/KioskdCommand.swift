@@ -1,0 +1,83 @@
+import KioskSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `kioskd`'s command line: run the service, or the demo, and exit with a sysexits code.
+public enum KioskdCommand {
+    /// The help text.
+    public static let usage = """
+        kioskd — the kiosk controller service
+
+        Usage:
+          kioskd [--config FILE]   run the service (default config /etc/kiosk/kiosk.conf)
+          kioskd --demo            run the whole kiosk on emulated hardware, no setup
+          kioskd --version         print the version
+          kioskd --help            print this text
+
+        The configuration is checked before anything is opened: every problem is printed with
+        its file, line and key, and kioskd exits 78 (EX_CONFIG). `kioskctl config check FILE`
+        prints the same list without starting anything.
+
+        Signals: SIGTERM or SIGINT stop after the work in progress; SIGHUP reloads the config.
+        Logs go to stderr, one line an event with a <N> priority prefix, for journald.
+
+        Exit codes: 0 stopped cleanly, 1 failure, 2 usage, 78 configuration error.
+        """
+
+    /// Runs with the words after the program name; returns the exit code.
+    public static func main(arguments: [String]) async -> Int32 {
+        var args = ArgumentList(arguments)
+        if args.flag("--help") || args.flag("-h") {
+            print(usage)
+            return 0
+        }
+        if args.flag("--version") {
+            print("kioskd \(kioskSoftwareVersion)")
+            return 0
+        }
+        let demo = args.flag("--demo")
+        let configPath: String
+        do {
+            configPath = try args.option("--config") ?? "/etc/kiosk/kiosk.conf"
+            try args.expectEnd()
+        } catch {
+            FileHandleOutput.standardError("kioskd: \(error)\n\(usage)\n")
+            return 2
+        }
+        if demo { return await DemoKiosk.run() }
+
+        let logger = Logger()
+        switch ServiceSetup.load(path: configPath) {
+        case .failure(let problems):
+            for line in problems.lines { FileHandleOutput.standardError("<3>config: \(line)\n") }
+            FileHandleOutput.standardError(
+                "<3>kioskd not started: \(problems.lines.count) configuration problem(s) in \(configPath)\n")
+            return 78
+        case .success(let setup):
+            if let level = LogPriority(name: setup.configuration.kiosk.logLevel.rawValue) {
+                logger.setMinimum(level)
+            }
+            let service = KioskService(setup: setup, logger: logger)
+            return await service.run(signals: ServiceSignals.stream())
+        }
+    }
+}
+
+/// Unbuffered writes to the standard streams.
+public enum FileHandleOutput {
+    /// Writes text to stderr at once.
+    public static func standardError(_ text: String) { write(fd: 2, text) }
+    /// Writes text to stdout at once.
+    public static func standardOutput(_ text: String) { write(fd: 1, text) }
+
+    private static func write(fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
+        }
+    }
+}

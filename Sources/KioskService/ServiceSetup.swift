@@ -1,0 +1,62 @@
+import KioskConfig
+import KioskDomain
+import KioskProtocol
+
+/// Everything the service needs from files, read and checked before any device or the
+/// database is touched: the configuration, the procedure catalog, the holidays and the
+/// central server's key.
+public struct ServiceSetup: Sendable {
+    /// The parsed `kiosk.conf`.
+    public var configuration: KioskConfiguration
+    /// The procedures citizens can apply for.
+    public var catalog: ProcedureCatalog
+    /// Extra holidays and swapped working days.
+    public var holidays: HolidayList
+    /// The HMAC key for the central server, when `[Central] URL=` is set.
+    public var centralKey: KioskKey?
+    /// The file the configuration came from.
+    public var file: String
+
+    /// Creates a setup from parts already loaded (tests, the demo).
+    public init(
+        configuration: KioskConfiguration, catalog: ProcedureCatalog, holidays: HolidayList, centralKey: KioskKey?,
+        file: String
+    ) {
+        self.configuration = configuration
+        self.catalog = catalog
+        self.holidays = holidays
+        self.centralKey = centralKey
+        self.file = file
+    }
+
+    /// Loads and checks every file; on failure returns each problem as a line naming the file,
+    /// the line and the key (the text `kioskctl config check` prints too).
+    public static func load(path: String) -> Result<ServiceSetup, SetupProblems> {
+        let check = ConfigurationCheck.check(path: path)
+        var problems = check.diagnostics.map(\.description)
+        guard problems.isEmpty, let configuration = check.configuration else { return .failure(SetupProblems(problems)) }
+        var key: KioskKey?
+        if configuration.central.url != nil {
+            do {
+                key = try KioskKey(contentsOfFile: configuration.central.keyFile)
+            } catch {
+                problems.append("\(path): [Central] KeyFile=\(configuration.central.keyFile): \(error.reason)")
+            }
+        }
+        guard problems.isEmpty else { return .failure(SetupProblems(problems)) }
+        return .success(
+            ServiceSetup(
+                configuration: configuration, catalog: check.catalog ?? ProcedureCatalog(procedures: []),
+                holidays: check.holidays ?? HolidayList(), centralKey: key, file: path))
+    }
+}
+
+/// Why a setup could not be loaded: one line per problem, each naming file, line and key.
+public struct SetupProblems: Error, Sendable, CustomStringConvertible {
+    /// The problems, in file order.
+    public var lines: [String]
+    /// Wraps the lines.
+    public init(_ lines: [String]) { self.lines = lines }
+    /// All lines, newline-separated.
+    public var description: String { lines.joined(separator: "\n") }
+}
