@@ -1,0 +1,152 @@
+/// `data` of `dossier.received`; field names exactly as central-protocol.md.
+public struct DossierReceivedData: Codable, Sendable, Equatable {
+    /// `{"code": "1.001234", "name": "…"}`.
+    public struct Procedure: Codable, Sendable, Equatable {
+        /// National procedure code, `N.NNNNNN`.
+        public var code: String
+        /// Procedure name.
+        public var name: String
+        /// Creates a procedure reference.
+        public init(code: String, name: String) {
+            self.code = code
+            self.name = name
+        }
+    }
+
+    /// The citizen; personal data, never logged.
+    public struct Applicant: Codable, Sendable, Equatable {
+        /// Citizen ID number (12 digits).
+        public var idNumber: String
+        /// Full name.
+        public var name: String
+        /// `YYYY-MM-DD`.
+        public var birthDate: String
+        /// As printed on the ID card, e.g. "Nam", "Nữ".
+        public var gender: String
+        /// Permanent address.
+        public var address: String
+        /// Creates an applicant.
+        public init(idNumber: String, name: String, birthDate: String, gender: String, address: String) {
+            self.idNumber = idNumber
+            self.name = name
+            self.birthDate = birthDate
+            self.gender = gender
+            self.address = address
+        }
+    }
+
+    /// `{"amount": 200000, "currency": "VND"}`.
+    public struct Fee: Codable, Sendable, Equatable {
+        /// Amount in the currency's smallest unit (VND has no subunit).
+        public var amount: Int64
+        /// ISO 4217, "VND".
+        public var currency: String
+        /// Creates a fee.
+        public init(amount: Int64, currency: String) {
+            self.amount = amount
+            self.currency = currency
+        }
+    }
+
+    /// `{"method": "post", "address": "…"}` or `{"method": "counter"}`.
+    public struct Delivery: Codable, Sendable, Equatable {
+        /// `post` or `counter`.
+        public var method: String
+        /// Postal address, for `post`.
+        public var address: String?
+        /// Creates a delivery choice.
+        public init(method: String, address: String?) {
+            self.method = method
+            self.address = address
+        }
+    }
+
+    /// Tracking code printed on the receipt.
+    public var code: String
+    /// The procedure applied for.
+    public var procedure: Procedure
+    /// The citizen.
+    public var applicant: Applicant
+    /// RFC 3339 with offset.
+    public var receivedAt: String
+    /// `YYYY-MM-DD`.
+    public var dueDate: String
+    /// The fee paid.
+    public var fee: Fee
+    /// How the result goes back.
+    public var delivery: Delivery
+    /// S10 id of the envelope, when one is attached at intake.
+    public var postalItem: String?
+    /// Post office name.
+    public var office: String
+
+    /// Creates the payload.
+    public init(
+        code: String, procedure: Procedure, applicant: Applicant, receivedAt: String, dueDate: String, fee: Fee,
+        delivery: Delivery, postalItem: String?, office: String
+    ) {
+        self.code = code
+        self.procedure = procedure
+        self.applicant = applicant
+        self.receivedAt = receivedAt
+        self.dueDate = dueDate
+        self.fee = fee
+        self.delivery = delivery
+        self.postalItem = postalItem
+        self.office = office
+    }
+}
+
+/// `data` of `dossier.postal-item-attached`.
+public struct PostalItemAttachedData: Codable, Sendable, Equatable {
+    /// Tracking code.
+    public var code: String
+    /// S10 id, e.g. "EA123456785VN".
+    public var postalItem: String
+    /// Creates the payload.
+    public init(code: String, postalItem: String) {
+        self.code = code
+        self.postalItem = postalItem
+    }
+}
+
+/// `data` of `dossier.returned`.
+public struct DossierReturnedData: Codable, Sendable, Equatable {
+    /// Tracking code.
+    public var code: String
+    /// RFC 3339 with offset.
+    public var returnedAt: String
+    /// ID number of the person who collected the result; personal data, never logged.
+    public var idNumber: String
+    /// Creates the payload.
+    public init(code: String, returnedAt: String, idNumber: String) {
+        self.code = code
+        self.returnedAt = returnedAt
+        self.idNumber = idNumber
+    }
+}
+
+/// `data` of `kiosk.health`.
+public struct KioskHealthData: Codable, Sendable, Equatable {
+    /// `ok|paper-near-end|paper-out|cover-open|offline|missing`.
+    public var printer: String
+    /// `ok|missing`.
+    public var scanner: String
+    /// Events not yet delivered.
+    public var backlog: Int
+    /// RFC 3339 of the oldest undelivered event, when there is one.
+    public var oldestPendingAt: String?
+    /// Events in the dead-letter list.
+    public var deadLetters: Int
+    /// kioskd version, e.g. "1.2.0".
+    public var version: String
+    /// Creates the payload.
+    public init(printer: String, scanner: String, backlog: Int, oldestPendingAt: String?, deadLetters: Int, version: String) {
+        self.printer = printer
+        self.scanner = scanner
+        self.backlog = backlog
+        self.oldestPendingAt = oldestPendingAt
+        self.deadLetters = deadLetters
+        self.version = version
+    }
+}
