@@ -126,19 +126,6 @@ final class CurlWorker: @unchecked Sendable {
         }
         check(kiosk_curl_setopt_string(handle, CURLOPT_URL, request.url), "CURLOPT_URL")
 
-        // Method and body. The body array outlives curl_easy_perform (see below).
-        switch request.method {
-        case "GET":
-            check(kiosk_curl_setopt_pointer(handle, CURLOPT_CUSTOMREQUEST, nil), "CURLOPT_CUSTOMREQUEST")
-            check(kiosk_curl_setopt_long(handle, CURLOPT_HTTPGET, 1), "CURLOPT_HTTPGET")
-        case "POST":
-            check(kiosk_curl_setopt_pointer(handle, CURLOPT_CUSTOMREQUEST, nil), "CURLOPT_CUSTOMREQUEST")
-            check(kiosk_curl_setopt_long(handle, CURLOPT_POST, 1), "CURLOPT_POST")
-        default:
-            check(kiosk_curl_setopt_long(handle, CURLOPT_POST, 1), "CURLOPT_POST")
-            check(kiosk_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method), "CURLOPT_CUSTOMREQUEST")
-        }
-
         var list: UnsafeMutablePointer<curl_slist>?
         for field in request.headers {
             list = curl_slist_append(list, "\(field.name): \(field.value)")
@@ -164,13 +151,27 @@ final class CurlWorker: @unchecked Sendable {
 
         let code: CURLcode = withExtendedLifetime(buffer) {
             request.body.withUnsafeBytes { raw in
-                let base = UnsafeMutableRawPointer(mutating: raw.baseAddress)
-                _ = kiosk_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(raw.count))
-                _ = kiosk_curl_setopt_pointer(
-                    handle, CURLOPT_POSTFIELDS, request.method == "GET" ? nil : (base ?? UnsafeMutableRawPointer(errorBuffer)))
+                // Method and body last: setting CURLOPT_POSTFIELDS (even to NULL) makes the
+                // handle POST again, so a GET must not touch it. The body outlives
+                // curl_easy_perform because the call is inside this closure.
+                _ = kiosk_curl_setopt_pointer(handle, CURLOPT_CUSTOMREQUEST, nil)
+                if request.method == "GET" {
+                    _ = kiosk_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+                } else {
+                    let base = UnsafeMutableRawPointer(mutating: raw.baseAddress) ?? UnsafeMutableRawPointer(errorBuffer)
+                    _ = kiosk_curl_setopt_long(handle, CURLOPT_POST, 1)
+                    _ = kiosk_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(raw.count))
+                    _ = kiosk_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, base)
+                    if request.method != "POST" {
+                        _ = kiosk_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+                    }
+                }
                 let code = curl_easy_perform(handle)
-                // The body is gone after this closure: make sure curl does not keep the pointer.
-                _ = kiosk_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, nil)
+                if request.method != "GET" {
+                    // Leave no pointer to the body (gone after this closure) in the handle.
+                    _ = kiosk_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, nil)
+                    _ = kiosk_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+                }
                 return code
             }
         }
