@@ -1,0 +1,139 @@
+import KioskDomain
+import KioskSQLite
+
+/// Dossiers: each write is one `BEGIN IMMEDIATE` transaction with its event and print job.
+extension KioskStore {
+    /// Takes the day's next sequence number (1, 2, 3 … per day) inside the caller's transaction.
+    private func nextDailySequence(_ db: Database, day: CalendarDay) throws -> Int {
+        let upsert = try db.cachedStatement(
+            "INSERT INTO daily_sequence (day, last_value) VALUES (?, 1)"
+                + " ON CONFLICT (day) DO UPDATE SET last_value = last_value + 1 RETURNING last_value")
+        try upsert.bind([.text(day.description)])
+        defer { upsert.reset() }
+        guard try upsert.step() == .row else {
+            throw StoreError(.malformedRow, operation: "taking the daily sequence", detail: "no value returned")
+        }
+        return upsert.int(at: 0)
+    }
+
+    /// Records an intake in ONE transaction: takes the day's next sequence number, calls
+    /// `build` with it, and writes the dossier, its `dossier.received` event (occurredAt =
+    /// the dossier's receivedAt) and its print job. If `build` or any write throws, nothing is
+    /// written and the sequence number is not used up; `build`'s own errors are rethrown
+    /// unchanged.
+    public func recordIntake(day: CalendarDay, _ build: @Sendable (_ sequence: Int) throws -> IntakeDraft) throws
+        -> IntakeRecord
+    {
+        try write("recording intake") { db in
+            let sequence = try nextDailySequence(db, day: day)
+            let draft = try build(sequence)
+            let dossier = draft.dossier
+            try insertDossier(db, dossier)
+            let event = try insertEvent(
+                db, type: "dossier.received", data: draft.eventData, occurredAt: dossier.receivedAt,
+                dossierCode: dossier.code)
+            let job = try insertPrintJob(db, draft.printJob, dossierCode: dossier.code)
+            return IntakeRecord(dossier: dossier, event: event, printJob: job)
+        }
+    }
+
+    private func insertDossier(_ db: Database, _ dossier: Dossier) throws {
+        let insert = try db.cachedStatement(
+            """
+            INSERT INTO dossiers (code, procedure_code, procedure_name, applicant_id_number, applicant_name,
+                applicant_birth_date, applicant_gender, applicant_address, received_at, received_unix, due_date,
+                fee_vnd, delivery_method, delivery_address, postal_item, office)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var address: String? = nil
+        if case .post(let postAddress) = dossier.delivery { address = postAddress }
+        let applicant = dossier.applicant
+        do {
+            try insert.execute([
+                .text(dossier.code), .text(dossier.procedure.code), .text(dossier.procedure.name),
+                .text(applicant.idNumber), .text(applicant.name), SQLiteValue(applicant.birthDate?.description),
+                .text(applicant.gender), .text(applicant.address), .text(dossier.receivedAt.description),
+                .integer(dossier.receivedAt.unixSeconds), .text(dossier.dueDate.description),
+                .integer(Int64(dossier.feeVND)), .text(dossier.delivery.method), SQLiteValue(address),
+                SQLiteValue(dossier.postalItem), .text(dossier.office),
+            ])
+        } catch {
+            guard error.code == .constraintPrimaryKey || error.code == .constraintUnique else { throw error }
+            throw StoreError(
+                .duplicateDossier, operation: "recording intake",
+                detail: "a dossier with code \(dossier.code) is already recorded", sqliteCode: error.code,
+                sqliteMessage: error.message)
+        }
+    }
+
+    /// The dossier with that tracking code, nil when there is none. After the retention purge
+    /// its personal fields read back empty.
+    public func dossier(code: String) throws -> Dossier? {
+        try read("reading a dossier") { db in
+            let select = try db.cachedStatement(
+                """
+                SELECT code, procedure_code, procedure_name, applicant_id_number, applicant_name,
+                    applicant_birth_date, applicant_gender, applicant_address, received_at, due_date,
+                    fee_vnd, delivery_method, delivery_address, postal_item, office
+                FROM dossiers WHERE code = ?
+                """)
+            try select.bind([.text(code)])
+            defer { select.reset() }
+            guard try select.step() == .row else { return nil }
+            guard let due = select.string(at: 9).flatMap(CalendarDay.init(iso:)) else {
+                throw StoreError(.malformedRow, operation: "reading dossier \(code)", detail: "bad due_date")
+            }
+            let applicant = Applicant(
+                idNumber: select.string(at: 3) ?? "", name: select.string(at: 4) ?? "",
+                birthDate: select.string(at: 5).flatMap(CalendarDay.init(iso:)), gender: select.string(at: 6) ?? "",
+                address: select.string(at: 7) ?? "")
+            let delivery: Delivery =
+                select.string(at: 11) == "post" ? .post(address: select.string(at: 12) ?? "") : .counter
+            return Dossier(
+                code: select.string(at: 0) ?? code,
+                procedure: ProcedureRef(code: select.string(at: 1) ?? "", name: select.string(at: 2) ?? ""),
+                applicant: applicant, receivedAt: try select.timestamp(at: 8, "dossier \(code)"), dueDate: due,
+                feeVND: select.int(at: 10), delivery: delivery, postalItem: select.string(at: 13),
+                office: select.string(at: 14) ?? "")
+        }
+    }
+
+    /// Throws `unknownDossier` unless the last update changed a row.
+    private func requireDossierChanged(_ db: Database, code: String, operation: String) throws {
+        guard db.changes == 1 else {
+            throw StoreError(.unknownDossier, operation: operation, detail: "no dossier with code \(code)")
+        }
+    }
+
+    /// Records the S10 postal item of a dossier's envelope and its
+    /// `dossier.postal-item-attached` event, in one transaction.
+    public func attachPostalItem(code: String, postalItem: String, eventData: [UInt8], occurredAt: Timestamp) throws
+        -> OutboxEvent
+    {
+        let operation = "attaching a postal item"
+        return try write(operation) { db in
+            try db.cachedStatement("UPDATE dossiers SET postal_item = ? WHERE code = ?")
+                .execute([.text(postalItem), .text(code)])
+            try requireDossierChanged(db, code: code, operation: operation)
+            return try insertEvent(
+                db, type: "dossier.postal-item-attached", data: eventData, occurredAt: occurredAt, dossierCode: code)
+        }
+    }
+
+    /// Records the hand-back of a dossier's result: its `returned_at`, the `dossier.returned`
+    /// event and the hand-back slip's print job, in one transaction.
+    public func recordReturn(code: String, returnedAt: Timestamp, eventData: [UInt8], printJob: PrintJobDraft) throws
+        -> (OutboxEvent, PrintJob)
+    {
+        let operation = "recording a return"
+        return try write(operation) { db in
+            try db.cachedStatement("UPDATE dossiers SET returned_at = ? WHERE code = ?")
+                .execute([.text(returnedAt.description), .text(code)])
+            try requireDossierChanged(db, code: code, operation: operation)
+            let event = try insertEvent(
+                db, type: "dossier.returned", data: eventData, occurredAt: returnedAt, dossierCode: code)
+            let job = try insertPrintJob(db, printJob, dossierCode: code)
+            return (event, job)
+        }
+    }
+}

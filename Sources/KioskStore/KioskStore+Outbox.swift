@@ -1,0 +1,181 @@
+import Foundation
+import KioskDomain
+import KioskSQLite
+
+/// The outbox: events waiting for the central server, in `seq` order.
+extension KioskStore {
+    private static let insertEventSQL = """
+        INSERT INTO outbox (id, type, occurred_at, data, dossier_code) VALUES (?, ?, ?, ?, ?)
+        """
+    static let eventColumns = "seq, id, type, occurred_at, data, attempts, last_error"
+
+    /// Writes one event with a fresh id inside the caller's transaction.
+    func insertEvent(
+        _ db: Database, type: String, data: [UInt8], occurredAt: Timestamp, dossierCode: String?
+    ) throws -> OutboxEvent {
+        guard !type.isEmpty else {
+            throw StoreError(.invalidArgument, operation: "appending event", detail: "empty event type")
+        }
+        let id = UUID().uuidString.lowercased()
+        let insert = try db.cachedStatement(Self.insertEventSQL)
+        try insert.bind(id, at: 1)
+        try insert.bind(type, at: 2)
+        try insert.bind(occurredAt.description, at: 3)
+        try insert.bind(data, at: 4)
+        try insert.bind(dossierCode, at: 5)
+        defer { insert.reset() }
+        try insert.step()
+        return OutboxEvent(id: id, seq: db.lastInsertRowID, type: type, occurredAt: occurredAt, data: data)
+    }
+
+    /// Reads an event from a row of ``eventColumns`` starting at `first`.
+    static func event(from row: Statement, first: Int = 0) throws -> OutboxEvent {
+        let seq = row.int64(at: first)
+        return OutboxEvent(
+            id: row.string(at: first + 1) ?? "",
+            seq: seq,
+            type: row.string(at: first + 2) ?? "",
+            occurredAt: try row.timestamp(at: first + 3, "outbox event \(seq)"),
+            data: row.blob(at: first + 4) ?? [],
+            attempts: row.int(at: first + 5),
+            lastError: row.string(at: first + 6))
+    }
+
+    /// Appends one event in its own durable transaction; returns it with its id and `seq`.
+    public func appendEvent(type: String, data: [UInt8], occurredAt: Timestamp) throws -> OutboxEvent {
+        try write("appending \(type) event") { db in
+            try insertEvent(db, type: type, data: data, occurredAt: occurredAt, dossierCode: nil)
+        }
+    }
+
+    /// Appends events in one transaction (all or none), in order.
+    public func appendEvents(_ events: [(type: String, data: [UInt8], occurredAt: Timestamp)]) throws -> [OutboxEvent] {
+        try write("appending \(events.count) events") { db in
+            try events.map { try insertEvent(db, type: $0.type, data: $0.data, occurredAt: $0.occurredAt, dossierCode: nil) }
+        }
+    }
+
+    /// Events neither delivered nor dead, ascending `seq`, at most `limit`.
+    public func pendingEvents(limit: Int) throws -> [OutboxEvent] {
+        let operation = "reading pending events"
+        try checkLimit(limit, operation)
+        let db = try openDatabase(operation)
+        return try storeOperation(operation) {
+            let select = try db.cachedStatement(
+                "SELECT \(Self.eventColumns) FROM outbox INDEXED BY outbox_pending"
+                    + " WHERE delivered_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT ?")
+            var events: [OutboxEvent] = []
+            try select.forEachRow([.integer(Int64(limit))]) { events.append(try Self.event(from: $0)) }
+            return events
+        }
+    }
+
+    /// Marks events delivered (the server answered `accepted` or `duplicate`), in one
+    /// transaction. Ids not found, or already delivered, are ignored.
+    public func markDelivered(ids: [String], at: Timestamp) throws {
+        try write("marking \(ids.count) events delivered") { db in
+            let update = try db.cachedStatement(
+                "UPDATE outbox SET delivered_at = ?, delivered_unix = ?, next_attempt_at = NULL"
+                    + " WHERE id = ? AND delivered_at IS NULL")
+            defer { update.reset() }
+            for id in ids {
+                try update.bind([.text(at.description), .integer(at.unixSeconds), .text(id)])
+                try update.step()
+            }
+        }
+    }
+
+    /// Counts a failed delivery attempt for events still pending, with the error and when to retry.
+    public func recordFailedAttempt(ids: [String], error: String, nextAttemptAt: Timestamp?) throws {
+        try write("recording a failed delivery of \(ids.count) events") { db in
+            let update = try db.cachedStatement(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
+                    + " WHERE id = ? AND delivered_at IS NULL AND dead_at IS NULL")
+            defer { update.reset() }
+            for id in ids {
+                try update.bind([.text(error), SQLiteValue(nextAttemptAt?.description), .text(id)])
+                try update.step()
+            }
+        }
+    }
+
+    /// Moves a pending event to the dead letters (the server rejected it for good).
+    public func moveToDeadLetters(id: String, reason: String, at: Timestamp) throws {
+        let operation = "moving event \(id) to dead letters"
+        try write(operation) { db in
+            let update = try db.cachedStatement(
+                "UPDATE outbox SET dead_reason = ?, dead_at = ?, next_attempt_at = NULL"
+                    + " WHERE id = ? AND delivered_at IS NULL AND dead_at IS NULL")
+            try update.execute([.text(reason), .text(at.description), .text(id)])
+            guard db.changes == 1 else {
+                throw StoreError(.unknownEvent, operation: operation, detail: "no pending event with id \(id)")
+            }
+        }
+    }
+
+    /// Dead letters, ascending `seq`, at most `limit`.
+    public func deadLetters(limit: Int) throws -> [DeadLetter] {
+        let operation = "reading dead letters"
+        try checkLimit(limit, operation)
+        let db = try openDatabase(operation)
+        return try storeOperation(operation) {
+            let select = try db.cachedStatement(
+                "SELECT \(Self.eventColumns), dead_reason, dead_at FROM outbox INDEXED BY outbox_dead"
+                    + " WHERE dead_at IS NOT NULL ORDER BY seq LIMIT ?")
+            var letters: [DeadLetter] = []
+            try select.forEachRow([.integer(Int64(limit))]) { row in
+                let event = try Self.event(from: row)
+                letters.append(
+                    DeadLetter(
+                        event: event, reason: row.string(at: 7) ?? "",
+                        at: try row.timestamp(at: 8, "dead letter \(event.seq)")))
+            }
+            return letters
+        }
+    }
+
+    /// Moves a dead letter back to pending (a technician fixed the cause); false when no dead
+    /// letter has that id.
+    public func requeue(id: String) throws -> Bool {
+        try write("requeueing event \(id)") { db in
+            let update = try db.cachedStatement(
+                "UPDATE outbox SET dead_reason = NULL, dead_at = NULL, next_attempt_at = NULL"
+                    + " WHERE id = ? AND dead_at IS NOT NULL")
+            try update.execute([.text(id)])
+            return db.changes == 1
+        }
+    }
+
+    /// Counts and times of the outbox, read in one snapshot. Counts walk the partial
+    /// indexes (backlog, dead letters, retained deliveries), never the whole table.
+    public func summary() throws -> OutboxSummary {
+        try read("summarizing the outbox") { db in
+            func count(_ sql: String) throws -> Int {
+                let statement = try db.cachedStatement(sql)
+                defer { statement.reset() }
+                return try statement.step() == .row ? statement.int(at: 0) : 0
+            }
+            func firstTime(_ sql: String) throws -> Timestamp? {
+                let statement = try db.cachedStatement(sql)
+                defer { statement.reset() }
+                guard try statement.step() == .row else { return nil }
+                return try statement.optionalTimestamp(at: 0, "outbox summary")
+            }
+            let pending = try count(
+                "SELECT count(*) FROM outbox INDEXED BY outbox_pending WHERE delivered_at IS NULL AND dead_at IS NULL")
+            let oldest = try firstTime(
+                "SELECT occurred_at FROM outbox INDEXED BY outbox_pending"
+                    + " WHERE delivered_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT 1")
+            let dead = try count("SELECT count(*) FROM outbox INDEXED BY outbox_dead WHERE dead_at IS NOT NULL")
+            let delivered = try count(
+                "SELECT count(*) FROM outbox INDEXED BY outbox_delivered WHERE delivered_at IS NOT NULL")
+            let lastDelivered = try firstTime(
+                "SELECT delivered_at FROM outbox INDEXED BY outbox_delivered"
+                    + " WHERE delivered_at IS NOT NULL ORDER BY delivered_unix DESC LIMIT 1")
+            let lastSeq = Int64(try count("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"))
+            return OutboxSummary(
+                pending: pending, oldestPendingAt: oldest, deadLetters: dead, delivered: delivered,
+                lastDeliveredAt: lastDelivered, lastSeq: lastSeq)
+        }
+    }
+}

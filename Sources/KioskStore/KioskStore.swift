@@ -1,0 +1,92 @@
+import Foundation
+import KioskDomain
+import KioskSQLite
+
+/// The kiosk's durable store: dossiers, the outbox of events for the central server, print
+/// jobs, and the statuses the server reports.
+///
+/// One SQLite connection owned by this actor. WAL, `synchronous=FULL` (a returned write has
+/// been fsynced), foreign keys on, every write one `BEGIN IMMEDIATE` transaction, values only
+/// ever bound as parameters.
+public actor KioskStore {
+    /// The database file.
+    public nonisolated let path: String
+    /// Set when the file found at open was corrupt and was moved aside for a new one.
+    public nonisolated let recovery: StoreRecovery?
+
+    /// The connection; nil once closed.
+    var database: Database?
+    /// The clock for times the store stamps itself (print jobs' `createdAt`).
+    let now: @Sendable () -> Timestamp
+
+    /// Opens (creates) the database file; WAL, synchronous=FULL, foreign keys, busy timeout,
+    /// integrity_check, migrations by user_version. A corrupt file is moved aside (with its
+    /// `-wal` and `-shm`) as `<path>.corrupt-<UTC timestamp>`, reported in ``recovery``, and a
+    /// new one started.
+    public init(
+        path: String,
+        now: @escaping @Sendable () -> Timestamp = { Timestamp(unixSeconds: Int64(Date().timeIntervalSince1970)) }
+    ) throws {
+        let (db, recovery) = try StoreFile.open(path: path)
+        self.path = path
+        self.recovery = recovery
+        self.database = db
+        self.now = now
+    }
+
+    /// Closes the connection; later calls throw ``StoreError/Kind-swift.struct/closed``.
+    public func close() {
+        database?.close()
+        database = nil
+    }
+
+    /// The open connection, or a `closed` error naming the operation.
+    func openDatabase(_ operation: String) throws -> Database {
+        guard let database else { throw StoreError(.closed, operation: operation, detail: "store \(path) is closed") }
+        return database
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction; SQLite failures become ``StoreError``.
+    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+        let db = try openDatabase(operation)
+        return try storeOperation(operation) { try db.transaction(.immediate) { try body(db) } }
+    }
+
+    /// Runs reads in one deferred transaction, so they see one snapshot.
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+        let db = try openDatabase(operation)
+        return try storeOperation(operation) { try db.transaction(.deferred) { try body(db) } }
+    }
+
+    /// Throws `invalidArgument` when a limit is negative.
+    func checkLimit(_ limit: Int, _ operation: String) throws {
+        guard limit >= 0 else {
+            throw StoreError(.invalidArgument, operation: operation, detail: "limit \(limit) is negative")
+        }
+    }
+}
+
+/// Reading values back from rows.
+extension Statement {
+    /// A stored RFC 3339 time; a malformed one is a `malformedRow` error naming the column.
+    func timestamp(at index: Int, _ what: @autoclosure () -> String) throws -> Timestamp {
+        guard let text = string(at: index), let time = Timestamp(rfc3339: text) else {
+            throw StoreError(.malformedRow, operation: "reading \(what())", detail: "bad time in column \(columnName(at: index))")
+        }
+        return time
+    }
+
+    /// A stored RFC 3339 time or NULL.
+    func optionalTimestamp(at index: Int, _ what: @autoclosure () -> String) throws -> Timestamp? {
+        isNull(at: index) ? nil : try timestamp(at: index, what())
+    }
+}
+
+extension KioskStore {
+    /// The first value of a query on the store's own connection (per-connection pragmas such
+    /// as `synchronous` included). For tests and diagnostics; SQL from code only.
+    func scalar(_ sql: String) throws -> SQLiteValue? {
+        let db = try openDatabase("inspecting the store")
+        return try storeOperation("inspecting the store") { try db.scalar(sql) }
+    }
+}

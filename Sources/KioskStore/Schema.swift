@@ -1,0 +1,106 @@
+import KioskSQLite
+
+/// The store's schema as a list of migrations; migration `n` (1-based) brings
+/// `PRAGMA user_version` from `n - 1` to `n`.
+///
+/// Append new steps; never edit a released one.
+enum Schema {
+    /// The migrations, in order.
+    static let migrations: [String] = [version1]
+
+    /// The user_version a fully migrated database has.
+    static var currentVersion: Int { migrations.count }
+
+    /// Runs the migrations the database lacks, each in its own `BEGIN IMMEDIATE`
+    /// transaction together with its `user_version` bump.
+    static func migrate(_ db: Database) throws {
+        while true {
+            // Read inside the transaction: another process may have migrated meanwhile.
+            let done = try db.transaction(.immediate) { () throws -> Bool in
+                let version = try db.userVersion()
+                guard version < migrations.count else { return true }
+                try db.execute(migrations[version])
+                try db.setUserVersion(version + 1)
+                return false
+            }
+            if done { return }
+        }
+    }
+
+    /// Times are RFC 3339 text with their offset (`*_at`); where the store compares times it
+    /// also keeps Unix seconds (`*_unix`), since text with different offsets does not sort.
+    private static let version1 = """
+        CREATE TABLE dossiers (
+            code TEXT PRIMARY KEY NOT NULL,
+            procedure_code TEXT NOT NULL,
+            procedure_name TEXT NOT NULL,
+            applicant_id_number TEXT,
+            applicant_name TEXT,
+            applicant_birth_date TEXT,
+            applicant_gender TEXT,
+            applicant_address TEXT,
+            received_at TEXT NOT NULL,
+            received_unix INTEGER NOT NULL,
+            due_date TEXT NOT NULL,
+            fee_vnd INTEGER NOT NULL,
+            delivery_method TEXT NOT NULL CHECK (delivery_method IN ('post', 'counter')),
+            delivery_address TEXT,
+            postal_item TEXT,
+            office TEXT NOT NULL,
+            returned_at TEXT,
+            purged INTEGER NOT NULL DEFAULT 0 CHECK (purged IN (0, 1))
+        );
+        CREATE INDEX dossiers_unpurged_by_received ON dossiers (received_unix) WHERE purged = 0;
+
+        -- AUTOINCREMENT: seq is never reused, even after the highest rows are purged.
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL,
+            occurred_at TEXT NOT NULL,
+            data BLOB NOT NULL,
+            dossier_code TEXT REFERENCES dossiers (code),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            last_error TEXT,
+            delivered_at TEXT,
+            delivered_unix INTEGER,
+            dead_reason TEXT,
+            dead_at TEXT
+        );
+        -- Pending in seq order, oldest pending, pending count: a walk of this small index,
+        -- whose size is the backlog, not the table.
+        CREATE INDEX outbox_pending ON outbox (seq) WHERE delivered_at IS NULL AND dead_at IS NULL;
+        CREATE INDEX outbox_dead ON outbox (seq) WHERE dead_at IS NOT NULL;
+        CREATE INDEX outbox_delivered ON outbox (delivered_unix) WHERE delivered_at IS NOT NULL;
+        CREATE INDEX outbox_by_dossier ON outbox (dossier_code) WHERE dossier_code IS NOT NULL;
+
+        CREATE TABLE print_jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            dossier_code TEXT REFERENCES dossiers (code),
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX print_jobs_by_dossier ON print_jobs (dossier_code) WHERE dossier_code IS NOT NULL;
+
+        CREATE TABLE dossier_status (
+            code TEXT PRIMARY KEY NOT NULL,
+            status TEXT NOT NULL,
+            note TEXT,
+            at TEXT NOT NULL,
+            at_unix INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE kiosk_state (
+            key TEXT PRIMARY KEY NOT NULL,
+            value TEXT
+        ) WITHOUT ROWID;
+
+        CREATE TABLE daily_sequence (
+            day TEXT PRIMARY KEY NOT NULL,
+            last_value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """
+}

@@ -1,0 +1,118 @@
+import Foundation
+import KioskSQLite
+
+/// Opening the database file: pragmas, integrity check, migrations, and moving a corrupt
+/// file aside.
+enum StoreFile {
+    /// Busy timeout: kioskctl may hold a read or a short write while kioskd writes.
+    static let busyTimeoutMilliseconds = 5000
+    /// `PRAGMA journal_size_limit`: the WAL is truncated back to this after checkpoints.
+    static let journalSizeLimit = 4 * 1024 * 1024
+
+    /// Opens the file, moving it aside first when it is corrupt; returns the open database
+    /// and the recovery note, if any.
+    static func open(path: String, now: Date = Date()) throws -> (Database, StoreRecovery?) {
+        do {
+            // Checked before SQLite opens the file: SQLite deletes the -wal of a file whose
+            // header is not a WAL database's, and that WAL may be what a recovery needs.
+            if let problem = headerProblem(path: path) { throw CorruptFile(reason: problem) }
+            return (try openChecked(path: path), nil)
+        } catch let failure as CorruptFile {
+            let movedTo = try moveAside(path: path, at: now, operation: "opening \(path)")
+            let db = try storeOperation("opening \(path) after moving a corrupt file aside") {
+                try openChecked(path: path)
+            }
+            return (db, StoreRecovery(movedTo: movedTo, reason: failure.reason))
+        }
+    }
+
+    /// The file failed its check; the reason names the check's findings or SQLite's code.
+    struct CorruptFile: Error {
+        var reason: String
+    }
+
+    /// The 16-byte magic every SQLite database file starts with.
+    private static let magic = Array("SQLite format 3\u{0}".utf8)
+
+    /// Why the file's first bytes are not an SQLite header; nil when they are, or when the
+    /// file is missing or empty (a new database).
+    static func headerProblem(path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: magic.count), !head.isEmpty else { return nil }
+        return Array(head) == magic ? nil : "file header is not an SQLite database header (SQLITE_NOTADB, 26)"
+    }
+
+    /// Opens, configures, checks and migrates; throws ``CorruptFile`` for a damaged file and
+    /// ``StoreError`` for anything else (a missing directory, a full disk, a lock).
+    private static func openChecked(path: String) throws -> Database {
+        let operation = "opening \(path)"
+        do {
+            let db = try Database(path: path)
+            try db.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
+            // Reading the schema is what first touches the file: a destroyed header fails here.
+            let tableCount = try db.scalar("SELECT count(*) FROM sqlite_schema")?.integer ?? 0
+            if tableCount == 0 {
+                // Only possible before the first table exists.
+                try db.setPragma("auto_vacuum", "INCREMENTAL")
+            }
+            let mode = try db.setPragma("journal_mode", "WAL")
+            guard mode == .text("wal") else {
+                throw StoreError(.sqlite, operation: operation, detail: "journal_mode stayed \(String(describing: mode))")
+            }
+            try db.setPragma("synchronous", "FULL")
+            try db.setPragma("foreign_keys", "ON")
+            try db.setPragma("journal_size_limit", String(journalSizeLimit))
+            // Erased personal data is zeroed in the pages that held it, not left as free space.
+            try db.setPragma("secure_delete", "ON")
+            if let problem = try integrityProblem(db) {
+                db.close()
+                throw CorruptFile(reason: problem)
+            }
+            try Schema.migrate(db)
+            return db
+        } catch let error as SQLiteError where error.code.meansCorruptFile {
+            throw CorruptFile(reason: "SQLite error \(error.code.rawValue) (\(error.code)): \(error.message)")
+        } catch let error as SQLiteError {
+            throw StoreError(error, operation: operation)
+        }
+    }
+
+    /// Runs `PRAGMA integrity_check` (at most 20 findings) and returns its findings, nil when "ok".
+    ///
+    /// integrity_check rather than quick_check: it also checks that every index matches its
+    /// table (a broken `outbox_pending` index would hide or repeat events); the file stays
+    /// small by retention (see the report for timings on a 100,000-event file).
+    private static func integrityProblem(_ db: Database) throws -> String? {
+        let statement = try db.prepare("PRAGMA integrity_check(20)")
+        var findings: [String] = []
+        try statement.forEachRow { row in findings.append(row.string(at: 0) ?? "") }
+        if findings == ["ok"] { return nil }
+        return "integrity_check: " + findings.prefix(5).joined(separator: "; ")
+    }
+
+    /// Renames the database and its `-wal`/`-shm` to `<path>.corrupt-<UTC timestamp>[-wal|-shm]`.
+    static func moveAside(path: String, at now: Date, operation: String) throws -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let stamp = formatter.string(from: now)
+        let files = FileManager.default
+        var target = "\(path).corrupt-\(stamp)"
+        var attempt = 1
+        while files.fileExists(atPath: target) || files.fileExists(atPath: target + "-wal") {
+            attempt += 1
+            target = "\(path).corrupt-\(stamp)-\(attempt)"
+        }
+        for suffix in ["", "-wal", "-shm"] where files.fileExists(atPath: path + suffix) {
+            guard rename(path + suffix, target + suffix) == 0 else {
+                let reason = String(cString: strerror(errno))
+                throw StoreError(
+                    .recoveryFailed, operation: operation,
+                    detail: "corrupt database could not be moved to \(target + suffix): \(reason)")
+            }
+        }
+        return target
+    }
+}
