@@ -1,0 +1,130 @@
+import Foundation
+import KioskProtocol
+
+extension CentralServer {
+    /// `POST /v1/events`: verify, read the batch, store each new event once, answer per event.
+    func receiveEvents(_ request: HTTPRequest) -> Outcome {
+        let kiosk: String
+        switch authenticate(request) {
+        case .refused(let response): return Outcome(response)
+        case .kiosk(let signer): kiosk = signer
+        }
+        let verdicts: [EventVerdict]
+        switch BatchIntake.read(body: request.body, signer: kiosk) {
+        case .failure(let error): return Outcome(.error(400, error.description), kiosk: kiosk)
+        case .success(let read): verdicts = read
+        }
+        let receivedAt = configuration.now()
+        var results: [EventResult] = []
+        results.reserveCapacity(verdicts.count)
+        var tally = (accepted: 0, duplicate: 0, rejected: 0)
+        do {
+            results = try database.withLock { database in
+                try database.transaction {
+                    var results: [EventResult] = []
+                    for verdict in verdicts {
+                        switch verdict {
+                        case .rejected(let id, let reason):
+                            // A stored id stays delivered, whatever arrives under it later.
+                            if try database.containsEvent(id: id) {
+                                results.append(EventResult(id: id, status: EventResult.duplicate))
+                            } else {
+                                results.append(EventResult(id: id, status: EventResult.rejected, reason: reason))
+                            }
+                        case .acceptable(let event):
+                            let stored = StoredEvent(
+                                kiosk: kiosk, id: event.id, seq: event.seq, type: event.type, occurredAt: event.occurredAt,
+                                data: event.data, receivedAt: receivedAt)
+                            switch try database.insertEvent(stored) {
+                            case .inserted: results.append(EventResult(id: event.id, status: EventResult.accepted))
+                            case .alreadyStored: results.append(EventResult(id: event.id, status: EventResult.duplicate))
+                            }
+                        }
+                    }
+                    return results
+                }
+            }
+        } catch {
+            var outcome = Outcome(.error(500, "receiver database: \(error)"), kiosk: kiosk)
+            outcome.events = verdicts.count
+            return outcome
+        }
+        for result in results {
+            switch result.status {
+            case EventResult.accepted: tally.accepted += 1
+            case EventResult.duplicate: tally.duplicate += 1
+            default: tally.rejected += 1
+            }
+        }
+        counters.withLock {
+            $0.eventsAccepted += tally.accepted
+            $0.eventsDuplicate += tally.duplicate
+            $0.eventsRejected += tally.rejected
+        }
+        var outcome = Outcome(.json(200, Self.encode(BatchResults(results: results))), kiosk: kiosk)
+        outcome.events = verdicts.count
+        outcome.note = "accepted=\(tally.accepted) duplicate=\(tally.duplicate) rejected=\(tally.rejected)"
+        return outcome
+    }
+
+    /// `GET /v1/kiosks/{id}/updates?after=cursor`: a page of status updates for the signer.
+    func sendUpdates(_ request: HTTPRequest, kiosk pathKiosk: String) -> Outcome {
+        let kiosk: String
+        switch authenticate(request) {
+        case .refused(let response): return Outcome(response)
+        case .kiosk(let signer): kiosk = signer
+        }
+        guard kiosk == pathKiosk else {
+            return Outcome(.error(403, "kiosk \(kiosk) may not read the updates of \(pathKiosk)"), kiosk: kiosk)
+        }
+        var after: Int64 = 0
+        if let cursor = request.queryParameter("after"), !cursor.isEmpty {
+            guard let value = Int64(cursor), value >= 0 else {
+                return Outcome(.error(400, "invalid cursor \(cursor)"), kiosk: kiosk)
+            }
+            after = value
+        }
+        do {
+            let rows = try database.withLock {
+                try $0.updates(kiosk: kiosk, after: after, limit: configuration.updatesPageSize)
+            }
+            let page = UpdatesPage(
+                updates: rows.map { WireStatusUpdate(code: $0.code, status: $0.status, note: $0.note, at: $0.at) },
+                next: String(rows.last?.serial ?? after))
+            var outcome = Outcome(.json(200, Self.encode(page)), kiosk: kiosk)
+            outcome.note = "updates=\(rows.count)"
+            return outcome
+        } catch {
+            return Outcome(.error(500, "receiver database: \(error)"), kiosk: kiosk)
+        }
+    }
+
+    /// `POST /admin/fault` with a ``FaultOrder`` as JSON.
+    func adminFault(_ request: HTTPRequest) -> HTTPResponse {
+        let order: FaultOrder
+        do {
+            order = try JSONDecoder().decode(FaultOrder.self, from: Data(request.body))
+        } catch {
+            return .error(400, "expected a fault order such as {\"mode\":\"status\",\"status\":503,\"count\":3}")
+        }
+        if order.mode == "clear" {
+            clearFaults()
+            return .json(200, #"{"ok":true,"cleared":true}"#)
+        }
+        do {
+            let fault = try order.fault()
+            injectFault(fault, count: order.count ?? 1)
+            return .json(200, #"{"ok":true,"fault":"# + JSONText.quoted(fault.summary) + #","count":\#(order.count ?? 1)}"#)
+        } catch {
+            return .error(400, "\(error)")
+        }
+    }
+
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // These types hold only strings, integers and optionals: encoding cannot fail.
+        guard let data = try? encoder.encode(value) else { return #"{"error":"cannot encode the answer"}"# }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import KioskProtocol
+import KioskSystem
+import Synchronization
+
+/// The reference receiver of central-protocol.md: an HTTP/1.1 server on POSIX sockets with
+/// its own SQLite file, plus fault injection for testing clients.
+///
+/// Thread-safe: every piece of mutable state sits behind its own `Mutex`.
+public final class CentralServer: Sendable {
+    /// How the receiver runs.
+    public struct Configuration: Sendable {
+        /// Address to listen on (an IP literal or a host name).
+        public var host: String = "127.0.0.1"
+        /// Port; 0 lets the kernel pick one (read it back from ``CentralServer/port``).
+        public var port: Int = 0
+        /// The receiver's SQLite file (created when missing).
+        public var databasePath: String
+        /// Kiosk id → secret.
+        public var kiosks: [String: KioskKey]
+        /// Largest accepted distance between a request's `ts` and the receiver's clock, seconds.
+        public var maxClockSkew: Int64 = 300
+        /// Size, count and time limits of requests.
+        public var limits = HTTPLimits()
+        /// Most connections served at once; more are answered 503 and closed.
+        public var maxConnections = 64
+        /// Most updates in one `GET …/updates` page.
+        public var updatesPageSize = 500
+        /// Offset of the times the receiver writes (`at` of status updates), seconds east of UTC.
+        public var utcOffsetSeconds = 7 * 3600
+        /// The receiver's clock, Unix seconds (tests may shift it).
+        public var now: @Sendable () -> Int64 = { wallClockSeconds() }
+        /// Where one line per request goes (nil: nowhere).
+        public var log: (@Sendable (String) -> Void)? = nil
+
+        /// Largest accepted body, bytes: 4 MiB (the protocol's batch cap) plus 64 KiB of slack.
+        public var maxBodyBytes: Int {
+            get { limits.maxBodyBytes }
+            set { limits.maxBodyBytes = newValue }
+        }
+
+        /// A receiver on `host:port` (default 127.0.0.1, ephemeral port).
+        public init(databasePath: String, kiosks: [String: KioskKey], host: String = "127.0.0.1", port: Int = 0) {
+            self.databasePath = databasePath
+            self.kiosks = kiosks
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// The configuration it was made with.
+    public let configuration: Configuration
+    let database: Mutex<ReceiverDatabase>
+    private let listener = Mutex<HTTPServer?>(nil)
+    private let faults = Mutex<[(fault: Fault, remaining: Int)]>([])
+    let counters = Mutex(Statistics())
+    private let authentication: RequestAuthentication
+
+    /// Opens (creates) the database; does not listen yet.
+    public init(configuration: Configuration) throws {
+        self.configuration = configuration
+        do {
+            database = Mutex(try ReceiverDatabase(path: configuration.databasePath))
+        } catch {
+            throw CentralError("receiver database \(configuration.databasePath): \(error)")
+        }
+        authentication = RequestAuthentication(kiosks: configuration.kiosks, maxClockSkew: configuration.maxClockSkew)
+    }
+
+    deinit { stop() }
+
+    /// Binds and serves on background threads.
+    public func start() throws {
+        try listener.withLock { current in
+            guard current == nil else { throw CentralError("kiosk-central is already running") }
+            let server = try HTTPServer(
+                host: configuration.host, port: configuration.port, limits: configuration.limits,
+                maxConnections: configuration.maxConnections,
+                handler: { [weak self] request in self?.handle(request) ?? .respond(.error(503, "stopping")) },
+                refusalObserver: { [weak self] method, target, status in
+                    self?.counters.withLock { $0.record(route: "-", status: status) }
+                    self?.configuration.log?("\(method) \(target) \(status) refused")
+                })
+            server.start()
+            current = server
+        }
+    }
+
+    /// The port it listens on (0 when not started).
+    public var port: Int { listener.withLock { $0?.port ?? 0 } }
+
+    /// Stops listening, closes connections and waits briefly for their threads.
+    public func stop() {
+        let server = listener.withLock { current -> HTTPServer? in
+            defer { current = nil }
+            return current
+        }
+        server?.stop()
+    }
+
+    /// The next `count` requests (any path except /v1/health and /admin/) get this fault.
+    /// Faults queue up: injecting twice serves the first one's count, then the second's.
+    public func injectFault(_ fault: Fault, count: Int) {
+        guard count > 0 else { return }
+        faults.withLock { $0.append((fault, count)) }
+    }
+
+    /// Drops every queued fault.
+    public func clearFaults() {
+        faults.withLock { $0.removeAll() }
+    }
+
+    /// Faults still queued, with how many requests each will still take.
+    public var pendingFaults: [(fault: Fault, remaining: Int)] { faults.withLock { $0 } }
+
+    /// Requests by path and status code, events accepted, duplicate, rejected.
+    public var statistics: Statistics { counters.withLock { $0 } }
+
+    /// Stored events of one kiosk (nil: all kiosks), ascending seq.
+    public func storedEvents(kiosk: String?) throws -> [StoredEvent] {
+        do {
+            return try database.withLock { try $0.events(kiosk: kiosk) }
+        } catch {
+            throw CentralError("receiver database: \(error)")
+        }
+    }
+
+    /// Sets a dossier's status for a kiosk to pick up through `GET /v1/kiosks/{id}/updates`.
+    ///
+    /// `status` must be one of the protocol's statuses (received, processing, needs-more,
+    /// result-ready, returned, rejected).
+    public func setStatus(kiosk: String, code: String, status: String, note: String?) throws {
+        guard WireStatusUpdate.knownStatuses.contains(status) else {
+            throw CentralError(
+                "unknown status \(status); use one of \(WireStatusUpdate.knownStatuses.sorted().joined(separator: ", "))")
+        }
+        guard !kiosk.isEmpty, !code.isEmpty else { throw CentralError("kiosk and code must not be empty") }
+        let at = HTTPDate.rfc3339(configuration.now(), offsetSeconds: configuration.utcOffsetSeconds)
+        do {
+            try database.withLock { _ = try $0.appendUpdate(kiosk: kiosk, code: code, status: status, note: note, at: at) }
+        } catch {
+            throw CentralError("receiver database: \(error)")
+        }
+    }
+
+    // MARK: Requests
+
+    /// Takes one request off the fault queue, if any is queued.
+    private func nextFault() -> Fault? {
+        faults.withLock { queue in
+            guard !queue.isEmpty else { return nil }
+            let fault = queue[0].fault
+            queue[0].remaining -= 1
+            if queue[0].remaining <= 0 { queue.removeFirst() }
+            return fault
+        }
+    }
+
+    /// Routes, counts and logs one request.
+    private func handle(_ request: HTTPRequest) -> Reply {
+        let route = Route(path: request.path)
+        var outcome: Outcome
+        if route.takesFaults, let fault = nextFault() {
+            outcome = Outcome(reply: fault.reply, status: fault.countedStatus)
+            outcome.note = "fault \(fault.summary)"
+            counters.withLock { $0.faultsServed += 1 }
+        } else {
+            outcome = answer(request, route: route)
+        }
+        counters.withLock { $0.record(route: route.name, status: outcome.status) }
+        if let log = configuration.log {
+            var line = "\(request.method) \(request.target) \(outcome.status)"
+            if let kiosk = outcome.kiosk { line += " kiosk=\(kiosk)" }
+            if let events = outcome.events { line += " events=\(events)" }
+            if let note = outcome.note { line += " \(note)" }
+            log(line)
+        }
+        return outcome.reply
+    }
+
+    /// What one request came to, for the connection, the counters and the log line.
+    struct Outcome {
+        var reply: Reply
+        var status: Int
+        var kiosk: String? = nil
+        var events: Int? = nil
+        var note: String? = nil
+
+        init(reply: Reply, status: Int) {
+            self.reply = reply
+            self.status = status
+        }
+
+        init(_ response: HTTPResponse, kiosk: String? = nil) {
+            self.init(reply: .respond(response), status: response.status)
+            self.kiosk = kiosk
+        }
+    }
+
+    private func answer(_ request: HTTPRequest, route: Route) -> Outcome {
+        switch route {
+        case .health:
+            guard request.method == "GET" || request.method == "HEAD" else { return Outcome(methodNotAllowed("GET")) }
+            return Outcome(.json(200, #"{"ok":true}"#))
+        case .events:
+            guard request.method == "POST" else { return Outcome(methodNotAllowed("POST")) }
+            return receiveEvents(request)
+        case .updates(let kiosk):
+            guard request.method == "GET" else { return Outcome(methodNotAllowed("GET")) }
+            return sendUpdates(request, kiosk: kiosk)
+        case .adminFault:
+            guard request.fromLoopback else { return Outcome(.error(403, "the admin endpoint answers loopback clients only")) }
+            guard request.method == "POST" else { return Outcome(methodNotAllowed("POST")) }
+            return Outcome(adminFault(request))
+        case .other:
+            return Outcome(.error(404, "no such path"))
+        }
+    }
+
+    private func methodNotAllowed(_ allowed: String) -> HTTPResponse {
+        var response = HTTPResponse.error(405, "method not allowed; use \(allowed)")
+        response.headers.append(("Allow", allowed))
+        return response
+    }
+
+    /// The signer, or the answer that refuses the request.
+    enum Authenticated {
+        case kiosk(String)
+        case refused(HTTPResponse)
+    }
+
+    /// Verifies the signature: the kiosk id, or the 401 (500 on a database failure) answer.
+    func authenticate(_ request: HTTPRequest) -> Authenticated {
+        do {
+            let verdict = try authentication.verify(request, now: configuration.now()) { kiosk, nonce in
+                try database.withLock { try $0.recordNonce(kiosk: kiosk, nonce: nonce, now: configuration.now()) }
+            }
+            switch verdict {
+            case .success(let kiosk): return .kiosk(kiosk)
+            case .failure(let failure): return .refused(.error(401, failure.rawValue))
+            }
+        } catch {
+            return .refused(.error(500, "receiver database: \(error)"))
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import KioskProtocol
+
+/// Why a request was answered 401; the raw value is the protocol's `error` text.
+enum AuthenticationFailure: String, Error, Sendable {
+    /// No or malformed Authorization, or the HMAC does not match.
+    case badSignature = "bad-signature"
+    /// The kiosk id is not configured.
+    case unknownKiosk = "unknown-kiosk"
+    /// `ts` is more than the allowed skew away from the receiver's clock.
+    case clockSkew = "clock-skew"
+    /// The nonce was seen within the last 10 minutes.
+    case replay = "replay"
+}
+
+/// Checks `Authorization: Kiosk-HMAC-SHA256 …` per central-protocol.md, in this order:
+/// header well formed, kiosk known, signature, clock, nonce (recorded only once all else passed,
+/// so a forged request cannot burn a kiosk's nonce).
+struct RequestAuthentication: Sendable {
+    let kiosks: [String: KioskKey]
+    let maxClockSkew: Int64
+
+    /// The verified kiosk id, or why not.
+    func verify(
+        _ request: HTTPRequest, now: Int64, recordNonce: (_ kiosk: String, _ nonce: String) throws -> Bool
+    ) throws -> Result<String, AuthenticationFailure> {
+        guard let value = request.header("authorization"), let header = AuthorizationHeader(parsing: value) else {
+            return .failure(.badSignature)
+        }
+        guard let key = kiosks[header.kiosk] else { return .failure(.unknownKiosk) }
+        let expected = RequestSigner(kioskId: header.kiosk, key: key).signature(
+            method: request.method, pathAndQuery: request.target, body: request.body, unixTime: header.ts,
+            nonce: header.nonce)
+        guard Self.constantTimeEqual(expected, header.sig.lowercased()) else { return .failure(.badSignature) }
+        guard abs(header.ts - now) <= maxClockSkew else { return .failure(.clockSkew) }
+        guard try recordNonce(header.kiosk, header.nonce.lowercased()) else { return .failure(.replay) }
+        return .success(header.kiosk)
+    }
+
+    /// Compares without an early exit, so timing does not reveal how many digits matched.
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in 0..<x.count { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+}
