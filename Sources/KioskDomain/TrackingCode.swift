@@ -1,5 +1,5 @@
 /// The code printed on this kiosk's receipts, e.g. `YBVY01-261121-0007-B`:
-/// prefix, local day `YYMMDD`, daily sequence, and an ISO/IEC 7064 MOD 37,36 check character.
+/// prefix, local day `YYMMDD`, daily sequence, and an ISO/IEC 7064 MOD 37-2 check character.
 ///
 /// The format is described in `docs/tracking-code.md`. The sequence has four digits up to 9999;
 /// from 10000 it widens to five digits (up to 99999), so codes stay unique on a busy day and
@@ -11,7 +11,7 @@ public struct TrackingCode: Sendable, Hashable, CustomStringConvertible {
     public let day: CalendarDay
     /// Sequence within the day, 1...99999 (four digits up to 9999, five beyond).
     public let sequence: Int
-    /// The check character, one of `0-9 A-Z`.
+    /// The check character, one of `0-9 A-Z *`.
     public let checkCharacter: Character
 
     /// Allowed prefix lengths.
@@ -88,7 +88,7 @@ public struct TrackingCode: Sendable, Hashable, CustomStringConvertible {
         guard let sequence = ASCIIText.number(fields[2]),
             (fields[2].count == 4 && sequence >= 1) || (fields[2].count == 5 && sequence >= 10_000)
         else { return .failure(.sequence) }
-        guard let given = alphabetValue(fields[3][fields[3].startIndex]) else { return .failure(.shape) }
+        guard let given = checkCharacterValue(fields[3][fields[3].startIndex]) else { return .failure(.shape) }
         guard let code = TrackingCode(prefix: prefix, day: day, sequence: sequence) else { return .failure(.prefix) }
         guard checkValue(of: payload(prefix: prefix, day: day, sequence: sequence)) == given else {
             return .failure(.checkCharacterMismatch)
@@ -96,32 +96,42 @@ public struct TrackingCode: Sendable, Hashable, CustomStringConvertible {
         return .success(code)
     }
 
-    /// The ISO/IEC 7064 MOD 37,36 check character value (0...35) for a payload of `0-9 A-Z`
+    /// The ISO/IEC 7064 MOD 37-2 check character value (0...36) for a payload of `0-9 A-Z`
     /// bytes; see `docs/tracking-code.md`.
     ///
-    /// Hybrid system: `p = 36`; for each character value `a`: `s = (p + a) mod 36` (0 becomes
-    /// 36), `p = 2s mod 37`. The check value `c` makes `(p + c) mod 36 == 1`.
-    /// Bytes outside the alphabet count as 0; callers pass validated payloads.
+    /// Pure system, modulus 37, radix 2: `p = 0`; for each character value `a`:
+    /// `p = 2(p + a) mod 37`; the check value is `(38 - p) mod 37`, so that the whole code,
+    /// check included, weighs 1 mod 37. Bytes outside the alphabet count as 0; callers pass
+    /// validated payloads.
     public static func checkValue(of payload: [UInt8]) -> Int {
-        var p = 36
-        for byte in payload {
-            var s = (p + (alphabetValue(byte) ?? 0)) % 36
-            if s == 0 { s = 36 }
-            p = (2 * s) % 37
-        }
-        return (37 - p) % 36
+        var p = 0
+        for byte in payload { p = checkStep(p, alphabetValue(byte) ?? 0) }
+        return checkValue(afterState: p)
     }
 
-    /// The 36 characters of the code alphabet, in value order: `0-9` then `A-Z`.
-    static let alphabet: [UInt8] = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+    /// One step of MOD 37-2: from state `p` (0...36) and character value `a` (0...35) to the
+    /// next state.
+    static func checkStep(_ p: Int, _ a: Int) -> Int { 2 * (p + a) % 37 }
 
-    /// Value of an upper-case alphanumeric byte, or nil.
+    /// The check value that closes a payload whose last state is `p`.
+    static func checkValue(afterState p: Int) -> Int { (38 - p) % 37 }
+
+    /// The 37 characters of the check alphabet, in value order: `0-9`, `A-Z`, then `*`
+    /// (payloads use only the first 36).
+    static let alphabet: [UInt8] = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*".utf8)
+
+    /// Value of an upper-case alphanumeric byte, or nil (`*` is not a payload character).
     static func alphabetValue(_ byte: UInt8) -> Int? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): Int(byte - UInt8(ascii: "A")) + 10
         default: nil
         }
+    }
+
+    /// Value of a check character byte (`0-9 A-Z *`), or nil.
+    static func checkCharacterValue(_ byte: UInt8) -> Int? {
+        byte == UInt8(ascii: "*") ? 36 : alphabetValue(byte)
     }
 
     /// The characters the check covers: prefix, `YYMMDD` and the sequence field, no hyphens.
