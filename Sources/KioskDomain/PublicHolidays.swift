@@ -1,0 +1,104 @@
+/// Vietnam's public holidays under the Labour Code 2019 (article 112), as the appointment
+/// calendar skips them. See `docs/appointment-dates.md`.
+///
+/// - Tết Dương lịch: 1 January.
+/// - Tết Âm lịch: five days; the government picks them each year. Default: the eve (the last
+///   day of the lunar year, 29 or 30 of month 12) and lunar 1/1 to 4/1 (`tetDays = -1...3`).
+/// - Giỗ Tổ Hùng Vương: lunar 10/3.
+/// - Victory day 30 April and Labour day 1 May.
+/// - National day 2 September and one day before or after it, decided by the government
+///   each year. Default: 1 September.
+///
+/// Compensatory days when a holiday falls on a weekend, and the yearly day swaps, are not
+/// rules but government decisions: they come from the `Holidays=` file as extra holidays and
+/// extra working days.
+public struct PublicHolidays: Sendable, Hashable {
+    /// Which day goes with National day (2 September).
+    public enum NationalDayCompanion: Sendable, Hashable {
+        /// 1 September.
+        case dayBefore
+        /// 3 September.
+        case dayAfter
+    }
+
+    /// What a holiday is for.
+    public enum Occasion: String, Sendable, Hashable, CaseIterable {
+        /// 1 January.
+        case newYear = "Tết Dương lịch"
+        /// The days of the lunar new year.
+        case tet = "Tết Nguyên đán"
+        /// Lunar 10/3.
+        case hungKings = "Giỗ Tổ Hùng Vương"
+        /// 30 April.
+        case reunification = "Ngày Chiến thắng"
+        /// 1 May.
+        case labour = "Ngày Quốc tế Lao động"
+        /// 2 September and its companion day.
+        case nationalDay = "Quốc khánh"
+    }
+
+    /// One holiday: the day and what it is for.
+    public struct Holiday: Sendable, Hashable {
+        /// The day off.
+        public var day: CalendarDay
+        /// What it is for.
+        public var occasion: Occasion
+    }
+
+    /// The day that goes with 2 September, unless a year is listed in `nationalDayCompanionByYear`.
+    public var nationalDayCompanion: NationalDayCompanion
+    /// Per-year choice of the day that goes with 2 September.
+    public var nationalDayCompanionByYear: [Int: NationalDayCompanion]
+    /// The days of Tết, relative to lunar 1/1 (-1 is the eve). Default `-1...3`.
+    public var tetDays: ClosedRange<Int>
+    /// The lunar calendar used for Tết and Giỗ Tổ.
+    public var lunarCalendar: LunarCalendar
+
+    /// Creates the holiday rules; the defaults are the usual choices (see the type's notes).
+    public init(
+        nationalDayCompanion: NationalDayCompanion = .dayBefore,
+        nationalDayCompanionByYear: [Int: NationalDayCompanion] = [:], tetDays: ClosedRange<Int> = -1...3,
+        lunarCalendar: LunarCalendar = .vietnam
+    ) {
+        self.nationalDayCompanion = nationalDayCompanion
+        self.nationalDayCompanionByYear = nationalDayCompanionByYear
+        self.tetDays = tetDays
+        self.lunarCalendar = lunarCalendar
+    }
+
+    /// The holidays falling in a Gregorian year, in date order.
+    public func holidays(inYear year: Int) -> [Holiday] {
+        var list: [Holiday] = []
+        func add(_ month: Int, _ day: Int, _ occasion: Occasion) {
+            if let d = CalendarDay(year: year, month: month, day: day) { list.append(Holiday(day: d, occasion: occasion)) }
+        }
+        add(1, 1, .newYear)
+        add(4, 30, .reunification)
+        add(5, 1, .labour)
+        add(9, 2, .nationalDay)
+        switch nationalDayCompanionByYear[year] ?? nationalDayCompanion {
+        case .dayBefore: add(9, 1, .nationalDay)
+        case .dayAfter: add(9, 3, .nationalDay)
+        }
+        // Tết of lunar year `year` starts in January or February of `year`; a range reaching
+        // further than a few days could spill over the year, so keep only days of `year`.
+        for lunarYear in [year, year + 1] {
+            guard let tet = lunarCalendar.newYear(lunarYear) else { continue }
+            for offset in tetDays {
+                let day = tet.adding(days: offset)
+                if day.year == year { list.append(Holiday(day: day, occasion: .tet)) }
+            }
+        }
+        if let hungKings = lunarCalendar.calendarDay(for: LunarDate(day: 10, month: 3, year: year)) {
+            list.append(Holiday(day: hungKings, occasion: .hungKings))
+        }
+        var seen = Set<CalendarDay>()
+        return list.sorted { $0.day < $1.day }.filter { seen.insert($0.day).inserted }
+    }
+
+    /// The holiday days of a Gregorian year.
+    public func days(inYear year: Int) -> Set<CalendarDay> { Set(holidays(inYear: year).map(\.day)) }
+
+    /// Whether a day is a public holiday.
+    public func isHoliday(_ day: CalendarDay) -> Bool { days(inYear: day.year).contains(day) }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import KioskDomain
+import KioskSQLite
+import Testing
+
+@testable import KioskStore
+
+@Suite struct RetentionTests {
+    let old = Fixtures.time("2026-08-01T09:00:00+07:00")
+    let recent = Fixtures.time("2026-11-15T09:00:00+07:00")
+    let now = Fixtures.time("2026-11-21T09:00:00+07:00")
+
+    @Test func purgeScrubsDeliveredDossiersAndDeletesOldDeliveredEvents() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("kiosk.db")
+        let store = try KioskStore(path: path)
+        let oldDelivered = try await Fixtures.intake(store, receivedAt: old)
+        let oldPending = try await Fixtures.intake(store, receivedAt: Timestamp(unixSeconds: old.unixSeconds + 60))
+        let recentDelivered = try await Fixtures.intake(store, receivedAt: recent)
+        let healthOld = try await store.appendEvent(type: "kiosk.health", data: [1], occurredAt: old)
+        let healthRecent = try await store.appendEvent(type: "kiosk.health", data: [2], occurredAt: recent)
+        let healthPending = try await store.appendEvent(type: "kiosk.health", data: [3], occurredAt: old)
+        try await store.completePrintJob(id: oldDelivered.printJob.id)
+
+        try await store.markDelivered(ids: [oldDelivered.event.id, healthOld.id], at: old)
+        try await store.markDelivered(ids: [recentDelivered.event.id, healthRecent.id], at: recent)
+
+        let report = try await store.purge(retentionDays: 90, now: now)
+        #expect(report == PurgeReport(eventsDeleted: 2, dossiersScrubbed: 1))
+
+        // Scrubbed: personal fields empty, the rest kept.
+        let scrubbed = try #require(try await store.dossier(code: oldDelivered.dossier.code))
+        #expect(scrubbed.applicant.idNumber == "" && scrubbed.applicant.name == "" && scrubbed.applicant.address == "")
+        #expect(scrubbed.applicant.birthDate == nil)
+        #expect(scrubbed.delivery == .post(address: ""))
+        #expect(scrubbed.procedure == oldDelivered.dossier.procedure)
+        #expect(scrubbed.receivedAt == old)
+        // Not scrubbed: its event is still pending; or too recent.
+        #expect(try await store.dossier(code: oldPending.dossier.code) == oldPending.dossier)
+        #expect(try await store.dossier(code: recentDelivered.dossier.code) == recentDelivered.dossier)
+
+        // Pending events stay, whatever their age; recent deliveries stay.
+        #expect(try await store.pendingEvents(limit: 10).map(\.id) == [oldPending.event.id, healthPending.id])
+        let remaining = try await store.scalar("SELECT group_concat(seq) FROM (SELECT seq FROM outbox ORDER BY seq)")
+        #expect(remaining == .text("\(oldPending.event.seq),\(recentDelivered.event.seq),\(healthRecent.seq),\(healthPending.seq)"))
+
+        // A second purge finds nothing new.
+        #expect(try await store.purge(retentionDays: 90, now: now) == PurgeReport(eventsDeleted: 0, dossiersScrubbed: 0))
+        await store.close()
+
+        // The erased name is nowhere in the file (secure_delete, vacuum, WAL checkpointed)
+        // except in the dossiers that keep it.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let idBytes = Data(Fixtures.idNumber.utf8)
+        var occurrences = 0
+        var searchRange = bytes.startIndex..<bytes.endIndex
+        while let found = bytes.range(of: idBytes, in: searchRange) {
+            occurrences += 1
+            searchRange = found.upperBound..<bytes.endIndex
+        }
+        // Two dossiers keep their ID number in their row and their event data: 4 copies.
+        #expect(occurrences == 4)
+    }
+
+    @Test func fileStaysBoundedOverFillAndPurgeCycles() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try KioskStore(path: dir.file("kiosk.db"))
+        let data = [UInt8](repeating: 0x42, count: 1000)
+        var afterFill: [Int64] = []
+        var afterPurge: [Int64] = []
+        for cycle in 0..<5 {
+            let at = Timestamp(unixSeconds: now.unixSeconds + Int64(cycle) * 86400)
+            let events = try await store.appendEvents(Array(repeating: (type: "kiosk.health", data: data, occurredAt: at), count: 2000))
+            try await store.markDelivered(ids: events.map(\.id), at: at)
+            afterFill.append(try #require(try await store.scalar("PRAGMA page_count")?.integer))
+            _ = try await store.purge(retentionDays: 0, now: Timestamp(unixSeconds: at.unixSeconds + 1))
+            afterPurge.append(try #require(try await store.scalar("PRAGMA page_count")?.integer))
+        }
+        for cycle in 0..<5 {
+            #expect(afterPurge[cycle] < afterFill[cycle] / 10, "cycle \(cycle): \(afterFill) → \(afterPurge)")
+        }
+        #expect(afterPurge.max()! <= afterPurge[0] + 2, "\(afterPurge)")
+        #expect(afterFill.max()! <= afterFill[0] + 20, "\(afterFill)")
+        #expect(try await store.summary().lastSeq == 10_000)
+        let walSize = try FileManager.default.attributesOfItem(atPath: dir.file("kiosk.db-wal"))[.size] as? Int
+        #expect((walSize ?? 0) <= StoreFile.journalSizeLimit)
+    }
+}
