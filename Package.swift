@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(name: "kioskd", dependencies: ["KioskService"], swiftSettings: strict),
         .executableTarget(
             name: "kioskctl",
-            dependencies: ["KioskConfig", "KioskStore", "KioskDomain", "KioskSystem", "KioskProtocol"],
+            dependencies: ["KioskConfig", "KioskStore", "KioskDomain", "KioskSystem", "KioskProtocol", "KioskService"],
             swiftSettings: strict),
         .executableTarget(name: "kiosk-central", dependencies: ["KioskCentral"], swiftSettings: strict),
         .executableTarget(
