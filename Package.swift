@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(name: "kiosk-central", dependencies: ["KioskCentral"], swiftSettings: strict),
         .executableTarget(
             name: "kiosk-bench",
-            dependencies: ["KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain"],
+            dependencies: ["KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain", "KioskSystem"],
             swiftSettings: strict),
 
         .testTarget(name: "KioskDomainTests", dependencies: ["KioskDomain"], swiftSettings: strict),
@@ -79,7 +79,8 @@ let package = Package(
             name: "KioskCentralTests", dependencies: ["KioskCentral", "KioskProtocol", "KioskSystem"],
             swiftSettings: strict),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["KioskStore", "KioskCentral", "KioskProtocol", "KioskSystem"],
+            name: "EndToEndTests",
+            dependencies: ["KioskStore", "KioskCentral", "KioskProtocol", "KioskSystem", "KioskSQLite", "KioskConfig"],
             swiftSettings: strict),
     ]
 )

@@ -1,3 +1,5 @@
+import KioskSystem
+
 /// `kioskd --demo`: the whole kiosk on one machine with no setup.
 enum DemoKiosk {
     static func run() async -> Int32 {

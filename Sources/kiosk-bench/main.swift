@@ -1,5 +1,37 @@
-// TEMPORARY (forwarding branch): the lead writes the real main.swift. Routes
-// `kiosk-bench drain …` (or no subcommand) to the drain benchmark.
+import KioskSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+let usage = """
+    kiosk-bench — benchmarks of the kiosk controller (build with -c release; see docs/benchmarks.md)
+
+    Usage:
+      kiosk-bench enqueue [--count N] [--backlog N] [--dir PATH] [--json]
+          durable enqueues per second (synchronous=FULL), empty outbox vs a large backlog
+      kiosk-bench drain [--events N] [--batch N] [--json]
+          drain a backlog to a loopback kiosk-central: events/s and peak memory
+      kiosk-bench crash-worker --db PATH --central URL --key FILE [--kiosk ID] [--events N]
+          the process the crash test kills with SIGKILL (writes and forwards events)
+    """
+
 var arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.first == "drain" { arguments.removeFirst() }
-try await runDrainBenchmark(arguments: arguments)
+let command = arguments.isEmpty ? "--help" : arguments.removeFirst()
+do {
+    switch command {
+    case "enqueue": try await runEnqueueBenchmark(arguments: arguments)
+    case "drain": try await runDrainBenchmark(arguments: arguments)
+    case "crash-worker": try await runCrashWorker(arguments: arguments)
+    case "--help", "-h", "help": print(usage)
+    default:
+        FileHandleOutput.standardError("kiosk-bench: unknown command \(command)\n\(usage)\n")
+        exit(2)
+    }
+} catch let error as BenchUsage {
+    FileHandleOutput.standardError("kiosk-bench: \(error)\n")
+    exit(2)
+} catch {
+    FileHandleOutput.standardError("kiosk-bench: \(error)\n")
+    exit(1)
+}

@@ -1,0 +1,88 @@
+import Foundation
+import KioskCentral
+import KioskProtocol
+import KioskSQLite
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `kill -9` a forwarding process at random moments, many times, while it writes and sends
+/// events; after the last restart every committed event is at the receiver exactly once.
+@Suite struct CrashRecoveryTests {
+    @Test func everyCommittedEventArrivesExactlyOnceAcrossKills() async throws {
+        let dir = try TemporaryDirectory()
+        let kiosk = "YB-CRASH-01"
+        let keyBytes = Array("crash-test-key-0123456789abcdef-0123456789".utf8)
+        let keyFile = dir.path + "/central.key"
+        try Data(keyBytes + [10]).write(to: URL(fileURLWithPath: keyFile))
+        let server = try CentralServer(
+            configuration: .init(databasePath: dir.path + "/central.db", kiosks: [kiosk: try KioskKey(bytes: keyBytes)]))
+        try server.start()
+        defer { server.stop() }
+
+        let database = dir.path + "/kiosk.db"
+        let total = 3000
+        let worker = BuiltProducts.path("kiosk-bench")
+        let arguments = [
+            "crash-worker", "--db", database, "--central", "http://127.0.0.1:\(server.port)", "--key", keyFile,
+            "--kiosk", kiosk, "--events", "\(total)",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0
+        var finishedEarly = 0
+        while kills < 50 {
+            let process = try Self.launch(worker, arguments)
+            let lifetime = UInt64.random(in: 30...250, using: &generator)
+            try await Task.sleep(for: .milliseconds(lifetime))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                #expect(process.terminationReason == .uncaughtSignal)
+                kills += 1
+            } else {
+                finishedEarly += 1
+                #expect(finishedEarly < 5, "the worker finished before it could be killed 50 times; raise --events")
+                if finishedEarly >= 5 { break }
+            }
+        }
+        // The last run goes to the end: all events written and delivered.
+        let last = try Self.launch(worker, arguments)
+        let deadline = Date().addingTimeInterval(120)
+        while last.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        if last.isRunning { kill(last.processIdentifier, SIGKILL) }
+        last.waitUntilExit()
+        #expect(last.terminationStatus == 0)
+
+        // What the kiosk committed: every event row in its database.
+        let db = try Database(path: database)
+        let statement = try db.prepare("SELECT id, seq, delivered_at IS NOT NULL FROM outbox ORDER BY seq")
+        var committed: [(id: String, seq: Int64, delivered: Bool)] = []
+        while try statement.step() == .row {
+            committed.append((statement.string(at: 0) ?? "", statement.int64(at: 1), statement.int64(at: 2) == 1))
+        }
+        db.close()
+        #expect(kills >= 50)
+        #expect(committed.count == total)
+        #expect(committed.map(\.seq) == (1...Int64(total)).map { $0 }, "seq must be gapless 1...N")
+        #expect(committed.allSatisfy(\.delivered))
+
+        // What the receiver holds: each committed id exactly once, in seq order.
+        let stored = try server.storedEvents(kiosk: kiosk)
+        #expect(stored.count == total)
+        #expect(Set(stored.map(\.id)).count == stored.count, "an event id stored twice")
+        #expect(stored.map(\.id) == committed.map(\.id))
+        #expect(stored.map(\.seq) == committed.map(\.seq))
+    }
+
+    static func launch(_ path: String, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}
