@@ -16,7 +16,7 @@ let usage = """
       kiosk-central set-status --db PATH --kiosk ID CODE STATUS [--note TEXT]
       kiosk-central events --db PATH [--kiosk ID] [--json]
       kiosk-central fault [--server URL] (--status CODE [--retry-after S] [--body TEXT] | --stall SECONDS
-                          | --reset | --garbage | --not-http | --clear) [--count N]
+                          | --reset | --reset-after-processing | --garbage | --not-http | --clear) [--count N]
       kiosk-central --help
 
     serve       Listens (default 127.0.0.1:8080) for POST /v1/events, GET /v1/kiosks/ID/updates and
@@ -27,8 +27,9 @@ let usage = """
                 STATUS: received, processing, needs-more, result-ready, returned, rejected.
     events      Lists stored events (no personal data; --json prints them whole, data included).
     fault       Makes the next N requests (default 1; health checks excepted) of a running server fail:
-                an HTTP status, a stall (no answer, then close), a TCP reset, a 200 with a body that is
-                not JSON, or bytes that are not HTTP. Talks to POST /admin/fault, loopback only.
+                an HTTP status, a stall (no answer, then close), a TCP reset (before processing, or
+                after it so the answer is lost), a 200 with a body that is not JSON, or bytes that
+                are not HTTP. Talks to POST /admin/fault, loopback only.
 
     EXAMPLES
       head -c 32 /dev/urandom | base64 > yb01.key
@@ -196,7 +197,7 @@ func listEvents(_ arguments: ArraySlice<String>) throws {
 func fault(_ arguments: ArraySlice<String>) throws {
     let options = try Options(
         arguments, valued: ["server", "status", "retry-after", "body", "stall", "count"],
-        flags: ["reset", "garbage", "not-http", "clear"])
+        flags: ["reset", "reset-after-processing", "garbage", "not-http", "clear"])
     guard options.positional.isEmpty else { throw UsageError(message: "unexpected argument \(options.positional[0])") }
     let server = try options.one("server") ?? "http://127.0.0.1:8080"
     let count = try options.one("count").map { text -> Int in
@@ -213,6 +214,7 @@ func fault(_ arguments: ArraySlice<String>) throws {
         chosen.append(.stall(seconds: seconds))
     }
     if options.flags.contains("reset") { chosen.append(.reset) }
+    if options.flags.contains("reset-after-processing") { chosen.append(.resetAfterProcessing) }
     if options.flags.contains("garbage") { chosen.append(.garbage) }
     if options.flags.contains("not-http") { chosen.append(.notHTTP) }
     let order: FaultOrder
@@ -221,7 +223,7 @@ func fault(_ arguments: ArraySlice<String>) throws {
         order = .clear
     } else {
         guard chosen.count == 1 else {
-            throw UsageError(message: "choose exactly one of --status, --stall, --reset, --garbage, --not-http, --clear")
+            throw UsageError(message: "choose exactly one of --status, --stall, --reset, --reset-after-processing, --garbage, --not-http, --clear")
         }
         order = FaultOrder(fault: chosen[0], count: count)
     }

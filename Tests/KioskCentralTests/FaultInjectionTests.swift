@@ -120,12 +120,28 @@ import Testing
     }
 
     @Test func faultOrderRoundTrips() throws {
-        for fault in [CentralServer.Fault.status(503, retryAfter: "5", body: "x"), .stall(seconds: 2), .reset, .garbage, .notHTTP] {
+        for fault in [CentralServer.Fault.status(503, retryAfter: "5", body: "x"), .stall(seconds: 2), .reset, .garbage, .notHTTP, .resetAfterProcessing] {
             let order = FaultOrder(fault: fault, count: 2)
             let decoded = try JSONDecoder().decode(FaultOrder.self, from: JSONEncoder().encode(order))
             #expect(try decoded.fault() == fault)
         }
         let numeric = try JSONDecoder().decode(FaultOrder.self, from: Data(#"{"status":429,"retryAfter":30}"#.utf8))
         #expect(try numeric.fault() == .status(429, retryAfter: "30", body: nil))
+    }
+}
+
+@Suite struct LostAnswerTests {
+    @Test func resetAfterProcessingStoresThenDropsTheAnswer() throws {
+        let receiver = try TestReceiver()
+        receiver.server.injectFault(.resetAfterProcessing, count: 1)
+        let event = Sample.event(seq: 1)
+        guard case .reset = try receiver.post([event]) else {
+            Issue.record("expected a reset")
+            return
+        }
+        #expect(try receiver.server.storedEvents(kiosk: nil).map(\.id) == [event.id])
+        let again = try #require(try receiver.post([event]).response)
+        let results = try JSONDecoder().decode(BatchResults.self, from: Data(again.body))
+        #expect(results.results.map(\.status) == ["duplicate"])
     }
 }
