@@ -122,7 +122,7 @@ extension CentralServer {
 
     static func encode<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         // These types hold only strings, integers and optionals: encoding cannot fail.
         guard let data = try? encoder.encode(value) else { return #"{"error":"cannot encode the answer"}"# }
         return String(decoding: data, as: UTF8.self)

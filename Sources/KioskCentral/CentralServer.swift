@@ -161,8 +161,16 @@ public final class CentralServer: Sendable {
         let route = Route(path: request.path)
         var outcome: Outcome
         if route.takesFaults, let fault = nextFault() {
-            outcome = Outcome(reply: fault.reply, status: fault.countedStatus)
-            outcome.note = "fault \(fault.summary)"
+            if fault == .resetAfterProcessing {
+                let processed = answer(request, route: route)
+                outcome = processed
+                outcome.reply = fault.reply
+                outcome.note = [processed.note, "answered \(processed.status) then fault \(fault.summary)"].compactMap { $0 }.joined(separator: " ")
+                outcome.status = fault.countedStatus
+            } else {
+                outcome = Outcome(reply: fault.reply, status: fault.countedStatus)
+                outcome.note = "fault \(fault.summary)"
+            }
             counters.withLock { $0.faultsServed += 1 }
         } else {
             outcome = answer(request, route: route)

@@ -1,7 +1,7 @@
 extension CentralServer {
     /// A misbehaviour the receiver can be told to show, so a kiosk's (or any client's)
-    /// handling of it can be tested. A faulted request is read completely but not processed:
-    /// nothing is stored and its nonce is not recorded.
+    /// handling of it can be tested. A faulted request is read completely but not processed
+    /// (nothing stored, nonce not recorded), except with ``resetAfterProcessing``.
     public enum Fault: Sendable, Equatable {
         /// Answer this status, with an optional `Retry-After` value (seconds or HTTP-date)
         /// and body (default `{"error":"injected fault"}`).
@@ -14,6 +14,10 @@ extension CentralServer {
         case garbage
         /// Answer bytes that are not HTTP at all, then close.
         case notHTTP
+        /// Process the request normally (events are stored), then close with a TCP RST instead
+        /// of answering: the answer is lost after the commit, so the client must resend and get
+        /// `duplicate`.
+        case resetAfterProcessing
 
         /// The bytes `.garbage` sends as a body: JSON cut off mid-way.
         public static let garbageBody = #"{"results": [{"id": "6f1c1b2e", "status": "acc"#
@@ -28,6 +32,7 @@ extension CentralServer {
             case .reset: "reset"
             case .garbage: "garbage"
             case .notHTTP: "not-http"
+            case .resetAfterProcessing: "reset-after-processing"
             }
         }
 
@@ -39,7 +44,7 @@ extension CentralServer {
                 if let retryAfter { response.headers.append(("Retry-After", retryAfter)) }
                 return .respond(response)
             case .stall(let seconds): return .stall(seconds: seconds)
-            case .reset: return .reset
+            case .reset, .resetAfterProcessing: return .reset
             case .garbage: return .respond(.json(200, Self.garbageBody))
             case .notHTTP: return .raw(Self.notHTTPBytes)
             }
@@ -50,7 +55,7 @@ extension CentralServer {
             switch self {
             case .status(let code, _, _): code
             case .garbage: 200
-            case .stall, .reset, .notHTTP: 0
+            case .stall, .reset, .notHTTP, .resetAfterProcessing: 0
             }
         }
     }

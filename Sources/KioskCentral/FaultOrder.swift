@@ -5,10 +5,11 @@ import Foundation
 ///     {"mode":"status","status":503,"count":3,"retryAfter":"5"}
 ///     {"mode":"stall","seconds":10,"count":1}
 ///     {"mode":"reset"}   {"mode":"garbage"}   {"mode":"not-http"}   {"mode":"clear"}
+///     {"mode":"reset-after-processing"}
 ///
 /// `mode` may be left out when `status` is given; `count` defaults to 1.
 public struct FaultOrder: Codable, Sendable, Equatable {
-    /// `status`, `stall`, `reset`, `garbage`, `not-http` or `clear`.
+    /// `status`, `stall`, `reset`, `reset-after-processing`, `garbage`, `not-http` or `clear`.
     public var mode: String?
     /// The status code for `status`.
     public var status: Int?
@@ -36,6 +37,7 @@ public struct FaultOrder: Codable, Sendable, Equatable {
         case .reset: mode = "reset"
         case .garbage: mode = "garbage"
         case .notHTTP: mode = "not-http"
+        case .resetAfterProcessing: mode = "reset-after-processing"
         }
     }
 
@@ -79,7 +81,10 @@ public struct FaultOrder: Codable, Sendable, Equatable {
         case "reset": return .reset
         case "garbage": return .garbage
         case "not-http": return .notHTTP
-        case let other: throw CentralError("unknown fault mode \(other); use status, stall, reset, garbage, not-http or clear")
+        case "reset-after-processing": return .resetAfterProcessing
+        case let other:
+            throw CentralError(
+                "unknown fault mode \(other); use status, stall, reset, reset-after-processing, garbage, not-http or clear")
         }
     }
 }

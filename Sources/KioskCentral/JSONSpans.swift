@@ -53,12 +53,19 @@ struct JSONSpans {
 
     /// Index just past the string starting at `start` (a `"`).
     private func stringEnd(_ start: Int) -> Int {
+        bytes.withUnsafeBufferPointer { Self.stringEnd($0, start) }
+    }
+
+    private static func stringEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
         var i = start + 1
         while i < bytes.count {
-            switch bytes[i] {
-            case UInt8(ascii: "\\"): i += 2
-            case UInt8(ascii: "\""): return i + 1
-            default: i += 1
+            let b = bytes[i]
+            if b == UInt8(ascii: "\\") {
+                i += 2
+            } else if b == UInt8(ascii: "\"") {
+                return i + 1
+            } else {
+                i += 1
             }
         }
         return bytes.count
@@ -66,38 +73,39 @@ struct JSONSpans {
 
     /// Index just past the value starting at `start`.
     private func valueEnd(_ start: Int) -> Int {
-        guard start < bytes.count else { return start }
-        switch bytes[start] {
-        case UInt8(ascii: "\""):
-            return stringEnd(start)
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            var depth = 0
-            var i = start
-            while i < bytes.count {
-                switch bytes[i] {
-                case UInt8(ascii: "\""):
-                    i = stringEnd(i)
-                    continue
-                case UInt8(ascii: "{"), UInt8(ascii: "["):
-                    depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    depth -= 1
-                    if depth == 0 { return i + 1 }
-                default:
-                    break
+        bytes.withUnsafeBufferPointer { bytes in
+            guard start < bytes.count else { return start }
+            switch bytes[start] {
+            case UInt8(ascii: "\""):
+                return Self.stringEnd(bytes, start)
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                var depth = 0
+                var i = start
+                while i < bytes.count {
+                    let b = bytes[i]
+                    if b == UInt8(ascii: "\"") {
+                        i = Self.stringEnd(bytes, i)
+                        continue
+                    }
+                    if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+                        depth += 1
+                    } else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
+                        depth -= 1
+                        if depth == 0 { return i + 1 }
+                    }
+                    i += 1
                 }
-                i += 1
-            }
-            return bytes.count
-        default:
-            var i = start
-            while i < bytes.count {
-                switch bytes[i] {
-                case UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), 32, 9, 10, 13: return i
-                default: i += 1
+                return bytes.count
+            default:
+                var i = start
+                while i < bytes.count {
+                    switch bytes[i] {
+                    case UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), 32, 9, 10, 13: return i
+                    default: i += 1
+                    }
                 }
+                return i
             }
-            return i
         }
     }
 }

@@ -182,14 +182,12 @@ struct Socket: Sendable, Hashable {
                 return .failed
             }
             if ready == 0 { continue }
-            let start = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: maxBytes))
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + start, maxBytes, 0) }
-            if n > 0 {
-                buffer.removeLast(maxBytes - n)
-                return .bytes(n)
+            let n = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxBytes) { scratch -> Int in
+                let n = recv(fd, scratch.baseAddress, maxBytes, 0)
+                if n > 0 { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0..<n])) }
+                return n
             }
-            buffer.removeLast(maxBytes)
+            if n > 0 { return .bytes(n) }
             if n == 0 { return .endOfStream }
             if errno == EINTR || errno == EAGAIN { continue }
             return .failed
