@@ -54,6 +54,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk-bench",
             dependencies: ["KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain"],
+            exclude: ["peers"],
             swiftSettings: strict),
 
         .testTarget(name: "KioskDomainTests", dependencies: ["KioskDomain"], swiftSettings: strict),
