@@ -24,6 +24,8 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
 
     func timedEnqueues(_ count: Int) async throws -> LatencySample {
         var sample = LatencySample()
+        let cpuStart = processCPUMicroseconds()
+        defer { sample.cpuMicroseconds = processCPUMicroseconds() - cpuStart }
         for _ in 0..<count {
             let start = ContinuousClock.now
             _ = try await store.appendEvent(type: "dossier.received", data: data, occurredAt: occurredAt)
@@ -51,12 +53,15 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
     // (as forwarding does after each 200 answer).
     let single = try await store.pendingEvents(limit: options.count)
     var ackSingle = LatencySample()
+    var cpuStart = processCPUMicroseconds()
     for event in single {
         let start = ContinuousClock.now
         try await store.markDelivered(ids: [event.id], at: occurredAt)
         ackSingle.add(ContinuousClock.now - start)
     }
+    ackSingle.cpuMicroseconds = processCPUMicroseconds() - cpuStart
     var ackBatch = LatencySample()
+    cpuStart = processCPUMicroseconds()
     let batches = max(1, options.count / 10)
     for _ in 0..<batches {
         let start = ContinuousClock.now
@@ -64,6 +69,7 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
         try await store.markDelivered(ids: events.map(\.id), at: occurredAt)
         ackBatch.add(ContinuousClock.now - start)
     }
+    ackBatch.cpuMicroseconds = processCPUMicroseconds() - cpuStart
     await store.close()
 
     let rows: [(String, LatencySample, Int)] = [
@@ -78,7 +84,7 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
             "{\"case\":\"\(name)\",\"calls\":\(sample.count),\"eventsPerCall\":\(perCall),"
                 + "\"eventsPerSecond\":\(Int(sample.callsPerSecond * Double(perCall))),"
                 + "\"p50Microseconds\":\(sample.percentile(50)),\"p99Microseconds\":\(sample.percentile(99)),"
-                + "\"maxMicroseconds\":\(sample.percentile(100))}"
+                + "\"maxMicroseconds\":\(sample.percentile(100)),\"cpuMicrosecondsPerCall\":\(sample.cpuPerCall)}"
         }
         print(
             "{\"benchmark\":\"enqueue\",\"store\":\"KioskStore\",\"durability\":\"WAL, synchronous=FULL, one BEGIN IMMEDIATE transaction per call\","
@@ -86,11 +92,11 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
     } else {
         print("KioskStore outbox: WAL, synchronous=FULL, one BEGIN IMMEDIATE transaction per call; \(data.count)-byte events")
         print("database: \(path)")
-        print(pad("case", 40) + pad("calls", 8) + pad("events/s", 10) + pad("p50 µs", 9) + pad("p99 µs", 9) + "max µs")
+        print(pad("case", 40) + pad("calls", 8) + pad("events/s", 10) + pad("p50 µs", 9) + pad("p99 µs", 9) + pad("max µs", 9) + "CPU µs/call")
         for (name, sample, perCall) in rows {
             print(
                 pad(name, 40) + pad("\(sample.count)", 8) + pad("\(Int(sample.callsPerSecond * Double(perCall)))", 10)
-                    + pad("\(sample.percentile(50))", 9) + pad("\(sample.percentile(99))", 9) + "\(sample.percentile(100))")
+                    + pad("\(sample.percentile(50))", 9) + pad("\(sample.percentile(99))", 9) + pad("\(sample.percentile(100))", 9) + "\(sample.cpuPerCall)")
         }
     }
 }
@@ -109,6 +115,8 @@ private func fdatasyncRate(directory: String, count: Int) throws -> LatencySampl
     for slot in 0..<64 { _ = pwrite(fd, block, block.count, off_t(slot * block.count)) }
     fsync(fd)
     var sample = LatencySample()
+    let cpuStart = processCPUMicroseconds()
+    defer { sample.cpuMicroseconds = processCPUMicroseconds() - cpuStart }
     for call in 0..<count {
         let start = ContinuousClock.now
         _ = pwrite(fd, block, block.count, off_t((call % 64) * block.count))
@@ -122,10 +130,23 @@ private func pad(_ text: String, _ width: Int) -> String {
     text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
 }
 
-/// Per-call durations.
+/// User + system CPU time of this process so far (`getrusage`), in microseconds.
+private func processCPUMicroseconds() -> Int {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return (Int(usage.ru_utime.tv_sec) + Int(usage.ru_stime.tv_sec)) * 1_000_000 + Int(usage.ru_utime.tv_usec)
+        + Int(usage.ru_stime.tv_usec)
+}
+
+/// Per-call durations, and the CPU the calls used.
 struct LatencySample {
     private var microseconds: [Int] = []
     private var total: Duration = .zero
+    /// CPU time (user + system) spent over all calls.
+    var cpuMicroseconds = 0
+
+    /// CPU microseconds per call: what the software costs, apart from waiting for the disk.
+    var cpuPerCall: Int { count > 0 ? cpuMicroseconds / count : 0 }
 
     mutating func add(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
