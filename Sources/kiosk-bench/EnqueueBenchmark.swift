@@ -25,12 +25,12 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
     func timedEnqueues(_ count: Int) async throws -> LatencySample {
         var sample = LatencySample()
         let cpuStart = processCPUMicroseconds()
-        defer { sample.cpuMicroseconds = processCPUMicroseconds() - cpuStart }
         for _ in 0..<count {
             let start = ContinuousClock.now
             _ = try await store.appendEvent(type: "dossier.received", data: data, occurredAt: occurredAt)
             sample.add(ContinuousClock.now - start)
         }
+        sample.cpuMicroseconds = processCPUMicroseconds() - cpuStart
         return sample
     }
 
@@ -116,13 +116,13 @@ private func fdatasyncRate(directory: String, count: Int) throws -> LatencySampl
     fsync(fd)
     var sample = LatencySample()
     let cpuStart = processCPUMicroseconds()
-    defer { sample.cpuMicroseconds = processCPUMicroseconds() - cpuStart }
     for call in 0..<count {
         let start = ContinuousClock.now
         _ = pwrite(fd, block, block.count, off_t((call % 64) * block.count))
         fdatasync(fd)
         sample.add(ContinuousClock.now - start)
     }
+    sample.cpuMicroseconds = processCPUMicroseconds() - cpuStart
     return sample
 }
 
