@@ -19,7 +19,10 @@ extension KioskStore {
         guard retentionDays >= 0 else {
             throw StoreError(.invalidArgument, operation: operation, detail: "negative retention")
         }
-        let cutoff = now.unixSeconds - Int64(retentionDays) * 86400
+        // An absurd retention purges nothing rather than trapping on overflow.
+        let (span, spanOverflow) = Int64(clamping: retentionDays).multipliedReportingOverflow(by: 86400)
+        let (difference, differenceOverflow) = now.unixSeconds.subtractingReportingOverflow(span)
+        let cutoff = spanOverflow || differenceOverflow ? Int64.min : difference
         let report = try write(operation) { db -> PurgeReport in
             try db.execute(
                 """

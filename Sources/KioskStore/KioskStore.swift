@@ -34,7 +34,7 @@ public actor KioskStore {
         self.now = now
     }
 
-    /// Closes the connection; later calls throw ``StoreError/Kind-swift.struct/closed``.
+    /// Closes the connection; later calls throw a `StoreError` of kind `closed`.
     public func close() {
         database?.close()
         database = nil

@@ -86,3 +86,18 @@ import Testing
         #expect((walSize ?? 0) <= StoreFile.journalSizeLimit)
     }
 }
+
+@Suite struct RetentionArgumentTests {
+    @Test func absurdRetentionPurgesNothingAndNegativeIsRefused() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try KioskStore(path: dir.file("kiosk.db"))
+        let event = try await store.appendEvent(type: "t", data: [1], occurredAt: Fixtures.time("2026-11-21T09:00:00+07:00"))
+        try await store.markDelivered(ids: [event.id], at: Fixtures.time("2026-11-21T09:00:00+07:00"))
+        let now = Fixtures.time("2027-11-21T09:00:00+07:00")
+        #expect(try await store.purge(retentionDays: Int.max, now: now) == PurgeReport(eventsDeleted: 0, dossiersScrubbed: 0))
+        await #expect { _ = try await store.purge(retentionDays: -1, now: now) } throws: {
+            ($0 as? StoreError)?.kind == .invalidArgument
+        }
+        #expect(try await store.purge(retentionDays: 90, now: now).eventsDeleted == 1)
+    }
+}
