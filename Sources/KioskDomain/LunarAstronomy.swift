@@ -50,20 +50,22 @@ enum LunarAstronomy {
         c -= 0.00002 * s(3 * mp + m)
         c += 0.00002 * s(4 * mp)
         // Planetary arguments (Meeus 49, "additional corrections for all phases").
-        let planetary: [(Double, Double, Double)] = [
-            (0.000325, 299.77, 0.107408), (0.000165, 251.88, 0.016321), (0.000164, 251.83, 26.651886),
-            (0.000126, 349.42, 36.412478), (0.000110, 84.66, 18.206239), (0.000062, 141.74, 53.303771),
-            (0.000060, 207.14, 2.453732), (0.000056, 154.84, 7.306860), (0.000047, 34.52, 27.261239),
-            (0.000042, 207.19, 0.121824), (0.000040, 291.34, 1.844379), (0.000037, 161.72, 24.198154),
-            (0.000035, 239.56, 25.513099), (0.000023, 331.55, 3.592518),
-        ]
-        for (index, (coefficient, a0, a1)) in planetary.enumerated() {
+        for (index, (coefficient, a0, a1)) in planetaryTerms.enumerated() {
             let argument = a0 + a1 * k - (index == 0 ? 0.009173 * t2 : 0)
             c += coefficient * s(argument)
         }
         jde += c
         return jde
     }
+
+    /// Coefficient, constant and rate per lunation of the 14 planetary arguments A1...A14.
+    private static let planetaryTerms: [(Double, Double, Double)] = [
+        (0.000325, 299.77, 0.107408), (0.000165, 251.88, 0.016321), (0.000164, 251.83, 26.651886),
+        (0.000126, 349.42, 36.412478), (0.000110, 84.66, 18.206239), (0.000062, 141.74, 53.303771),
+        (0.000060, 207.14, 2.453732), (0.000056, 154.84, 7.306860), (0.000047, 34.52, 27.261239),
+        (0.000042, 207.19, 0.121824), (0.000040, 291.34, 1.844379), (0.000037, 161.72, 24.198154),
+        (0.000035, 239.56, 25.513099), (0.000023, 331.55, 3.592518),
+    ]
 
     /// The Sun's apparent geometric longitude at `jde`, in 0..<360 (Meeus 25, lower accuracy:
     /// about 0.01°, a quarter of an hour of the Sun's motion).

@@ -26,7 +26,8 @@ public struct LunarCalendar: Sendable, Hashable {
     /// The lunar date of a Gregorian day.
     public func lunarDate(for day: CalendarDay) -> LunarDate {
         let n = day.daysSinceEpoch
-        let span = n >= monthElevenStart(ofYear: day.year) ? yearSpan(from: day.year) : yearSpan(from: day.year - 1)
+        var span = yearSpan(from: day.year)
+        if n < span.starts[0] { span = yearSpan(from: day.year - 1) }
         var index = 0
         while index + 1 < span.starts.count - 1, span.starts[index + 1] <= n { index += 1 }
         let (month, isLeap, year) = span.month(at: index)
@@ -62,10 +63,33 @@ public struct LunarCalendar: Sendable, Hashable {
 
     /// The leap month of a lunar year (the month number it repeats), or nil if it has none.
     public func leapMonth(ofYear year: Int) -> Int? {
-        for month in 1...12 where calendarDay(for: LunarDate(day: 1, month: month, year: year, isLeapMonth: true)) != nil {
-            return month
+        guard (1...9998).contains(year) else { return nil }
+        // Leap 11 or 12 of `year` follow its own month 11; leap 1...10 follow the month 11 before.
+        for span in [yearSpan(from: year - 1), yearSpan(from: year)] {
+            guard let leap = span.leapIndex else { continue }
+            let (month, _, leapYear) = span.month(at: leap)
+            if leapYear == year { return month }
         }
         return nil
+    }
+
+    /// The months of a lunar year in order (12, or 13 with the leap month), each with its
+    /// first day and length.
+    public func months(ofYear year: Int) -> [LunarMonth] {
+        guard (1...9998).contains(year) else { return [] }
+        var months: [LunarMonth] = []
+        for span in [yearSpan(from: year - 1), yearSpan(from: year)] {
+            for index in 0..<(span.starts.count - 1) {
+                let (month, isLeap, monthYear) = span.month(at: index)
+                guard monthYear == year else { continue }
+                months.append(
+                    LunarMonth(
+                        month: month, isLeapMonth: isLeap, year: year,
+                        firstDay: CalendarDay(daysSinceEpoch: span.starts[index]),
+                        length: span.starts[index + 1] - span.starts[index]))
+            }
+        }
+        return months
     }
 
     // MARK: Months from the astronomy
@@ -100,13 +124,19 @@ public struct LunarCalendar: Sendable, Hashable {
         var leapIndex: Int?
         if starts.count == 14 {
             // The first month after month 11 with no major term; 13 months always hold one.
-            leapIndex = (1..<13).first { majorTermSector(atStartOf: starts[$0]) == majorTermSector(atStartOf: starts[$0 + 1]) } ?? 12
+            var sector = majorTermSector(atStartOf: starts[1])
+            for index in 1..<13 {
+                let next = majorTermSector(atStartOf: starts[index + 1])
+                if next == sector {
+                    leapIndex = index
+                    break
+                }
+                sector = next
+            }
+            if leapIndex == nil { leapIndex = 12 }  // not reached by the astronomy; keeps 13 months named
         }
         return YearSpan(starts: starts, leapIndex: leapIndex, year: year)
     }
-
-    /// Day number of the first day of month 11 of a Gregorian year.
-    func monthElevenStart(ofYear year: Int) -> Int { newMoonDay(monthElevenLunation(ofYear: year)) }
 
     /// The lunation whose month contains the December solstice of `year`: the last new moon
     /// day on or before 31 December whose first midnight has the Sun before 270°.

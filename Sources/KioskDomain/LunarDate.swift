@@ -38,3 +38,18 @@ extension CalendarDay {
         self = day
     }
 }
+
+/// One month of a lunar year: its number, whether it is the leap month, its first day in the
+/// Gregorian calendar and its length (29 or 30 days).
+public struct LunarMonth: Sendable, Hashable {
+    /// Month number, 1...12.
+    public var month: Int
+    /// Whether this is the leap month repeating `month`.
+    public var isLeapMonth: Bool
+    /// Lunar year.
+    public var year: Int
+    /// Gregorian day of lunar day 1.
+    public var firstDay: CalendarDay
+    /// Number of days, 29 or 30.
+    public var length: Int
+}
