@@ -18,6 +18,13 @@ public actor UpdatesPoller {
         public var stored: Int
         /// Updates skipped (unknown status, bad time).
         public var skipped: Int
+
+        /// Creates a result.
+        public init(pages: Int, stored: Int, skipped: Int) {
+            self.pages = pages
+            self.stored = stored
+            self.skipped = skipped
+        }
     }
 
     private let store: KioskStore

@@ -9,7 +9,8 @@ import Synchronization
 /// exercising `CurlTransport` against real sockets without the central server.
 ///
 /// `@unchecked Sendable`: the mutable script and counters are guarded by `state`; the
-/// listening socket is set once in `init` and closed once in `stop()`.
+/// listening socket is set once in `init`, shut down by `stop()` and closed by the
+/// accept thread.
 final class CannedHTTPServer: @unchecked Sendable {
     enum Action: Sendable {
         /// Send these raw bytes, keep the connection for the next request.
@@ -63,14 +64,20 @@ final class CannedHTTPServer: @unchecked Sendable {
 
     func stop() {
         state.withLock { $0.stopped = true }
+        // Only shut down here: the accept thread closes the descriptor when accept fails.
+        // Closing it here would let another test reuse the number while this thread still
+        // calls accept() on it, stealing that test's connections.
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func acceptLoop() {
         while true {
             let client = accept(listener, nil, nil)
-            if client < 0 { return }
+            if client < 0 {
+                if errno == EINTR { continue }
+                close(listener)
+                return
+            }
             state.withLock { $0.connections += 1 }
             Thread { [self] in serve(client) }.start()
         }

@@ -75,7 +75,7 @@ struct ForwardingRig {
     let clock: TestClock
     let client: CentralClient
 
-    init(timeout: Double = 5, clock: TestClock = TestClock(), signingKey: KioskKey = ForwardingRig.key) throws {
+    init(timeout: Double = 30, clock: TestClock = TestClock(), signingKey: KioskKey = ForwardingRig.key) throws {
         directory = NSTemporaryDirectory() + "kiosk-forwarding-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         store = try KioskStore(path: directory + "/kiosk.sqlite")
