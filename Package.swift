@@ -61,12 +61,8 @@ let package = Package(
         .executableTarget(name: "kiosk-central", dependencies: ["KioskCentral"], swiftSettings: strict),
         .executableTarget(
             name: "kiosk-bench",
-<<<<<<< HEAD
             dependencies: ["KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain", "KioskSystem"],
-=======
-            dependencies: ["KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain"],
             exclude: ["peers"],
->>>>>>> store
             swiftSettings: strict),
 
         .testTarget(name: "KioskDomainTests", dependencies: ["KioskDomain"], swiftSettings: strict),

@@ -23,7 +23,7 @@ import Testing
         defer { server.stop() }
 
         let database = dir.path + "/kiosk.db"
-        let total = 3000
+        let total = 8000
         let worker = BuiltProducts.path("kiosk-bench")
         let arguments = [
             "crash-worker", "--db", database, "--central", "http://127.0.0.1:\(server.port)", "--key", keyFile,
@@ -66,7 +66,7 @@ import Testing
         #expect(kills >= 50)
         #expect(committed.count == total)
         #expect(committed.map(\.seq) == (1...Int64(total)).map { $0 }, "seq must be gapless 1...N")
-        #expect(committed.allSatisfy(\.delivered))
+        #expect(committed.allSatisfy { $0.delivered })
 
         // What the receiver holds: each committed id exactly once, in seq order.
         let stored = try server.storedEvents(kiosk: kiosk)

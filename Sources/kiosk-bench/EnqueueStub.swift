@@ -1,1 +1,0 @@
-func runEnqueueBenchmark(arguments: [String]) async throws { throw BenchUsage("enqueue: arrives with the store branch") }
