@@ -40,6 +40,11 @@ let package = Package(
         // ESC/POS: encoder, Vietnamese code pages and raster text, QR and CODE128, printer
         // profiles, and an interpreter that renders any byte stream to PNG and text.
         .target(name: "ESCPOS", dependencies: ["KioskDomain"], swiftSettings: strict),
+        // Devices: termios serial ports, the printer link (status, jobs), the evdev and serial
+        // scanner readers, hot-plug, pseudo-terminals and the emulated printer.
+        .target(
+            name: "KioskDevices", dependencies: ["CKioskShim", "KioskSystem", "KioskDomain", "ESCPOS"],
+            swiftSettings: strict),
         // The reference receiver of central-protocol.md.
         .target(
             name: "KioskCentral", dependencies: ["KioskProtocol", "KioskSQLite", "KioskSystem"],
@@ -50,13 +55,16 @@ let package = Package(
             name: "KioskService",
             dependencies: [
                 "KioskConfig", "KioskStore", "KioskForwarding", "KioskCentral", "KioskSystem", "KioskDomain",
-                "KioskProtocol", "ESCPOS",
+                "KioskProtocol", "ESCPOS", "KioskDevices",
             ],
             swiftSettings: strict),
         .executableTarget(name: "kioskd", dependencies: ["KioskService"], swiftSettings: strict),
         .executableTarget(
             name: "kioskctl",
-            dependencies: ["KioskConfig", "KioskStore", "KioskDomain", "KioskSystem", "KioskProtocol", "KioskService"],
+            dependencies: [
+                "KioskConfig", "KioskStore", "KioskDomain", "KioskSystem", "KioskProtocol", "KioskService", "KioskDevices",
+                "ESCPOS",
+            ],
             swiftSettings: strict),
         .executableTarget(name: "kiosk-central", dependencies: ["KioskCentral"], swiftSettings: strict),
         .executableTarget(
@@ -71,6 +79,13 @@ let package = Package(
         .testTarget(name: "KioskSQLiteTests", dependencies: ["KioskSQLite"], swiftSettings: strict),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSQLite"], swiftSettings: strict),
         .testTarget(name: "ESCPOSTests", dependencies: ["ESCPOS", "KioskDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "KioskDevicesTests", dependencies: ["KioskDevices", "ESCPOS", "KioskDomain", "KioskSystem", "CKioskShim"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KioskServiceTests",
+            dependencies: ["KioskService", "KioskConfig", "KioskStore", "KioskCentral", "KioskDevices", "ESCPOS"],
+            swiftSettings: strict),
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"], swiftSettings: strict),
         .testTarget(
             name: "KioskForwardingTests",
