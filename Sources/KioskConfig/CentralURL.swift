@@ -21,7 +21,8 @@ enum CentralURL {
             return .failure(ValueProblem("contains a space; write the URL without spaces"))
         }
         if text.contains("?") || text.contains("#") {
-            return .failure(ValueProblem("has a query or fragment; give the server's base URL, e.g. https://central.example.vn/kiosk"))
+            return .failure(
+                ValueProblem("has a query or fragment; give the server's base URL, e.g. https://central.example.vn/kiosk"))
         }
         let authority = rest.prefix { $0 != "/" }
         if authority.contains("@") {
@@ -30,7 +31,7 @@ enum CentralURL {
         guard let (host, port) = split(authority), !host.isEmpty else {
             return .failure(ValueProblem("has no valid host; write e.g. https://central.example.vn"))
         }
-        if let port, !(port.allSatisfy(\.isASCII) && port.allSatisfy(\.isNumber) && (Int(port).map { (1...65535).contains($0) } ?? false)) {
+        if let port, !isPortNumber(port) {
             return .failure(ValueProblem("port \"\(port)\" is not a number in 1…65535"))
         }
         guard isHostName(host) else {
@@ -59,6 +60,13 @@ enum CentralURL {
             return (String(authority[..<colon]), authority[authority.index(after: colon)...])
         }
         return (String(authority), nil)
+    }
+
+    private static func isPortNumber(_ text: Substring) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 5, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let port = Int(text)
+        else { return false }
+        return (1...65535).contains(port)
     }
 
     private static func isHostName(_ host: String) -> Bool {

@@ -51,8 +51,11 @@ public struct ConfigurationCheckResult: Sendable {
             lines.append("\(path): ok (\(catalog.procedures.count) procedures)")
         }
         if let holidays, let path = holidaysFile {
+            let off = holidays.days.count
+            let worked = holidays.workingDays.count
             lines.append(
-                "\(path): ok (\(holidays.days.count) days off, \(holidays.workingDays.count) working weekend days)")
+                "\(path): ok (\(off) day\(off == 1 ? "" : "s") off, "
+                    + "\(worked) weekend day\(worked == 1 ? "" : "s") worked)")
         }
         return lines.joined(separator: "\n")
     }

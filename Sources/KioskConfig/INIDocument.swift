@@ -62,6 +62,10 @@ struct INIDocument: Sendable {
         // inside a repeated section (its entries are checked for syntax but dropped).
         var current: Int?
         var insideDroppedSection = false
+        // First lines by section title and by key of the current section: repeats are found
+        // in constant time, so a huge generated file cannot make the parser quadratic.
+        var sectionLines: [String: Int] = [:]
+        var keyLines: [String: Int] = [:]
         for line in source.lines {
             let text = Self.trimmed(Substring(line.text))
             if text.isEmpty || text.hasPrefix("#") || text.hasPrefix(";") { continue }
@@ -77,11 +81,13 @@ struct INIDocument: Sendable {
                 case .failure(let problem): report(problem.message)
                 case .success(let (name, argument)):
                     let section = INISection(name: name, argument: argument, line: line.number, entries: [])
-                    if let first = sections.first(where: { $0.title == section.title }) {
+                    if let first = sectionLines[section.title] {
                         report(
-                            "section repeated; the first [\(first.title)] is at line \(first.line): "
+                            "section repeated; the first [\(section.title)] is at line \(first): "
                                 + "merge them into one", section: section.title)
                     } else {
+                        sectionLines[section.title] = line.number
+                        keyLines = [:]
                         sections.append(section)
                         current = sections.count - 1
                         insideDroppedSection = false
@@ -106,12 +112,13 @@ struct INIDocument: Sendable {
                 if !insideDroppedSection { report("Key=Value before any [Section] header", key: key, value: value) }
                 continue
             }
-            if let first = sections[index].entry(key) {
+            if let first = keyLines[key] {
                 report(
-                    "repeated; the first \(key)= is at line \(first.line): keep one",
+                    "repeated; the first \(key)= is at line \(first): keep one",
                     section: sectionTitle, key: key, value: value)
                 continue
             }
+            keyLines[key] = line.number
             sections[index].entries.append(INIEntry(key: key, value: value, line: line.number))
         }
         self.sections = sections

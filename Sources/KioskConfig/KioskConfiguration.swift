@@ -27,6 +27,9 @@ public struct KioskConfiguration: Sendable, Equatable {
         self.control = control
     }
 
+    /// Where kioskd and `kioskctl config check` look when no file is named.
+    public static let defaultPath = "/etc/kiosk/kiosk.conf"
+
     /// The sections kiosk.conf may hold, in the order the example writes them.
     static let sectionNames = ["Kiosk", "Printer", "Scanner", "Central", "Control"]
 

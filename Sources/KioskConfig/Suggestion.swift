@@ -4,11 +4,13 @@ enum Suggestion {
     /// failing that, one that starts `word` or that `word` starts (`BaudRate` → `Baud`,
     /// `warn` → `warning`), at least 3 characters in common.
     static func nearest(to word: String, among candidates: [String]) -> String? {
+        // Names are short; a long word is no misspelling of one (and would cost time).
+        guard word.utf8.count <= 64 else { return nil }
         let lower = word.lowercased()
-        let target = Array(lower)
+        let target = Array(lower.utf8)
         var best: (name: String, distance: Int)?
         for candidate in candidates {
-            let distance = editDistance(target, Array(candidate.lowercased()))
+            let distance = editDistance(target, Array(candidate.lowercased().utf8))
             if distance <= 2, distance < (best?.distance ?? .max) { best = (candidate, distance) }
         }
         if let best { return best.name }
@@ -18,8 +20,9 @@ enum Suggestion {
         }
     }
 
-    /// Levenshtein distance: insertions, deletions and substitutions.
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    /// Levenshtein distance over UTF-8 bytes: insertions, deletions and substitutions (names
+    /// compared here are ASCII, where bytes are characters).
+    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)

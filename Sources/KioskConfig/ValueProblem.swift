@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a value was refused, and what would be valid; becomes a diagnostic's message.
 struct ValueProblem: Error, Sendable, Equatable {
     /// The message, e.g. `not a supported baud rate; use one of 9600, 19200, …`.
@@ -55,9 +57,11 @@ enum ValueSyntax {
         return .success(text)
     }
 
-    /// Text that must not be empty.
+    /// Text that must not be empty, in Unicode NFC: an editor that saves Vietnamese decomposed
+    /// (a letter, then combining marks) gives the same text as one that saves it precomposed,
+    /// which is the form the printer's code pages map.
     static func nonEmptyText(_ text: String) -> Result<String, ValueProblem> {
-        text.isEmpty ? .failure(ValueProblem("empty; give a value")) : .success(text)
+        text.isEmpty ? .failure(ValueProblem("empty; give a value")) : .success(text.precomposedStringWithCanonicalMapping)
     }
 
     /// `text` made only of `allowed` ASCII bytes, with a length in `lengths`.

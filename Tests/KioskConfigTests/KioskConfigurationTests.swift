@@ -303,6 +303,12 @@ import Testing
         #expect(found.first?.section == "Printer 2")
     }
 
+    @Test func textIsNormalizedToPrecomposedForm() throws {
+        let decomposed = "Bu\u{031B}u đie\u{0323}\u{0302}n"  // "Bưu điện" as some editors save it
+        let config = try KioskConfiguration.parse(text: "[Kiosk]\nId=YB-1\nOffice=\(decomposed)\n", file: "k")
+        #expect(Array(config.kiosk.office.unicodeScalars) == Array("Bưu điện".unicodeScalars))
+    }
+
     @Test func logLevelsOrderBySeverity() {
         #expect(LogLevel.debug < .info && LogLevel.warning < .error)
         #expect(LogLevel.notice.syslogPriority == 5)
