@@ -45,6 +45,7 @@ func runDrainBenchmark(arguments: [String]) async throws {
                 drain: \(r.events) events, batch \(r.batchSize), server \(r.serverInProcess ? "in process" : "child process")
                   fill:  \(fmt(r.fillSeconds)) s (\(Int(r.fillEventsPerSecond)) events/s, durable)
                   drain: \(fmt(r.drainSeconds)) s = \(Int(r.eventsPerSecond)) events/s, \(r.requests) requests
+                    in round trips to central \(fmt(r.roundTripSeconds)) s, kiosk side \(fmt(r.kioskSideSeconds)) s (\(Int(Double(r.events) / r.kioskSideSeconds)) events/s)
                   kiosk memory during drain: peak \(fmt(r.peakRSSMiB)) MiB (VmHWM), RSS \(fmt(r.rssStartMiB)) → max \(fmt(r.rssMaxSampledMiB)) → end \(fmt(r.rssEndMiB)) MiB (\(r.rssSamples) samples)
                   central memory peak: \(r.centralPeakMiB.map { fmt($0) + " MiB" } ?? "n/a")
                 """)
@@ -68,6 +69,11 @@ struct DrainResult: Codable {
     var rssEndMiB: Double
     var rssSamples: Int
     var centralPeakMiB: Double?
+    /// Time spent in HTTP round trips (curl + the server's work).
+    var roundTripSeconds: Double
+    /// The rest of the drain: reading the outbox, building bodies, reading answers, marking
+    /// delivered (the kiosk's own cost).
+    var kioskSideSeconds: Double
 }
 
 struct DrainOptions {
@@ -152,7 +158,7 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
     let fillSeconds = seconds(clock.now - fillStart)
 
     // Drain.
-    let transport = CurlTransport(configuration: .init(timeout: 30))
+    let transport = TimedTransport(CurlTransport(configuration: .init(timeout: 30)))
     let client = CentralClient(
         baseURL: "http://127.0.0.1:\(port)", signer: RequestSigner(kioskId: benchKioskId, key: key), transport: transport)
     let forwarder = Forwarder(store: store, client: client, configuration: ForwarderConfiguration(batchSize: batchSize))
@@ -173,14 +179,15 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
     }
     var centralPeak: Double?
     if let child { centralPeak = memoryKiB("VmHWM", pid: child.processIdentifier).map { $0 / 1024 } }
-    let requests = inProcessServer?.statistics.count(route: "/v1/events") ?? (options.events + batchSize - 1) / batchSize
+    let requests = transport.requests
     await store.close()
     return DrainResult(
         events: options.events, batchSize: batchSize, serverInProcess: options.inProcess, fillSeconds: fillSeconds,
         fillEventsPerSecond: Double(options.events) / fillSeconds, drainSeconds: drainSeconds,
         eventsPerSecond: Double(options.events) / drainSeconds, requests: requests, peakRSSMiB: peak / 1024,
         rssStartMiB: rssStart / 1024, rssMaxSampledMiB: (samples.max() ?? rssEnd) / 1024, rssEndMiB: rssEnd / 1024,
-        rssSamples: samples.count, centralPeakMiB: centralPeak)
+        rssSamples: samples.count, centralPeakMiB: centralPeak, roundTripSeconds: transport.seconds,
+        kioskSideSeconds: drainSeconds - transport.seconds)
 }
 
 // MARK: - The central server as a child process
@@ -217,6 +224,40 @@ private func runCentralChild(_ arguments: [String]) throws {
     rename(temporary, directory + "/central.port")
     // Serve until the parent terminates us (SIGTERM's default action ends the process).
     while true { sleep(3600) }
+}
+
+// MARK: - Timing
+
+/// Counts requests and adds up the time spent in them.
+///
+/// `@unchecked Sendable`: the totals are guarded by `lock`.
+private final class TimedTransport: HTTPTransport, @unchecked Sendable {
+    private let inner: CurlTransport
+    private let lock = NSLock()
+    private var total: Duration = .zero
+    private var count = 0
+
+    init(_ inner: CurlTransport) {
+        self.inner = inner
+    }
+
+    func perform(_ request: HTTPRequest) async -> Result<HTTPResponse, TransportError> {
+        let start = ContinuousClock.now
+        let result = await inner.perform(request)
+        let elapsed = ContinuousClock.now - start
+        lock.withLock {
+            total += elapsed
+            count += 1
+        }
+        return result
+    }
+
+    var seconds: Double { lock.withLock { benchSeconds(total) } }
+    var requests: Int { lock.withLock { count } }
+}
+
+private func benchSeconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
 // MARK: - Memory
