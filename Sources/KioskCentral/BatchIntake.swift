@@ -82,6 +82,9 @@ enum BatchIntake {
         guard let eventType = EventType(rawValue: type) else {
             return .rejected(id: id, reason: "unknown event type \(type)")
         }
+        if let reason = EventPayloadRules.problem(type: eventType, data: dataObject) {
+            return .rejected(id: id, reason: "\(type): \(reason)")
+        }
         let data: [UInt8]
         if let rawData {
             data = Array(rawData)
@@ -89,9 +92,6 @@ enum BatchIntake {
             data = Array(reencoded)
         } else {
             return .rejected(id: id, reason: "data cannot be read")
-        }
-        if let reason = EventPayloadRules.problem(type: eventType, data: data) {
-            return .rejected(id: id, reason: "\(type): \(reason)")
         }
         return .acceptable(IncomingEvent(id: id, seq: seq, type: type, occurredAt: occurredAt, data: data))
     }

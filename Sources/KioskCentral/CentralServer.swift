@@ -208,7 +208,7 @@ public final class CentralServer: Sendable {
     private func answer(_ request: HTTPRequest, route: Route) -> Outcome {
         switch route {
         case .health:
-            guard request.method == "GET" || request.method == "HEAD" else { return Outcome(methodNotAllowed("GET")) }
+            guard request.method == "GET" else { return Outcome(methodNotAllowed("GET")) }
             return Outcome(.json(200, #"{"ok":true}"#))
         case .events:
             guard request.method == "POST" else { return Outcome(methodNotAllowed("POST")) }

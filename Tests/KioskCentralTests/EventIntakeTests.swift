@@ -70,6 +70,25 @@ import Testing
         #expect(receiver.server.statistics.eventsRejected == 6)
     }
 
+    @Test func fieldTypesAreChecked() throws {
+        let receiver = try TestReceiver()
+        let health = EventType.kioskHealth.rawValue
+        let batch = [
+            Sample.event(seq: 1, type: health, data: Array(#"{"printer":"ok","scanner":"ok","backlog":true,"deadLetters":0,"version":"1"}"#.utf8)),
+            Sample.event(seq: 2, type: health, data: Array(#"{"printer":"ok","scanner":"ok","backlog":1.5,"deadLetters":0,"version":"1"}"#.utf8)),
+            Sample.event(seq: 3, type: health, data: Array(#"{"printer":"ok","scanner":null,"backlog":1,"deadLetters":0,"version":"1"}"#.utf8)),
+            Sample.event(seq: 4, type: health, data: Array(#"{"printer":"ok","scanner":"ok","backlog":1,"deadLetters":0,"version":"1","oldestPendingAt":null,"extra":[1]}"#.utf8)),
+            Sample.event(seq: 5, type: EventType.postalItemAttached.rawValue, data: Array(#"{"code":"C","postalItem":7}"#.utf8)),
+        ]
+        let response = try #require(try receiver.post(batch).response)
+        let results = try JSONDecoder().decode(BatchResults.self, from: Data(response.body)).results
+        #expect(results.map(\.reason) == [
+            "kiosk.health: field backlog has the wrong type", "kiosk.health: field backlog has the wrong type",
+            "kiosk.health: field scanner is null", nil, "dossier.postal-item-attached: field postalItem has the wrong type",
+        ])
+        #expect(results[3].status == "accepted")
+    }
+
     @Test func batchOfZeroOrMoreThan500EventsIsRefused() throws {
         let receiver = try TestReceiver()
         let empty = try #require(try receiver.post([]).response)
