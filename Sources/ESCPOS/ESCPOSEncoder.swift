@@ -160,7 +160,10 @@ public struct ESCPOSEncoder: Sendable {
             ? nil : LineEncodingPlanner(profile: profile).plan(line, startingPage: page)
         guard let runs else {
             align(newStyle.alignment)
-            raster(rasterText.render(line, style: newStyle, maxWidth: profile.paperWidthDots))
+            let image = rasterText.render(line, style: newStyle, maxWidth: profile.paperWidthDots)
+            raster(image)
+            // Glyphs are 16 dots high, text lines 24: ESC J adds the missing line spacing for 3 bytes.
+            bytes += [0x1B, 0x4A, UInt8(8 * (newStyle.doubleHeight ? 2 : 1))]
             return
         }
         apply(newStyle)
@@ -174,12 +177,18 @@ public struct ESCPOSEncoder: Sendable {
     // MARK: Barcodes and images
 
     /// `GS H`, `GS h`, `GS w`, `GS k 73`: a CODE128 barcode with its text below.
-    /// Characters outside printable ASCII are dropped; nothing prints if none is left.
+    ///
+    /// Characters outside printable ASCII are dropped; nothing prints if none is left. The
+    /// module width shrinks (down to 1 dot) so the symbol and its quiet zones fit the paper:
+    /// printers silently skip a barcode wider than the paper.
     public mutating func code128(_ text: String, height: Int = 80, moduleWidth: Int = 2) {
-        guard var data = Code128.escposData(for: PrintableText.sanitize(text)) else { return }
-        if data.count > 255 { data = Array(data.prefix(255)) }
+        guard let data = Code128.escposData(for: PrintableText.sanitize(text)), data.count <= 255,
+            let symbol = Code128.symbol(fromESCPOSData: data)
+        else { return }
+        let modules = Code128.moduleWidths(of: symbol.values).reduce(0, +) + 20
+        let module = min(max(moduleWidth, 1), 6, max(1, profile.paperWidthDots / modules))
         bytes += [0x1D, 0x48, 2, 0x1D, 0x68, UInt8(min(max(height, 1), 255))]
-        bytes += [0x1D, 0x77, UInt8(min(max(moduleWidth, 2), 6)), 0x1D, 0x6B, 73, UInt8(data.count)] + data
+        bytes += [0x1D, 0x77, UInt8(module), 0x1D, 0x6B, 73, UInt8(data.count)] + data
     }
 
     /// A QR code of `text`: native `GS ( k` where the profile has it, else a raster image from

@@ -161,8 +161,12 @@ public struct ESCPOSInterpreter {
             }
         case 0x64:
             if let n = byte() {
-                flushLine(force: true)
-                if n > 1 { feed(dots: Int(n - 1) * 24) }
+                if runs.isEmpty {
+                    feed(dots: Int(n) * 24)
+                } else {
+                    flushLine(force: true)
+                    if n > 1 { feed(dots: Int(n - 1) * 24) }
+                }
             }
         case 0x4A: if let n = byte() { feed(dots: Int(n)) }
         case 0x42:

@@ -63,7 +63,7 @@ public struct RenderedReceipt: Sendable, Equatable {
     }
 
     /// A plain-text account: text lines (with the code pages used, when not page 0),
-    /// `[CODE128 …]`, `[QR …]`, `[RASTER w×h]`, `[FEED n]`, `[CUT]`, `[STATUS n]`.
+    /// `[CODE128 …]`, `[QR …]`, `[RASTER w×h]`, `[FEED n dots]` (24 dots or more), `[CUT]`, `[STATUS n]`.
     public var transcript: String {
         var out = ""
         for e in elements {
@@ -80,7 +80,10 @@ public struct RenderedReceipt: Sendable, Equatable {
             case .qr(let data, _, let level, _):
                 out += "[QR \(String(decoding: data, as: UTF8.self)) level \(level)]"
             case .raster(let b, _): out += "[RASTER \(b.width)×\(b.height)]"
-            case .feed(let dots): out += "[FEED \(dots) dots]"
+            case .feed(let dots):
+                // Less than a text line is line spacing (after raster text), not worth a line.
+                if dots < 24 { continue }
+                out += "[FEED \(dots) dots]"
             case .cut(let partial): out += partial ? "[CUT partial]" : "[CUT]"
             case .statusRequest(let n): out += "[STATUS \(n)]"
             case .beep(let n): out += "[BEEP ×\(n)]"

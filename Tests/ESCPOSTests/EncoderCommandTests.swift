@@ -92,7 +92,7 @@ import Testing
                 bytes(TestSupport.profile(profile)) { $0.text(name, style: .plain) }, profile: TestSupport.profile(profile))
             #expect(r.elements.allSatisfy { e in
                 switch e {
-                case .text, .raster: true
+                case .text, .raster, .feed: true
                 default: false
                 }
             })
