@@ -119,6 +119,10 @@ public struct ESCPOSEncoder: Sendable {
         size(doubleWidth: s.doubleWidth, doubleHeight: s.doubleHeight)
     }
 
+    /// `DLE EOT n`: the real-time status request for `n` = 1 (printer), 2 (offline cause),
+    /// 3 (error cause) or 4 (paper sensor). The printer answers one byte even mid-job.
+    public static func statusRequest(_ n: UInt8) -> [UInt8] { [0x10, 0x04, n] }
+
     // MARK: Paper
 
     /// `ESC d n`: print and feed `lines` lines.

@@ -17,7 +17,6 @@ public struct ESCPOSInterpreter {
     private var page: UInt8 = 0
     private var runs: [RenderedReceipt.Run] = []
     private var lineDots = 0
-    private var hriPosition: UInt8 = 0
     private var barcodeHeight = 162
     private var barcodeModule = 3
     private var qrData: [UInt8] = []
@@ -78,7 +77,9 @@ public struct ESCPOSInterpreter {
         flushLine(force: false)
         for k in result.elements.indices {
             if case .text(var line) = result.elements[k] {
-                for r in line.runs.indices { line.runs[r].text = line.runs[r].text.precomposedStringWithCanonicalMapping }
+                for r in line.runs.indices {
+                    line.runs[r].text = line.runs[r].text.precomposedStringWithCanonicalMapping
+                }
                 result.elements[k] = .text(line)
             }
         }
@@ -96,7 +97,8 @@ public struct ESCPOSInterpreter {
     }
 
     private mutating func addText(_ s: String, isMark: Bool = false) {
-        let cell = (style.font == .a ? result.paperWidthDots / max(1, columnsA) : result.paperWidthDots / max(1, columnsB))
+        let cell =
+            (style.font == .a ? result.paperWidthDots / max(1, columnsA) : result.paperWidthDots / max(1, columnsB))
             * (style.doubleWidth ? 2 : 1)
         if !isMark && lineDots + cell > result.paperWidthDots && lineDots > 0 { flushLine(force: false) }
         if !isMark { lineDots += cell }
@@ -236,7 +238,7 @@ public struct ESCPOSInterpreter {
             }
             flushLine(force: false)
             result.elements.append(.cut(partial: m == 1 || m == 49 || m == 66 || m == 98 || m == 104))
-        case 0x48: if let n = byte() { hriPosition = n }
+        case 0x48: _ = byte()  // HRI position: the text is always drawn below
         case 0x68: if let n = byte() { barcodeHeight = max(1, Int(n)) }
         case 0x77: if let n = byte() { barcodeModule = Int(min(max(n, 1), 6)) }
         case 0x6B: barcode()

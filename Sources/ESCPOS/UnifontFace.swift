@@ -90,7 +90,9 @@ public struct UnifontFace: Sendable {
     /// The box drawn for a character the font lacks: visibly not a letter, never a `?`.
     public static let placeholder = Glyph(
         width: 8,
-        rows: [0, 0, 0x7E00, 0x4200, 0x4200, 0x4200, 0x4200, 0x4200, 0x4200, 0x4200, 0x4200, 0x4200, 0x4200, 0x7E00, 0, 0])
+        rows: [
+            0, 0, 0x7E00, 0x4200, 0x4200, 0x4200, 0x4200, 0x4200, 0x4200, 0x4200, 0x4200, 0x4200, 0x4200, 0x7E00, 0, 0,
+        ])
 }
 
 /// The Unifont file could not be read.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ESCPOS
 
 @Suite struct EncoderCommandTests {
@@ -12,11 +13,17 @@ import Testing
 
     @Test func styleCommands() {
         #expect(bytes { $0.initialize() } == [0x1B, 0x40])
-        #expect(bytes { $0.bold(true); $0.bold(true); $0.bold(false) } == [0x1B, 0x45, 1, 0x1B, 0x45, 0])
+        #expect(
+            bytes {
+                $0.bold(true); $0.bold(true); $0.bold(false)
+            } == [0x1B, 0x45, 1, 0x1B, 0x45, 0])
         #expect(bytes { $0.underline(true) } == [0x1B, 0x2D, 1])
         #expect(bytes { $0.size(doubleWidth: true, doubleHeight: true) } == [0x1D, 0x21, 0x11])
         #expect(bytes { $0.size(doubleWidth: false, doubleHeight: true) } == [0x1D, 0x21, 0x01])
-        #expect(bytes { $0.align(.center); $0.align(.right) } == [0x1B, 0x61, 1, 0x1B, 0x61, 2])
+        #expect(
+            bytes {
+                $0.align(.center); $0.align(.right)
+            } == [0x1B, 0x61, 1, 0x1B, 0x61, 2])
         #expect(bytes { $0.font(.b) } == [0x1B, 0x4D, 1])
         #expect(bytes { $0.selectCodePage(number: 30) } == [0x1B, 0x74, 30])
     }
@@ -41,8 +48,9 @@ import Testing
         // An odd run keeps its first digit in code set B; '{' is doubled.
         #expect(Code128.escposData(for: "A12345") == Array("{BA1".utf8) + [0x7B, 0x43, 23, 45])
         #expect(Code128.escposData(for: "a{b") == Array("{Ba{{b".utf8))
-        #expect(Code128.symbol(fromESCPOSData: Code128.escposData(for: "YBVY01-261121-0007-K")!)?.text
-            == "YBVY01-261121-0007-K")
+        #expect(
+            Code128.symbol(fromESCPOSData: Code128.escposData(for: "YBVY01-261121-0007-K")!)?.text
+                == "YBVY01-261121-0007-K")
     }
 
     @Test func nativeQR() {
@@ -69,8 +77,10 @@ import Testing
         tcvnOnly.codePages[.cp1258] = nil
         let b = bytes(tcvnOnly) { $0.text("Đà Nẵng ĐỨC", style: .plain) }
         #expect(
-            b == [0x1B, 0x74, 31, 0xA7, 0x1B, 0x74, 30, 0xB5, 0x20, 0x4E, 0xBD, 0x6E, 0x67, 0x20, 0x1B, 0x74, 31, 0xA7,
-                  0xF8, 0x43, 0x0A])
+            b == [
+                0x1B, 0x74, 31, 0xA7, 0x1B, 0x74, 30, 0xB5, 0x20, 0x4E, 0xBD, 0x6E, 0x67, 0x20, 0x1B, 0x74, 31, 0xA7,
+                0xF8, 0x43, 0x0A,
+            ])
     }
 
     @Test func controlCharactersCannotInjectCommands() {
@@ -89,13 +99,15 @@ import Testing
         // the interpreter sees only text and images, never a cut, a reset or a status request.
         for profile in ["generic-80mm", "rongta-rp326"] {
             let r = ESCPOSInterpreter.interpret(
-                bytes(TestSupport.profile(profile)) { $0.text(name, style: .plain) }, profile: TestSupport.profile(profile))
-            #expect(r.elements.allSatisfy { e in
-                switch e {
-                case .text, .raster, .feed: true
-                default: false
-                }
-            })
+                bytes(TestSupport.profile(profile)) { $0.text(name, style: .plain) },
+                profile: TestSupport.profile(profile))
+            #expect(
+                r.elements.allSatisfy { e in
+                    switch e {
+                    case .text, .raster, .feed: true
+                    default: false
+                    }
+                })
             #expect(r.notes.isEmpty)
         }
         let epsonText = bytes { $0.text(name, style: .plain) }

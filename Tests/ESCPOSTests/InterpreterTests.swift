@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ESCPOS
 
 @Suite struct InterpreterTests {
@@ -20,7 +21,8 @@ import Testing
         for n in 0..<3000 {
             let length = Int.random(in: 0...400, using: &rng)
             let buffer = (0..<length).map { _ in
-                Bool.random(using: &rng) ? interesting.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng)
+                Bool.random(using: &rng)
+                    ? interesting.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng)
             }
             let r = ESCPOSInterpreter.interpret(buffer)
             #expect(r.notes.count <= RenderedReceipt.maxNotes)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ESCPOS
 
 @Suite struct ProfileTests {
@@ -18,7 +19,9 @@ import Testing
 
     @Test func errorsNameLineAndKey() {
         let text = "[Printer]\nPaperWidthDots=576\nColumnsFontA=48\nColumnsFontB=64\n[Features]\nNativeQR=maybe\n"
-        #expect(throws: PrinterProfileError(source: "x.conf", line: 6, key: "NativeQR", reason: "'maybe' is not yes or no")) {
+        #expect(
+            throws: PrinterProfileError(source: "x.conf", line: 6, key: "NativeQR", reason: "'maybe' is not yes or no")
+        ) {
             try PrinterProfile.parse(text, name: "x")
         }
         let unknown = "[Printer]\nPaperWidthDots=576\nColour=red\n"

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ESCPOS
 
 /// Bytes on the wire for a Vietnamese receipt: the chosen encoding against all-raster text.

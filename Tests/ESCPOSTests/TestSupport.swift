@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import ESCPOS
 
 /// Paths and fixtures shared by the ESC/POS tests.
@@ -23,7 +24,8 @@ enum TestSupport {
     /// A receipt like the intake receipt, with made-up personal data.
     static let sampleReceipt: ReceiptDocument = {
         var d = ReceiptDocument()
-        d.text("BƯU ĐIỆN TỈNH YÊN BÁI", TextStyle(bold: true, doubleWidth: true, doubleHeight: true, alignment: .center))
+        d.text(
+            "BƯU ĐIỆN TỈNH YÊN BÁI", TextStyle(bold: true, doubleWidth: true, doubleHeight: true, alignment: .center))
         d.text("Điểm BĐ-VHX Tân Thịnh", TextStyle(alignment: .center))
         d.text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", TextStyle(bold: true, alignment: .center))
         d.text("Mã hồ sơ: YBVY01-261121-0007-K")

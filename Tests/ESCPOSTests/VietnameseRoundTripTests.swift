@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ESCPOS
 
 /// Every Vietnamese letter goes out through each strategy and comes back through the interpreter
@@ -110,7 +111,8 @@ import Testing
     }
 
     @Test func missingGlyphIsABoxNotAQuestionMark() {
-        let renderer = RasterTextRenderer(face: UnifontFace(hexData: Array("0041:0000000018242442427E424242420000\n".utf8)))
+        let renderer = RasterTextRenderer(
+            face: UnifontFace(hexData: Array("0041:0000000018242442427E424242420000\n".utf8)))
         let b = renderer.render("Aễ", style: .plain, maxWidth: 576)
         var box = MonochromeBitmap(width: 8, height: 16)
         box.draw(RasterTextRenderer.bitmap(of: UnifontFace.placeholder), x: 0, y: 0)
