@@ -37,7 +37,7 @@ public struct ESCPOSInterpreter {
 
     private init(bytes: [UInt8], width: Int, pages: [UInt8: CodePage], columnsA: Int, columnsB: Int) {
         self.bytes = bytes
-        self.result = RenderedReceipt(paperWidthDots: width)
+        self.result = RenderedReceipt(paperWidthDots: width, columnsFontA: columnsA, columnsFontB: columnsB)
         self.pagesByNumber = pages
         self.columnsA = columnsA
         self.columnsB = columnsB

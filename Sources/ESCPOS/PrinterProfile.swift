@@ -144,7 +144,4 @@ public struct PrinterProfile: Sendable, Equatable {
         }
         return try parse(text, name: name)
     }
-
-    /// Dots per character cell in font A: the printer's cell width.
-    public var fontACellWidth: Int { max(1, paperWidthDots / max(1, columnsFontA)) }
 }

@@ -55,7 +55,7 @@ struct ReceiptImageRenderer {
         var x = 0
         for run in line.runs {
             let cellWidth =
-                (run.style.font == .a ? receipt.paperWidthDots / 48 : receipt.paperWidthDots / 64)
+                (receipt.paperWidthDots / max(1, run.style.font == .a ? receipt.columnsFontA : receipt.columnsFontB))
                 * (run.style.doubleWidth ? 2 : 1)
             for ch in run.text {
                 let glyph = renderer.render(String(ch), style: run.style, maxWidth: 64)

@@ -48,6 +48,10 @@ public struct RenderedReceipt: Sendable, Equatable {
     public var notes: [String] = []
     /// Paper width in dots the stream was interpreted for.
     public var paperWidthDots: Int
+    /// Characters per line in font A on that printer (sets the text cell width).
+    public var columnsFontA = 48
+    /// Characters per line in font B.
+    public var columnsFontB = 64
 
     /// Notes kept at most; a flood of garbage must not use unbounded memory.
     public static let maxNotes = 200
