@@ -1,0 +1,232 @@
+import ESCPOS
+import KioskConfig
+import KioskDomain
+import KioskStore
+import KioskSystem
+
+/// The kiosk at work: each scan goes through the session state machine, and what it decides
+/// is carried out here — one transaction for each dossier with its event and print job, then
+/// the receipt prints. Nothing is half-written: a refusal writes nothing.
+public actor KioskFlows {
+    /// What handling one scan came to, for the log, the control socket and tests.
+    public struct Result: Sendable, Equatable {
+        /// The session's outcome (after the service's own checks).
+        public var outcome: KioskSession.Outcome
+        /// The dossier's tracking code, when one was touched.
+        public var code: String?
+        /// The print job written, if any.
+        public var printJobId: Int64?
+    }
+
+    private var session: KioskSession
+    private let store: KioskStore
+    private let setup: ServiceSetup
+    private let printer: any ReceiptPrinting
+    private let profile: PrinterProfile
+    private let logger: Logger
+    private let calendar = AppointmentCalendar()
+    private let onEventWritten: @Sendable () async -> Void
+    private let now: @Sendable () -> Timestamp
+
+    /// Creates the flows over a store and a printer.
+    public init(
+        setup: ServiceSetup, store: KioskStore, printer: any ReceiptPrinting, profile: PrinterProfile, logger: Logger,
+        now: @escaping @Sendable () -> Timestamp = { Timestamp(unixSeconds: wallClockSeconds()) },
+        onEventWritten: @escaping @Sendable () async -> Void = {}
+    ) {
+        self.setup = setup
+        self.store = store
+        self.printer = printer
+        self.profile = profile
+        self.logger = logger
+        self.now = now
+        self.onEventWritten = onEventWritten
+        self.session = KioskSession(technicianCodesEnabled: setup.configuration.control.technicianCodes)
+    }
+
+    /// Whether counter mode is on.
+    public var isClerkMode: Bool { session.isClerkMode }
+
+    /// Drops an idle session; call it every few seconds.
+    public func expireIdleSession() -> KioskSession.Outcome? {
+        let outcome = session.expire(now: now())
+        if outcome != nil { logger.log(.info, "session timed out") }
+        return outcome
+    }
+
+    /// Handles one scan as read from the scanner (or typed in the demo).
+    public func handle(scan text: String) async -> Result {
+        let parsed = ScanParser().parse(text)
+        let problem = await printer.problem()
+        let catalog = setup.catalog
+        let outcome = session.handle(
+            parsed, now: now(), knowsProcedure: { catalog.procedure(code: $0) != nil }, printerProblem: problem)
+        let result = await carryOut(outcome)
+        log(parsed, result)
+        if case .refused = result.outcome { await printer.signalRefusal() }
+        return result
+    }
+
+    /// Takes a dossier in from a front end (the control socket's `intake`): the same checks
+    /// and the same transaction as a scanned intake.
+    public func intake(card: CitizenIDCard, procedureCode: String) async -> Result {
+        guard setup.catalog.procedure(code: procedureCode) != nil else {
+            return Result(outcome: .refused(.unknownProcedure(code: procedureCode)))
+        }
+        if let problem = await printer.problem() {
+            return Result(outcome: .refused(.printerUnavailable(reason: problem)))
+        }
+        return await carryOut(.intake(card, procedureCode: procedureCode))
+    }
+
+    private func carryOut(_ outcome: KioskSession.Outcome) async -> Result {
+        switch outcome {
+        case .intake(let card, let procedureCode):
+            return await recordIntake(card: card, procedureCode: procedureCode)
+        case .lookup(let code):
+            return await printStatus(code: code.description)
+        case .attachPostalItem(let code, let item):
+            return await attach(code: code.description, item: item.description)
+        case .handBack(let code, let card):
+            return await handBack(code: code.description, card: card)
+        case .technician(.status):
+            return await printStatus(code: nil)
+        default:
+            return Result(outcome: outcome)
+        }
+    }
+
+    private func recordIntake(card: CitizenIDCard, procedureCode: String) async -> Result {
+        guard let procedure = setup.catalog.procedure(code: procedureCode) else {
+            return Result(outcome: .refused(.unknownProcedure(code: procedureCode)))
+        }
+        let receivedAt = now()
+        let due = calendar.appointmentDate(
+            receivedAt: receivedAt, workingDays: procedure.workingDays, extraHolidays: setup.holidays.days,
+            extraWorkingDays: setup.holidays.workingDays)
+        let kiosk = setup.configuration.kiosk
+        let profile = self.profile
+        let delivery: Delivery = procedure.delivery == .post ? .post(address: card.applicant.address) : .counter
+        do {
+            let record = try await store.recordIntake(day: receivedAt.localDay) { sequence in
+                guard let code = TrackingCode(prefix: kiosk.codePrefix, day: receivedAt.localDay, sequence: sequence)
+                else { throw SessionRefusalError(refusal: .dailyLimitReached) }
+                let dossier = Dossier(
+                    code: code.description, procedure: procedure.ref, applicant: card.applicant, receivedAt: receivedAt,
+                    dueDate: due, feeVND: procedure.feeVND, delivery: delivery, office: kiosk.office)
+                let receipt = IntakeReceipt(dossier: dossier, kioskId: kiosk.id)
+                let bytes = ESCPOSEncoder.encode(receipt.document(columns: profile.columnsFontA), profile: profile)
+                return IntakeDraft(
+                    dossier: dossier, eventData: EventData.received(dossier),
+                    printJob: PrintJobDraft(kind: "intake-receipt", payload: bytes))
+            }
+            await onEventWritten()
+            await printer.jobsAdded()
+            return Result(outcome: .intake(card, procedureCode: procedureCode), code: record.dossier.code, printJobId: record.printJob.id)
+        } catch let error as SessionRefusalError {
+            return Result(outcome: .refused(error.refusal))
+        } catch {
+            logger.log(.error, "intake not recorded", [("reason", "\(error)")])
+            return Result(outcome: .refused(.storeFailure(reason: "\(error)")))
+        }
+    }
+
+    private func printStatus(code: String?) async -> Result {
+        guard let code else {
+            return Result(outcome: .technician(.status))
+        }
+        do {
+            let dossier = try await store.dossier(code: code)
+            let status = try await store.latestStatus(code: code)
+            guard dossier != nil || status != nil else { return Result(outcome: .refused(.unknownDossier(code: code))) }
+            let slip = StatusSlip(code: code, dossier: dossier, status: status, printedAt: now())
+            let job = try await store.enqueuePrintJob(
+                PrintJobDraft(kind: "status-slip", payload: ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)),
+                dossierCode: dossier == nil ? nil : code)
+            await printer.jobsAdded()
+            return Result(outcome: .lookup(TrackingCode(parsing: code)!), code: code, printJobId: job.id)
+        } catch {
+            logger.log(.error, "status slip not printed", [("code", code), ("reason", "\(error)")])
+            return Result(outcome: .refused(.storeFailure(reason: "\(error)")), code: code)
+        }
+    }
+
+    private func attach(code: String, item: String) async -> Result {
+        do {
+            guard try await store.dossier(code: code) != nil else {
+                return Result(outcome: .refused(.unknownDossier(code: code)), code: code)
+            }
+            _ = try await store.attachPostalItem(
+                code: code, postalItem: item, eventData: EventData.postalItemAttached(code: code, postalItem: item),
+                occurredAt: now())
+            await onEventWritten()
+            return Result(outcome: .attachPostalItem(TrackingCode(parsing: code)!, S10Code(parsing: item)!), code: code)
+        } catch {
+            return Result(outcome: .refused(.storeFailure(reason: "\(error)")), code: code)
+        }
+    }
+
+    private func handBack(code: String, card: CitizenIDCard) async -> Result {
+        do {
+            guard let dossier = try await store.dossier(code: code) else {
+                return Result(outcome: .refused(.unknownDossier(code: code)), code: code)
+            }
+            guard dossier.applicant.idNumber == card.applicant.idNumber else {
+                return Result(outcome: .refused(.idCardMismatch), code: code)
+            }
+            let at = now()
+            let slip = HandBackSlip(dossier: dossier, returnedAt: at)
+            let (_, job) = try await store.recordReturn(
+                code: code, returnedAt: at, eventData: EventData.returned(code: code, at: at, idNumber: card.applicant.idNumber),
+                printJob: PrintJobDraft(kind: "hand-back-slip", payload: ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)))
+            await onEventWritten()
+            await printer.jobsAdded()
+            return Result(outcome: .handBack(TrackingCode(parsing: code)!, card), code: code, printJobId: job.id)
+        } catch {
+            return Result(outcome: .refused(.storeFailure(reason: "\(error)")), code: code)
+        }
+    }
+
+    /// One line per scan: its kind and what came of it; never the scanned text itself.
+    private func log(_ parsed: Swift.Result<Scan, ScanRejection>, _ result: Result) {
+        var fields: [(String, String)] = []
+        switch parsed {
+        case .success(let scan): fields.append(("scan", scan.kind))
+        case .failure(let rejection): fields.append(("scan", "unreadable"))
+            fields.append(("why", "\(rejection)"))
+        }
+        if let code = result.code { fields.append(("code", code)) }
+        switch result.outcome {
+        case .refused(let refusal):
+            fields.append(("refused", refusal.code))
+            logger.log(.notice, "scan refused", fields)
+        default:
+            fields.append(("outcome", "\(result.outcome.name)"))
+            logger.log(.info, "scan handled", fields)
+        }
+    }
+}
+
+/// A refusal raised inside the intake transaction, so the transaction rolls back.
+struct SessionRefusalError: Error {
+    var refusal: SessionRefusal
+}
+
+extension KioskSession.Outcome {
+    /// A short name for logs and the control socket: `intake`, `lookup`, `refused`, …
+    public var name: String {
+        switch self {
+        case .awaitingProcedure: "awaiting-procedure"
+        case .intake: "intake"
+        case .lookup: "lookup"
+        case .clerkMode(let on): on ? "clerk-mode-on" : "clerk-mode-off"
+        case .awaitingItem: "awaiting-item"
+        case .attachPostalItem: "postal-item-attached"
+        case .handBack: "returned"
+        case .cancelled: "cancelled"
+        case .timedOut: "timed-out"
+        case .technician(let control): "technician-\(control == .testPage ? "test-page" : "status")"
+        case .refused: "refused"
+        }
+    }
+}

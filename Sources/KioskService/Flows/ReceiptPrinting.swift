@@ -1,0 +1,12 @@
+import ESCPOS
+
+/// What the flows need from the printer side: whether it can print now, a wake-up when a
+/// job was written, and the refusal signal (buzzer).
+public protocol ReceiptPrinting: Sendable {
+    /// Why the printer cannot print right now (paper out, cover open, missing…), or nil.
+    func problem() async -> String?
+    /// Print jobs were added to the store: print them.
+    func jobsAdded() async
+    /// Sound the refusal pattern where the printer has a buzzer.
+    func signalRefusal() async
+}
