@@ -1,0 +1,234 @@
+/// Builds the ESC/POS bytes of a receipt for one printer profile.
+///
+/// Commands are sent only when the printer state changes (style, code page). All text goes
+/// through `PrintableText.sanitize` first, so nothing from outside can become a command.
+public struct ESCPOSEncoder: Sendable {
+    /// How text lines are turned into bytes.
+    public enum TextRendering: Sendable {
+        /// Code pages wherever they render every character, raster only for the rest.
+        case cheapest
+        /// Every text line as a raster image (for comparison and for printers with no usable page).
+        case rasterOnly
+    }
+
+    /// Kinds of cut.
+    public enum Cut: Sendable {
+        /// Cut through.
+        case full
+        /// Leave one point uncut.
+        case partial
+    }
+
+    /// The printer the bytes are for.
+    public let profile: PrinterProfile
+    /// Text strategy.
+    public var textRendering: TextRendering
+    /// The bytes so far.
+    public private(set) var bytes: [UInt8] = []
+
+    private let rasterText: RasterTextRenderer
+    private var page: CodePage?
+    private var style = TextStyle.plain
+
+    /// Creates an encoder; `face` is the Unifont used for raster lines.
+    public init(profile: PrinterProfile, textRendering: TextRendering = .cheapest, face: UnifontFace? = .system) {
+        self.profile = profile
+        self.textRendering = textRendering
+        self.rasterText = RasterTextRenderer(face: face)
+    }
+
+    /// Encodes a whole document: `ESC @`, its elements, and nothing after.
+    public static func encode(
+        _ document: ReceiptDocument, profile: PrinterProfile, textRendering: TextRendering = .cheapest
+    ) -> [UInt8] {
+        var e = ESCPOSEncoder(profile: profile, textRendering: textRendering)
+        e.initialize()
+        for element in document.elements {
+            switch element {
+            case .text(let s, let st): e.text(s, style: st)
+            case .barcode(let s):
+                e.align(.center)
+                e.code128(s)
+            case .qr(let s):
+                e.align(.center)
+                e.qrCode(s)
+            case .feed(let n): e.feed(lines: n)
+            case .cut: e.cut(.partial, feed: 3)
+            case .beep: e.beep(times: 1, duration: 2)
+            }
+        }
+        return e.bytes
+    }
+
+    // MARK: Printer state
+
+    /// `ESC @`: reset the printer to its power-on state.
+    public mutating func initialize() {
+        bytes += [0x1B, 0x40]
+        page = nil
+        style = .plain
+    }
+
+    /// `ESC E n`: emphasis on or off.
+    public mutating func bold(_ on: Bool) {
+        guard style.bold != on else { return }
+        bytes += [0x1B, 0x45, on ? 1 : 0]
+        style.bold = on
+    }
+
+    /// `ESC - n`: one-dot underline on or off.
+    public mutating func underline(_ on: Bool) {
+        guard style.underline != on else { return }
+        bytes += [0x1B, 0x2D, on ? 1 : 0]
+        style.underline = on
+    }
+
+    /// `GS ! n`: double width and/or height.
+    public mutating func size(doubleWidth: Bool, doubleHeight: Bool) {
+        guard style.doubleWidth != doubleWidth || style.doubleHeight != doubleHeight else { return }
+        style.doubleWidth = doubleWidth
+        style.doubleHeight = doubleHeight
+        bytes += [0x1D, 0x21, style.sizeByte]
+    }
+
+    /// `ESC a n`: alignment of the following lines, barcodes and images.
+    public mutating func align(_ alignment: TextStyle.Alignment) {
+        guard style.alignment != alignment else { return }
+        bytes += [0x1B, 0x61, alignment.rawValue]
+        style.alignment = alignment
+    }
+
+    /// `ESC M n`: font A or B.
+    public mutating func font(_ font: TextStyle.Font) {
+        guard style.font != font else { return }
+        bytes += [0x1B, 0x4D, font.rawValue]
+        style.font = font
+    }
+
+    /// `ESC t n`: select a character code page by its number on this printer.
+    public mutating func selectCodePage(number: UInt8) {
+        bytes += [0x1B, 0x74, number]
+        page = profile.codePages.first { $0.value == number }?.key
+    }
+
+    private mutating func apply(_ s: TextStyle) {
+        align(s.alignment)
+        font(s.font)
+        bold(s.bold)
+        underline(s.underline)
+        size(doubleWidth: s.doubleWidth, doubleHeight: s.doubleHeight)
+    }
+
+    /// `DLE EOT n`: the real-time status request for `n` = 1 (printer), 2 (offline cause),
+    /// 3 (error cause) or 4 (paper sensor). The printer answers one byte even mid-job.
+    public static func statusRequest(_ n: UInt8) -> [UInt8] { [0x10, 0x04, n] }
+
+    // MARK: Paper
+
+    /// `ESC d n`: print and feed `lines` lines.
+    public mutating func feed(lines: Int) {
+        guard lines > 0 else { return }
+        bytes += [0x1B, 0x64, UInt8(min(lines, 255))]
+    }
+
+    /// `GS V 65/66 n`: feed `feed` lines then cut; printers without a cutter get the feed only.
+    public mutating func cut(_ kind: Cut, feed: Int = 0) {
+        switch profile.cutter {
+        case .none: self.feed(lines: max(feed, 4))
+        case .full, .partial:
+            let partial = kind == .partial && profile.cutter == .partial
+            let lineDots = 24
+            bytes += [0x1D, 0x56, partial ? 66 : 65, UInt8(min(feed * lineDots, 255))]
+        }
+    }
+
+    /// `ESC B n t`: beep `times` times for `duration`×100 ms, where the profile has a buzzer.
+    public mutating func beep(times: Int, duration: Int) {
+        guard profile.hasBuzzer else { return }
+        bytes += [0x1B, 0x42, UInt8(min(max(times, 1), 9)), UInt8(min(max(duration, 1), 9))]
+    }
+
+    // MARK: Text
+
+    /// Prints text in `style`, line by line, each line in the cheapest form that renders
+    /// every character: code pages where possible, a Unifont raster image otherwise.
+    public mutating func text(_ s: String, style newStyle: TextStyle = .plain) {
+        for rawLine in s.split(separator: "\n", omittingEmptySubsequences: false) {
+            line(PrintableText.sanitize(String(rawLine)), style: newStyle)
+        }
+    }
+
+    private mutating func line(_ line: String, style newStyle: TextStyle) {
+        let runs: [LineEncodingPlanner.Run]? =
+            textRendering == .rasterOnly && !line.isEmpty
+            ? nil : LineEncodingPlanner(profile: profile).plan(line, startingPage: page)
+        guard let runs else {
+            align(newStyle.alignment)
+            let image = rasterText.render(line, style: newStyle, maxWidth: profile.paperWidthDots)
+            raster(image)
+            // Glyphs are 16 dots high, text lines 24: ESC J adds the missing line spacing for 3 bytes.
+            bytes += [0x1B, 0x4A, UInt8(8 * (newStyle.doubleHeight ? 2 : 1))]
+            return
+        }
+        apply(newStyle)
+        for run in runs {
+            if let p = run.page, p != page, let n = profile.codePages[p] { selectCodePage(number: n) }
+            bytes += run.bytes
+        }
+        bytes.append(0x0A)
+    }
+
+    // MARK: Barcodes and images
+
+    /// `GS H`, `GS h`, `GS w`, `GS k 73`: a CODE128 barcode with its text below.
+    ///
+    /// Characters outside printable ASCII are dropped; nothing prints if none is left. The
+    /// module width shrinks (down to 1 dot) so the symbol and its quiet zones fit the paper:
+    /// printers silently skip a barcode wider than the paper.
+    public mutating func code128(_ text: String, height: Int = 80, moduleWidth: Int = 2) {
+        guard let data = Code128.escposData(for: PrintableText.sanitize(text)), data.count <= 255,
+            let symbol = Code128.symbol(fromESCPOSData: data)
+        else { return }
+        let modules = Code128.moduleWidths(of: symbol.values).reduce(0, +) + 20
+        let module = min(max(moduleWidth, 1), 6, max(1, profile.paperWidthDots / modules))
+        bytes += [0x1D, 0x48, 2, 0x1D, 0x68, UInt8(min(max(height, 1), 255))]
+        bytes += [0x1D, 0x77, UInt8(module), 0x1D, 0x6B, 73, UInt8(data.count)] + data
+    }
+
+    /// A QR code of `text`: native `GS ( k` where the profile has it, else a raster image from
+    /// this module's encoder. Data too long for a QR code prints nothing.
+    public mutating func qrCode(_ text: String, errorCorrection: QRErrorCorrection = .medium) {
+        let data = Array(text.utf8)
+        if profile.nativeQR {
+            nativeQR(data, moduleSize: profile.qrModuleSize, errorCorrection: errorCorrection)
+        } else if let code = try? QRCode.encode(data, errorCorrection: errorCorrection) {
+            raster(code.bitmap(moduleSize: profile.qrModuleSize))
+        }
+    }
+
+    /// `GS ( k`: model 2 (fn 65), module size (fn 67), level (fn 69), store (fn 80), print (fn 81).
+    public mutating func nativeQR(_ data: [UInt8], moduleSize: Int, errorCorrection: QRErrorCorrection) {
+        guard !data.isEmpty, data.count <= 7089 else { return }
+        bytes += [0x1D, 0x28, 0x6B, 4, 0, 0x31, 0x41, 0x32, 0x00]
+        bytes += [0x1D, 0x28, 0x6B, 3, 0, 0x31, 0x43, UInt8(min(max(moduleSize, 1), 16))]
+        bytes += [0x1D, 0x28, 0x6B, 3, 0, 0x31, 0x45, errorCorrection.escposByte]
+        let n = data.count + 3
+        bytes += [0x1D, 0x28, 0x6B, UInt8(n & 0xFF), UInt8(n >> 8), 0x31, 0x50, 0x30] + data
+        bytes += [0x1D, 0x28, 0x6B, 3, 0, 0x31, 0x51, 0x30]
+    }
+
+    /// `GS v 0`: a raster image, sent in bands of at most 128 rows (printers' receive buffers
+    /// are small). Wider images are cut at the paper width.
+    public mutating func raster(_ image: MonochromeBitmap) {
+        let bitmap = image.width > profile.paperWidthDots ? image.cropped(toWidth: profile.paperWidthDots) : image
+        guard bitmap.width > 0, bitmap.height > 0 else { return }
+        let w = bitmap.bytesPerRow
+        var y = 0
+        while y < bitmap.height {
+            let h = min(128, bitmap.height - y)
+            bytes += [0x1D, 0x76, 0x30, 0, UInt8(w & 0xFF), UInt8(w >> 8), UInt8(h & 0xFF), UInt8(h >> 8)]
+            bytes += bitmap.bytes[(y * w)..<((y + h) * w)]
+            y += h
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Chooses, for one line of text, the code pages that print every character right with the
+/// fewest bytes — or says the line must be drawn as raster.
+///
+/// A small dynamic programme over the profile's pages: each character costs its bytes on a
+/// page, each `ESC t n` switch costs 3. TCVN-3 lines switch between the lower-case and capitals
+/// pages within the line; CP1258 letters that are not precomposed go as base letter plus
+/// combining tone mark, only where the profile says the printer composes them.
+struct LineEncodingPlanner {
+    /// A stretch of a line sent on one page.
+    struct Run: Equatable {
+        var page: CodePage?
+        var bytes: [UInt8]
+    }
+
+    let profile: PrinterProfile
+
+    static let cp1258ToneBytes: [UInt32: UInt8] = [0x300: 0xCC, 0x301: 0xEC, 0x303: 0xDE, 0x309: 0xD2, 0x323: 0xF2]
+
+    /// The bytes for `character` on `page`, if the page can carry it.
+    func encode(_ character: Character, on page: CodePage) -> [UInt8]? {
+        let scalars = Array(String(character).unicodeScalars)
+        if scalars.count == 1, let b = page.encode(scalars[0]) { return [b] }
+        guard page == .cp1258, profile.cp1258ComposesMarks else { return nil }
+        let decomposed = String(character).decomposedStringWithCanonicalMapping.unicodeScalars
+        var tone: UInt8?
+        var base = String.UnicodeScalarView()
+        for s in decomposed {
+            if let t = Self.cp1258ToneBytes[s.value] {
+                guard tone == nil else { return nil }
+                tone = t
+            } else {
+                base.append(s)
+            }
+        }
+        let composedBase = Array(String(base).precomposedStringWithCanonicalMapping.unicodeScalars)
+        guard let tone, composedBase.count == 1, let b = page.encode(composedBase[0]) else { return nil }
+        return [b, tone]
+    }
+
+    /// The cheapest runs for `line` given the page the printer is on (nil: unknown, only
+    /// printable ASCII is safe); nil when some character fits no page.
+    func plan(_ line: String, startingPage: CodePage?) -> [Run]? {
+        let pages = CodePage.allCases.filter { profile.codePages[$0] != nil }
+        // State index: 0 = the starting page, 1... = pages[i - 1].
+        let stateCount = pages.count + 1
+        let infinity = Int.max / 4
+        var cost = [Int](repeating: infinity, count: stateCount)
+        cost[0] = 0
+        var back: [[Int]] = []
+        var choices: [[[UInt8]?]] = []
+        for ch in line {
+            var options = [[UInt8]?](repeating: nil, count: stateCount)
+            if let start = startingPage {
+                options[0] = encode(ch, on: start)
+            } else if ch.unicodeScalars.count == 1, let v = ch.unicodeScalars.first?.value, v >= 0x20, v < 0x7F {
+                options[0] = [UInt8(v)]
+            }
+            for (i, p) in pages.enumerated() { options[i + 1] = encode(ch, on: p) }
+            var next = [Int](repeating: infinity, count: stateCount)
+            var from = [Int](repeating: -1, count: stateCount)
+            for s in 0..<stateCount {
+                guard let bytes = options[s] else { continue }
+                for prev in 0..<stateCount where cost[prev] < infinity {
+                    // Staying in the starting state or a page costs nothing; moving to a page costs ESC t n.
+                    let same = prev == s || (s > 0 && prev == 0 && pages[s - 1] == startingPage)
+                    let c = cost[prev] + bytes.count + (same ? 0 : (s == 0 ? infinity : 3))
+                    if c < next[s] {
+                        next[s] = c
+                        from[s] = prev
+                    }
+                }
+            }
+            guard next.contains(where: { $0 < infinity }) else { return nil }
+            cost = next
+            back.append(from)
+            choices.append(options)
+        }
+        guard var state = cost.indices.min(by: { cost[$0] < cost[$1] }) else { return [] }
+        var states: [Int] = []
+        for k in stride(from: back.count - 1, through: 0, by: -1) {
+            states.append(state)
+            state = back[k][state]
+        }
+        states.reverse()
+        var runs: [Run] = []
+        for (k, s) in states.enumerated() {
+            let page = s == 0 ? startingPage : pages[s - 1]
+            let bytes = choices[k][s]!
+            if let last = runs.last, last.page == page {
+                runs[runs.count - 1].bytes += bytes
+            } else {
+                runs.append(Run(page: page, bytes: bytes))
+            }
+        }
+        return runs
+    }
+}
