@@ -26,6 +26,9 @@ public actor PrintQueue {
         /// Why the pass stopped before the end, if it did (a printer state, an outcome, a
         /// store error), never personal data.
         public var stoppedBecause: String?
+
+        /// An empty pass.
+        public init() {}
     }
 
     private let store: KioskStore
