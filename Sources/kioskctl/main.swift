@@ -23,6 +23,9 @@ let usage = """
       kioskctl queue list [--limit N] [--json]  events waiting for the central server
       kioskctl queue dead [--json]            events the server rejected, with its reasons
       kioskctl queue requeue ID|--all         send dead letters again
+      kioskctl render FILE --png OUT [--text] [--profile NAME]  what ESC/POS bytes print
+      kioskctl test-print [--config FILE] [--device PATH] [--profile NAME] [--out FILE]
+                                              test page: styles, barcode, QR, Vietnamese
       kioskctl version
 
     Where the database is: --config FILE (default /etc/kiosk/kiosk.conf, its StateDirectory=),
@@ -55,6 +58,10 @@ func kioskctl(_ words: [String]) async -> Int32 {
             code = try await StatusCommand.run(&arguments, json: json)
         case "queue":
             code = try await QueueCommand.run(&arguments, json: json)
+        case "render":
+            code = try await RenderCommand.run(&arguments, json: json)
+        case "test-print":
+            code = try await TestPrintCommand.run(&arguments, json: json)
         case "version":
             try arguments.expectEnd()
             print(json ? "{\"version\":\"\(kioskSoftwareVersion)\"}" : "kioskctl \(kioskSoftwareVersion)")
