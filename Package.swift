@@ -43,7 +43,7 @@ let package = Package(
         // Devices: termios serial ports, the printer link (status, jobs), the evdev and serial
         // scanner readers, hot-plug, pseudo-terminals and the emulated printer.
         .target(
-            name: "KioskDevices", dependencies: ["CKioskShim", "KioskSystem", "KioskDomain", "ESCPOS"],
+            name: "KioskDevices", dependencies: ["CKioskShim", "KioskSystem", "KioskDomain", "ESCPOS", "KioskStore"],
             swiftSettings: strict),
         // The reference receiver of central-protocol.md.
         .target(
@@ -69,7 +69,10 @@ let package = Package(
         .executableTarget(name: "kiosk-central", dependencies: ["KioskCentral"], swiftSettings: strict),
         .executableTarget(
             name: "kiosk-bench",
-            dependencies: ["KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain", "KioskSystem"],
+            dependencies: [
+                "KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain", "KioskSystem", "ESCPOS",
+                "KioskDevices",
+            ],
             exclude: ["peers"],
             swiftSettings: strict),
 
@@ -80,7 +83,8 @@ let package = Package(
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSQLite"], swiftSettings: strict),
         .testTarget(name: "ESCPOSTests", dependencies: ["ESCPOS", "KioskDomain"], swiftSettings: strict),
         .testTarget(
-            name: "KioskDevicesTests", dependencies: ["KioskDevices", "ESCPOS", "KioskDomain", "KioskSystem", "CKioskShim"],
+            name: "KioskDevicesTests",
+            dependencies: ["KioskDevices", "ESCPOS", "KioskDomain", "KioskSystem", "CKioskShim", "KioskStore"],
             swiftSettings: strict),
         .testTarget(
             name: "KioskServiceTests",

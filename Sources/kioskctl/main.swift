@@ -25,6 +25,9 @@ let usage = """
       kioskctl queue requeue ID|--all         send dead letters again
       kioskctl print-catalog --png OUT [--text OUT] [--escpos OUT] [--profile NAME]
                                           the procedure sheet citizens scan from
+      kioskctl render FILE --png OUT [--text] [--profile NAME]  what ESC/POS bytes print
+      kioskctl test-print [--config FILE] [--device PATH] [--profile NAME] [--out FILE]
+                                              test page: styles, barcode, QR, Vietnamese
       kioskctl version
 
     Where the database is: --config FILE (default /etc/kiosk/kiosk.conf, its StateDirectory=),
@@ -59,6 +62,10 @@ func kioskctl(_ words: [String]) async -> Int32 {
             code = try PrintCatalogCommand.run(&arguments, json: json)
         case "queue":
             code = try await QueueCommand.run(&arguments, json: json)
+        case "render":
+            code = try await RenderCommand.run(&arguments, json: json)
+        case "test-print":
+            code = try await TestPrintCommand.run(&arguments, json: json)
         case "version":
             try arguments.expectEnd()
             print(json ? "{\"version\":\"\(kioskSoftwareVersion)\"}" : "kioskctl \(kioskSoftwareVersion)")

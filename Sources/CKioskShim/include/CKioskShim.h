@@ -39,4 +39,16 @@ static inline int kiosk_ioctl_int(int fd, unsigned long request, int value) { re
 static inline int kiosk_ioctl_none(int fd, unsigned long request) { return ioctl(fd, request); }
 static inline int kiosk_ioctl_pointer(int fd, unsigned long request, void *arg) { return ioctl(fd, request, arg); }
 
+// MARK: - Pseudo-terminals (Glibc's module hides these behind _XOPEN_SOURCE; defined in shim.c)
+
+/// posix_openpt(3).
+int kiosk_posix_openpt(int flags);
+/// grantpt(3).
+int kiosk_grantpt(int fd);
+/// unlockpt(3).
+int kiosk_unlockpt(int fd);
+/// ptsname_r(3): the slave's path into buf; 0 or an errno value.
+int kiosk_ptsname_r(int fd, char *buf, size_t buflen);
+static inline unsigned long kiosk_TIOCOUTQ(void) { return TIOCOUTQ; }
+
 #endif

@@ -1,0 +1,257 @@
+import CKioskShim
+import KioskSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// An open serial port (a USB-serial adapter, a CDC-ACM device, a pseudo-terminal) in raw
+/// mode, with every read, write and drain bounded in time.
+///
+/// Not `Sendable`: a port belongs to the one thread that opened it (the printer link's or the
+/// scanner's), and blocking calls on it never run on the Swift concurrency pool. The
+/// descriptor is closed in `deinit` if `close()` was not called.
+///
+/// Errors are `SerialPortError`; when `needsReopen` is true, close the port and open the
+/// path again later (with backoff).
+public final class SerialPort {
+    /// The device path it was opened by (a udev link such as `/dev/kiosk-printer`).
+    public let path: String
+    /// The settings applied at open.
+    public let settings: SerialPortSettings
+    private var fd: Int32
+
+    /// Opens `path` exclusively and applies `settings`.
+    ///
+    /// `O_RDWR|O_NOCTTY|O_NONBLOCK|O_CLOEXEC`, then `TIOCEXCL` (a second open by another
+    /// process fails with EBUSY), then `cfmakeraw` and every flag of `settings`, then a read
+    /// back to check the driver took the speed. Pending input and output are discarded.
+    ///
+    /// The corresponding C functions are `open`, `ioctl(TIOCEXCL)`, `tcgetattr`, `cfmakeraw`,
+    /// `cfsetispeed`, `cfsetospeed` and `tcsetattr`.
+    public init(path: String, settings: SerialPortSettings) throws(SerialPortError) {
+        self.path = path
+        self.settings = settings
+        do {
+            fd = try retryingInterrupts("open") { Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) }
+        } catch {
+            throw SerialPortError.from(error, path: path, operation: "opening")
+        }
+        do {
+            try configure()
+        } catch {
+            Glibc.close(fd)
+            fd = -1
+            throw error
+        }
+    }
+
+    deinit {
+        if fd >= 0 { Glibc.close(fd) }
+    }
+
+    /// The descriptor, for a poll set or `tcgetattr` in diagnostics; the port still owns it:
+    /// do not close it. -1 once closed.
+    public var fileDescriptor: Int32 { fd }
+
+    /// Closes the port (once; never retried, as `close` must not be on Linux).
+    ///
+    /// The corresponding C function is `close`.
+    public func close() {
+        guard fd >= 0 else { return }
+        Glibc.close(fd)
+        fd = -1
+    }
+
+    private func configure() throws(SerialPortError) {
+        do throws(SystemError) {
+            try retryingInterrupts("ioctl(TIOCEXCL)") { kiosk_ioctl_none(fd, kiosk_TIOCEXCL()) }
+            var t = termios()
+            try retryingInterrupts("tcgetattr") { tcgetattr(fd, &t) }
+            cfmakeraw(&t)
+            settings.apply(to: &t)
+            try retryingInterrupts("cfsetispeed") { cfsetispeed(&t, settings.baudRate.speed) }
+            try retryingInterrupts("cfsetospeed") { cfsetospeed(&t, settings.baudRate.speed) }
+            try retryingInterrupts("tcsetattr") { tcsetattr(fd, TCSANOW, &t) }
+            // tcsetattr succeeds if ANY change was applied: read back what the driver kept.
+            var applied = termios()
+            try retryingInterrupts("tcgetattr") { tcgetattr(fd, &applied) }
+            guard cfgetospeed(&applied) == settings.baudRate.speed,
+                applied.c_cflag & tcflag_t(CSIZE) == tcflag_t(CS8)
+            else {
+                throw SystemError(EINVAL, call: "tcsetattr(\(settings.baudRate) baud, 8 data bits)")
+            }
+            try retryingInterrupts("tcflush") { tcflush(fd, TCIOFLUSH) }
+        } catch {
+            throw SerialPortError.from(error, path: path, operation: "configuring \(settings.baudRate) baud")
+        }
+    }
+
+    /// Writes all of `bytes` before `timeout` passes, or throws.
+    ///
+    /// Waits for `POLLOUT` with the remaining time, handles partial writes and `EAGAIN`. With
+    /// `FlowControl=none` and pacing on, writes in 10 ms chunks spaced to `baud/10` bytes a
+    /// second. A reader that stops reading (flow control held, printer buffer full) ends in a
+    /// timeout error carrying the bytes already written; a hang-up ends in a device-gone error.
+    ///
+    /// The corresponding C functions are `poll` and `write`.
+    public func write(_ bytes: [UInt8], timeout: Duration) throws(SerialPortError) {
+        let deadline = SerialDeadline(after: timeout)
+        let operation = "writing \(bytes.count) bytes"
+        let rate = UInt64(settings.baudRate.bytesPerSecond)
+        let chunk = settings.pacing ? max(1, Int(rate) / 100) : Int.max
+        let start = monotonicNanoseconds()
+        var written = 0
+        while written < bytes.count {
+            if settings.pacing {
+                // Chunk i may start once the previous bytes had time to go out at wire speed.
+                let due = start + UInt64(written) * 1_000_000_000 / rate
+                let now = monotonicNanoseconds()
+                if due > now {
+                    guard due < deadline.nanoseconds else {
+                        throw .timedOut(path: path, operation: operation + " (paced)", bytesWritten: written)
+                    }
+                    sleepOnThread(nanoseconds: due - now)
+                }
+            }
+            try waitFor(Int16(POLLOUT), until: deadline, operation: operation, bytesWritten: written)
+            let count = min(chunk, bytes.count - written)
+            let n = bytes.withUnsafeBufferPointer { buffer in
+                Glibc.write(fd, buffer.baseAddress! + written, count)
+            }
+            if n >= 0 {
+                written += n
+                continue
+            }
+            let code = errno
+            if code == EINTR || code == EAGAIN { continue }
+            throw SerialPortError.from(SystemError(code, call: "write"), path: path, operation: operation, bytesWritten: written)
+        }
+    }
+
+    /// Waits, at most `timeout`, until the driver has sent every written byte.
+    ///
+    /// `tcdrain` cannot be bounded: with RTS/CTS held by a stuck printer it blocks forever
+    /// and only a signal frees it. So this polls the driver's output queue (`TIOCOUTQ`) every
+    /// few milliseconds instead; on a timeout the caller decides whether to discard the rest
+    /// (`discardOutput`). The UART's own FIFO (16–128 bytes) is not counted, which is a few ms.
+    ///
+    /// The corresponding C function is `ioctl(TIOCOUTQ)`, in place of `tcdrain`.
+    public func drain(timeout: Duration) throws(SerialPortError) {
+        let deadline = SerialDeadline(after: timeout)
+        while true {
+            let queued = try outputQueueCount()
+            if queued == 0 { return }
+            if deadline.hasPassed {
+                throw .timedOut(path: path, operation: "draining (\(queued) bytes still queued)")
+            }
+            // Sleep for the time the queue needs at wire speed, between 1 and 20 ms.
+            let wire = UInt64(queued) * 1_000_000_000 / UInt64(settings.baudRate.bytesPerSecond)
+            sleepOnThread(nanoseconds: min(max(wire, 1_000_000), 20_000_000, max(deadline.remainingNanoseconds, 1)))
+        }
+    }
+
+    /// Bytes written but not yet sent by the driver.
+    ///
+    /// The corresponding C function is `ioctl(TIOCOUTQ)`.
+    public func outputQueueCount() throws(SerialPortError) -> Int {
+        var queued: Int32 = 0
+        do {
+            try retryingInterrupts("ioctl(TIOCOUTQ)") { kiosk_ioctl_pointer(fd, kiosk_TIOCOUTQ(), &queued) }
+        } catch {
+            throw SerialPortError.from(error, path: path, operation: "reading the output queue")
+        }
+        return Int(queued)
+    }
+
+    /// Reads what has arrived, up to `maxCount` bytes, waiting at most `timeout` for the first
+    /// byte; returns an empty array when nothing came in time.
+    ///
+    /// The corresponding C functions are `poll` and `read`.
+    public func read(upTo maxCount: Int, timeout: Duration) throws(SerialPortError) -> [UInt8] {
+        let deadline = SerialDeadline(after: timeout)
+        let operation = "reading"
+        while true {
+            do {
+                try waitFor(Int16(POLLIN), until: deadline, operation: operation, bytesWritten: nil)
+            } catch {
+                if error.isTimeout { return [] }
+                throw error
+            }
+            var buffer = [UInt8](repeating: 0, count: max(1, maxCount))
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n > 0 { return Array(buffer[0..<n]) }
+            // VMIN=1: an empty non-blocking read is EAGAIN; zero bytes means hung up.
+            if n == 0 { throw .hangUp(path: path, operation: operation) }
+            let code = errno
+            if code == EINTR || code == EAGAIN { continue }
+            throw SerialPortError.from(SystemError(code, call: "read"), path: path, operation: operation)
+        }
+    }
+
+    /// Throws away bytes received and not yet read (stale status answers).
+    ///
+    /// The corresponding C function is `tcflush(TCIFLUSH)`.
+    public func discardInput() throws(SerialPortError) {
+        do {
+            try retryingInterrupts("tcflush") { tcflush(fd, TCIFLUSH) }
+        } catch {
+            throw SerialPortError.from(error, path: path, operation: "discarding input")
+        }
+    }
+
+    /// Throws away bytes written and not yet sent (after a drain timeout, before a reopen).
+    ///
+    /// The corresponding C function is `tcflush(TCOFLUSH)`.
+    public func discardOutput() throws(SerialPortError) {
+        do {
+            try retryingInterrupts("tcflush") { tcflush(fd, TCOFLUSH) }
+        } catch {
+            throw SerialPortError.from(error, path: path, operation: "discarding output")
+        }
+    }
+
+    /// The terminal attributes in force (for diagnostics and tests).
+    ///
+    /// The corresponding C function is `tcgetattr`.
+    public func attributes() throws(SerialPortError) -> termios {
+        var t = termios()
+        do {
+            try retryingInterrupts("tcgetattr") { tcgetattr(fd, &t) }
+        } catch {
+            throw SerialPortError.from(error, path: path, operation: "reading attributes")
+        }
+        return t
+    }
+
+    /// Polls for `events` until the deadline: returns when ready, throws a timeout, or a
+    /// device-gone error on `POLLHUP`/`POLLERR`/`POLLNVAL`.
+    private func waitFor(
+        _ events: Int16, until deadline: SerialDeadline, operation: String, bytesWritten: Int?
+    ) throws(SerialPortError) {
+        while true {
+            var entry = pollfd(fd: fd, events: events, revents: 0)
+            let ready = Glibc.poll(&entry, 1, deadline.pollMilliseconds)
+            if ready < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw SerialPortError.from(SystemError(code, call: "poll"), path: path, operation: operation, bytesWritten: bytesWritten)
+            }
+            if ready == 0 {
+                if deadline.hasPassed {
+                    throw .timedOut(path: path, operation: operation, bytesWritten: bytesWritten)
+                }
+                continue
+            }
+            // Data still waiting to be read is delivered before a hang-up is reported.
+            if entry.revents & events != 0 && entry.revents & Int16(POLLERR | POLLNVAL) == 0
+                && !(events == Int16(POLLOUT) && entry.revents & Int16(POLLHUP) != 0)
+            {
+                return
+            }
+            if entry.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                throw .hangUp(path: path, operation: operation, bytesWritten: bytesWritten)
+            }
+        }
+    }
+}

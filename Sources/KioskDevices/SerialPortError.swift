@@ -1,0 +1,90 @@
+import KioskSystem
+
+/// Why a serial port operation failed, in words a technician can act on.
+///
+/// `isDeviceGone` means the device went away (unplugged USB adapter, closed pseudo-terminal):
+/// close the port and reopen it by path with backoff.
+public struct SerialPortError: Error, Sendable, Equatable, CustomStringConvertible {
+    private enum Code: Sendable, Equatable {
+        case missing
+        case busy
+        case notATerminal
+        case gone
+        case timedOut
+        case system
+    }
+
+    private let code: Code
+    /// The device path, e.g. `/dev/ttyUSB0`.
+    public let path: String
+    /// What was being done, e.g. `writing 2048 bytes`.
+    public let operation: String
+    /// The failing system call and its errno, when there was one.
+    public let systemError: SystemError?
+    /// Bytes already written when a write failed or timed out.
+    public let bytesWritten: Int?
+
+    private init(_ code: Code, path: String, operation: String, systemError: SystemError? = nil, bytesWritten: Int? = nil) {
+        self.code = code
+        self.path = path
+        self.operation = operation
+        self.systemError = systemError
+        self.bytesWritten = bytesWritten
+    }
+
+    /// Classifies a failed call: device gone, missing, busy or another system error.
+    static func from(_ error: SystemError, path: String, operation: String, bytesWritten: Int? = nil) -> SerialPortError {
+        let code: Code
+        if error.meansDeviceGone {
+            code = .gone
+        } else if error.code == ENOENT {
+            code = .missing
+        } else if error.code == EBUSY {
+            code = .busy
+        } else if error.code == ENOTTY {
+            code = .notATerminal
+        } else {
+            code = .system
+        }
+        return SerialPortError(code, path: path, operation: operation, systemError: error, bytesWritten: bytesWritten)
+    }
+
+    /// The device hung up (`POLLHUP`, `POLLERR`, a zero-byte read on a terminal).
+    static func hangUp(path: String, operation: String, bytesWritten: Int? = nil) -> SerialPortError {
+        SerialPortError(.gone, path: path, operation: operation, bytesWritten: bytesWritten)
+    }
+
+    /// The deadline passed.
+    static func timedOut(path: String, operation: String, bytesWritten: Int? = nil) -> SerialPortError {
+        SerialPortError(.timedOut, path: path, operation: operation, bytesWritten: bytesWritten)
+    }
+
+    /// The device went away (EIO, ENXIO, ENODEV, hang-up): reopen by path with backoff.
+    public var isDeviceGone: Bool { code == .gone }
+    /// No device at the path (ENOENT): not plugged in, or the udev link is missing.
+    public var isDeviceMissing: Bool { code == .missing }
+    /// The deadline passed (stalled flow control, a reader that stopped reading).
+    public var isTimeout: Bool { code == .timedOut }
+    /// Whether the caller should close, wait and reopen the port by path.
+    public var needsReopen: Bool { code == .gone || code == .missing }
+
+    /// `serial port /dev/ttyUSB0: device gone while writing 512 bytes (write: Input/output error (errno 5))`.
+    public var description: String {
+        var text = "serial port \(path): "
+        switch code {
+        case .missing: text += "no such device (not plugged in, or the udev link is missing) while \(operation)"
+        case .busy: text += "in use by another process (exclusive access) while \(operation)"
+        case .notATerminal: text += "not a serial port while \(operation)"
+        case .gone: text += "device gone while \(operation)"
+        case .timedOut: text += "timed out while \(operation)"
+        case .system: text += "failed while \(operation)"
+        }
+        if let bytesWritten { text += " after \(bytesWritten) bytes" }
+        if let systemError { text += " (\(systemError))" }
+        return text
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#endif
