@@ -1,32 +1,44 @@
+import ESCPOS
 import KioskConfig
 import KioskDomain
-import KioskForwarding
-import KioskProtocol
 import KioskStore
 import KioskSystem
 
-/// The running kiosk: the store, forwarding to the central server, status updates, health
-/// events and retention, as one group of tasks that stops together.
-///
-/// Devices and flows join this group as they are built; until then the printer and scanner
-/// report `missing` in `kiosk.health`.
+/// The kiosk service: opens the store once, then runs the configured kiosk (printer, scanner,
+/// flows, forwarding) until SIGTERM; SIGHUP swaps in a new configuration without closing the
+/// store, so no job or event is lost across a reload.
 public final class KioskService: Sendable {
     /// What the service was started with.
     public let setup: ServiceSetup
     private let logger: Logger
     private let notifier: SystemdNotifier
+    private let scanSource: @Sendable (ServiceSetup) -> any ScanSource
+    private let reload: @Sendable () -> Result<ServiceSetup, SetupProblems>
+    /// What happens at the kiosk, for control-socket subscribers and the demo.
+    public let events = ServiceEvents()
 
     /// Creates the service; nothing is opened until `run`.
-    public init(setup: ServiceSetup, logger: Logger, notifier: SystemdNotifier = SystemdNotifier()) {
+    ///
+    /// - Parameters:
+    ///   - scanSource: where scans come from for a configuration (the scanner device by default).
+    ///   - reload: how SIGHUP reads the configuration again (the same file by default).
+    public init(
+        setup: ServiceSetup, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
+        scanSource: (@Sendable (ServiceSetup) -> any ScanSource)? = nil,
+        reload: (@Sendable () -> Result<ServiceSetup, SetupProblems>)? = nil
+    ) {
         self.setup = setup
         self.logger = logger
         self.notifier = notifier
+        self.scanSource = scanSource ?? { DeviceScanSource(configuration: $0.configuration.scanner, logger: logger) }
+        let file = setup.file
+        self.reload = reload ?? { ServiceSetup.load(path: file) }
     }
 
     /// Runs until SIGTERM/SIGINT (or the signal stream ends); returns the exit code.
     public func run(signals: AsyncStream<ServiceSignal>) async -> Int32 {
-        let configuration = setup.configuration
-        let layout = StateLayout(directory: configuration.kiosk.stateDirectory)
+        var setup = self.setup
+        let layout = StateLayout(directory: setup.configuration.kiosk.stateDirectory)
         let store: KioskStore
         do {
             try StateDirectory.prepare(layout.directory)
@@ -40,95 +52,105 @@ public final class KioskService: Sendable {
                 .error, "store was corrupt: moved aside, started a new one",
                 [("kept", recovery.movedTo), ("reason", recovery.reason)])
         }
+        guard var kiosk = start(setup, store: store) else {
+            await store.close()
+            return 78
+        }
         logger.log(
             .info, "kioskd started",
             [
-                ("version", kioskSoftwareVersion), ("kiosk", configuration.kiosk.id), ("database", layout.database),
-                ("central", configuration.central.url ?? "none (events stay queued)"),
+                ("version", kioskSoftwareVersion), ("kiosk", setup.configuration.kiosk.id), ("database", layout.database),
+                ("printer", setup.configuration.printer.device), ("scanner", setup.configuration.scanner.device),
+                ("central", setup.configuration.central.url ?? "none (events stay queued)"),
             ])
-
-        let log = ForwardingLog.bridging(to: logger)
-        let client = makeCentralClient()
-        let forwarder = Forwarder(
-            store: store, client: client,
-            configuration: ForwarderConfiguration(batchSize: configuration.central.batchSize), log: log)
-        let poller = UpdatesPoller(
-            store: store, client: client, interval: configuration.central.pollUpdates.seconds, log: log)
-        let health = HealthReporter(store: store)
-        let status = ServiceStatusLine(notifier: notifier)
-
-        try? notifier.ready(status: "starting")
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await forwarder.run() }
-            group.addTask { await poller.run() }
-            group.addTask {
-                await Self.every(seconds: 60) {
-                    let summary = try? await store.summary()
-                    let snapshot = HealthSnapshot(
-                        printer: "missing", scanner: "missing", backlog: summary?.pending ?? 0,
-                        oldestPendingAt: summary?.oldestPendingAt, deadLetters: summary?.deadLetters ?? 0,
-                        version: kioskSoftwareVersion)
-                    if (try? await health.report(snapshot, now: Timestamp(unixSeconds: wallClockSeconds()))) == true {
-                        await forwarder.nudge()
-                    }
-                    status.publish(summary: summary, forwarder: await forwarder.status)
-                }
-            }
-            group.addTask { [logger] in
-                let retention = configuration.kiosk.retentionDays
-                await Self.every(seconds: 6 * 3600) {
-                    do {
-                        let report = try await store.purge(
-                            retentionDays: retention, now: Timestamp(unixSeconds: wallClockSeconds()))
-                        if report.eventsDeleted + report.dossiersScrubbed > 0 {
-                            logger.log(
-                                .info, "retention purge",
-                                [
-                                    ("events-deleted", "\(report.eventsDeleted)"),
-                                    ("dossiers-scrubbed", "\(report.dossiersScrubbed)"),
-                                ])
-                        }
-                    } catch {
-                        logger.log(.warning, "retention purge failed", [("reason", "\(error)")])
-                    }
-                }
-            }
-            for await signal in signals {
-                switch signal {
-                case .terminate(let number):
-                    logger.log(.notice, "stopping", [("signal", "\(number)")])
-                    try? notifier.stopping()
-                    group.cancelAll()
-                case .reload:
-                    logger.log(.notice, "reload requested: not supported yet, restart the service to apply changes")
-                }
-                if group.isCancelled { break }
-            }
-            group.cancelAll()
+        try? notifier.ready(status: "started")
+        let retentionDays = setup.configuration.kiosk.retentionDays
+        let logger = self.logger
+        let retention = Task { @Sendable in
+            await Self.purgeEveryFewHours(store: store, days: retentionDays, logger: logger)
         }
+
+        signalLoop: for await signal in signals {
+            switch signal {
+            case .terminate(let number):
+                logger.log(.notice, "stopping", [("signal", "\(number)")])
+                try? notifier.stopping()
+                break signalLoop
+            case .reload:
+                try? notifier.reloading()
+                switch reload() {
+                case .failure(let problems):
+                    for line in problems.lines { logger.log(.error, "reload refused: config problem", [("at", line)]) }
+                    logger.log(.warning, "reload refused: keeping the configuration in use")
+                case .success(let next):
+                    let profile: PrinterProfile
+                    do {
+                        profile = try HardwareData.printerProfile(named: next.configuration.printer.profile)
+                    } catch {
+                        logger.log(.error, "reload refused: printer profile", [("reason", "\(error)")])
+                        break
+                    }
+                    await kiosk.stop()
+                    setup = next
+                    kiosk = RunningKioskTask(RunningKiosk(
+                        setup: next, store: store, profile: profile, logger: logger, notifier: notifier,
+                        scanSource: scanSource(next), events: events))
+                    logger.setMinimum(LogPriority(name: next.configuration.kiosk.logLevel.rawValue) ?? .info)
+                    logger.log(.notice, "configuration reloaded", [("file", next.file)])
+                }
+                try? notifier.ready(status: "reloaded")
+            }
+        }
+        retention.cancel()
+        await kiosk.stop()
         await store.close()
         logger.log(.info, "kioskd stopped")
         return 0
     }
 
-    private func makeCentralClient() -> CentralClient {
-        let central = setup.configuration.central
-        let signer = RequestSigner(
-            kioskId: setup.configuration.kiosk.id,
-            key: setup.centralKey ?? (try! KioskKey(bytes: Array(repeating: 0, count: KioskKey.minimumLength))))
-        let transport = CurlTransport(
-            configuration: CurlTransport.Configuration(
-                caFile: central.caFile, certificate: central.certificate, privateKey: central.privateKey,
-                timeout: central.timeout.seconds))
-        return CentralClient(baseURL: central.url ?? "", signer: signer, transport: transport)
+    private func start(_ setup: ServiceSetup, store: KioskStore) -> RunningKioskTask? {
+        do {
+            let profile = try HardwareData.printerProfile(named: setup.configuration.printer.profile)
+            return RunningKioskTask(RunningKiosk(
+                setup: setup, store: store, profile: profile, logger: logger, notifier: notifier,
+                scanSource: scanSource(setup), events: events))
+        } catch {
+            logger.log(.error, "printer profile cannot load", [("profile", setup.configuration.printer.profile), ("reason", "\(error)")])
+            return nil
+        }
     }
 
-    /// Runs `body` now and then every `seconds` until cancelled.
-    static func every(seconds: Double, _ body: @Sendable () async -> Void) async {
+    static func purgeEveryFewHours(store: KioskStore, days: Int, logger: Logger) async {
         while !Task.isCancelled {
-            await body()
-            do { try await Task.sleep(for: .seconds(seconds)) } catch { return }
+            do {
+                let report = try await store.purge(retentionDays: days, now: Timestamp(unixSeconds: wallClockSeconds()))
+                if report.eventsDeleted + report.dossiersScrubbed > 0 {
+                    logger.log(
+                        .info, "retention purge",
+                        [("events-deleted", "\(report.eventsDeleted)"), ("dossiers-scrubbed", "\(report.dossiersScrubbed)")])
+                }
+            } catch {
+                logger.log(.warning, "retention purge failed", [("reason", "\(error)")])
+            }
+            try? await Task.sleep(for: .seconds(6 * 3600))
         }
+    }
+}
+
+/// A running kiosk and the task running it.
+struct RunningKioskTask: Sendable {
+    let kiosk: RunningKiosk
+    let task: Task<Void, Never>
+
+    init(_ kiosk: RunningKiosk) {
+        self.kiosk = kiosk
+        task = Task { await kiosk.run() }
+    }
+
+    /// Cancels and waits: the receipt in progress finishes first.
+    func stop() async {
+        task.cancel()
+        await task.value
     }
 }
 

@@ -46,7 +46,7 @@ public enum KioskdCommand {
             FileHandleOutput.standardError("kioskd: \(error)\n\(usage)\n")
             return 2
         }
-        if demo { return await DemoKiosk.run() }
+        if demo { return await DemoKiosk.run(keep: true) }
 
         let logger = Logger()
         switch ServiceSetup.load(path: configPath) {

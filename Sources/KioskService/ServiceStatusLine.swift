@@ -11,8 +11,8 @@ final class ServiceStatusLine: Sendable {
 
     init(notifier: SystemdNotifier) { self.notifier = notifier }
 
-    func publish(summary: OutboxSummary?, forwarder: ForwarderStatus) {
-        var parts = ["printer missing", "scanner missing"]
+    func publish(printer: String, scanner: String, summary: OutboxSummary?, forwarder: ForwarderStatus) {
+        var parts = ["printer \(printer)", "scanner \(scanner)"]
         if let summary {
             parts.append("backlog \(summary.pending)")
             if summary.deadLetters > 0 { parts.append("dead letters \(summary.deadLetters)") }

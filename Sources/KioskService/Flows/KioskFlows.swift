@@ -27,13 +27,15 @@ public actor KioskFlows {
     private let calendar = AppointmentCalendar()
     private let onEventWritten: @Sendable () async -> Void
     private let now: @Sendable () -> Timestamp
+    private let events: ServiceEvents?
 
     /// Creates the flows over a store and a printer.
     public init(
         setup: ServiceSetup, store: KioskStore, printer: any ReceiptPrinting, profile: PrinterProfile, logger: Logger,
         now: @escaping @Sendable () -> Timestamp = { Timestamp(unixSeconds: wallClockSeconds()) },
-        onEventWritten: @escaping @Sendable () async -> Void = {}
+        events: ServiceEvents? = nil, onEventWritten: @escaping @Sendable () async -> Void = {}
     ) {
+        self.events = events
         self.setup = setup
         self.store = store
         self.printer = printer
@@ -50,7 +52,10 @@ public actor KioskFlows {
     /// Drops an idle session; call it every few seconds.
     public func expireIdleSession() -> KioskSession.Outcome? {
         let outcome = session.expire(now: now())
-        if outcome != nil { logger.log(.info, "session timed out") }
+        if let outcome {
+            logger.log(.info, "session timed out")
+            events?.publish(.handled(Result(outcome: outcome)))
+        }
         return outcome
     }
 
@@ -63,6 +68,7 @@ public actor KioskFlows {
             parsed, now: now(), knowsProcedure: { catalog.procedure(code: $0) != nil }, printerProblem: problem)
         let result = await carryOut(outcome)
         log(parsed, result)
+        events?.publish(.handled(result))
         if case .refused = result.outcome { await printer.signalRefusal() }
         return result
     }
@@ -70,6 +76,12 @@ public actor KioskFlows {
     /// Takes a dossier in from a front end (the control socket's `intake`): the same checks
     /// and the same transaction as a scanned intake.
     public func intake(card: CitizenIDCard, procedureCode: String) async -> Result {
+        let result = await frontEndIntake(card: card, procedureCode: procedureCode)
+        events?.publish(.handled(result))
+        return result
+    }
+
+    private func frontEndIntake(card: CitizenIDCard, procedureCode: String) async -> Result {
         guard setup.catalog.procedure(code: procedureCode) != nil else {
             return Result(outcome: .refused(.unknownProcedure(code: procedureCode)))
         }
