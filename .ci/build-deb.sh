@@ -7,7 +7,9 @@
 #
 # Environment:
 #   KIOSK_BIN_DIR=DIR   take kioskd, kioskctl and kiosk-central from DIR instead of building
-#   KIOSK_BUILD_PATH    SwiftPM build folder for the release build (default .build)
+#                       (built as below: -c release --static-swift-stdlib --disable-local-rpath)
+#   KIOSK_BUILD_PATH    SwiftPM build folder for the release build (default .build-release:
+#                       apart from the debug build, whose link flags it would otherwise change)
 #   KIOSK_STRIP=no      keep the symbols (default: strip them, 75 MB -> 59 MB a binary)
 #
 # Prints the path of the .deb on its last line.
@@ -27,12 +29,14 @@ products=(kioskd kioskctl kiosk-central)
 if [ -n "${KIOSK_BIN_DIR:-}" ]; then
     bindir=$KIOSK_BIN_DIR
 else
-    buildpath=${KIOSK_BUILD_PATH:-.build}
+    # The Swift runtime and Foundation linked in statically (the toolchain's shared libraries
+    # are no Debian package); no $ORIGIN run path (nothing is loaded from /usr/bin).
+    flags=(-c release --static-swift-stdlib --disable-local-rpath --build-path "${KIOSK_BUILD_PATH:-.build-release}")
     for product in "${products[@]}"; do
-        echo "build-deb: swift build -c release --static-swift-stdlib --product $product" >&2
-        swift build -c release --static-swift-stdlib --build-path "$buildpath" --product "$product" >&2
+        echo "build-deb: swift build ${flags[*]} --product $product" >&2
+        swift build "${flags[@]}" --product "$product" >&2
     done
-    bindir=$(swift build -c release --static-swift-stdlib --build-path "$buildpath" --show-bin-path)
+    bindir=$(swift build "${flags[@]}" --show-bin-path)
 fi
 for product in "${products[@]}"; do
     [ -x "$bindir/$product" ] || { echo "build-deb: $bindir/$product is missing" >&2; exit 1; }

@@ -114,8 +114,11 @@ done
 # The binaries: no library of the Swift toolchain, only Debian's.
 for binary in kioskd kioskctl kiosk-central; do
     needed=$(readelf -d -W "$root/usr/bin/$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+    runpath=$(readelf -d -W "$root/usr/bin/$binary" | sed -n 's/.*(R.*PATH).*\[\(.*\)\]/\1/p')
     if [[ $needed == *swift* || $needed == *Foundation* || $needed == *dispatch* ]]; then
         fail "$binary needs the Swift toolchain's libraries: $needed"
+    elif [ -n "$runpath" ]; then
+        fail "$binary has a run path ($runpath): build with --disable-local-rpath"
     elif out=$(env -i PATH=/usr/bin:/bin "$root/usr/bin/$binary" --help 2>&1 | head -n 1) && [ -n "$out" ]; then
         pass "$binary runs from the package (NEEDED: $needed)"
     else
