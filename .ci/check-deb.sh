@@ -16,6 +16,10 @@ cd "$(dirname "$0")/.."
 failures=0
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+[ "$(id -u)" = 0 ] || { echo "FAIL: run as root (the test install sets owners in a throw-away root)"; exit 1; }
+for tool in dpkg-deb dpkg readelf strip systemd-analyze systemd-sysusers systemd-tmpfiles systemctl; do
+    command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed"; exit 1; }
+done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -19,6 +19,7 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 for tool in systemd-analyze systemd-sysusers systemd-tmpfiles awk; do
     command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed (Debian package systemd)"; exit 1; }
 done
+[ "$(id -u)" = 0 ] || { echo "FAIL: run as root (systemd-tmpfiles sets owners in a throw-away root)"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 unit=systemd/kioskd.service
