@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Builds the Debian package kiosk_VERSION_ARCH.deb with dpkg-deb only (no debhelper, no
+# dpkg-dev): release binaries with the Swift runtime linked in statically, the systemd unit,
+# sysusers.d and tmpfiles.d files, the udev rules, the example configuration as conffiles.
+#
+#   .ci/build-deb.sh [OUTDIR]        (default OUTDIR: out/)
+#
+# Environment:
+#   KIOSK_BIN_DIR=DIR   take kioskd, kioskctl and kiosk-central from DIR instead of building
+#                       (built as below: -c release --static-swift-stdlib --disable-local-rpath)
+#   KIOSK_BUILD_PATH    SwiftPM build folder for the release build (default .build-release:
+#                       apart from the debug build, whose link flags it would otherwise change)
+#   KIOSK_STRIP=no      keep the symbols (default: strip them, 75 MB -> 59 MB a binary)
+#
+# Prints the path of the .deb on its last line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+out=${1:-out}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+version=$(sed -n 's/^public let kioskSoftwareVersion = "\(.*\)"$/\1/p' Sources/KioskService/ServiceVersion.swift)
+[ -n "$version" ] || { echo "build-deb: no version in Sources/KioskService/ServiceVersion.swift" >&2; exit 1; }
+arch=$(dpkg --print-architecture)
+products=(kioskd kioskctl kiosk-central)
+
+# 1. Binaries.
+if [ -n "${KIOSK_BIN_DIR:-}" ]; then
+    bindir=$KIOSK_BIN_DIR
+else
+    # The Swift runtime and Foundation linked in statically (the toolchain's shared libraries
+    # are no Debian package); no $ORIGIN run path (nothing is loaded from /usr/bin).
+    flags=(-c release --static-swift-stdlib --disable-local-rpath --build-path "${KIOSK_BUILD_PATH:-.build-release}")
+    for product in "${products[@]}"; do
+        echo "build-deb: swift build ${flags[*]} --product $product" >&2
+        swift build "${flags[@]}" --product "$product" >&2
+    done
+    bindir=$(swift build "${flags[@]}" --show-bin-path)
+fi
+for product in "${products[@]}"; do
+    [ -x "$bindir/$product" ] || { echo "build-deb: $bindir/$product is missing" >&2; exit 1; }
+done
+
+# 2. The package tree.
+stage="$out/kiosk_${version}_${arch}"
+rm -rf "$stage"
+mkdir -p "$stage/DEBIAN"
+put() { # put MODE SOURCE DESTINATION
+    install -D -m "$1" "$repo/$2" "$stage$3"
+}
+for product in "${products[@]}"; do
+    install -D -m 0755 "$bindir/$product" "$stage/usr/bin/$product"
+    if [ "${KIOSK_STRIP:-yes}" != no ]; then strip --strip-unneeded "$stage/usr/bin/$product"; fi
+done
+put 0644 systemd/kioskd.service /lib/systemd/system/kioskd.service
+put 0644 systemd/kiosk.sysusers /usr/lib/sysusers.d/kiosk.conf
+put 0644 systemd/kiosk.tmpfiles /usr/lib/tmpfiles.d/kiosk.conf
+put 0644 Hardware/udev/60-kiosk.rules /lib/udev/rules.d/60-kiosk.rules
+conffiles=(/etc/kiosk/kiosk.conf /etc/kiosk/procedures.conf /etc/kiosk/holidays.conf)
+for conffile in "${conffiles[@]}"; do
+    put 0644 "Hardware/examples/$(basename "$conffile")" "$conffile"
+done
+# Printer profiles and scanner keymaps, when this tree has them.
+for kind in printers keymaps; do
+    if [ -d "Hardware/$kind" ]; then
+        find "Hardware/$kind" -maxdepth 1 -type f -name '*.conf' | sort | while read -r file; do
+            put 0644 "$file" "/usr/share/kiosk/$kind/$(basename "$file")"
+        done
+    fi
+done
+put 0644 docs/install.md /usr/share/doc/kiosk/install.md
+put 0644 README.md /usr/share/doc/kiosk/README.md
+put 0644 Hardware/examples/kiosk.dev.conf /usr/share/doc/kiosk/examples/kiosk.dev.conf
+for doc in kiosk-central.md tracking-code.md appointment-dates.md; do
+    if [ -f "docs/$doc" ]; then put 0644 "docs/$doc" "/usr/share/doc/kiosk/$doc"; fi
+done
+
+# 3. Depends: for each shared library the binaries need (ELF NEEDED), the package that has it,
+# at the lowest version with every versioned symbol they use (what dpkg-shlibdeps does, from
+# the symbols files in /var/lib/dpkg/info; the shlibs file when there is none).
+depends_of() { # depends_of BINARY... -> lines "package minimum-version-or-empty"
+    local needed undefined
+    needed=$(readelf -d -W "$@" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
+    undefined=$(readelf --dyn-syms -W "$@" | awk '$7 == "UND" && $8 != "" { s = $8; sub(/ \(.*/, "", s); if (index(s, "@") == 0) s = s "@Base"; print s }' | sort -u)
+    for soname in $needed; do
+        local symbols shlibs
+        symbols=$(grep -l "^${soname//./\\.} " /var/lib/dpkg/info/*.symbols 2>/dev/null | head -n 1 || true)
+        if [ -n "$symbols" ]; then
+            # The soname's section of the symbols file: package name, then each used symbol's minimum.
+            printf '%s\n' "$undefined" | awk -v soname="$soname" '
+                NR == FNR { used[$0] = 1; next }
+                /^[^ |*#]/ { insection = ($1 == soname); if (insection) package = $2; next }
+                insection && /^ / && ($1 in used) { versions[$2] = 1 }
+                END { n = 0; for (v in versions) { print package, v; n++ } if (n == 0) print package, "" }
+            ' - "$symbols"
+        else
+            local name=${soname%%.so*} number=${soname##*.so.}
+            shlibs=$(awk -v n="$name" -v v="$number" '!found && $1 == n && $2 == v { found = 1; $1 = ""; $2 = ""; sub(/^  /, ""); print }' /var/lib/dpkg/info/*.shlibs)
+            [ -n "$shlibs" ] || { echo "build-deb: no Debian package provides $soname" >&2; return 1; }
+            printf '%s\n' "$shlibs" | sed -n 's/^\([^ ]*\) *(>= *\([^)]*\)).*/\1 \2/p; t; s/^\([^ ]*\)$/\1 /p'
+        fi
+    done
+}
+declare -A minimum=()
+requirements=$(depends_of "${products[@]/#/$stage/usr/bin/}")
+while read -r package minversion; do
+    [ -n "$package" ] || continue
+    current=${minimum[$package]-}
+    if [ -z "$current" ] || { [ -n "$minversion" ] && dpkg --compare-versions "$minversion" gt "$current"; }; then
+        minimum[$package]=$minversion
+    fi
+done <<<"$requirements"
+depends=""
+for package in $(printf '%s\n' "${!minimum[@]}" | sort); do
+    entry=$package
+    [ -z "${minimum[$package]}" ] || entry="$package (>= ${minimum[$package]})"
+    depends="${depends:+$depends, }$entry"
+done
+# systemd-sysusers and systemd-tmpfiles (postinst); the unit's settings need systemd 252.
+depends="$depends, systemd (>= 252)"
+
+# 4. Control files.
+installed_size=$(du -k -s --exclude=DEBIAN "$stage" | cut -f1)
+sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@INSTALLED_SIZE@|$installed_size|" \
+    -e "s|@DEPENDS@|$depends|" systemd/debian/control.in > "$stage/DEBIAN/control"
+printf '%s\n' "${conffiles[@]}" > "$stage/DEBIAN/conffiles"
+for script in postinst prerm postrm; do
+    install -m 0755 "systemd/debian/$script" "$stage/DEBIAN/$script"
+done
+(cd "$stage" && find . -path ./DEBIAN -prune -o -type f -print | sed 's|^\./||' | sort | xargs md5sum) \
+    > "$stage/DEBIAN/md5sums"
+chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/conffiles" "$stage/DEBIAN/md5sums"
+
+# 5. The archive: files owned by root whoever builds it.
+deb="$out/kiosk_${version}_${arch}.deb"
+dpkg-deb --root-owner-group -Zzstd --build "$stage" "$deb" >&2
+echo "build-deb: Depends: $depends" >&2
+echo "$deb"
