@@ -100,7 +100,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["KioskStore", "KioskCentral", "KioskProtocol", "KioskSystem", "KioskSQLite", "KioskConfig"],
+            dependencies: [
+                "KioskStore", "KioskCentral", "KioskProtocol", "KioskSystem", "KioskSQLite", "KioskConfig", "KioskDevices",
+                "ESCPOS", "KioskDomain",
+            ],
             swiftSettings: strict),
     ]
 )

@@ -76,6 +76,10 @@ public final class KioskService: Sendable {
                 logger.log(.notice, "stopping", [("signal", "\(number)")])
                 try? notifier.stopping()
                 break signalLoop
+            case .freezeMainLoopForTesting:
+                logger.log(.warning, "test hook: main loop frozen for 8 s")
+                let flows = kiosk.kiosk.flows
+                Task { await flows.freezeForTesting(seconds: 8) }
             case .reload:
                 try? notifier.reloading()
                 switch reload() {

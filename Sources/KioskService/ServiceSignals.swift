@@ -10,6 +10,9 @@ public enum ServiceSignal: Sendable, Equatable {
     case terminate(signal: Int32)
     /// SIGHUP: reload the configuration.
     case reload
+    /// SIGUSR2 with `KIOSKD_TEST_HOOKS=1` in the environment: block the main loop for a few
+    /// seconds, so a test can see the watchdog pings stop.
+    case freezeMainLoopForTesting
 }
 
 /// Turns SIGTERM, SIGINT and SIGHUP into one async sequence, handled in one place.
@@ -17,6 +20,12 @@ public enum ServiceSignal: Sendable, Equatable {
 /// The signals' default actions are switched off first, so they never kill the process while
 /// the service is running; Dispatch delivers them on its own queue.
 public enum ServiceSignals {
+    /// Whether `KIOSKD_TEST_HOOKS=1` is set (never in the shipped unit).
+    public static var testHooksEnabled: Bool {
+        guard let value = getenv("KIOSKD_TEST_HOOKS") else { return false }
+        return String(cString: value) == "1"
+    }
+
     /// Starts listening; the sources live as long as the stream.
     public static func stream() -> AsyncStream<ServiceSignal> {
         let (stream, continuation) = AsyncStream<ServiceSignal>.makeStream(bufferingPolicy: .bufferingNewest(8))
@@ -25,7 +34,7 @@ public enum ServiceSignals {
         for (number, meaning) in [
             (SIGTERM, ServiceSignal.terminate(signal: SIGTERM)), (SIGINT, .terminate(signal: SIGINT)),
             (SIGHUP, .reload),
-        ] {
+        ] + (testHooksEnabled ? [(SIGUSR2, ServiceSignal.freezeMainLoopForTesting)] : []) {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { @Sendable in continuation.yield(meaning) }

@@ -4,6 +4,10 @@ import KioskDomain
 import KioskStore
 import KioskSystem
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The kiosk at work: each scan goes through the session state machine, and what it decides
 /// is carried out here — one transaction for each dossier with its event and print job, then
 /// the receipt prints. Nothing is half-written: a refusal writes nothing.
@@ -44,6 +48,11 @@ public actor KioskFlows {
         self.now = now
         self.onEventWritten = onEventWritten
         self.session = KioskSession(technicianCodesEnabled: setup.configuration.control.technicianCodes)
+    }
+
+    /// Blocks this actor (and so the main loop's pulse) for a while: the watchdog test hook.
+    public func freezeForTesting(seconds: UInt32) {
+        sleep(seconds)
     }
 
     /// Whether counter mode is on.

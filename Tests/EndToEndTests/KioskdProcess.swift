@@ -1,0 +1,148 @@
+import ESCPOS
+import Foundation
+import KioskCentral
+import KioskDevices
+import KioskProtocol
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A real `kioskd` process on emulated hardware: an emulated printer on a pseudo-terminal, a
+/// loopback `kiosk-central`, a temporary state directory — and its stderr, line by line.
+final class KioskdProcess: @unchecked Sendable {
+    // @unchecked Sendable: the Process is only touched from the test's task; the log is a Mutex.
+    static let kioskId = "YB-TEST-01"
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    let directory: TemporaryDirectory
+    let central: CentralServer
+    let printer: EmulatedPrinter
+    let process = Process()
+    let profileName: String
+    private let lines = LineLog()
+
+    var printerPath: String { directory.path + "/printer" }
+    var configPath: String { directory.path + "/kiosk.conf" }
+    var databasePath: String { directory.path + "/state/kiosk.db" }
+
+    init(profile: String = "epson-tm-t20iii", scannerMode: String = "serial", extraKiosk: String = "") throws {
+        directory = try TemporaryDirectory()
+        profileName = profile
+        let key = Array("e2e-test-key-0123456789abcdef-0123456789abcdef".utf8)
+        try Data(key).write(to: URL(fileURLWithPath: directory.path + "/central.key"))
+        central = try CentralServer(
+            configuration: .init(databasePath: directory.path + "/central.db", kiosks: [Self.kioskId: try KioskKey(bytes: key)]))
+        try central.start()
+        let loaded = try PrinterProfile.load(named: profile, from: Self.repository + "/Hardware/printers")
+        printer = try EmulatedPrinter(profile: loaded, devicePath: directory.path + "/printer", outputDirectory: nil)
+        try writeConfig(printerDevice: printerPath, scannerMode: scannerMode, extraKiosk: extraKiosk)
+    }
+
+    func writeConfig(printerDevice: String, scannerMode: String = "serial", extraKiosk: String = "") throws {
+        let text = """
+            [Kiosk]
+            Id=\(Self.kioskId)
+            Office=Bưu điện huyện Văn Yên
+            StateDirectory=\(directory.path)/state
+            Procedures=\(Self.repository)/Hardware/examples/procedures.conf
+            Holidays=\(Self.repository)/Hardware/examples/holidays.conf
+            CodePrefix=YBVY01
+            LogLevel=debug
+            \(extraKiosk)
+            [Printer]
+            Device=\(printerDevice)
+            Profile=\(profileName)
+            FlowControl=none
+            [Scanner]
+            Device=\(directory.path)/scanner
+            Mode=\(scannerMode)
+            Grab=no
+            [Central]
+            URL=http://127.0.0.1:\(central.port)
+            KeyFile=\(directory.path)/central.key
+            PollUpdates=1s
+            Timeout=5s
+            [Control]
+            Socket=\(directory.path)/control.sock
+            TechnicianCodes=yes
+
+            """
+        try Data(text.utf8).write(to: URL(fileURLWithPath: configPath))
+    }
+
+    /// Starts kioskd with extra environment (NOTIFY_SOCKET, WATCHDOG_USEC, …).
+    func start(environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: BuiltProducts.path("kioskd"))
+        process.arguments = ["--config", configPath]
+        var env = ProcessInfo.processInfo.environment
+        env["KIOSK_DATA_DIR"] = Self.repository + "/Hardware"
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        let lines = self.lines
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            guard !data.isEmpty else { return }
+            lines.append(data)
+        }
+        try process.run()
+    }
+
+    /// Every stderr line so far.
+    var log: [String] { lines.lines }
+
+    /// Waits for a log line containing `text`.
+    func waitForLog(_ text: String, timeout: Duration = .seconds(15)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if log.contains(where: { $0.contains(text) }) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for the process to exit; returns its status, or nil on timeout (then kills it).
+    func waitForExit(timeout: Duration = .seconds(10)) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    func stop() async {
+        if process.isRunning {
+            signal(SIGTERM)
+            _ = await waitForExit()
+        }
+        await printer.stop()
+        central.stop()
+    }
+}
+
+/// Lines of a child's stderr, as they arrive (a read may end mid-line).
+final class LineLog: Sendable {
+    private let state = Mutex<(lines: [String], partial: [UInt8])>(([], []))
+
+    func append(_ data: Data) {
+        state.withLock { state in
+            state.partial += data
+            while let newline = state.partial.firstIndex(of: 10) {
+                state.lines.append(String(decoding: state.partial[..<newline], as: UTF8.self))
+                state.partial.removeSubrange(...newline)
+            }
+        }
+    }
+
+    var lines: [String] { state.withLock { $0.lines } }
+}
