@@ -76,6 +76,8 @@ struct ControlRequestTests {
         #expect(try decode(#"{"request":"queue","limit":5}"#) == .queue(limit: 5))
         #expect(try decode(#"{"request":"requeue","id":"e1"}"#) == .requeue(id: "e1", all: false))
         #expect(try decode(#"{"request":"requeue","all":true}"#) == .requeue(id: nil, all: true))
+        #expect(try decode(#"{"request":"requeue","all":true,"id":"echo"}"#) == .requeue(id: nil, all: true))
+        #expect(try decode(#"{"request":"requeue","event":"e2","id":7}"#) == .requeue(id: "e2", all: false))
         #expect(try decode(#"{"request":"test-print"}"#) == .testPrint)
         #expect(try decode(#"{"request":"reprint","code":"K1"}"#) == .reprint(code: "K1"))
         #expect(try decode(#"{"request":"lookup","code":"K1"}"#) == .lookup(code: "K1", print: false))
@@ -87,7 +89,7 @@ struct ControlRequestTests {
 
     @Test(arguments: [
         #"[]"#, #"{}"#, #"{"request":1}"#, #"{"request":"queue","limit":0}"#, #"{"request":"queue","limit":"5"}"#,
-        #"{"request":"queue","limit":1001}"#, #"{"request":"requeue"}"#, #"{"request":"requeue","id":"a","all":true}"#,
+        #"{"request":"queue","limit":1001}"#, #"{"request":"requeue"}"#, #"{"request":"requeue","event":"a","all":true}"#, #"{"request":"requeue","id":7}"#,
         #"{"request":"requeue","all":"yes"}"#, #"{"request":"reprint"}"#, #"{"request":"reprint","code":""}"#,
         #"{"request":"lookup","code":"K","print":1}"#, #"{"request":"intake","idCard":"q"}"#, #"{"request":"scan","text":5}"#,
     ])

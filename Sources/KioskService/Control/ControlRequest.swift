@@ -5,7 +5,7 @@ public enum ControlRequest: Sendable, Equatable {
     case status
     /// `{"request":"queue","limit":20}` (`limit` optional, 1…1000).
     case queue(limit: Int)
-    /// `{"request":"requeue","id":"…"}` or `{"request":"requeue","all":true}`.
+    /// `{"request":"requeue","event":"…"}` (or `"id":"…"`) or `{"request":"requeue","all":true}`.
     case requeue(id: String?, all: Bool)
     /// `{"request":"test-print"}`.
     case testPrint
@@ -58,12 +58,15 @@ public enum ControlRequest: Sendable, Equatable {
             }
             return .queue(limit: Int(number))
         case "requeue":
+            // The event is named by `event`, or by `id` as the service's protocol first had it
+            // (then `id` is both the event and the echo). With `all`, `id` is only the echo.
             let all = try optionalBool(value, "all", request: name)
-            let id = try optionalString(value, "id", request: name)
-            switch (id, all) {
-            case (nil, false): throw .badRequest("requeue needs \"id\" (an event id) or \"all\":true")
-            case (.some, true): throw .badRequest("requeue takes \"id\" or \"all\":true, not both")
-            default: return .requeue(id: id, all: all)
+            var event = try optionalString(value, "event", request: name)
+            if event == nil, !all, let id = value["id"]?.stringValue, !id.isEmpty { event = id }
+            switch (event, all) {
+            case (nil, false): throw .badRequest("requeue needs \"event\" (an event id) or \"all\":true")
+            case (.some, true): throw .badRequest("requeue takes \"event\" or \"all\":true, not both")
+            default: return .requeue(id: event, all: all)
             }
         case "reprint": return .reprint(code: try requiredString(value, "code", request: name))
         case "lookup":
