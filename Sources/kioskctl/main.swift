@@ -23,6 +23,8 @@ let usage = """
       kioskctl queue list [--limit N] [--json]  events waiting for the central server
       kioskctl queue dead [--json]            events the server rejected, with its reasons
       kioskctl queue requeue ID|--all         send dead letters again
+      kioskctl print-catalog --png OUT [--text OUT] [--escpos OUT] [--profile NAME]
+                                          the procedure sheet citizens scan from
       kioskctl version
 
     Where the database is: --config FILE (default /etc/kiosk/kiosk.conf, its StateDirectory=),
@@ -53,6 +55,8 @@ func kioskctl(_ words: [String]) async -> Int32 {
             code = try ConfigCheckCommand.run(&arguments, json: json)
         case "status":
             code = try await StatusCommand.run(&arguments, json: json)
+        case "print-catalog":
+            code = try PrintCatalogCommand.run(&arguments, json: json)
         case "queue":
             code = try await QueueCommand.run(&arguments, json: json)
         case "version":

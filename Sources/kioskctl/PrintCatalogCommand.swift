@@ -1,0 +1,40 @@
+import ESCPOS
+import Foundation
+import KioskConfig
+import KioskService
+import KioskSystem
+
+/// `kioskctl print-catalog`: the sheet citizens scan procedures from, rendered to PNG and
+/// text (or raw ESC/POS bytes for a printer) from the configured catalog.
+enum PrintCatalogCommand {
+    static func run(_ arguments: inout ArgumentList, json: Bool) throws -> Int32 {
+        let config = try arguments.option("--config") ?? KioskConfiguration.defaultPath
+        let png = try arguments.option("--png")
+        let text = try arguments.option("--text")
+        let raw = try arguments.option("--escpos")
+        let profileName = try arguments.option("--profile")
+        try arguments.expectEnd()
+        guard png != nil || text != nil || raw != nil else {
+            throw ArgumentList.UsageError("print-catalog needs --png FILE, --text FILE or --escpos FILE")
+        }
+        let check = ConfigurationCheck.check(path: config)
+        guard check.isValid, let configuration = check.configuration, let catalog = check.catalog else {
+            throw CommandFailure(message: check.text, exitCode: ExitCode.configError)
+        }
+        let profile = try HardwareData.printerProfile(named: profileName ?? configuration.printer.profile)
+        let sheet = CatalogSheet(
+            procedures: catalog.procedures, office: configuration.kiosk.office,
+            includeTechnicianCodes: configuration.control.technicianCodes)
+        let bytes = ESCPOSEncoder.encode(sheet.document(columns: profile.columnsFontA), profile: profile)
+        let rendered = ESCPOSInterpreter.interpret(bytes, profile: profile)
+        if let png { try Data(rendered.png(scale: 1)).write(to: URL(fileURLWithPath: png)) }
+        if let text { try Data(rendered.transcript.utf8).write(to: URL(fileURLWithPath: text)) }
+        if let raw { try Data(bytes).write(to: URL(fileURLWithPath: raw)) }
+        if json {
+            print("{\"procedures\":\(catalog.procedures.count),\"bytes\":\(bytes.count)}")
+        } else {
+            print("catalog sheet: \(catalog.procedures.count) procedures, \(bytes.count) bytes of ESC/POS for \(profile.name)")
+        }
+        return ExitCode.ok
+    }
+}
