@@ -86,4 +86,22 @@ struct ControlFuzzTests {
         #expect(outcome.0)
         #expect(outcome.1 == .object(["ok": .bool(true), "call": .string("status"), "id": .string("after")]))
     }
+
+    @Test func rawNoiseThenAGoodRequestOnTheSameConnection() async throws {
+        let rig = try ControlRig()
+        defer { rig.server.stop() }
+        let answered = try await onThread { () -> Bool in
+            var random = FuzzRandom(state: 7)
+            let connection = try rig.raw()
+            // Lines of noise with their own newlines, none longer than the cap.
+            var noise: [UInt8] = []
+            for _ in 0..<400 { noise += RequestFuzz.line(&random) + [0x0A] }
+            connection.send(noise + Array("\n{\"request\":\"status\",\"id\":\"after-noise\"}\n".utf8))
+            while let answer = connection.answer() {
+                if answer["id"] == .string("after-noise") { return answer["call"] == .string("status") }
+            }
+            return false
+        }
+        #expect(answered)
+    }
 }
