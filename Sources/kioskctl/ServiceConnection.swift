@@ -12,6 +12,8 @@ enum ServiceConnection {
     struct Endpoint {
         var socketPath: String
         var group: String
+        /// `--timeout SECONDS`, when given: how long to wait for kioskd's answer.
+        var timeout: Duration?
     }
 
     static let defaultConfig = "/etc/kiosk/kiosk.conf"
@@ -22,6 +24,12 @@ enum ServiceConnection {
     /// `consumingConfig` false leaves `--config` for `DatabaseLocation` to read as well.
     static func endpoint(_ arguments: inout ArgumentList, consumingConfig: Bool = true) throws -> Endpoint {
         let socket = try arguments.option("--socket")
+        let timeout = try arguments.option("--timeout").map { text in
+            guard let seconds = Int(text), (1...3600).contains(seconds) else {
+                throw ArgumentList.UsageError("--timeout needs a number of seconds, 1 to 3600")
+            }
+            return Duration.seconds(seconds)
+        }
         var peek = arguments
         let config = consumingConfig ? try arguments.option("--config") : try peek.option("--config")
         let defaults = KioskConfiguration.Control()
@@ -39,6 +47,7 @@ enum ServiceConnection {
             }
         }
         if let socket { endpoint.socketPath = socket }
+        endpoint.timeout = timeout
         return endpoint
     }
 
@@ -49,10 +58,10 @@ enum ServiceConnection {
     }
 
     /// Sends one request to `endpoint`; see `request(_:socketPath:)`.
-    static func request(_ json: ControlValue, endpoint: Endpoint, timeout: Duration = .seconds(60)) throws -> ControlValue {
+    static func request(_ json: ControlValue, endpoint: Endpoint) throws -> ControlValue {
         let answer: ControlValue
         do {
-            answer = try client(endpoint, timeout: timeout).request(json)
+            answer = try client(endpoint).request(json)
         } catch {
             throw failure(error)
         }
@@ -63,8 +72,9 @@ enum ServiceConnection {
         return answer
     }
 
-    static func client(_ endpoint: Endpoint, timeout: Duration = .seconds(60)) -> ControlClient {
-        ControlClient(socketPath: endpoint.socketPath, group: endpoint.group, timeout: timeout)
+    /// A client with `--timeout`, else `defaultTimeout` (printing a page can take a while).
+    static func client(_ endpoint: Endpoint, defaultTimeout: Duration = .seconds(60)) -> ControlClient {
+        ControlClient(socketPath: endpoint.socketPath, group: endpoint.group, timeout: endpoint.timeout ?? defaultTimeout)
     }
 
     /// The technician's message and exit code for a socket failure.

@@ -34,7 +34,7 @@ enum StatusCommand {
         var service: ControlValue?
         var serviceProblem: String?
         do {
-            service = try ServiceConnection.client(endpoint, timeout: .seconds(10)).request(.object(["request": .string("status")]))
+            service = try ServiceConnection.client(endpoint, defaultTimeout: .seconds(10)).request(.object(["request": .string("status")]))
         } catch {
             serviceProblem = error.description
             if !error.meansServiceUnavailable { FileHandleOutput.standardError("kioskctl: \(error.description)\n") }

@@ -13,7 +13,7 @@ enum WatchCommand {
         try arguments.expectEnd()
         let stream: ControlEventStream
         do {
-            stream = try ServiceConnection.client(endpoint, timeout: .seconds(10)).subscribe()
+            stream = try ServiceConnection.client(endpoint, defaultTimeout: .seconds(10)).subscribe()
         } catch {
             throw ServiceConnection.failure(error)
         }

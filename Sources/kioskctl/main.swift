@@ -35,7 +35,8 @@ let usage = """
     or --state-dir DIR, or --db FILE. These commands read the database directly, so they work
     whether kioskd is running or not. lookup, reprint and watch ask the running kioskd over its
     control socket: --socket PATH, or [Control] Socket= of --config FILE; you need to be in the
-    socket's group ([Control] Group=, default kiosk-tech).
+    socket's group ([Control] Group=, default kiosk-tech). --timeout SECONDS: how long to wait
+    for kioskd's answer (default 60, status 10).
 
     Examples:
       kioskctl config check /etc/kiosk/kiosk.conf

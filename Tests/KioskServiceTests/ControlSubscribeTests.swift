@@ -38,9 +38,9 @@ struct ControlSubscribeTests {
         let (event, end) = try await onThread { () -> (ControlValue?, String?) in
             let stream = try rig.client.subscribe()
             handler.emit(.int(1))
-            let event = try stream.next(timeout: .seconds(20))
+            let event = try stream.next(timeout: .seconds(120))
             handler.finishStreams()
-            return (event, try stream.next(timeout: .seconds(20))?.json)
+            return (event, try stream.next(timeout: .seconds(120))?.json)
         }
         #expect(event == .int(1))
         #expect(end == nil)

@@ -100,7 +100,7 @@ struct ControlRig {
         try server.start()
     }
 
-    var client: ControlClient { ControlClient(socketPath: directory.socket, group: "kiosk-tech", timeout: .seconds(20)) }
+    var client: ControlClient { ControlClient(socketPath: directory.socket, group: "kiosk-tech", timeout: .seconds(120)) }
 
     func raw() throws -> RawControlConnection { try RawControlConnection(path: directory.socket) }
 }
@@ -128,7 +128,7 @@ final class RawControlConnection {
 
     func send(_ line: String) { send(Array((line + "\n").utf8)) }
 
-    /// The next line, or nil at end of input. A 20 s failsafe ends a hung test with nil.
+    /// The next line, or nil at end of input. A 120 s failsafe (the whole suite on 2 cores is slow) ends a hung test with nil.
     func line() -> String? {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -138,7 +138,7 @@ final class RawControlConnection {
             case .needMore: break
             }
             var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&entry, 1, 20_000) > 0 else { return nil }
+            guard poll(&entry, 1, 120_000) > 0 else { return nil }
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             guard n > 0 else { return nil }
             chunk.withUnsafeBytes { buffer.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
@@ -162,11 +162,11 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
     }
 }
 
-/// Waits (on a thread) until `condition` holds; a 20 s failsafe keeps a broken test from
-/// hanging. Returns whether it held.
+/// Waits (on a thread) until `condition` holds; a failsafe keeps a broken test from
+/// hanging (120 s). Returns whether it held.
 func eventually(_ condition: @escaping @Sendable () -> Bool) async -> Bool {
     (try? await onThread {
-        for _ in 0..<2000 {
+        for _ in 0..<12_000 {
             if condition() { return true }
             usleep(10_000)
         }

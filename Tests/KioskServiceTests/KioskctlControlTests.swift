@@ -44,12 +44,12 @@ struct KioskctlControlTests {
     @Test func lookupAndReprintAskTheService() async throws {
         let rig = try ControlRig()
         defer { rig.server.stop() }
-        let lookup = try await Kioskctl.run(["lookup", "HN1-240501-0001", "--print", "--json", "--socket", rig.directory.socket])
+        let lookup = try await Kioskctl.run(["lookup", "HN1-240501-0001", "--print", "--json", "--timeout", "120", "--socket", rig.directory.socket])
         #expect(lookup.status == 0)
         #expect(
             try ControlValue.parse(Array(lookup.output.trimmingCharacters(in: .whitespacesAndNewlines).utf8))
                 == .object(["ok": .bool(true), "call": .string("lookup(code: HN1-240501-0001, print: true)")]))
-        let reprint = try await Kioskctl.run(["reprint", "HN1-240501-0001", "--socket", rig.directory.socket])
+        let reprint = try await Kioskctl.run(["reprint", "HN1-240501-0001", "--timeout", "120", "--socket", rig.directory.socket])
         #expect(reprint.status == 0)
         #expect(reprint.output.contains("reprint(code: HN1-240501-0001)"))
         #expect(rig.handler.recordedCalls == ["lookup(code: HN1-240501-0001, print: true)", "reprint(code: HN1-240501-0001)"])
@@ -58,7 +58,7 @@ struct KioskctlControlTests {
     @Test func statusShowsTheServiceWhenTheDatabaseIsNotThere() async throws {
         let rig = try ControlRig()
         defer { rig.server.stop() }
-        let status = try await Kioskctl.run(["status", "--socket", rig.directory.socket, "--db", rig.directory.path + "/none.db"])
+        let status = try await Kioskctl.run(["status", "--timeout", "120", "--socket", rig.directory.socket, "--db", rig.directory.path + "/none.db"])
         #expect(status.status == 0)
         #expect(status.output.contains("service         running"))
         #expect(status.output.contains("call"))
@@ -81,7 +81,7 @@ struct KioskctlControlTests {
         let line = try await onThread { () -> String in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Kioskctl.path)
-            process.arguments = ["watch", "--json", "--socket", rig.directory.socket]
+            process.arguments = ["watch", "--json", "--timeout", "120", "--socket", rig.directory.socket]
             let output = Pipe()
             process.standardOutput = output
             try process.run()
@@ -89,7 +89,7 @@ struct KioskctlControlTests {
                 process.terminate()
                 process.waitUntilExit()
             }
-            for _ in 0..<2000 where handler.subscriptions == 0 { usleep(10_000) }
+            for _ in 0..<12_000 where handler.subscriptions == 0 { usleep(10_000) }
             handler.emit(.object(["event": .string("scan-handled"), "outcome": .string("lookup")]))
             var bytes: [UInt8] = []
             while !bytes.contains(0x0A) {
