@@ -23,7 +23,9 @@ enum ControlValueText {
     private static func flatten(_ value: ControlValue, prefix: String) -> [(key: String, text: String)] {
         switch value {
         case .object(let fields):
-            return fields.keys.sorted().flatMap { key in flatten(fields[key]!, prefix: prefix.isEmpty ? key : prefix + "." + key) }
+            return fields.keys.sorted().flatMap { key in
+                flatten(fields[key]!, prefix: prefix.isEmpty ? key : prefix + "." + key)
+            }
         case .array(let items) where items.allSatisfy(isScalar):
             return [(prefix, items.map(scalarText).joined(separator: ", "))]
         case .array(let items):

@@ -6,9 +6,12 @@ import KioskSystem
 enum ReprintCommand {
     static func run(_ arguments: inout ArgumentList, json: Bool) throws -> Int32 {
         let endpoint = try ServiceConnection.endpoint(&arguments)
-        guard let code = arguments.next() else { throw ArgumentList.UsageError("reprint needs a tracking code: kioskctl reprint CODE") }
+        guard let code = arguments.next() else {
+            throw ArgumentList.UsageError("reprint needs a tracking code: kioskctl reprint CODE")
+        }
         try arguments.expectEnd()
-        let answer = try ServiceConnection.request(.object(["request": .string("reprint"), "code": .string(code)]), endpoint: endpoint)
+        let answer = try ServiceConnection.request(
+            .object(["request": .string("reprint"), "code": .string(code)]), endpoint: endpoint)
         if json {
             print(answer.json)
         } else {

@@ -74,11 +74,14 @@ enum ServiceConnection {
 
     /// A client with `--timeout`, else `defaultTimeout` (printing a page can take a while).
     static func client(_ endpoint: Endpoint, defaultTimeout: Duration = .seconds(60)) -> ControlClient {
-        ControlClient(socketPath: endpoint.socketPath, group: endpoint.group, timeout: endpoint.timeout ?? defaultTimeout)
+        ControlClient(
+            socketPath: endpoint.socketPath, group: endpoint.group, timeout: endpoint.timeout ?? defaultTimeout)
     }
 
     /// The technician's message and exit code for a socket failure.
     static func failure(_ error: ControlClientError) -> CommandFailure {
-        CommandFailure(message: error.description, exitCode: error.meansServiceUnavailable ? ExitCode.serviceUnavailable : ExitCode.failure)
+        CommandFailure(
+            message: error.description,
+            exitCode: error.meansServiceUnavailable ? ExitCode.serviceUnavailable : ExitCode.failure)
     }
 }

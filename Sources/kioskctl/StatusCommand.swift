@@ -34,7 +34,8 @@ enum StatusCommand {
         var service: ControlValue?
         var serviceProblem: String?
         do {
-            service = try ServiceConnection.client(endpoint, defaultTimeout: .seconds(10)).request(.object(["request": .string("status")]))
+            service = try ServiceConnection.client(endpoint, defaultTimeout: .seconds(10)).request(
+                .object(["request": .string("status")]))
         } catch {
             serviceProblem = error.description
             if !error.meansServiceUnavailable { FileHandleOutput.standardError("kioskctl: \(error.description)\n") }
@@ -47,7 +48,8 @@ enum StatusCommand {
             // Technicians may not read the state directory; the service's answer is enough then.
             guard let service else { throw failure }
             if json {
-                JSONOutput.print(ServiceOnlyReport(service: ControlJSON(value: service), databaseUnavailable: failure.message))
+                JSONOutput.print(
+                    ServiceOnlyReport(service: ControlJSON(value: service), databaseUnavailable: failure.message))
             } else {
                 printService(service)
                 print("database        not readable: \(failure.message)")
@@ -73,7 +75,9 @@ enum StatusCommand {
             }
             print("database        \(report.database)")
             if let moved = report.recoveredFromCorruption { print("RECOVERED       corrupt file kept as \(moved)") }
-            print("backlog         \(report.pending) event(s) waiting" + (report.oldestPendingAt.map { ", oldest \($0)" } ?? ""))
+            print(
+                "backlog         \(report.pending) event(s) waiting"
+                    + (report.oldestPendingAt.map { ", oldest \($0)" } ?? ""))
             print("dead letters    \(report.deadLetters)" + (report.deadLetters > 0 ? "  (kioskctl queue dead)" : ""))
             print("delivered       \(report.delivered)" + (report.lastDeliveredAt.map { ", last at \($0)" } ?? ""))
             print("last seq        \(report.lastSeq)")

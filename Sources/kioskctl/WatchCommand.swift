@@ -26,7 +26,9 @@ enum WatchCommand {
                 throw ServiceConnection.failure(error)
             }
             guard let event else {
-                throw CommandFailure(message: "kioskd closed the event stream (stopped or restarted)", exitCode: ExitCode.serviceUnavailable)
+                throw CommandFailure(
+                    message: "kioskd closed the event stream (stopped or restarted)",
+                    exitCode: ExitCode.serviceUnavailable)
             }
             if event.isErrorAnswer {
                 throw CommandFailure(message: "kioskd: \(event["message"]?.stringValue ?? event.json)")

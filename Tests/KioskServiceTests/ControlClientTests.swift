@@ -37,7 +37,8 @@ struct ControlClientTests {
     }
 
     @Test func permissionDeniedNamesTheGroup() {
-        let error = ControlClientError.connecting(SystemError(EACCES, call: "connect"), path: "/run/kiosk/control.sock", group: "kiosk-tech")
+        let error = ControlClientError.connecting(
+            SystemError(EACCES, call: "connect"), path: "/run/kiosk/control.sock", group: "kiosk-tech")
         #expect(error.kind == .permissionDenied)
         #expect(error.description.hasPrefix("permission denied: add yourself to group kiosk-tech"))
         #expect(!error.meansServiceUnavailable)

@@ -21,19 +21,25 @@ enum RequestFuzz {
         #"{"request":"intake","idCard":"001099012345|||Nguy\u1ec5n V\u0103n A|01011990|Nam|H\u00e0 N\u1ed9i|01012021","procedure":"1.001234"}"#,
         #"{"request":"scan","text":"\ud83d\ude00 \"q\" \\ \/"}"#, #"[1,[2,[3,{"a":null}]],-9223372036854775808]"#,
     ]
-    static let alphabet = Array(#"{}[]":,\/"u0123456789abcdefABCDEF-+.eEtrufalsn "#.utf8) + [0x00, 0x0A, 0x0D, 0xC3, 0xA9, 0xED, 0xA0, 0x80, 0xFF]
+    static let alphabet =
+        Array(#"{}[]":,\/"u0123456789abcdefABCDEF-+.eEtrufalsn "#.utf8) + [
+            0x00, 0x0A, 0x0D, 0xC3, 0xA9, 0xED, 0xA0, 0x80, 0xFF,
+        ]
 
     /// A random line: pure noise, or a seed with random bytes flipped, inserted, deleted, or cut.
     static func line(_ random: inout FuzzRandom) -> [UInt8] {
         if random.next() % 4 == 0 {
             return (0..<Int(random.next() % 64)).map { _ in
-                random.next() % 2 == 0 ? UInt8(truncatingIfNeeded: random.next()) : alphabet[Int(random.next() % UInt64(alphabet.count))]
+                random.next() % 2 == 0
+                    ? UInt8(truncatingIfNeeded: random.next()) : alphabet[Int(random.next() % UInt64(alphabet.count))]
             }
         }
         var bytes = Array(seeds[Int(random.next() % UInt64(seeds.count))].utf8)
         for _ in 0..<(1 + Int(random.next() % 4)) {
             let position = bytes.isEmpty ? 0 : Int(random.next() % UInt64(bytes.count))
-            let byte = random.next() % 3 == 0 ? UInt8(truncatingIfNeeded: random.next()) : alphabet[Int(random.next() % UInt64(alphabet.count))]
+            let byte =
+                random.next() % 3 == 0
+                ? UInt8(truncatingIfNeeded: random.next()) : alphabet[Int(random.next() % UInt64(alphabet.count))]
             switch random.next() % 5 {
             case 0 where !bytes.isEmpty: bytes[position] = byte
             case 1: bytes.insert(byte, at: position)

@@ -32,7 +32,8 @@ struct ControlJSONReaderTests {
 
     @Test(arguments: [
         "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "01", "-", "1.5", "1e3", "-0.0", "tru", "nul",
-        "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"a\nb\"", "{\"a\":1,\"a\":2}",
+        "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"a\nb\"",
+        "{\"a\":1,\"a\":2}",
         "9223372036854775808", "-9223372036854775809", "1 2", "[1] x", "'a'",
     ])
     func refusesInvalidJSON(_ text: String) {
@@ -45,7 +46,9 @@ struct ControlJSONReaderTests {
     }
 
     @Test func limitsNesting() throws {
-        let ok = String(repeating: "[", count: ControlValue.maximumNesting) + String(repeating: "]", count: ControlValue.maximumNesting)
+        let ok =
+            String(repeating: "[", count: ControlValue.maximumNesting)
+            + String(repeating: "]", count: ControlValue.maximumNesting)
         _ = try parse(ok)
         let deep = String(repeating: "[", count: 100_000)
         #expect(throws: ControlJSONError.self) { try parse(deep) }
@@ -68,7 +71,9 @@ struct ControlJSONReaderTests {
 
 @Suite("Control requests")
 struct ControlRequestTests {
-    private func decode(_ text: String) throws -> ControlRequest { try ControlRequest.decode(try ControlValue.parse(Array(text.utf8))) }
+    private func decode(_ text: String) throws -> ControlRequest {
+        try ControlRequest.decode(try ControlValue.parse(Array(text.utf8)))
+    }
 
     @Test func decodesEveryRequest() throws {
         #expect(try decode(#"{"request":"status"}"#) == .status)
@@ -82,20 +87,26 @@ struct ControlRequestTests {
         #expect(try decode(#"{"request":"reprint","code":"K1"}"#) == .reprint(code: "K1"))
         #expect(try decode(#"{"request":"lookup","code":"K1"}"#) == .lookup(code: "K1", print: false))
         #expect(try decode(#"{"request":"lookup","code":"K1","print":true}"#) == .lookup(code: "K1", print: true))
-        #expect(try decode(#"{"request":"intake","idCard":"q","procedure":"1.001234"}"#) == .intake(idCardQR: "q", procedureCode: "1.001234"))
+        #expect(
+            try decode(#"{"request":"intake","idCard":"q","procedure":"1.001234"}"#)
+                == .intake(idCardQR: "q", procedureCode: "1.001234"))
         #expect(try decode(#"{"request":"scan","text":"KIOSK:CANCEL"}"#) == .scan(text: "KIOSK:CANCEL"))
         #expect(try decode(#"{"request":"subscribe","extra":1}"#) == .subscribe)
     }
 
     @Test(arguments: [
         #"[]"#, #"{}"#, #"{"request":1}"#, #"{"request":"queue","limit":0}"#, #"{"request":"queue","limit":"5"}"#,
-        #"{"request":"queue","limit":1001}"#, #"{"request":"requeue"}"#, #"{"request":"requeue","event":"a","all":true}"#, #"{"request":"requeue","id":7}"#,
+        #"{"request":"queue","limit":1001}"#, #"{"request":"requeue"}"#,
+        #"{"request":"requeue","event":"a","all":true}"#, #"{"request":"requeue","id":7}"#,
         #"{"request":"requeue","all":"yes"}"#, #"{"request":"reprint"}"#, #"{"request":"reprint","code":""}"#,
-        #"{"request":"lookup","code":"K","print":1}"#, #"{"request":"intake","idCard":"q"}"#, #"{"request":"scan","text":5}"#,
+        #"{"request":"lookup","code":"K","print":1}"#, #"{"request":"intake","idCard":"q"}"#,
+        #"{"request":"scan","text":5}"#,
     ])
     func refusesBadArguments(_ text: String) {
         #expect(throws: ControlRequestError.self) { try decode(text) }
-        do { _ = try decode(text) } catch let error as ControlRequestError { #expect(error.code == "bad-request") } catch {
+        do { _ = try decode(text) } catch let error as ControlRequestError {
+            #expect(error.code == "bad-request")
+        } catch {
             Issue.record("unexpected \(error)")
         }
     }

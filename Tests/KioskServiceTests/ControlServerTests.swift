@@ -26,7 +26,9 @@ struct ControlServerTests {
     }
 
     @Test func ownGroupIsApplied() async throws {
-        guard let entry = getgrgid(getgid()), let name = entry.pointee.gr_name.map({ String(cString: $0) }) else { return }
+        guard let entry = getgrgid(getgid()), let name = entry.pointee.gr_name.map({ String(cString: $0) }) else {
+            return
+        }
         let rig = try ControlRig(group: name)
         defer { rig.server.stop() }
         var info = stat()
@@ -38,7 +40,9 @@ struct ControlServerTests {
     @Test func missingParentDirectoryIsCreated0750() async throws {
         let directory = SocketDirectory()
         let path = directory.path + "/run/kiosk/control.sock"
-        let server = ControlServer(socketPath: path, group: "no-such-group-kiosk", handler: RecordingControlHandler(), logger: LogRecorder().logger)
+        let server = ControlServer(
+            socketPath: path, group: "no-such-group-kiosk", handler: RecordingControlHandler(),
+            logger: LogRecorder().logger)
         try server.start()
         defer { server.stop() }
         var info = stat()
@@ -60,7 +64,10 @@ struct ControlServerTests {
             (#"{"request":"reprint","code":"HN1-240501-0001","id":6}"#, "reprint(code: HN1-240501-0001)"),
             (#"{"request":"lookup","code":"K9","print":true,"id":7}"#, "lookup(code: K9, print: true)"),
             (#"{"request":"lookup","code":"K9","id":8}"#, "lookup(code: K9, print: false)"),
-            (#"{"request":"intake","idCard":"0010|x|Nguy\u1ec5n","procedure":"1.001234","id":9}"#, "intake(idCardQR: 0010|x|Nguyễn, procedureCode: 1.001234)"),
+            (
+                #"{"request":"intake","idCard":"0010|x|Nguy\u1ec5n","procedure":"1.001234","id":9}"#,
+                "intake(idCardQR: 0010|x|Nguyễn, procedureCode: 1.001234)"
+            ),
             (#"{"request":"scan","text":"KIOSK:CANCEL","id":10}"#, "scan(text: KIOSK:CANCEL)"),
         ]
         let answers = try await onThread { () -> [ControlValue?] in
@@ -158,8 +165,10 @@ struct ControlServerTests {
                         let connection = try rig.raw()
                         for r in 0..<requests {
                             let code = "C\(c)-\(r)"
-                            let answer = connection.exchange(#"{"request":"reprint","code":"\#(code)","id":"\#(code)"}"#)
-                            guard answer?["call"] == .string("reprint(code: \(code))"), answer?["id"] == .string(code) else { return false }
+                            let answer = connection.exchange(
+                                #"{"request":"reprint","code":"\#(code)","id":"\#(code)"}"#)
+                            guard answer?["call"] == .string("reprint(code: \(code))"), answer?["id"] == .string(code)
+                            else { return false }
                         }
                         return true
                     }
@@ -199,7 +208,8 @@ struct ControlServerTests {
         close(fd)
         #expect(throws: ControlClientError.self) { try ControlClient(socketPath: path).request(.request("status")) }
         let log = LogRecorder()
-        let server = ControlServer(socketPath: path, group: "no-such-group-kiosk", handler: RecordingControlHandler(), logger: log.logger)
+        let server = ControlServer(
+            socketPath: path, group: "no-such-group-kiosk", handler: RecordingControlHandler(), logger: log.logger)
         try server.start()
         defer { server.stop() }
         #expect(log.all.contains { $0.contains("control socket stale file removed") })
@@ -210,7 +220,9 @@ struct ControlServerTests {
     @Test func aSecondServerOnTheSamePathFailsClearly() async throws {
         let rig = try ControlRig()
         defer { rig.server.stop() }
-        let second = ControlServer(socketPath: rig.directory.socket, group: "x", handler: RecordingControlHandler(), logger: LogRecorder().logger)
+        let second = ControlServer(
+            socketPath: rig.directory.socket, group: "x", handler: RecordingControlHandler(),
+            logger: LogRecorder().logger)
         #expect(throws: ControlServerError.anotherServer(rig.directory.socket)) { try second.start() }
         #expect(ControlServerError.anotherServer("/p").description.contains("another kioskd is already listening"))
         // The first one is untouched.
@@ -221,7 +233,8 @@ struct ControlServerTests {
     @Test func aFileThatIsNotASocketIsLeftAlone() throws {
         let directory = SocketDirectory()
         #expect(FileManager.default.createFile(atPath: directory.socket, contents: Data("keep".utf8)))
-        let server = ControlServer(socketPath: directory.socket, group: "x", handler: RecordingControlHandler(), logger: LogRecorder().logger)
+        let server = ControlServer(
+            socketPath: directory.socket, group: "x", handler: RecordingControlHandler(), logger: LogRecorder().logger)
         #expect(throws: ControlServerError.notASocket(directory.socket)) { try server.start() }
         #expect(FileManager.default.contents(atPath: directory.socket) == Data("keep".utf8))
     }

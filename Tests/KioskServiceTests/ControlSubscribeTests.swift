@@ -81,7 +81,8 @@ struct ControlSubscribeTests {
             return handler.releasedStreams == 1
         }
         #expect(dropped)
-        #expect(rig.log.all.contains { $0.contains("control client dropped") || $0.contains("control subscriber dropped") })
+        #expect(
+            rig.log.all.contains { $0.contains("control client dropped") || $0.contains("control subscriber dropped") })
         // Meanwhile and afterwards, other clients are served.
         let answer = try await onThread { try rig.client.request(.request("status")) }
         #expect(answer["ok"] == .bool(true))

@@ -96,11 +96,14 @@ struct ControlRig {
     let server: ControlServer
 
     init(limits: ControlServer.Limits = ControlServer.Limits(), group: String = "no-such-group-kiosk") throws {
-        server = ControlServer(socketPath: directory.socket, group: group, handler: handler, logger: self.log.logger, limits: limits)
+        server = ControlServer(
+            socketPath: directory.socket, group: group, handler: handler, logger: self.log.logger, limits: limits)
         try server.start()
     }
 
-    var client: ControlClient { ControlClient(socketPath: directory.socket, group: "kiosk-tech", timeout: .seconds(120)) }
+    var client: ControlClient {
+        ControlClient(socketPath: directory.socket, group: "kiosk-tech", timeout: .seconds(120))
+    }
 
     func raw() throws -> RawControlConnection { try RawControlConnection(path: directory.socket) }
 }
@@ -120,7 +123,9 @@ final class RawControlConnection {
     func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return }
             offset += n
         }

@@ -6,7 +6,8 @@ import Testing
 /// Runs the built `kioskctl` (next to the test bundle) and collects its output.
 enum Kioskctl {
     static let path: String = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var url = URL(fileURLWithPath: exe).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: url.appendingPathComponent("kioskctl").path), url.path != "/" {
             url.deleteLastPathComponent()
@@ -34,7 +35,8 @@ enum Kioskctl {
             let err = errors.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return Outcome(
-                status: process.terminationStatus, output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self))
+                status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+                errors: String(decoding: err, as: UTF8.self))
         }
     }
 }
@@ -44,21 +46,30 @@ struct KioskctlControlTests {
     @Test func lookupAndReprintAskTheService() async throws {
         let rig = try ControlRig()
         defer { rig.server.stop() }
-        let lookup = try await Kioskctl.run(["lookup", "HN1-240501-0001", "--print", "--json", "--timeout", "120", "--socket", rig.directory.socket])
+        let lookup = try await Kioskctl.run([
+            "lookup", "HN1-240501-0001", "--print", "--json", "--timeout", "120", "--socket", rig.directory.socket,
+        ])
         #expect(lookup.status == 0)
         #expect(
             try ControlValue.parse(Array(lookup.output.trimmingCharacters(in: .whitespacesAndNewlines).utf8))
                 == .object(["ok": .bool(true), "call": .string("lookup(code: HN1-240501-0001, print: true)")]))
-        let reprint = try await Kioskctl.run(["reprint", "HN1-240501-0001", "--timeout", "120", "--socket", rig.directory.socket])
+        let reprint = try await Kioskctl.run([
+            "reprint", "HN1-240501-0001", "--timeout", "120", "--socket", rig.directory.socket,
+        ])
         #expect(reprint.status == 0)
         #expect(reprint.output.contains("reprint(code: HN1-240501-0001)"))
-        #expect(rig.handler.recordedCalls == ["lookup(code: HN1-240501-0001, print: true)", "reprint(code: HN1-240501-0001)"])
+        #expect(
+            rig.handler.recordedCalls == [
+                "lookup(code: HN1-240501-0001, print: true)", "reprint(code: HN1-240501-0001)",
+            ])
     }
 
     @Test func statusShowsTheServiceWhenTheDatabaseIsNotThere() async throws {
         let rig = try ControlRig()
         defer { rig.server.stop() }
-        let status = try await Kioskctl.run(["status", "--timeout", "120", "--socket", rig.directory.socket, "--db", rig.directory.path + "/none.db"])
+        let status = try await Kioskctl.run([
+            "status", "--timeout", "120", "--socket", rig.directory.socket, "--db", rig.directory.path + "/none.db",
+        ])
         #expect(status.status == 0)
         #expect(status.output.contains("service         running"))
         #expect(status.output.contains("call"))

@@ -1,7 +1,8 @@
+import KioskSystem
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import KioskSystem
 
 /// Talks to a running kioskd over its control socket: one request and its answer, or a
 /// subscription's events. Calls block the calling thread (bounded by `timeout`): use it from
@@ -43,7 +44,8 @@ public struct ControlClient: Sendable {
             throw ControlClientError(.closed, "kioskd closed the control connection without answering")
         }
         guard ack["ok"] == .bool(true) else {
-            throw ControlClientError(.other, "kioskd refused the subscription: \(ack["message"]?.stringValue ?? ack.json)")
+            throw ControlClientError(
+                .other, "kioskd refused the subscription: \(ack["message"]?.stringValue ?? ack.json)")
         }
         return ControlEventStream(connection: connection)
     }
@@ -110,7 +112,8 @@ final class ControlLineConnection {
         while true {
             switch buffer.next() {
             case .line(let line): return line
-            case .tooLarge: throw ControlClientError(.badAnswer, "kioskd's answer is longer than \(Self.maximumAnswerBytes) bytes")
+            case .tooLarge:
+                throw ControlClientError(.badAnswer, "kioskd's answer is longer than \(Self.maximumAnswerBytes) bytes")
             case .needMore: break
             }
             guard fd >= 0 else { return nil }
@@ -122,7 +125,9 @@ final class ControlLineConnection {
                 wait = Int32(min((deadline - now) / 1_000_000 + 1, 60_000))
             }
             let ready = poll(&entry, 1, wait)
-            if ready < 0 && errno != EINTR { throw ControlClientError(.other, "control socket: \(SystemError(errno, call: "poll"))") }
+            if ready < 0 && errno != EINTR {
+                throw ControlClientError(.other, "control socket: \(SystemError(errno, call: "poll"))")
+            }
             guard ready > 0 else { continue }
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
@@ -137,6 +142,7 @@ final class ControlLineConnection {
 
     private static func deadline(_ timeout: Duration) -> UInt64 {
         let (seconds, attoseconds) = timeout.components
-        return monotonicNanoseconds() + UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+        return monotonicNanoseconds() + UInt64(max(0, seconds)) * 1_000_000_000
+            + UInt64(max(0, attoseconds) / 1_000_000_000)
     }
 }

@@ -1,7 +1,8 @@
+import KioskSystem
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import KioskSystem
 
 /// Why a control-socket request failed, in words a technician can act on.
 public struct ControlClientError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -40,7 +41,9 @@ public struct ControlClientError: Error, Sendable, Equatable, CustomStringConver
         case ENOENT, ECONNREFUSED, ENOTDIR:
             ControlClientError(.notRunning, "kioskd is not running (no control socket at \(path))")
         case EACCES, EPERM:
-            ControlClientError(.permissionDenied, "permission denied: add yourself to group \(group) (control socket \(path); log in again after)")
+            ControlClientError(
+                .permissionDenied,
+                "permission denied: add yourself to group \(group) (control socket \(path); log in again after)")
         default:
             ControlClientError(.other, "control socket \(path): \(error)")
         }

@@ -1,7 +1,8 @@
+import KioskSystem
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import KioskSystem
 
 /// One client of the control socket, served on its own thread: reads request lines, answers
 /// each with one line, or becomes an event stream after `subscribe`. Owns and closes `fd`.
@@ -55,7 +56,10 @@ struct ControlConnection {
 
     /// Waits for input or a stop; false when the server is stopping.
     private func waitReadable() -> Bool {
-        var entries = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)]
+        var entries = [
+            pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
+        ]
         while true {
             let ready = poll(&entries, 2, -1)
             if ready < 0 && errno == EINTR { continue }
@@ -70,7 +74,8 @@ struct ControlConnection {
         do {
             value = try ControlValue.parse(line)
         } catch {
-            logger.log(.info, "control request refused", [("error", "bad-request"), ("reason", error.reason)] + peerFields)
+            logger.log(
+                .info, "control request refused", [("error", "bad-request"), ("reason", error.reason)] + peerFields)
             return send(ControlRequestError.badRequest(error.description).answer)
         }
         let echo = value["id"]
@@ -100,7 +105,9 @@ struct ControlConnection {
     }
 
     private func refuseTooLarge() {
-        logger.log(.warning, "control request refused", [("error", "too-large"), ("limit", String(limits.maximumRequestBytes))] + peerFields)
+        logger.log(
+            .warning, "control request refused",
+            [("error", "too-large"), ("limit", String(limits.maximumRequestBytes))] + peerFields)
         let answer = ControlRequestError(
             code: "too-large",
             message: "request line longer than \(limits.maximumRequestBytes) bytes; the connection is closed",
@@ -113,7 +120,10 @@ struct ControlConnection {
     func send(_ answer: ControlValue, within nanoseconds: UInt64? = nil) -> Bool {
         let deadline = monotonicNanoseconds() + (nanoseconds ?? limits.writeTimeoutNanoseconds)
         let sent = UnixStream.write(Array((answer.json + "\n").utf8), to: fd, deadline: deadline)
-        if !sent { logger.log(.warning, "control client dropped", [("reason", "answer not taken in time or peer gone")] + peerFields) }
+        if !sent {
+            logger.log(
+                .warning, "control client dropped", [("reason", "answer not taken in time or peer gone")] + peerFields)
+        }
         return sent
     }
 }

@@ -68,13 +68,16 @@ struct ControlJSONReader {
 
     private mutating func literal(_ word: String) throws(ControlJSONError) {
         let expected = Array(word.utf8)
-        guard bytes.count - position >= expected.count, bytes[position..<position + expected.count].elementsEqual(expected)
+        guard bytes.count - position >= expected.count,
+            bytes[position..<position + expected.count].elementsEqual(expected)
         else { throw failure("expected \(word)") }
         position += expected.count
     }
 
     private mutating func object(depth: Int) throws(ControlJSONError) -> ControlValue {
-        guard depth <= ControlValue.maximumNesting else { throw failure("nested deeper than \(ControlValue.maximumNesting)") }
+        guard depth <= ControlValue.maximumNesting else {
+            throw failure("nested deeper than \(ControlValue.maximumNesting)")
+        }
         position += 1
         var fields: [String: ControlValue] = [:]
         skipWhitespace()
@@ -109,7 +112,9 @@ struct ControlJSONReader {
     }
 
     private mutating func array(depth: Int) throws(ControlJSONError) -> ControlValue {
-        guard depth <= ControlValue.maximumNesting else { throw failure("nested deeper than \(ControlValue.maximumNesting)") }
+        guard depth <= ControlValue.maximumNesting else {
+            throw failure("nested deeper than \(ControlValue.maximumNesting)")
+        }
         position += 1
         var items: [ControlValue] = []
         skipWhitespace()
@@ -147,7 +152,9 @@ struct ControlJSONReader {
             while let digit = current, digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") {
                 let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
                 let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit - UInt8(ascii: "0")))
-                guard !overflow1, !overflow2 else { throw ControlJSONError(offset: start, reason: "number out of range") }
+                guard !overflow1, !overflow2 else {
+                    throw ControlJSONError(offset: start, reason: "number out of range")
+                }
                 magnitude = sum
                 position += 1
             }
@@ -159,10 +166,14 @@ struct ControlJSONReader {
             throw failure("a number may not start with 0")
         }
         if negative {
-            guard magnitude <= UInt64(Int64.max) + 1 else { throw ControlJSONError(offset: start, reason: "number out of range") }
+            guard magnitude <= UInt64(Int64.max) + 1 else {
+                throw ControlJSONError(offset: start, reason: "number out of range")
+            }
             return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
         }
-        guard magnitude <= UInt64(Int64.max) else { throw ControlJSONError(offset: start, reason: "number out of range") }
+        guard magnitude <= UInt64(Int64.max) else {
+            throw ControlJSONError(offset: start, reason: "number out of range")
+        }
         return Int64(magnitude)
     }
 
@@ -208,7 +219,8 @@ struct ControlJSONReader {
             let unit = try hexUnit()
             var scalarValue = UInt32(unit)
             if (0xD800..<0xDC00).contains(unit) {
-                guard bytes.count - position >= 2, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
+                guard bytes.count - position >= 2, bytes[position] == UInt8(ascii: "\\"),
+                    bytes[position + 1] == UInt8(ascii: "u")
                 else { throw failure("lone high surrogate in \\u escape") }
                 position += 2
                 let low = try hexUnit()

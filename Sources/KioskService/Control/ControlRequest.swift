@@ -21,7 +21,9 @@ public enum ControlRequest: Sendable, Equatable {
     case subscribe
 
     /// Every request name the socket knows, sorted.
-    public static let names = ["intake", "lookup", "queue", "reprint", "requeue", "scan", "status", "subscribe", "test-print"]
+    public static let names = [
+        "intake", "lookup", "queue", "reprint", "requeue", "scan", "status", "subscribe", "test-print",
+    ]
     /// `queue` without `limit`.
     public static let defaultQueueLimit = 20
     /// The largest `limit` a `queue` request may ask for.
@@ -44,8 +46,12 @@ public enum ControlRequest: Sendable, Equatable {
 
     /// Reads a request from a parsed line. Unknown fields are ignored (newer clients).
     public static func decode(_ value: ControlValue) throws(ControlRequestError) -> ControlRequest {
-        guard case .object = value else { throw .badRequest("a request is a JSON object, e.g. {\"request\":\"status\"}") }
-        guard let field = value["request"] else { throw .badRequest("missing \"request\" (one of \(names.joined(separator: ", ")))") }
+        guard case .object = value else {
+            throw .badRequest("a request is a JSON object, e.g. {\"request\":\"status\"}")
+        }
+        guard let field = value["request"] else {
+            throw .badRequest("missing \"request\" (one of \(names.joined(separator: ", ")))")
+        }
         guard let name = field.stringValue else { throw .badRequest("\"request\" must be a string") }
         switch name {
         case "status": return .status
@@ -71,7 +77,8 @@ public enum ControlRequest: Sendable, Equatable {
         case "reprint": return .reprint(code: try requiredString(value, "code", request: name))
         case "lookup":
             return .lookup(
-                code: try requiredString(value, "code", request: name), print: try optionalBool(value, "print", request: name))
+                code: try requiredString(value, "code", request: name),
+                print: try optionalBool(value, "print", request: name))
         case "intake":
             return .intake(
                 idCardQR: try requiredString(value, "idCard", request: name),
@@ -81,20 +88,28 @@ public enum ControlRequest: Sendable, Equatable {
         }
     }
 
-    private static func requiredString(_ value: ControlValue, _ key: String, request: String) throws(ControlRequestError) -> String {
+    private static func requiredString(_ value: ControlValue, _ key: String, request: String)
+        throws(ControlRequestError) -> String
+    {
         guard let text = value[key]?.stringValue, !text.isEmpty else {
             throw .badRequest("\(request) needs \"\(key)\" (a non-empty string)")
         }
         return text
     }
 
-    private static func optionalString(_ value: ControlValue, _ key: String, request: String) throws(ControlRequestError) -> String? {
+    private static func optionalString(_ value: ControlValue, _ key: String, request: String)
+        throws(ControlRequestError) -> String?
+    {
         guard let field = value[key], field != .null else { return nil }
-        guard let text = field.stringValue, !text.isEmpty else { throw .badRequest("\(request): \"\(key)\" must be a non-empty string") }
+        guard let text = field.stringValue, !text.isEmpty else {
+            throw .badRequest("\(request): \"\(key)\" must be a non-empty string")
+        }
         return text
     }
 
-    private static func optionalBool(_ value: ControlValue, _ key: String, request: String) throws(ControlRequestError) -> Bool {
+    private static func optionalBool(_ value: ControlValue, _ key: String, request: String) throws(ControlRequestError)
+        -> Bool
+    {
         guard let field = value[key], field != .null else { return false }
         guard let flag = field.boolValue else { throw .badRequest("\(request): \"\(key)\" must be true or false") }
         return flag
@@ -109,7 +124,8 @@ public enum ControlRequest: Sendable, Equatable {
         case .testPrint: await handler.testPrint()
         case .reprint(let code): await handler.reprint(code: code)
         case .lookup(let code, let print): await handler.lookup(code: code, print: print)
-        case .intake(let idCardQR, let procedureCode): await handler.intake(idCardQR: idCardQR, procedureCode: procedureCode)
+        case .intake(let idCardQR, let procedureCode):
+            await handler.intake(idCardQR: idCardQR, procedureCode: procedureCode)
         case .scan(let text): await handler.scan(text: text)
         case .subscribe: .error("bad-request", "subscribe is answered by the socket server, not the service")
         }
@@ -133,11 +149,15 @@ public struct ControlRequestError: Error, Sendable, Equatable, CustomStringConve
     }
 
     /// `bad-request`: not JSON, not an object, a missing or mistyped field.
-    public static func badRequest(_ message: String) -> ControlRequestError { ControlRequestError(code: "bad-request", message: message) }
+    public static func badRequest(_ message: String) -> ControlRequestError {
+        ControlRequestError(code: "bad-request", message: message)
+    }
 
     /// `unknown-request`, listing the known ones in `known`.
     public static func unknownRequest(_ name: String) -> ControlRequestError {
-        let shown = name.unicodeScalars.count > 40 ? String(String.UnicodeScalarView(name.unicodeScalars.prefix(40))) + "…" : name
+        let shown =
+            name.unicodeScalars.count > 40
+            ? String(String.UnicodeScalarView(name.unicodeScalars.prefix(40))) + "…" : name
         return ControlRequestError(
             code: "unknown-request",
             message: "unknown request \"\(shown)\"; known: \(ControlRequest.names.joined(separator: ", "))",

@@ -63,7 +63,8 @@ public final class ControlServer: Sendable {
 
     /// A server for `socketPath`; nothing happens until `start()`.
     public init(
-        socketPath: String, group: String, handler: any ControlRequestHandling, logger: Logger, limits: Limits = Limits()
+        socketPath: String, group: String, handler: any ControlRequestHandling, logger: Logger,
+        limits: Limits = Limits()
     ) {
         self.socketPath = socketPath
         self.group = group
@@ -89,7 +90,9 @@ public final class ControlServer: Sendable {
         } catch {
             throw .system(path, error)
         }
-        let bound = UnixStream.withAddress(path) { address, length in bind(listener, address, length) == 0 ? 0 : errno } ?? ENAMETOOLONG
+        let bound =
+            UnixStream.withAddress(path) { address, length in bind(listener, address, length) == 0 ? 0 : errno }
+            ?? ENAMETOOLONG
         guard bound == 0 else {
             close(listener)
             throw bound == EADDRINUSE ? .anotherServer(path) : .system(path, SystemError(bound, call: "bind"))
@@ -110,7 +113,9 @@ public final class ControlServer: Sendable {
         }
         UnixStream.setNonBlocking(listener)
         let acceptDone = DispatchSemaphore(value: 0)
-        running.withLock { $0 = Running(stop: stop, acceptDone: acceptDone, socketInode: ControlSocketFile.inode(path) ?? 0) }
+        running.withLock {
+            $0 = Running(stop: stop, acceptDone: acceptDone, socketInode: ControlSocketFile.inode(path) ?? 0)
+        }
         let thread = Thread { [self] in
             acceptLoop(listener: listener, stop: stop)
             close(listener)
@@ -125,10 +130,12 @@ public final class ControlServer: Sendable {
     /// accept thread has ended and (for at most 2 s) until client threads have: a client
     /// whose request is still being handled closes when the service answers it.
     public func stop() {
-        guard let state = running.withLock({ current -> Running? in
-            defer { current = nil }
-            return current
-        }) else { return }
+        guard
+            let state = running.withLock({ current -> Running? in
+                defer { current = nil }
+                return current
+            })
+        else { return }
         state.stop.signal()
         state.acceptDone.wait()
         // Only our own socket file: another kioskd may have replaced it meanwhile.
@@ -140,7 +147,10 @@ public final class ControlServer: Sendable {
     }
 
     private func acceptLoop(listener: Int32, stop: WakePipe) {
-        var entries = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)]
+        var entries = [
+            pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
+        ]
         while true {
             for i in entries.indices { entries[i].revents = 0 }
             let ready = poll(&entries, 2, -1)
@@ -163,22 +173,30 @@ public final class ControlServer: Sendable {
 
     private func admit(_ fd: Int32, stop: WakePipe) {
         let peer = UnixStream.peerCredentials(fd)
-        let fields = peer.map { [("pid", String($0.pid)), ("uid", String($0.uid)), ("gid", String($0.gid))] } ?? [("pid", "unknown")]
+        let fields =
+            peer.map { [("pid", String($0.pid)), ("uid", String($0.uid)), ("gid", String($0.gid))] } ?? [
+                ("pid", "unknown")
+            ]
         let admitted = activeClients.withLock { count in
             guard count < limits.maximumClients else { return false }
             count += 1
             return true
         }
         guard admitted else {
-            logger.log(.warning, "control client refused", [("reason", "busy"), ("limit", String(limits.maximumClients))] + fields)
+            logger.log(
+                .warning, "control client refused",
+                [("reason", "busy"), ("limit", String(limits.maximumClients))] + fields)
             UnixStream.setNonBlocking(fd)
-            let answer = ControlValue.error("busy", "too many control clients (\(limits.maximumClients)); try again later")
-            _ = UnixStream.write(Array((answer.json + "\n").utf8), to: fd, deadline: monotonicNanoseconds() + 100_000_000)
+            let answer = ControlValue.error(
+                "busy", "too many control clients (\(limits.maximumClients)); try again later")
+            _ = UnixStream.write(
+                Array((answer.json + "\n").utf8), to: fd, deadline: monotonicNanoseconds() + 100_000_000)
             close(fd)
             return
         }
         logger.log(.info, "control client connected", fields)
-        let connection = ControlConnection(fd: fd, peer: peer, handler: handler, logger: logger, stop: stop, limits: limits)
+        let connection = ControlConnection(
+            fd: fd, peer: peer, handler: handler, logger: logger, stop: stop, limits: limits)
         clientThreads.enter()
         let thread = Thread { [self] in
             connection.run()

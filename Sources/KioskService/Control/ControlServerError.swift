@@ -13,12 +13,14 @@ public struct ControlServerError: Error, Sendable, Equatable, CustomStringConver
     }
 
     static func notASocket(_ path: String) -> ControlServerError {
-        ControlServerError("control socket \(path): the path exists and is not a socket; remove it or change [Control] Socket=")
+        ControlServerError(
+            "control socket \(path): the path exists and is not a socket; remove it or change [Control] Socket=")
     }
 
     static func pathTooLong(_ path: String) -> ControlServerError {
         ControlServerError(
-            "control socket \(path): path longer than \(UnixStream.maximumPathBytes) bytes; choose a shorter [Control] Socket=")
+            "control socket \(path): path longer than \(UnixStream.maximumPathBytes) bytes; choose a shorter [Control] Socket="
+        )
     }
 
     static func system(_ path: String, _ error: SystemError) -> ControlServerError {

@@ -1,7 +1,8 @@
+import KioskSystem
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import KioskSystem
 
 /// The socket file's surroundings: its directory, a stale file left by a crash, its group.
 enum ControlSocketFile {
@@ -47,7 +48,9 @@ enum ControlSocketFile {
         } catch {
             throw .system(path, SystemError(EIO, call: "connect"))
         }
-        guard unlink(path) == 0 || errno == ENOENT else { throw .system(path, SystemError(errno, call: "unlink(stale socket)")) }
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw .system(path, SystemError(errno, call: "unlink(stale socket)"))
+        }
         logger.log(.notice, "control socket stale file removed", [("path", path)])
     }
 
@@ -55,14 +58,19 @@ enum ControlSocketFile {
     /// a service user outside the group) is a warning: the socket still works for its owner.
     static func applyGroup(_ group: String, to path: String, logger: Logger) {
         guard let gid = groupID(group) else {
-            logger.log(.warning, "control socket group missing", [("group", group), ("path", path), ("effect", "only kioskd's own user can connect")])
+            logger.log(
+                .warning, "control socket group missing",
+                [("group", group), ("path", path), ("effect", "only kioskd's own user can connect")])
             return
         }
         if chown(path, uid_t.max, gid) != 0 {
             let error = SystemError(errno, call: "chown")
             logger.log(
                 .warning, "control socket group not set",
-                [("group", group), ("path", path), ("reason", error.reason), ("hint", "add kioskd's user to the group")])
+                [
+                    ("group", group), ("path", path), ("reason", error.reason),
+                    ("hint", "add kioskd's user to the group"),
+                ])
         }
     }
 

@@ -60,7 +60,8 @@ struct ControlSubscriber {
                         .warning, "control subscriber dropped",
                         [("reason", "more than \(connection.limits.subscriberBacklog) events waiting")])
                     _ = connection.send(
-                        .error("too-slow", "subscriber dropped: it did not read events fast enough"), within: 200_000_000)
+                        .error("too-slow", "subscriber dropped: it did not read events fast enough"),
+                        within: 200_000_000)
                     return
                 }
                 if taken.ended { return }

@@ -1,7 +1,8 @@
+import KioskSystem
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import KioskSystem
 
 /// The raw Unix-stream-socket calls the control server and client share: addresses,
 /// connecting, non-blocking writes bounded in time, peer credentials.
@@ -26,7 +27,9 @@ enum UnixStream {
 
     /// A new stream socket, close-on-exec.
     static func makeSocket() throws(SystemError) -> Int32 {
-        try retryingInterrupts("socket(AF_UNIX)") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        try retryingInterrupts("socket(AF_UNIX)") {
+            socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        }
     }
 
     /// Connects a new socket to `path`; the caller owns the descriptor returned.
@@ -99,7 +102,8 @@ enum UnixStream {
     static func peerCredentials(_ fd: Int32) -> PeerCredentials? {
         var fields: (Int32, UInt32, UInt32) = (0, 0, 0)
         var length = socklen_t(MemoryLayout.size(ofValue: fields))
-        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &fields, &length) == 0, length == MemoryLayout.size(ofValue: fields)
+        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &fields, &length) == 0,
+            length == MemoryLayout.size(ofValue: fields)
         else { return nil }
         return PeerCredentials(pid: fields.0, uid: fields.1, gid: fields.2)
     }
