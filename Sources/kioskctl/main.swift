@@ -19,7 +19,8 @@ let usage = """
 
     Usage:
       kioskctl config check [FILE] [--json]   check kiosk.conf and the files it names
-      kioskctl status [--json]                outbox backlog, dead letters, last delivery
+      kioskctl status [--json]                the service (printer, scanner, forwarder) when it
+                                              runs; outbox backlog, dead letters, last delivery
       kioskctl queue list [--limit N] [--json]  events waiting for the central server
       kioskctl queue dead [--json]            events the server rejected, with its reasons
       kioskctl queue requeue ID|--all         send dead letters again
@@ -28,11 +29,17 @@ let usage = """
       kioskctl render FILE --png OUT [--text] [--profile NAME]  what ESC/POS bytes print
       kioskctl test-print [--config FILE] [--device PATH] [--profile NAME] [--out FILE]
                                               test page: styles, barcode, QR, Vietnamese
+      kioskctl lookup CODE [--print] [--json] a dossier's status from the service (--print: slip)
+      kioskctl reprint CODE [--json]          the service prints a receipt again, marked reprint
+      kioskctl watch [--json]                 the service's events live (scans, state changes)
       kioskctl version
 
     Where the database is: --config FILE (default /etc/kiosk/kiosk.conf, its StateDirectory=),
     or --state-dir DIR, or --db FILE. These commands read the database directly, so they work
-    whether kioskd is running or not.
+    whether kioskd is running or not. lookup, reprint and watch ask the running kioskd over its
+    control socket: --socket PATH, or [Control] Socket= of --config FILE; you need to be in the
+    socket's group ([Control] Group=, default kiosk-tech). --timeout SECONDS: how long to wait
+    for kioskd's answer (default 60, status 10).
 
     Examples:
       kioskctl config check /etc/kiosk/kiosk.conf
@@ -66,6 +73,12 @@ func kioskctl(_ words: [String]) async -> Int32 {
             code = try await RenderCommand.run(&arguments, json: json)
         case "test-print":
             code = try await TestPrintCommand.run(&arguments, json: json)
+        case "lookup":
+            code = try LookupCommand.run(&arguments, json: json)
+        case "reprint":
+            code = try ReprintCommand.run(&arguments, json: json)
+        case "watch":
+            code = try WatchCommand.run(&arguments, json: json)
         case "version":
             try arguments.expectEnd()
             print(json ? "{\"version\":\"\(kioskSoftwareVersion)\"}" : "kioskctl \(kioskSoftwareVersion)")
