@@ -59,6 +59,15 @@ final class RunningKiosk: Sendable {
     /// Runs until cancelled; the receipt being printed is finished first.
     func run() async {
         let logger = self.logger
+        let control = ControlServer(
+            socketPath: setup.configuration.control.socket, group: setup.configuration.control.group,
+            handler: ServiceControl(kiosk: self), logger: logger)
+        do {
+            try control.start()
+        } catch {
+            logger.log(.error, "control socket unavailable", [("reason", "\(error)")])
+        }
+        defer { control.stop() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.forwarder.run() }
             group.addTask { await self.poller.run() }

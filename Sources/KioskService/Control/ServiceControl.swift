@@ -1,0 +1,189 @@
+import ESCPOS
+import KioskDevices
+import KioskDomain
+import KioskStore
+import KioskSystem
+
+/// The running service's answers to control-socket requests.
+struct ServiceControl: ControlRequestHandling {
+    let kiosk: RunningKiosk
+
+    func status() async -> ControlValue {
+        let summary = try? await kiosk.store.summary()
+        let forwarder = await kiosk.forwarder.status
+        var printer: [String: ControlValue] = [
+            "state": .string(kiosk.link.lastKnownState.rawValue),
+            "device": .string(kiosk.setup.configuration.printer.device),
+            "profile": .string(kiosk.profile.name),
+        ]
+        if let detail = kiosk.link.lastKnownDetail { printer["detail"] = .string(detail) }
+        var central: [String: ControlValue] = [
+            "url": kiosk.setup.configuration.central.url.map { .string($0) } ?? .null,
+            "state": .string(forwarder.state.rawValue),
+            "consecutiveFailures": .int(Int64(forwarder.consecutiveFailures)),
+            "delivered": .int(Int64(forwarder.totalDelivered)),
+            "batchSize": .int(Int64(forwarder.batchSize)),
+        ]
+        if let at = forwarder.lastDeliveryAt { central["lastDeliveryAt"] = .string(at.description) }
+        if let error = forwarder.lastError { central["lastError"] = .string(error) }
+        if let skew = forwarder.clockSkewSeconds { central["clockSkewSeconds"] = .int(skew) }
+        if let next = forwarder.nextAttemptAt { central["nextAttemptAt"] = .string(next.description) }
+        return .ok([
+            "kiosk": .string(kiosk.setup.configuration.kiosk.id),
+            "version": .string(kioskSoftwareVersion),
+            "printer": .object(printer),
+            "scanner": .object([
+                "state": .string(kiosk.scanner), "device": .string(kiosk.setup.configuration.scanner.device),
+            ]),
+            "clerkMode": .bool(await kiosk.flows.isClerkMode),
+            "backlog": .int(Int64(summary?.pending ?? 0)),
+            "oldestPendingAt": summary?.oldestPendingAt.map { .string($0.description) } ?? .null,
+            "deadLetters": .int(Int64(summary?.deadLetters ?? 0)),
+            "central": .object(central),
+        ])
+    }
+
+    func queue(limit: Int) async -> ControlValue {
+        do {
+            let summary = try await kiosk.store.summary()
+            let events = try await kiosk.store.pendingEvents(limit: max(1, min(limit, 1000)))
+            return .ok([
+                "pending": .int(Int64(summary.pending)), "deadLetters": .int(Int64(summary.deadLetters)),
+                "delivered": .int(Int64(summary.delivered)), "lastSeq": .int(summary.lastSeq),
+                "events": .array(
+                    events.map {
+                        .object([
+                            "seq": .int($0.seq), "id": .string($0.id), "type": .string($0.type),
+                            "occurredAt": .string($0.occurredAt.description), "attempts": .int(Int64($0.attempts)),
+                            "lastError": $0.lastError.map { .string($0) } ?? .null,
+                        ])
+                    }),
+            ])
+        } catch {
+            return .error("store", "\(error)")
+        }
+    }
+
+    func requeue(id: String?, all: Bool) async -> ControlValue {
+        do {
+            let ids = all ? try await kiosk.store.deadLetters(limit: 1_000_000).map(\.event.id) : id.map { [$0] } ?? []
+            var requeued: [ControlValue] = []
+            for eventId in ids where try await kiosk.store.requeue(id: eventId) { requeued.append(.string(eventId)) }
+            if !all, requeued.isEmpty { return .error("not-found", "no dead letter with that id") }
+            await kiosk.forwarder.nudge()
+            return .ok(["requeued": .array(requeued)])
+        } catch {
+            return .error("store", "\(error)")
+        }
+    }
+
+    func testPrint() async -> ControlValue {
+        await enqueue(PrintJobDraft(kind: "test-page", payload: TestPage.bytes(for: kiosk.profile)), code: nil)
+    }
+
+    func reprint(code: String) async -> ControlValue {
+        do {
+            guard let dossier = try await kiosk.store.dossier(code: code) else {
+                return .error("unknown-dossier", "no dossier \(code) at this kiosk")
+            }
+            let receipt = IntakeReceipt(dossier: dossier, kioskId: kiosk.setup.configuration.kiosk.id)
+            let bytes = ReprintBanner.bytes(for: kiosk.profile)
+                + ESCPOSEncoder.encode(receipt.document(columns: kiosk.profile.columnsFontA), profile: kiosk.profile)
+            return await enqueue(PrintJobDraft(kind: "intake-receipt-reprint", payload: bytes), code: code)
+        } catch {
+            return .error("store", "\(error)")
+        }
+    }
+
+    func lookup(code: String, print: Bool) async -> ControlValue {
+        do {
+            let dossier = try await kiosk.store.dossier(code: code)
+            let status = try await kiosk.store.latestStatus(code: code)
+            guard dossier != nil || status != nil else { return .error("unknown-dossier", "no dossier \(code) at this kiosk") }
+            var fields: [String: ControlValue] = [
+                "code": .string(code), "status": .string(status?.status.rawValue ?? DossierStatus.received.rawValue),
+            ]
+            if let note = status?.note { fields["note"] = .string(note) }
+            if let at = status?.at { fields["statusAt"] = .string(at.description) }
+            if let dossier {
+                fields["procedure"] = .object(["code": .string(dossier.procedure.code), "name": .string(dossier.procedure.name)])
+                fields["receivedAt"] = .string(dossier.receivedAt.description)
+                fields["dueDate"] = .string(dossier.dueDate.description)
+                fields["idNumber"] = .string(dossier.applicant.maskedIdNumber)
+                fields["postalItem"] = dossier.postalItem.map { .string($0) } ?? .null
+            }
+            if print {
+                let result = await kiosk.flows.handle(scan: code)
+                fields["printJob"] = result.printJobId.map { .int($0) } ?? .null
+            }
+            return .ok(fields)
+        } catch {
+            return .error("store", "\(error)")
+        }
+    }
+
+    func intake(idCardQR: String, procedureCode: String) async -> ControlValue {
+        switch CitizenIDCard.parse(idCardQR) {
+        case .failure(let problem):
+            return .error("invalid-id-card", "\(problem)")
+        case .success(let card):
+            return Self.answer(await kiosk.flows.intake(card: card, procedureCode: procedureCode))
+        }
+    }
+
+    func scan(text: String) async -> ControlValue {
+        Self.answer(await kiosk.flows.handle(scan: text))
+    }
+
+    func subscribe() async -> AsyncStream<ControlValue> {
+        let source = kiosk.events.subscribe()
+        return AsyncStream(bufferingPolicy: .bufferingNewest(64)) { continuation in
+            let task = Task {
+                for await event in source { continuation.yield(Self.value(event)) }
+                continuation.finish()
+            }
+            continuation.onTermination = { @Sendable _ in task.cancel() }
+        }
+    }
+
+    private func enqueue(_ draft: PrintJobDraft, code: String?) async -> ControlValue {
+        if let problem = await PrinterAdapter(link: kiosk.link, queue: kiosk.queue).problem() {
+            return .error("printer-unavailable", "printer cannot print: \(problem)")
+        }
+        do {
+            let job = try await kiosk.store.enqueuePrintJob(draft, dossierCode: code)
+            kiosk.queue.wake()
+            return .ok(["printJob": .int(job.id)])
+        } catch {
+            return .error("store", "\(error)")
+        }
+    }
+
+    /// A handled scan as an answer: refusals are `ok:false` with the refusal's code and both
+    /// its English and Vietnamese texts, so a front end can show the latter.
+    static func answer(_ result: KioskFlows.Result) -> ControlValue {
+        var fields: [String: ControlValue] = ["outcome": .string(result.outcome.name)]
+        if let code = result.code { fields["code"] = .string(code) }
+        if let job = result.printJobId { fields["printJob"] = .int(job) }
+        if case .refused(let refusal) = result.outcome {
+            fields["ok"] = .bool(false)
+            fields["error"] = .string(refusal.code)
+            fields["message"] = .string(refusal.description)
+            fields["vietnamese"] = .string(refusal.vietnamese)
+            return .object(fields)
+        }
+        return .ok(fields)
+    }
+
+    static func value(_ event: ServiceEvents.Event) -> ControlValue {
+        switch event {
+        case .handled(let result):
+            var fields: [String: ControlValue] = ["event": .string("scan"), "outcome": .string(result.outcome.name)]
+            if let code = result.code { fields["code"] = .string(code) }
+            if case .refused(let refusal) = result.outcome { fields["refused"] = .string(refusal.code) }
+            return .object(fields)
+        case .printer(let state): return .object(["event": .string("printer"), "state": .string(state)])
+        case .scanner(let state): return .object(["event": .string("scanner"), "state": .string(state)])
+        }
+    }
+}
