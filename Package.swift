@@ -69,7 +69,10 @@ let package = Package(
         .executableTarget(name: "kiosk-central", dependencies: ["KioskCentral"], swiftSettings: strict),
         .executableTarget(
             name: "kiosk-bench",
-            dependencies: ["KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain", "KioskSystem"],
+            dependencies: [
+                "KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain", "KioskSystem", "ESCPOS",
+                "KioskDevices",
+            ],
             exclude: ["peers"],
             swiftSettings: strict),
 
