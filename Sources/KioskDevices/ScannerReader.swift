@@ -16,6 +16,7 @@ final class ScannerReader: @unchecked Sendable {
     private let stop: ScannerStopSignal
     private let emit: @Sendable (ScannerEvent) -> Void
     private var reported: ScannerState?
+    private var warnedNotEvdev = false
 
     /// How a session with an open device ended.
     private enum SessionEnd {
@@ -84,9 +85,13 @@ final class ScannerReader: @unchecked Sendable {
             report(.ok(try device.identity()))
         } catch {
             isEvdev = false
-            logger.log(
+            // Once per run: a FIFO is reopened after each writer, which would repeat it.
+            if !warnedNotEvdev {
+                warnedNotEvdev = true
+                logger.log(
                 .warning, "scanner not-evdev",
-                [("device", settings.device), ("error", error.description), ("action", "reading without grab")])
+                    [("device", settings.device), ("error", error.description), ("action", "reading without grab")])
+            }
             report(.ok(nil))
         }
         if settings.grab && isEvdev { grabPending = !tryGrab(device) }

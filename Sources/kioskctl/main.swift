@@ -26,6 +26,10 @@ let usage = """
       kioskctl render FILE --png OUT [--text] [--profile NAME]  what ESC/POS bytes print
       kioskctl test-print [--config FILE] [--device PATH] [--profile NAME] [--out FILE]
                                               test page: styles, barcode, QR, Vietnamese
+      kioskctl devices [--json]               input devices (scanners?) and serial ports, udev rules
+      kioskctl scan-test [--device PATH] [--mode evdev|serial] [--keymap NAME] [--raw] [--json]
+                                              live decoded scans until Ctrl+C (stop kioskd first;
+                                              shows ID-card names on this terminal only)
       kioskctl version
 
     Where the database is: --config FILE (default /etc/kiosk/kiosk.conf, its StateDirectory=),
@@ -62,6 +66,10 @@ func kioskctl(_ words: [String]) async -> Int32 {
             code = try await RenderCommand.run(&arguments, json: json)
         case "test-print":
             code = try await TestPrintCommand.run(&arguments, json: json)
+        case "devices":
+            code = try await DevicesCommand.run(&arguments, json: json)
+        case "scan-test":
+            code = try await ScanTestCommand.run(&arguments, json: json)
         case "version":
             try arguments.expectEnd()
             print(json ? "{\"version\":\"\(kioskSoftwareVersion)\"}" : "kioskctl \(kioskSoftwareVersion)")

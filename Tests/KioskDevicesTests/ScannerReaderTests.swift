@@ -147,14 +147,16 @@ struct ScannerReaderTests {
         await rig.shutDown()
     }
 
-    @Test("the recorded CODE128 capture: Shift for capitals")
+    @Test("the recorded CODE128 capture: Shift for capitals and the * check character")
     func recordedCode128() async throws {
         let rig = try ScannerRig()
         let writer = try rig.openWriter()
         defer { close(writer) }
         let capture = try #require(FileManager.default.contents(atPath: ScannerRig.repositoryRoot + "/Hardware/captures/code128-tracking-us.events"))
         ScannerRig.write(writer, Array(capture))
-        #expect(await rig.waitForScans(1) == [CaptureSamples.trackingCode])
+        let scans = await rig.waitForScans(1)
+        #expect(scans == [CaptureSamples.trackingCode])
+        #expect(ScanParser().parse(scans.first ?? "").map(\.kind) == .success("tracking-code"))
         await rig.shutDown()
     }
 
@@ -177,5 +179,5 @@ enum CaptureSamples {
     static let idCardName = "Nguy\u{1EC5}n Th\u{1ECB} \u{00C1}nh Tuy\u{1EBF}t"
     static let idCard =
         "001094012345|012345678|\(idCardName)|01011990|N\u{1EEF}|S\u{1ED1} 1 Ph\u{1ED1} Hu\u{1EBF}, Hai B\u{00E0} Tr\u{01B0}ng, H\u{00E0} N\u{1ED9}i|15082021"
-    static let trackingCode = "YBVY01-261121-0007-K"
+    static let trackingCode = "YBVY01-261121-0019-*"
 }
