@@ -32,7 +32,8 @@ public final class BarcodeScanner: Sendable {
         let device = settings.device
         let reader = ScannerReader(settings: settings, logger: logger, stop: stopSignal) { event in
             if case .dropped = continuation.yield(event) {
-                logger.log(.warning, "scanner event-overflow", [("device", device), ("action", "oldest event dropped")])
+                logger.log(
+                    .warning, "scanner event-overflow", [("device", device), ("action", "oldest event dropped")])
             }
         }
         continuation.onTermination = { _ in stopSignal.signal() }

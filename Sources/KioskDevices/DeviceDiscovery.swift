@@ -24,30 +24,35 @@ public struct DeviceDiscovery: Sendable {
     public func inputDevices() -> [InputDeviceInfo] {
         let classFolder = sysfsRoot + "/class/input"
         let links = byIdLinks(in: devRoot + "/input/by-id")
-        return SysfsFiles.entries(of: classFolder).filter { $0.hasPrefix("event") }.sorted(by: SysfsFiles.naturalOrder).map { event in
-            let device = classFolder + "/" + event + "/device"
-            let name = SysfsFiles.text(device + "/name") ?? ""
-            var usb = USBAncestor.find(from: device)
-            if usb == nil, let vendor = SysfsFiles.text(device + "/id/vendor"), let product = SysfsFiles.text(device + "/id/product"),
-                SysfsFiles.text(device + "/id/bustype") == "0003"
-            {
-                usb = USBAncestor(vendorId: vendor, productId: product, manufacturer: nil, product: nil)
+        return SysfsFiles.entries(of: classFolder).filter { $0.hasPrefix("event") }.sorted(by: SysfsFiles.naturalOrder)
+            .map { event in
+                let device = classFolder + "/" + event + "/device"
+                let name = SysfsFiles.text(device + "/name") ?? ""
+                var usb = USBAncestor.find(from: device)
+                if usb == nil, let vendor = SysfsFiles.text(device + "/id/vendor"),
+                    let product = SysfsFiles.text(device + "/id/product"),
+                    SysfsFiles.text(device + "/id/bustype") == "0003"
+                {
+                    usb = USBAncestor(vendorId: vendor, productId: product, manufacturer: nil, product: nil)
+                }
+                let keys = KeyCapabilities(SysfsFiles.text(device + "/capabilities/key") ?? "")
+                let hints = ScannerVendors.reasons(name: name, usbName: usb?.product, vendorId: usb?.vendorId)
+                var info = InputDeviceInfo(
+                    event: event, devicePath: devRoot + "/input/" + event, name: name, vendorId: usb?.vendorId,
+                    productId: usb?.productId, manufacturer: usb?.manufacturer, product: usb?.product,
+                    byIdLinks: links[event] ?? [], isKeyboard: keys.isKeyboard,
+                    looksLikeScanner: keys.isKeyboard && !hints.isEmpty,
+                    reasons: hints, udevRule: nil)
+                if keys.isKeyboard {
+                    info.reasons.append("keyboard: types letters, digits and Enter")
+                } else if !hints.isEmpty {
+                    info.reasons.append("but it types no letters, digits and Enter")
+                }
+                info.udevRule = UdevRule.line(
+                    subsystem: "input", kernel: event, vendorId: usb?.vendorId, productId: usb?.productId,
+                    link: "kiosk-scanner")
+                return info
             }
-            let keys = KeyCapabilities(SysfsFiles.text(device + "/capabilities/key") ?? "")
-            let hints = ScannerVendors.reasons(name: name, usbName: usb?.product, vendorId: usb?.vendorId)
-            var info = InputDeviceInfo(
-                event: event, devicePath: devRoot + "/input/" + event, name: name, vendorId: usb?.vendorId,
-                productId: usb?.productId, manufacturer: usb?.manufacturer, product: usb?.product,
-                byIdLinks: links[event] ?? [], isKeyboard: keys.isKeyboard, looksLikeScanner: keys.isKeyboard && !hints.isEmpty,
-                reasons: hints, udevRule: nil)
-            if keys.isKeyboard {
-                info.reasons.append("keyboard: types letters, digits and Enter")
-            } else if !hints.isEmpty {
-                info.reasons.append("but it types no letters, digits and Enter")
-            }
-            info.udevRule = UdevRule.line(subsystem: "input", kernel: event, vendorId: usb?.vendorId, productId: usb?.productId, link: "kiosk-scanner")
-            return info
-        }
     }
 
     /// USB serial adapters (`ttyUSB*`), CDC-ACM devices (`ttyACM*`) and built-in UARTs
@@ -69,7 +74,8 @@ public struct DeviceDiscovery: Sendable {
             let looksLikeScanner = !reasons.isEmpty
             if name.hasPrefix("ttyACM") { reasons.append("CDC-ACM: a scanner in USB serial mode, or a USB printer") }
             return SerialPortInfo(
-                name: name, devicePath: devRoot + "/" + name, driver: driver, vendorId: usb?.vendorId, productId: usb?.productId,
+                name: name, devicePath: devRoot + "/" + name, driver: driver, vendorId: usb?.vendorId,
+                productId: usb?.productId,
                 manufacturer: usb?.manufacturer, product: usb?.product, byIdLinks: links[name] ?? [],
                 looksLikeScanner: looksLikeScanner, reasons: reasons,
                 udevRule: UdevRule.line(
@@ -100,10 +106,12 @@ struct USBAncestor {
     static func find(from path: String) -> USBAncestor? {
         guard var folder = SysfsFiles.realPath(path) else { return nil }
         while folder.count > 1 {
-            if let vendor = SysfsFiles.text(folder + "/idVendor"), let product = SysfsFiles.text(folder + "/idProduct") {
+            if let vendor = SysfsFiles.text(folder + "/idVendor"), let product = SysfsFiles.text(folder + "/idProduct")
+            {
                 return USBAncestor(
                     vendorId: vendor.lowercased(), productId: product.lowercased(),
-                    manufacturer: SysfsFiles.text(folder + "/manufacturer"), product: SysfsFiles.text(folder + "/product"))
+                    manufacturer: SysfsFiles.text(folder + "/manufacturer"),
+                    product: SysfsFiles.text(folder + "/product"))
             }
             folder = HotPlugWatch.parent(of: folder)
         }
@@ -149,7 +157,9 @@ enum SysfsFiles {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name != "." && name != ".." { names.append(name) }
         }
         return names

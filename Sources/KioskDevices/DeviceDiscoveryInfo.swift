@@ -56,7 +56,9 @@ public struct SerialPortInfo: Sendable, Equatable, Encodable {
 public enum UdevRule {
     /// `SUBSYSTEM=="tty", ATTRS{idVendor}=="0c2e", ATTRS{idProduct}=="0b61", SYMLINK+="kiosk-scanner", TAG+="systemd"`;
     /// by kernel name when the device is not on USB (a built-in UART).
-    public static func line(subsystem: String, kernel: String, vendorId: String?, productId: String?, link: String) -> String {
+    public static func line(subsystem: String, kernel: String, vendorId: String?, productId: String?, link: String)
+        -> String
+    {
         var parts = ["SUBSYSTEM==\"\(subsystem)\""]
         if subsystem == "input" { parts.append("KERNEL==\"event*\"") }
         if let vendorId, let productId {

@@ -38,7 +38,9 @@ final class EvdevDevice {
     func identity() throws(SystemError) -> ScannerIdentity {
         var name = [CChar](repeating: 0, count: 256)
         try retryingInterrupts("ioctl(EVIOCGNAME)") {
-            name.withUnsafeMutableBytes { kiosk_ioctl_pointer(fileDescriptor, kiosk_EVIOCGNAME($0.count - 1), $0.baseAddress) }
+            name.withUnsafeMutableBytes {
+                kiosk_ioctl_pointer(fileDescriptor, kiosk_EVIOCGNAME($0.count - 1), $0.baseAddress)
+            }
         }
         var id = input_id()
         try retryingInterrupts("ioctl(EVIOCGID)") { kiosk_ioctl_pointer(fileDescriptor, kiosk_EVIOCGID(), &id) }
@@ -52,7 +54,9 @@ final class EvdevDevice {
     func anyKeyHeld() throws(SystemError) -> Bool {
         var bits = [UInt8](repeating: 0, count: Int(KEY_MAX) / 8 + 1)
         try retryingInterrupts("ioctl(EVIOCGKEY)") {
-            bits.withUnsafeMutableBytes { kiosk_ioctl_pointer(fileDescriptor, kiosk_EVIOCGKEY($0.count), $0.baseAddress) }
+            bits.withUnsafeMutableBytes {
+                kiosk_ioctl_pointer(fileDescriptor, kiosk_EVIOCGKEY($0.count), $0.baseAddress)
+            }
         }
         return bits.contains { $0 != 0 }
     }

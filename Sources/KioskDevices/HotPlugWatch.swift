@@ -41,7 +41,8 @@ final class HotPlugWatch {
             pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
             pollfd(fd: stop.fileDescriptor, events: Int16(POLLIN), revents: 0),
         ]
-        let milliseconds = Int32(clamping: fallback.components.seconds * 1000 + fallback.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int32(
+            clamping: fallback.components.seconds * 1000 + fallback.components.attoseconds / 1_000_000_000_000_000)
         while true {
             let ready = poll(&entries, 2, max(1, milliseconds))
             if ready < 0 && errno == EINTR { continue }

@@ -6,7 +6,9 @@ extension Keymap {
     /// `/usr/share/kiosk/keymaps` (installed), `./Hardware/keymaps` (a source checkout).
     public static var searchDirectories: [String] {
         var directories: [String] = []
-        if let custom = ProcessInfo.processInfo.environment["KIOSK_KEYMAPS"], !custom.isEmpty { directories.append(custom) }
+        if let custom = ProcessInfo.processInfo.environment["KIOSK_KEYMAPS"], !custom.isEmpty {
+            directories.append(custom)
+        }
         directories.append("/usr/share/kiosk/keymaps")
         directories.append(FileManager.default.currentDirectoryPath + "/Hardware/keymaps")
         return directories
@@ -24,7 +26,9 @@ extension Keymap {
     }
 
     /// Loads `NAME.keymap` from the first of `directories` that has it.
-    public static func load(named name: String, in directories: [String] = Keymap.searchDirectories) throws(KeymapError) -> Keymap {
+    public static func load(named name: String, in directories: [String] = Keymap.searchDirectories) throws(KeymapError)
+        -> Keymap
+    {
         guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
             throw KeymapError(file: name, message: "a keymap name is a file name without .keymap, e.g. us")
         }

@@ -32,7 +32,10 @@ public struct ScannerKeystrokes: Sendable {
 
     /// Keystrokes for `keymap`; timestamps begin at `startSeconds` and advance
     /// `stepMicroseconds` for each report.
-    public init(keymap: Keymap, altCodes: AltCodes = .whenNeeded, startSeconds: Int64 = 1_700_000_000, stepMicroseconds: Int64 = 500) {
+    public init(
+        keymap: Keymap, altCodes: AltCodes = .whenNeeded, startSeconds: Int64 = 1_700_000_000,
+        stepMicroseconds: Int64 = 500
+    ) {
         self.keymap = keymap
         self.altCodes = altCodes
         start = (startSeconds, 0)
@@ -62,7 +65,9 @@ public struct ScannerKeystrokes: Sendable {
             } else {
                 throw Untypable(
                     scalar: scalar,
-                    description: "U+\(String(scalar.value, radix: 16, uppercase: true)) is not on the \(keymap.name) keymap (use Alt codes)")
+                    description:
+                        "U+\(String(scalar.value, radix: 16, uppercase: true)) is not on the \(keymap.name) keymap (use Alt codes)"
+                )
             }
         }
         if enter {

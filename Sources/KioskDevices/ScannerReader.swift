@@ -28,7 +28,10 @@ final class ScannerReader: @unchecked Sendable {
         case endOfFile(readSomething: Bool)
     }
 
-    init(settings: ScannerSettings, logger: Logger, stop: ScannerStopSignal, emit: @escaping @Sendable (ScannerEvent) -> Void) {
+    init(
+        settings: ScannerSettings, logger: Logger, stop: ScannerStopSignal,
+        emit: @escaping @Sendable (ScannerEvent) -> Void
+    ) {
         self.settings = settings
         self.logger = logger
         self.stop = stop
@@ -57,7 +60,9 @@ final class ScannerReader: @unchecked Sendable {
                     do {
                         watch = try HotPlugWatch(path: settings.device)
                     } catch {
-                        logger.log(.error, "scanner hot-plug-unavailable", [("device", settings.device), ("error", error.description)])
+                        logger.log(
+                            .error, "scanner hot-plug-unavailable",
+                            [("device", settings.device), ("error", error.description)])
                     }
                 }
                 if let watch {
@@ -89,7 +94,7 @@ final class ScannerReader: @unchecked Sendable {
             if !warnedNotEvdev {
                 warnedNotEvdev = true
                 logger.log(
-                .warning, "scanner not-evdev",
+                    .warning, "scanner not-evdev",
                     [("device", settings.device), ("error", error.description), ("action", "reading without grab")])
             }
             report(.ok(nil))
@@ -182,7 +187,8 @@ final class ScannerReader: @unchecked Sendable {
             case .scan(let text):
                 send(.scan(ScannedText(text: text, completedAt: completedAt)))
             case .dropped(let reason):
-                logger.log(.warning, "scanner scan-dropped", [("device", settings.device), ("reason", reason.description)])
+                logger.log(
+                    .warning, "scanner scan-dropped", [("device", settings.device), ("reason", reason.description)])
                 send(.dropped(reason))
             case .ignoredKey(let code):
                 logger.log(
@@ -243,7 +249,8 @@ final class ScannerReader: @unchecked Sendable {
             switch output {
             case .scan(let text): send(.scan(ScannedText(text: text, completedAt: now)))
             case .dropped(let reason):
-                logger.log(.warning, "scanner scan-dropped", [("device", settings.device), ("reason", reason.description)])
+                logger.log(
+                    .warning, "scanner scan-dropped", [("device", settings.device), ("reason", reason.description)])
                 send(.dropped(reason))
             case .invalidUTF8:
                 logger.log(

@@ -25,7 +25,8 @@ public struct ScannerSettings: Sendable {
 
     /// Creates settings; defaults are those of kiosk.conf.
     public init(
-        device: String, mode: Mode = .evdev, keymap: Keymap, grab: Bool = true, scanTimeout: Duration = .milliseconds(80),
+        device: String, mode: Mode = .evdev, keymap: Keymap, grab: Bool = true,
+        scanTimeout: Duration = .milliseconds(80),
         missingRecheckInterval: Duration = .seconds(1), bufferedEvents: Int = 64
     ) {
         self.device = device

@@ -18,15 +18,18 @@ func runCaptureTool(arguments: [String]) throws {
     var list = ArgumentList(arguments)
     guard let out = try list.option("--out") else { throw BenchUsage("make-capture needs --out FILE") }
     if let device = try list.option("--record") {
-        let seconds = try list.option("--seconds").map { text in
-            guard let n = Double(text), n > 0 else { throw BenchUsage("--seconds needs a positive number") }
-            return n
-        } ?? 10
+        let seconds =
+            try list.option("--seconds").map { text in
+                guard let n = Double(text), n > 0 else { throw BenchUsage("--seconds needs a positive number") }
+                return n
+            } ?? 10
         try list.expectEnd()
         try recordCapture(device: device, out: out, seconds: seconds)
         return
     }
-    guard let text = try list.option("--text") else { throw BenchUsage("make-capture needs --text TEXT or --record DEVICE") }
+    guard let text = try list.option("--text") else {
+        throw BenchUsage("make-capture needs --text TEXT or --record DEVICE")
+    }
     let keymapName = try list.option("--keymap") ?? "us"
     let altCodes: ScannerKeystrokes.AltCodes = list.flag("--alt-codes") ? .nonASCII : .whenNeeded
     let enter = !list.flag("--no-enter")
@@ -37,7 +40,9 @@ func runCaptureTool(arguments: [String]) throws {
     guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {
         throw BenchUsage("cannot write \(out)")
     }
-    print("\(out): \(events.count) input_event records of \(InputEvent.recordSize) bytes (\(bytes.count) bytes), keymap \(keymap.name)")
+    print(
+        "\(out): \(events.count) input_event records of \(InputEvent.recordSize) bytes (\(bytes.count) bytes), keymap \(keymap.name)"
+    )
 }
 
 /// Copies whole records from a device for `seconds` (scan with the scanner meanwhile).
@@ -58,6 +63,8 @@ private func recordCapture(device: String, out: String, seconds: Double) throws 
         guard n > 0 else { break }
         buffer[0..<n].withUnsafeBytes { records.append($0) { captured += $0.record } }
     }
-    guard FileManager.default.createFile(atPath: out, contents: Data(captured)) else { throw BenchUsage("cannot write \(out)") }
+    guard FileManager.default.createFile(atPath: out, contents: Data(captured)) else {
+        throw BenchUsage("cannot write \(out)")
+    }
     print("\(out): \(captured.count / InputEvent.recordSize) records recorded from \(device)")
 }

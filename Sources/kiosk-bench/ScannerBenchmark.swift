@@ -17,10 +17,11 @@ import KioskSystem
 ///   and parsed by `ScanParser`, p50 and p99 over N scans.
 func runScannerBenchmark(arguments: [String]) async throws {
     var list = ArgumentList(arguments)
-    let count = try list.option("--count").map { text in
-        guard let n = Int(text), n > 0 else { throw BenchUsage("--count needs a positive number") }
-        return n
-    } ?? 500
+    let count =
+        try list.option("--count").map { text in
+            guard let n = Int(text), n > 0 else { throw BenchUsage("--count needs a positive number") }
+            return n
+        } ?? 500
     let json = list.flag("--json")
     try list.expectEnd()
 
@@ -52,7 +53,8 @@ func runScannerBenchmark(arguments: [String]) async throws {
     let path = folder + "/scanner"
     guard mkfifo(path, 0o600) == 0 else { throw SystemError(errno, call: "mkfifo(\(path))") }
     let scanner = try BarcodeScanner(
-        settings: ScannerSettings(device: path, keymap: keymap, grab: false, scanTimeout: .seconds(30), bufferedEvents: 4096),
+        settings: ScannerSettings(
+            device: path, keymap: keymap, grab: false, scanTimeout: .seconds(30), bufferedEvents: 4096),
         logger: Logger(minimum: .error))
     defer { scanner.stop() }
     var events = scanner.events.makeAsyncIterator()
@@ -100,10 +102,18 @@ func runScannerBenchmark(arguments: [String]) async throws {
                 + "\"eventsPerScan\":\(scanEvents.count),\"latencyP50Microseconds\":\(Int(p50)),"
                 + "\"latencyP99Microseconds\":\(Int(p99)),\"scans\":\(count)}")
     } else {
-        print("ID-card QR scan with Alt codes: \(scanEvents.count) input_event records (\(InputEvent.recordSize) bytes each)")
-        print("decoder alone:        \(Int(decodeRate)) events/s (\(rounds) scans in \(String(format: "%.3f", decodeSeconds)) s)")
-        print("FIFO + reader thread: \(Int(readerRate)) events/s (\(throughputScans) scans in \(String(format: "%.3f", throughputSeconds)) s)")
-        print("Enter written -> scan parsed in async code: p50 \(String(format: "%.0f", p50)) µs, p99 \(String(format: "%.0f", p99)) µs (\(count) scans)")
+        print(
+            "ID-card QR scan with Alt codes: \(scanEvents.count) input_event records (\(InputEvent.recordSize) bytes each)"
+        )
+        print(
+            "decoder alone:        \(Int(decodeRate)) events/s (\(rounds) scans in \(String(format: "%.3f", decodeSeconds)) s)"
+        )
+        print(
+            "FIFO + reader thread: \(Int(readerRate)) events/s (\(throughputScans) scans in \(String(format: "%.3f", throughputSeconds)) s)"
+        )
+        print(
+            "Enter written -> scan parsed in async code: p50 \(String(format: "%.0f", p50)) µs, p99 \(String(format: "%.0f", p99)) µs (\(count) scans)"
+        )
     }
 }
 

@@ -47,7 +47,9 @@ enum ScanTestCommand {
         let raw = arguments.flag("--raw")
         try arguments.expectEnd()
         let mode = try modeText.map { text in
-            guard let mode = ScannerSettings.Mode(rawValue: text) else { throw ArgumentList.UsageError("--mode is evdev or serial") }
+            guard let mode = ScannerSettings.Mode(rawValue: text) else {
+                throw ArgumentList.UsageError("--mode is evdev or serial")
+            }
             return mode
         }
 
@@ -67,7 +69,8 @@ enum ScanTestCommand {
             throw CommandFailure(message: error.description, exitCode: ExitCode.configError)
         }
         let settings = ScannerSettings(
-            device: device ?? section.device, mode: mode ?? (section.mode == .serial ? .serial : .evdev), keymap: keymap,
+            device: device ?? section.device, mode: mode ?? (section.mode == .serial ? .serial : .evdev),
+            keymap: keymap,
             grab: section.grab, scanTimeout: section.scanTimeout)
 
         let scanner = try BarcodeScanner(settings: settings, logger: Logger(minimum: .warning))

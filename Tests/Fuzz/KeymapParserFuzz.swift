@@ -15,7 +15,9 @@ public func keymapParserFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32
             }
         }
     } catch {
-        guard error.line != nil || error.message == "defines no keys" else { fatalError("error without a line: \(error)") }
+        guard error.line != nil || error.message == "defines no keys" else {
+            fatalError("error without a line: \(error)")
+        }
     }
     return 0
 }

@@ -12,11 +12,13 @@ struct DeviceDiscoveryTests {
         let root = NSTemporaryDirectory() + "sysfs-" + UUID().uuidString
         let fm = FileManager.default
         func write(_ path: String, _ text: String) throws {
-            try fm.createDirectory(atPath: (root + path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(
+                atPath: (root + path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try (text + "\n").write(toFile: root + path, atomically: true, encoding: .utf8)
         }
         func link(_ path: String, _ target: String) throws {
-            try fm.createDirectory(atPath: (root + path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(
+                atPath: (root + path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try fm.createSymbolicLink(atPath: root + path, withDestinationPath: target)
         }
         // Keyboard capability: KEY_ENTER (28), KEY_1..KEY_0 (2..11), letters 16..50 → bits in word 0.
@@ -33,7 +35,9 @@ struct DeviceDiscoveryTests {
         try write(input3 + "/capabilities/key", keyboardKeys)
         try fm.createDirectory(atPath: root + input3 + "/event3", withIntermediateDirectories: true)
         try link(input3 + "/event3/device", "..")
-        try link("/sys/class/input/event3", "../../devices/pci0000:00/0000:00:14.0/usb1/1-2/1-2:1.0/0003:0C2E:0B61.0001/input/input7/event3")
+        try link(
+            "/sys/class/input/event3",
+            "../../devices/pci0000:00/0000:00:14.0/usb1/1-2/1-2:1.0/0003:0C2E:0B61.0001/input/input7/event3")
         try link("/dev/input/by-id/usb-Honeywell_Imaging___Mobility_1950g-event-kbd", "../event3")
 
         let mouseUSB = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-3"
@@ -44,7 +48,8 @@ struct DeviceDiscoveryTests {
         try write(input10 + "/capabilities/key", "1f0000 0 0 0 0")
         try fm.createDirectory(atPath: root + input10 + "/event10", withIntermediateDirectories: true)
         try link(input10 + "/event10/device", "..")
-        try link("/sys/class/input/event10", "../../devices/pci0000:00/0000:00:14.0/usb1/1-3/1-3:1.0/input/input12/event10")
+        try link(
+            "/sys/class/input/event10", "../../devices/pci0000:00/0000:00:14.0/usb1/1-3/1-3:1.0/input/input12/event10")
 
         let input2 = "/sys/devices/platform/i8042/serio0/input/input2"
         try write(input2 + "/name", "AT Translated Set 2 keyboard")
@@ -93,9 +98,11 @@ struct DeviceDiscoveryTests {
         #expect(scanner.reasons.contains("USB vendor 0c2e is Honeywell (Metrologic)"))
         #expect(
             scanner.udevRule
-                == #"SUBSYSTEM=="input", KERNEL=="event*", ATTRS{idVendor}=="0c2e", ATTRS{idProduct}=="0b61", SYMLINK+="kiosk-scanner", TAG+="systemd""#)
+                == #"SUBSYSTEM=="input", KERNEL=="event*", ATTRS{idVendor}=="0c2e", ATTRS{idProduct}=="0b61", SYMLINK+="kiosk-scanner", TAG+="systemd""#
+        )
         #expect(devices[0].isKeyboard && !devices[0].looksLikeScanner && devices[0].vendorId == nil)
-        #expect(devices[0].udevRule == #"SUBSYSTEM=="input", KERNEL=="event2", SYMLINK+="kiosk-scanner", TAG+="systemd""#)
+        #expect(
+            devices[0].udevRule == #"SUBSYSTEM=="input", KERNEL=="event2", SYMLINK+="kiosk-scanner", TAG+="systemd""#)
         #expect(!devices[2].isKeyboard && !devices[2].looksLikeScanner && devices[2].vendorId == "046d")
     }
 
@@ -114,7 +121,8 @@ struct DeviceDiscoveryTests {
         #expect(ftdi.byIdLinks == [root + "/dev/serial/by-id/usb-FTDI_FT232R_USB_UART_A1B2C3-if00-port0"])
         #expect(
             ftdi.udevRule
-                == #"SUBSYSTEM=="tty", ATTRS{idVendor}=="0403", ATTRS{idProduct}=="6001", SYMLINK+="kiosk-printer", TAG+="systemd""#)
+                == #"SUBSYSTEM=="tty", ATTRS{idVendor}=="0403", ATTRS{idProduct}=="6001", SYMLINK+="kiosk-printer", TAG+="systemd""#
+        )
         #expect(ports[1].udevRule == #"SUBSYSTEM=="tty", KERNEL=="ttyS0", SYMLINK+="kiosk-printer", TAG+="systemd""#)
     }
 

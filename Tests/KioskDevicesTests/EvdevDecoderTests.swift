@@ -30,20 +30,23 @@ struct EvdevDecoderTests {
 
     @Test("right Shift counts as Shift too")
     func rightShift() {
-        let events = [InputEvent.key(KeyCode.rightShift, 1)] + press(30) + [.key(KeyCode.rightShift, 0)] + press(30) + press(28)
+        let events =
+            [InputEvent.key(KeyCode.rightShift, 1)] + press(30) + [.key(KeyCode.rightShift, 0)] + press(30) + press(28)
         #expect(decode(events) == [.scan("Aa")])
     }
 
     @Test("CapsLock toggles letters only; Shift inverts it")
     func capsLock() {
-        let events = press(KeyCode.capsLock) + press(30) + press(9) + [.key(KeyCode.leftShift, 1)] + press(30) + press(9)
+        let events =
+            press(KeyCode.capsLock) + press(30) + press(9) + [.key(KeyCode.leftShift, 1)] + press(30) + press(9)
             + [.key(KeyCode.leftShift, 0)] + press(KeyCode.capsLock) + press(30) + press(28)
         #expect(decode(events) == [.scan("A8a*a")])
     }
 
     @Test("NumLock: keypad digits type digits when on (the start), nothing when off")
     func numLock() {
-        let events = press(79) + press(83) + press(KeyCode.numLock) + press(80) + press(83) + press(KeyCode.numLock) + press(81)
+        let events =
+            press(79) + press(83) + press(KeyCode.numLock) + press(80) + press(83) + press(KeyCode.numLock) + press(81)
             + press(KeyCode.keypadEnter)
         #expect(decode(events) == [.scan("1.3")])
     }
@@ -54,7 +57,8 @@ struct EvdevDecoderTests {
         func alt(_ altKey: UInt16, _ digits: [Int]) -> [InputEvent] {
             [.key(altKey, 1)] + digits.flatMap { press(KeyCode.keypadDigits[$0]) } + [.key(altKey, 0), .report()]
         }
-        let events = press(30) + alt(KeyCode.leftAlt, [7, 8, 7, 9]) + alt(KeyCode.rightAlt, [0, 7, 9, 1, 8]) + press(28)
+        let events =
+            press(30) + alt(KeyCode.leftAlt, [7, 8, 7, 9]) + alt(KeyCode.rightAlt, [0, 7, 9, 1, 8]) + press(28)
         #expect(decode(events) == [.scan("a\u{1EC7}\u{1EEE}")])
     }
 
@@ -69,7 +73,10 @@ struct EvdevDecoderTests {
 
     @Test("autorepeat (value 2) is ignored, also for modifiers")
     func autorepeat() {
-        let events: [InputEvent] = [.key(30, 1), .key(30, 2), .key(30, 2), .key(30, 0), .key(KeyCode.leftShift, 2), .key(31, 1), .key(31, 0), .key(28, 1)]
+        let events: [InputEvent] = [
+            .key(30, 1), .key(30, 2), .key(30, 2), .key(30, 0), .key(KeyCode.leftShift, 2), .key(31, 1), .key(31, 0),
+            .key(28, 1),
+        ]
         var decoder = EvdevDecoder(keymap: us, scanTimeout: .seconds(1))
         var outputs: [EvdevDecoder.Output] = []
         for event in events { decoder.feed(event, now: 1, into: &outputs) }
@@ -79,14 +86,18 @@ struct EvdevDecoderTests {
 
     @Test("unknown keys are ignored and reported; Ctrl and Alt combinations type nothing")
     func unknownKeys() {
-        let events = press(59) + press(30) + press(88) + [.key(KeyCode.leftControl, 1)] + press(31) + [.key(KeyCode.leftControl, 0)]
+        let events =
+            press(59) + press(30) + press(88) + [.key(KeyCode.leftControl, 1)] + press(31) + [
+                .key(KeyCode.leftControl, 0)
+            ]
             + [.key(KeyCode.leftAlt, 1)] + press(32) + [.key(KeyCode.leftAlt, 0)] + press(31) + press(28)
         #expect(decode(events) == [.ignoredKey(59), .ignoredKey(88), .ignoredKey(31), .ignoredKey(32), .scan("as")])
     }
 
     @Test("SYN_DROPPED: events to the next SYN_REPORT are discarded, the scan dropped, modifiers reset")
     func synDropped() {
-        let events = press(30) + [.key(KeyCode.leftShift, 1), .report(), .dropped(), .key(31, 1), .key(31, 0), .report()]
+        let events =
+            press(30) + [.key(KeyCode.leftShift, 1), .report(), .dropped(), .key(31, 1), .key(31, 0), .report()]
             + press(32) + press(28) + press(30) + press(28)
         // The Shift press is forgotten: the next scan is lower case.
         #expect(decode(events) == [.dropped(.eventsLost), .scan("a")])
@@ -97,7 +108,9 @@ struct EvdevDecoderTests {
         var decoder = EvdevDecoder(keymap: us, scanTimeout: .milliseconds(80))
         var outputs: [EvdevDecoder.Output] = []
         let ms: UInt64 = 1_000_000
-        for (i, event) in (press(30) + press(31)).enumerated() { decoder.feed(event, now: 10 * ms + UInt64(i) * ms, into: &outputs) }
+        for (i, event) in (press(30) + press(31)).enumerated() {
+            decoder.feed(event, now: 10 * ms + UInt64(i) * ms, into: &outputs)
+        }
         let deadline = decoder.deadline
         // The last key event (the release of S, the 7th event) came at 16 ms.
         #expect(deadline == 16 * ms + 80 * ms)

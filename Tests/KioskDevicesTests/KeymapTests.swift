@@ -33,17 +33,19 @@ struct KeymapTests {
         #expect(stroke.code == 86 && stroke.altGr && !stroke.shift)
     }
 
-    @Test("errors name the file and line", arguments: [
-        ("KEY_A a A\nKEY_FOO x", 2, "unknown key name KEY_FOO"),
-        ("KEY_A a A\n\n# c\nKEY_A b B", 4, "KEY_A is already defined on line 1"),
-        ("KEY_A ab A", 1, "not one character"),
-        ("KEY_A", 1, "found 1 field"),
-        ("KEY_A a A b c", 1, "found 5 field"),
-        ("999 a", 1, "not between 1 and"),
-        ("KEY_A U+D800", 1, "not a Unicode code point"),
-        ("KEY_A U+0007", 1, "control character"),
-        ("KEY_A none none", 1, "no character at all"),
-    ])
+    @Test(
+        "errors name the file and line",
+        arguments: [
+            ("KEY_A a A\nKEY_FOO x", 2, "unknown key name KEY_FOO"),
+            ("KEY_A a A\n\n# c\nKEY_A b B", 4, "KEY_A is already defined on line 1"),
+            ("KEY_A ab A", 1, "not one character"),
+            ("KEY_A", 1, "found 1 field"),
+            ("KEY_A a A b c", 1, "found 5 field"),
+            ("999 a", 1, "not between 1 and"),
+            ("KEY_A U+D800", 1, "not a Unicode code point"),
+            ("KEY_A U+0007", 1, "control character"),
+            ("KEY_A none none", 1, "no character at all"),
+        ])
     func errors(text: String, line: Int, message: String) {
         #expect(throws: KeymapError.self) { try Keymap.parse(text, file: "x.keymap") }
         do {
@@ -57,9 +59,15 @@ struct KeymapTests {
 
     @Test("an empty file and a missing keymap are errors")
     func emptyAndMissing() {
-        #expect(throws: KeymapError(file: "e.keymap", message: "defines no keys")) { try Keymap.parse("# nothing\n", file: "e.keymap") }
-        #expect(throws: KeymapError.self) { try Keymap.load(named: "xx", in: [ScannerRig.repositoryRoot + "/Hardware/keymaps"]) }
-        #expect(throws: KeymapError.self) { try Keymap.load(named: "../us", in: [ScannerRig.repositoryRoot + "/Hardware/keymaps"]) }
+        #expect(throws: KeymapError(file: "e.keymap", message: "defines no keys")) {
+            try Keymap.parse("# nothing\n", file: "e.keymap")
+        }
+        #expect(throws: KeymapError.self) {
+            try Keymap.load(named: "xx", in: [ScannerRig.repositoryRoot + "/Hardware/keymaps"])
+        }
+        #expect(throws: KeymapError.self) {
+            try Keymap.load(named: "../us", in: [ScannerRig.repositoryRoot + "/Hardware/keymaps"])
+        }
     }
 
     @Test("numbers, hex numbers, U+ and space tokens")
@@ -79,7 +87,10 @@ struct KeymapTests {
         #expect(KeyCodeName.code(named: "KEY_RIGHTALT") == UInt16(KEY_RIGHTALT))
         #expect(KeyCodeName.code(named: "A") == 30)
         #expect(KeyCodeName.name(of: 28) == "KEY_ENTER")
-        #expect(KeyCode.keypadDigits.map(Int32.init) == [KEY_KP0, KEY_KP1, KEY_KP2, KEY_KP3, KEY_KP4, KEY_KP5, KEY_KP6, KEY_KP7, KEY_KP8, KEY_KP9])
+        #expect(
+            KeyCode.keypadDigits.map(Int32.init) == [
+                KEY_KP0, KEY_KP1, KEY_KP2, KEY_KP3, KEY_KP4, KEY_KP5, KEY_KP6, KEY_KP7, KEY_KP8, KEY_KP9,
+            ])
         #expect(Int32(KeyCode.numLock) == KEY_NUMLOCK && Int32(KeyCode.capsLock) == KEY_CAPSLOCK)
         #expect(Int32(KeyCode.keypadEnter) == KEY_KPENTER && Int32(KeyCode.rightShift) == KEY_RIGHTSHIFT)
     }

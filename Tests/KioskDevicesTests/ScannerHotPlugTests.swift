@@ -67,7 +67,9 @@ struct ScannerHotPlugTests {
             let writer = try rig.openWriter()
             ScannerRig.write(writer, try keystrokes(text, keymap: us))
             close(writer)
-            await rig.waitFor { events in events.contains { if case .scan(let s) = $0 { s.text == text } else { false } } }
+            await rig.waitFor { events in
+                events.contains { if case .scan(let s) = $0 { s.text == text } else { false } }
+            }
         }
         #expect(rig.scans == ["1.000001", "1.000002", "1.000003"])
         #expect(!rig.events.contains(where: isMissing))

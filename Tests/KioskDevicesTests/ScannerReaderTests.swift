@@ -118,7 +118,10 @@ struct ScannerReaderTests {
         defer { close(writer) }
         let de = try ScannerRig.keymap("de")
         let day = try #require(CalendarDay(iso: "2026-11-21"))
-        let code = try #require((1...500).lazy.compactMap { TrackingCode(prefix: "YBVY01", day: day, sequence: $0) }.first { $0.checkCharacter == "*" })
+        let code = try #require(
+            (1...500).lazy.compactMap { TrackingCode(prefix: "YBVY01", day: day, sequence: $0) }.first {
+                $0.checkCharacter == "*"
+            })
         ScannerRig.write(writer, try keystrokes(code.description, keymap: de, altCodes: .never))
         let scans = await rig.waitForScans(1)
         #expect(scans == [code.description])
@@ -131,7 +134,9 @@ struct ScannerReaderTests {
         let rig = try ScannerRig()
         let writer = try rig.openWriter()
         defer { close(writer) }
-        let capture = try #require(FileManager.default.contents(atPath: ScannerRig.repositoryRoot + "/Hardware/captures/idcard-altcodes-us.events"))
+        let capture = try #require(
+            FileManager.default.contents(
+                atPath: ScannerRig.repositoryRoot + "/Hardware/captures/idcard-altcodes-us.events"))
         #expect(capture.count % InputEvent.recordSize == 0)
         ScannerRig.write(writer, Array(capture))
         let scans = await rig.waitForScans(1)
@@ -152,7 +157,9 @@ struct ScannerReaderTests {
         let rig = try ScannerRig()
         let writer = try rig.openWriter()
         defer { close(writer) }
-        let capture = try #require(FileManager.default.contents(atPath: ScannerRig.repositoryRoot + "/Hardware/captures/code128-tracking-us.events"))
+        let capture = try #require(
+            FileManager.default.contents(
+                atPath: ScannerRig.repositoryRoot + "/Hardware/captures/code128-tracking-us.events"))
         ScannerRig.write(writer, Array(capture))
         let scans = await rig.waitForScans(1)
         #expect(scans == [CaptureSamples.trackingCode])

@@ -107,7 +107,8 @@ final class ScannerRig: Sendable {
 }
 
 /// The records a scanner sends for `text` (+ Enter) with `keymap`.
-func keystrokes(_ text: String, keymap: Keymap, altCodes: ScannerKeystrokes.AltCodes = .whenNeeded, enter: Bool = true) throws
+func keystrokes(_ text: String, keymap: Keymap, altCodes: ScannerKeystrokes.AltCodes = .whenNeeded, enter: Bool = true)
+    throws
     -> [UInt8]
 {
     InputEvent.records(try ScannerKeystrokes(keymap: keymap, altCodes: altCodes).events(for: text, enter: enter))

@@ -19,7 +19,10 @@ struct SerialScannerTests {
     @Test("CR, LF and CRLF each end one scan; UTF-8 split across reads is whole")
     func lineEnds() {
         let name = Array("Nguyễn".utf8)
-        let outputs = decode([Array("A1\r".utf8), Array("B2\n".utf8), Array("C3\r\n".utf8), Array(name[0..<5]), Array(name[5...]) + [0x0D]])
+        let outputs = decode([
+            Array("A1\r".utf8), Array("B2\n".utf8), Array("C3\r\n".utf8), Array(name[0..<5]),
+            Array(name[5...]) + [0x0D],
+        ])
         #expect(outputs == [.scan("A1"), .scan("B2"), .scan("C3"), .scan("Nguyễn")])
     }
 
