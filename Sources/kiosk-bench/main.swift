@@ -12,6 +12,9 @@ let usage = """
           durable enqueues per second (synchronous=FULL), empty outbox vs a large backlog
       kiosk-bench drain [--events N] [--batch N] [--json]
           drain a backlog to a loopback kiosk-central: events/s and peak memory
+      kiosk-bench receipt [--profiles DIR] [--count N] [--receipts N]
+          intake receipt per printer profile: bytes and wire time (text, mixed, raster),
+          encode time, and throughput through a pty to the emulated printer
       kiosk-bench crash-worker --db PATH --central URL --key FILE [--kiosk ID] [--events N]
           the process the crash test kills with SIGKILL (writes and forwards events)
     """
@@ -22,6 +25,7 @@ do {
     switch command {
     case "enqueue": try await runEnqueueBenchmark(arguments: arguments)
     case "drain": try await runDrainBenchmark(arguments: arguments)
+    case "receipt": try await runReceiptBenchmark(arguments: arguments)
     case "crash-worker": try await runCrashWorker(arguments: arguments)
     case "--help", "-h", "help": print(usage)
     default:
