@@ -158,7 +158,7 @@ final class ScannerReader: @unchecked Sendable {
                 if entries[0].revents & Int16(POLLHUP) != 0 && entries[0].revents & Int16(POLLERR | POLLNVAL) == 0 {
                     return .endOfFile(readSomething: readSomething)
                 }
-                return .missing("\(settings.device): device error (poll)")
+                return .missing("\(settings.device): device gone (poll reported an error: unplugged?)")
             }
             let now = monotonicNanoseconds()
             decoder.expire(now: now, into: &outputs)

@@ -147,4 +147,14 @@ struct EvdevDecoderTests {
         // The same keys read with the wrong layout give a different text.
         #expect(decode(events, keymap: us) != [.scan(text)])
     }
+
+    @Test("keystrokes: a character the layout lacks is an error without Alt codes")
+    func untypable() throws {
+        #expect(throws: ScannerKeystrokes.Untypable.self) {
+            try ScannerKeystrokes(keymap: us, altCodes: .never).events(for: "Nguyễn")
+        }
+        let events = try ScannerKeystrokes(keymap: us, altCodes: .whenNeeded).events(for: "ễ", enter: false)
+        // Alt down, 7 8 7 7 on the keypad (U+1EC5 = 7877), Alt up: 10 key events, each with MSC and SYN.
+        #expect(events.filter(\.isKey).map(\.code) == [56, 71, 71, 72, 72, 71, 71, 71, 71, 56])
+    }
 }

@@ -44,6 +44,25 @@ struct ScannerHotPlugTests {
         await rig.shutDown()
     }
 
+    @Test("a hung-up device (poll HUP, as an unplugged evdev node reports) is closed at once: no spinning")
+    func readErrorClosesAtOnce() async throws {
+        let pty = try PseudoTerminal()
+        let rig = try ScannerRig(device: pty.slavePath, recheck: .seconds(60))
+        #expect(await rig.waitFor { $0.first == .state(.ok(nil)) })
+        _ = pty.writeMaster(try keystrokes("1.001234", keymap: try ScannerRig.keymap("us")))
+        #expect(await rig.waitForScans(1) == ["1.001234"])
+        pty.close()
+        #expect(await rig.waitFor { $0.contains(where: isMissing) })
+        guard case .state(.missing(let reason))? = rig.events.last(where: isMissing) else { return }
+        #expect(reason.contains("read(") || reason.contains("open("), "\(reason)")
+        // A hung-up descriptor left in the poll set would make poll return at once, forever.
+        let before = try #require(rig.scanner.readerCPUTime)
+        try await Task.sleep(for: .milliseconds(500))
+        let after = try #require(rig.scanner.readerCPUTime)
+        #expect(after - before < .milliseconds(50), "reader used \(after - before) of CPU in 0.5 s while missing")
+        await rig.shutDown()
+    }
+
     @Test("a device path in a folder that does not exist yet: missing, then found when the folder and node appear")
     func folderAppears() async throws {
         let folder = NSTemporaryDirectory() + "scanner-later-" + UUID().uuidString
