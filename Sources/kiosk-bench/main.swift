@@ -15,6 +15,10 @@ let usage = """
       kiosk-bench receipt [--profiles DIR] [--count N] [--receipts N]
           intake receipt per printer profile: bytes and wire time (text, mixed, raster),
           encode time, and throughput through a pty to the emulated printer
+      kiosk-bench scanner [--count N] [--json]
+          evdev events decoded per second; Enter-to-parsed-scan latency p50/p99
+      kiosk-bench make-capture --text TEXT --keymap us --out FILE [--alt-codes]
+          write the input_event records a keyboard-wedge scanner would send (Hardware/captures)
       kiosk-bench crash-worker --db PATH --central URL --key FILE [--kiosk ID] [--events N]
           the process the crash test kills with SIGKILL (writes and forwards events)
     """
@@ -27,6 +31,8 @@ do {
     case "drain": try await runDrainBenchmark(arguments: arguments)
     case "receipt": try await runReceiptBenchmark(arguments: arguments)
     case "crash-worker": try await runCrashWorker(arguments: arguments)
+    case "make-capture": try runCaptureTool(arguments: arguments)
+    case "scanner": try await runScannerBenchmark(arguments: arguments)
     case "--help", "-h", "help": print(usage)
     default:
         FileHandleOutput.standardError("kiosk-bench: unknown command \(command)\n\(usage)\n")

@@ -32,6 +32,10 @@ let usage = """
       kioskctl lookup CODE [--print] [--json] a dossier's status from the service (--print: slip)
       kioskctl reprint CODE [--json]          the service prints a receipt again, marked reprint
       kioskctl watch [--json]                 the service's events live (scans, state changes)
+      kioskctl devices [--json]               input devices (scanners?) and serial ports, udev rules
+      kioskctl scan-test [--device PATH] [--mode evdev|serial] [--keymap NAME] [--raw] [--json]
+                                              live decoded scans until Ctrl+C (stop kioskd first;
+                                              shows ID-card names on this terminal only)
       kioskctl version
 
     Where the database is: --config FILE (default /etc/kiosk/kiosk.conf, its StateDirectory=),
@@ -79,6 +83,10 @@ func kioskctl(_ words: [String]) async -> Int32 {
             code = try ReprintCommand.run(&arguments, json: json)
         case "watch":
             code = try WatchCommand.run(&arguments, json: json)
+        case "devices":
+            code = try await DevicesCommand.run(&arguments, json: json)
+        case "scan-test":
+            code = try await ScanTestCommand.run(&arguments, json: json)
         case "version":
             try arguments.expectEnd()
             print(json ? "{\"version\":\"\(kioskSoftwareVersion)\"}" : "kioskctl \(kioskSoftwareVersion)")

@@ -1,0 +1,75 @@
+import CKioskShim
+import KioskSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// An open evdev node (`/dev/input/eventN`, or a FIFO standing in for one in tests).
+///
+/// Not `Sendable`: it lives on the scanner's reader thread. The descriptor is closed by
+/// `close()` (at once when the device goes away) or in `deinit`.
+final class EvdevDevice {
+    /// The path it was opened by.
+    let path: String
+    /// The descriptor; -1 once closed.
+    private(set) var fileDescriptor: Int32
+
+    /// Opens `path` for reading, non-blocking.
+    ///
+    /// The corresponding C function is `open`.
+    init(path: String) throws(SystemError) {
+        self.path = path
+        fileDescriptor = try retryingInterrupts("open(\(path))") { open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
+    }
+
+    deinit { close() }
+
+    /// Closes the descriptor (never retried).
+    func close() {
+        guard fileDescriptor >= 0 else { return }
+        _ = Glibc.close(fileDescriptor)
+        fileDescriptor = -1
+    }
+
+    /// Name and USB ids, or the error when this is not an evdev node.
+    ///
+    /// The corresponding C functions are `ioctl(EVIOCGNAME)` and `ioctl(EVIOCGID)`.
+    func identity() throws(SystemError) -> ScannerIdentity {
+        var name = [CChar](repeating: 0, count: 256)
+        try retryingInterrupts("ioctl(EVIOCGNAME)") {
+            name.withUnsafeMutableBytes {
+                kiosk_ioctl_pointer(fileDescriptor, kiosk_EVIOCGNAME($0.count - 1), $0.baseAddress)
+            }
+        }
+        var id = input_id()
+        try retryingInterrupts("ioctl(EVIOCGID)") { kiosk_ioctl_pointer(fileDescriptor, kiosk_EVIOCGID(), &id) }
+        let text = name.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return ScannerIdentity(name: text, bus: id.bustype, vendor: id.vendor, product: id.product)
+    }
+
+    /// Whether any key is held down now (`EVIOCGKEY` bitmap).
+    ///
+    /// The corresponding C function is `ioctl(EVIOCGKEY)`.
+    func anyKeyHeld() throws(SystemError) -> Bool {
+        var bits = [UInt8](repeating: 0, count: Int(KEY_MAX) / 8 + 1)
+        try retryingInterrupts("ioctl(EVIOCGKEY)") {
+            bits.withUnsafeMutableBytes {
+                kiosk_ioctl_pointer(fileDescriptor, kiosk_EVIOCGKEY($0.count), $0.baseAddress)
+            }
+        }
+        return bits.contains { $0 != 0 }
+    }
+
+    /// Takes the device for this process alone, so scans never reach a console.
+    ///
+    /// The corresponding C function is `ioctl(EVIOCGRAB)`.
+    func grab() throws(SystemError) {
+        try retryingInterrupts("ioctl(EVIOCGRAB)") { kiosk_ioctl_int(fileDescriptor, kiosk_EVIOCGRAB(), 1) }
+    }
+
+    /// Whether an ioctl error means "this file is not an evdev node" (a FIFO, a regular file).
+    static func meansNotEvdev(_ error: SystemError) -> Bool {
+        error.code == ENOTTY || error.code == EINVAL
+    }
+}

@@ -1,0 +1,93 @@
+import KioskSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Waits, spending no CPU, for a device path to appear again: inotify on the device's folder
+/// (which also sees `/dev/input/by-id` links and udev's `/dev/kiosk-scanner` link being
+/// created), or on the nearest folder that exists when the device's own folder is gone too.
+///
+/// Not `Sendable`: it lives on the scanner's reader thread.
+final class HotPlugWatch {
+    private let path: String
+    private let inotify: Int32
+    private var watched: (descriptor: Int32, folder: String)?
+
+    /// What ended a wait.
+    enum Wake {
+        /// Something changed in the watched folder (or the fallback interval passed): try
+        /// opening the device again.
+        case changed
+        /// The stop signal.
+        case stopped
+    }
+
+    /// Watches for `path`.
+    init(path: String) throws(SystemError) {
+        self.path = path
+        inotify = try retryingInterrupts("inotify_init1") { inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC)) }
+    }
+
+    deinit { close(inotify) }
+
+    /// Blocks until the watched folder changes, `stop` is signalled, or `fallback` passes.
+    ///
+    /// The fallback is a safety net (a folder replaced between two checks, a permission
+    /// fixed by udev in a way inotify does not report); once a second costs nothing measurable.
+    func wait(stop: ScannerStopSignal, fallback: Duration) -> Wake {
+        arm()
+        var entries = [
+            pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: stop.fileDescriptor, events: Int16(POLLIN), revents: 0),
+        ]
+        let milliseconds = Int32(
+            clamping: fallback.components.seconds * 1000 + fallback.components.attoseconds / 1_000_000_000_000_000)
+        while true {
+            let ready = poll(&entries, 2, max(1, milliseconds))
+            if ready < 0 && errno == EINTR { continue }
+            if entries[1].revents != 0 { return .stopped }
+            if entries[0].revents != 0 { drain() }
+            return .changed
+        }
+    }
+
+    /// Puts the watch on the nearest existing folder on the way to the device.
+    private func arm() {
+        var folder = HotPlugWatch.parent(of: path)
+        while !HotPlugWatch.isDirectory(folder), folder != "/" { folder = HotPlugWatch.parent(of: folder) }
+        if let watched, watched.folder == folder { return }
+        if let watched { _ = inotify_rm_watch(inotify, watched.descriptor) }
+        let mask = UInt32(IN_CREATE | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
+        let descriptor = inotify_add_watch(inotify, folder, mask)
+        watched = descriptor >= 0 ? (descriptor, folder) : nil
+    }
+
+    /// Reads and forgets every pending inotify event (which one does not matter: the caller
+    /// simply tries to open the device again).
+    private func drain() {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(inotify, $0.baseAddress, $0.count) }
+            if n > 0 { continue }
+            if n < 0 && errno == EINTR { continue }
+            break
+        }
+        // A deleted or moved folder invalidates its watch; the next arm() looks again.
+        if let watched, !HotPlugWatch.isDirectory(watched.folder) {
+            _ = inotify_rm_watch(inotify, watched.descriptor)
+            self.watched = nil
+        }
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+        let parent = String(path[..<slash])
+        return parent.isEmpty ? "/" : parent
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+    }
+}

@@ -1,0 +1,19 @@
+/// Why a scan was thrown away by the reader before it reached the parser.
+public enum ScanDropReason: Sendable, Equatable, CustomStringConvertible {
+    /// More than `EvdevDecoder.maximumLength` characters before the end of the scan.
+    case tooLong(characters: Int)
+    /// The kernel dropped input events in the middle of the scan (`SYN_DROPPED`), so
+    /// characters are missing.
+    case eventsLost
+    /// The device went away in the middle of the scan.
+    case deviceGone
+
+    /// For log lines (never contains scanned data).
+    public var description: String {
+        switch self {
+        case .tooLong(let n): "scan of \(n) characters is over the limit of \(EvdevDecoder.maximumLength)"
+        case .eventsLost: "input events were lost mid-scan (SYN_DROPPED)"
+        case .deviceGone: "the scanner went away mid-scan"
+        }
+    }
+}
