@@ -30,7 +30,9 @@ public final class KioskService: Sendable {
         self.setup = setup
         self.logger = logger
         self.notifier = notifier
-        self.scanSource = scanSource ?? { DeviceScanSource(configuration: $0.configuration.scanner, logger: logger) }
+        self.scanSource = scanSource ?? {
+            DeviceScanSource(configuration: $0.configuration.scanner, keymap: $0.keymap, logger: logger)
+        }
         let file = setup.file
         self.reload = reload ?? { ServiceSetup.load(path: file) }
     }
@@ -52,10 +54,7 @@ public final class KioskService: Sendable {
                 .error, "store was corrupt: moved aside, started a new one",
                 [("kept", recovery.movedTo), ("reason", recovery.reason)])
         }
-        guard var kiosk = start(setup, store: store) else {
-            await store.close()
-            return 78
-        }
+        var kiosk = start(setup, store: store)
         logger.log(
             .info, "kioskd started",
             [
@@ -87,18 +86,9 @@ public final class KioskService: Sendable {
                     for line in problems.lines { logger.log(.error, "reload refused: config problem", [("at", line)]) }
                     logger.log(.warning, "reload refused: keeping the configuration in use")
                 case .success(let next):
-                    let profile: PrinterProfile
-                    do {
-                        profile = try HardwareData.printerProfile(named: next.configuration.printer.profile)
-                    } catch {
-                        logger.log(.error, "reload refused: printer profile", [("reason", "\(error)")])
-                        break
-                    }
                     await kiosk.stop()
                     setup = next
-                    kiosk = RunningKioskTask(RunningKiosk(
-                        setup: next, store: store, profile: profile, logger: logger, notifier: notifier,
-                        scanSource: scanSource(next), events: events))
+                    kiosk = start(next, store: store)
                     logger.setMinimum(LogPriority(name: next.configuration.kiosk.logLevel.rawValue) ?? .info)
                     logger.log(.notice, "configuration reloaded", [("file", next.file)])
                 }
@@ -112,16 +102,11 @@ public final class KioskService: Sendable {
         return 0
     }
 
-    private func start(_ setup: ServiceSetup, store: KioskStore) -> RunningKioskTask? {
-        do {
-            let profile = try HardwareData.printerProfile(named: setup.configuration.printer.profile)
-            return RunningKioskTask(RunningKiosk(
-                setup: setup, store: store, profile: profile, logger: logger, notifier: notifier,
+    private func start(_ setup: ServiceSetup, store: KioskStore) -> RunningKioskTask {
+        RunningKioskTask(
+            RunningKiosk(
+                setup: setup, store: store, profile: setup.profile, logger: logger, notifier: notifier,
                 scanSource: scanSource(setup), events: events))
-        } catch {
-            logger.log(.error, "printer profile cannot load", [("profile", setup.configuration.printer.profile), ("reason", "\(error)")])
-            return nil
-        }
     }
 
     static func purgeEveryFewHours(store: KioskStore, days: Int, logger: Logger) async {

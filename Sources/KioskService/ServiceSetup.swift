@@ -1,4 +1,6 @@
+import ESCPOS
 import KioskConfig
+import KioskDevices
 import KioskDomain
 import KioskProtocol
 
@@ -16,12 +18,18 @@ public struct ServiceSetup: Sendable {
     public var centralKey: KioskKey?
     /// The file the configuration came from.
     public var file: String
+    /// The printer profile named by `[Printer] Profile=`.
+    public var profile: PrinterProfile
+    /// The scanner keymap named by `[Scanner] Keymap=`.
+    public var keymap: Keymap
 
     /// Creates a setup from parts already loaded (tests, the demo).
     public init(
         configuration: KioskConfiguration, catalog: ProcedureCatalog, holidays: HolidayList, centralKey: KioskKey?,
-        file: String
+        file: String, profile: PrinterProfile, keymap: Keymap
     ) {
+        self.profile = profile
+        self.keymap = keymap
         self.configuration = configuration
         self.catalog = catalog
         self.holidays = holidays
@@ -43,11 +51,26 @@ public struct ServiceSetup: Sendable {
                 problems.append("\(path): [Central] KeyFile=\(configuration.central.keyFile): \(error.reason)")
             }
         }
-        guard problems.isEmpty else { return .failure(SetupProblems(problems)) }
+        var profile: PrinterProfile?
+        do {
+            profile = try HardwareData.printerProfile(named: configuration.printer.profile)
+        } catch {
+            problems.append("\(path): [Printer] Profile=\(configuration.printer.profile): \(error)")
+        }
+        var keymap: Keymap?
+        do {
+            keymap = try Keymap.load(
+                named: configuration.scanner.keymap,
+                in: (HardwareData.directory("keymaps").map { [$0] } ?? []) + Keymap.searchDirectories)
+        } catch {
+            problems.append("\(path): [Scanner] Keymap=\(configuration.scanner.keymap): \(error)")
+        }
+        guard problems.isEmpty, let profile, let keymap else { return .failure(SetupProblems(problems)) }
         return .success(
             ServiceSetup(
                 configuration: configuration, catalog: check.catalog ?? ProcedureCatalog(procedures: []),
-                holidays: check.holidays ?? HolidayList(), centralKey: key, file: path))
+                holidays: check.holidays ?? HolidayList(), centralKey: key, file: path, profile: profile,
+                keymap: keymap))
     }
 }
 
