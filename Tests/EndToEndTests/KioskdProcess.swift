@@ -28,9 +28,12 @@ final class KioskdProcess: @unchecked Sendable {
     var configPath: String { directory.path + "/kiosk.conf" }
     var databasePath: String { directory.path + "/state/kiosk.db" }
 
-    init(profile: String = "epson-tm-t20iii", scannerMode: String = "serial", extraKiosk: String = "") throws {
+    let baud: Int
+
+    init(profile: String = "epson-tm-t20iii", scannerMode: String = "serial", baud: Int = 115200, extraKiosk: String = "") throws {
         directory = try TemporaryDirectory()
         profileName = profile
+        self.baud = baud
         let key = Array("e2e-test-key-0123456789abcdef-0123456789abcdef".utf8)
         try Data(key).write(to: URL(fileURLWithPath: directory.path + "/central.key"))
         central = try CentralServer(
@@ -55,6 +58,7 @@ final class KioskdProcess: @unchecked Sendable {
             [Printer]
             Device=\(printerDevice)
             Profile=\(profileName)
+            Baud=\(baud)
             FlowControl=none
             [Scanner]
             Device=\(directory.path)/scanner
@@ -96,11 +100,13 @@ final class KioskdProcess: @unchecked Sendable {
     /// Every stderr line so far.
     var log: [String] { lines.lines }
 
-    /// Waits for a log line containing `text`.
-    func waitForLog(_ text: String, timeout: Duration = .seconds(15)) async -> Bool {
+    /// Waits for a log line containing `text` (after the first line containing `after`).
+    func waitForLog(_ text: String, after: String? = nil, timeout: Duration = .seconds(15)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if log.contains(where: { $0.contains(text) }) { return true }
+            var lines = log[...]
+            if let after, let start = lines.firstIndex(where: { $0.contains(after) }) { lines = lines[start...] }
+            if lines.contains(where: { $0.contains(text) }) { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
         return false
