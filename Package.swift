@@ -71,7 +71,7 @@ let package = Package(
             name: "kiosk-bench",
             dependencies: [
                 "KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain", "KioskSystem", "ESCPOS",
-                "KioskDevices",
+                "KioskDevices", "KioskService",
             ],
             exclude: ["peers"],
             swiftSettings: strict),

@@ -73,7 +73,8 @@ public actor PrintQueue {
             return pass
         }
         for job in jobs {
-            let state = await link.status()
+            // A status the flows took a moment ago (when the procedure was scanned) stands.
+            let state = await link.status(maxAge: link.configuration.statusFreshness)
             guard state.canPrint else {
                 pass.stoppedBecause = "printer \(link.configuration.devicePath): \(state.reason)"
                 return pass

@@ -64,8 +64,23 @@ final class PrinterConnection {
         nextOpenAt = monotonicNanoseconds() + nanoseconds(backoff)
     }
 
-    /// The printer's state now, with a detail for technicians.
-    func check() -> (state: PrinterState, detail: String?) {
+    /// The last probe's answer and when it came (monotonic nanoseconds).
+    private var lastCheck: (at: UInt64, state: PrinterState, detail: String?)?
+
+    /// The printer's state now, with a detail for technicians. A probe younger than `maxAge`
+    /// that found the printer ready is reused, so one scan does not ask the printer three
+    /// times in a row; a fault is always asked again (the paper may just have been refilled).
+    func check(maxAge: Duration = .zero) -> (state: PrinterState, detail: String?) {
+        let now = monotonicNanoseconds()
+        if let last = lastCheck, port != nil, last.state.canPrint, now - last.at <= nanoseconds(maxAge) {
+            return (last.state, last.detail)
+        }
+        let result = probe()
+        lastCheck = port == nil ? nil : (monotonicNanoseconds(), result.state, result.detail)
+        return result
+    }
+
+    private func probe() -> (state: PrinterState, detail: String?) {
         nextCheckAt = monotonicNanoseconds() + nanoseconds(configuration.idleCheckInterval)
         guard let port = openPort() else { return (.missing, openProblem) }
         do {
@@ -93,7 +108,7 @@ final class PrinterConnection {
     /// Checks, writes every byte, drains, waits for the printer and checks again.
     func print(_ bytes: [UInt8]) -> Result<PrintOutcome, PrintRefusal> {
         let path = configuration.devicePath
-        let before = check()
+        let before = check(maxAge: configuration.statusFreshness)
         guard before.state.canPrint, let port else {
             return .failure(PrintRefusal(state: before.state, devicePath: path, detail: before.detail))
         }
@@ -111,6 +126,7 @@ final class PrinterConnection {
             return .success(.incomplete(bytesWritten: error.bytesWritten ?? bytes.count, of: bytes.count, detail: error.description))
         }
         sleepOnThread(nanoseconds: nanoseconds(configuration.settleAfterJob))
+        lastCheck = nil
         let after = check()
         guard after.state.canPrint else {
             return .success(.faultAfter(stateAfter: after.state, detail: after.detail ?? after.state.reason))

@@ -12,7 +12,7 @@ import Synchronization
 /// a refusal) at once.
 public final class PrinterLink: Sendable {
     private enum Request {
-        case status(CheckedContinuation<PrinterState, Never>)
+        case status(CheckedContinuation<PrinterState, Never>, maxAge: Duration)
         case print([UInt8], CheckedContinuation<Result<PrintOutcome, PrintRefusal>, Never>)
     }
 
@@ -49,10 +49,11 @@ public final class PrinterLink: Sendable {
     /// The detail behind the last state (a status description or an error), for technicians.
     public var lastKnownDetail: String? { shared.withLock { $0.detail } }
 
-    /// Asks the printer for its state now (opening the device if it is closed and due).
-    public func status() async -> PrinterState {
+    /// Asks the printer for its state now (opening the device if it is closed and due); an
+    /// answer younger than `maxAge` is reused instead of asking again.
+    public func status(maxAge: Duration = .zero) async -> PrinterState {
         await withCheckedContinuation { continuation in
-            if !enqueue(.status(continuation)) { continuation.resume(returning: lastKnownState) }
+            if !enqueue(.status(continuation, maxAge: maxAge)) { continuation.resume(returning: lastKnownState) }
         }
     }
 
@@ -168,8 +169,8 @@ public final class PrinterLink: Sendable {
 
     private func handle(_ request: Request, _ connection: PrinterConnection) {
         switch request {
-        case .status(let continuation):
-            let (state, detail) = connection.check()
+        case .status(let continuation, let maxAge):
+            let (state, detail) = connection.check(maxAge: maxAge)
             publish(state, detail)
             continuation.resume(returning: state)
         case .print(let bytes, let continuation):

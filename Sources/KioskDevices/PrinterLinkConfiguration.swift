@@ -20,14 +20,19 @@ public struct PrinterLinkConfiguration: Sendable {
     public var idleCheckInterval: Duration
     /// Added to twice a job's wire time to bound its write and drain.
     public var writeMargin: Duration
+    /// How old a status answer may be and still stand for "before the job": the check the
+    /// flows make when a procedure is scanned covers the job printed a moment later.
+    public var statusFreshness: Duration
 
     /// Creates a configuration with production defaults.
     public init(
         devicePath: String, serial: SerialPortSettings, asksStatus: Bool = true,
         statusTimeout: Duration = .milliseconds(500), settleAfterJob: Duration = .milliseconds(800),
         minimumBackoff: Duration = .milliseconds(250), maximumBackoff: Duration = .seconds(10),
-        idleCheckInterval: Duration = .seconds(5), writeMargin: Duration = .seconds(10)
+        idleCheckInterval: Duration = .seconds(5), writeMargin: Duration = .seconds(10),
+        statusFreshness: Duration = .milliseconds(250)
     ) {
+        self.statusFreshness = statusFreshness
         self.devicePath = devicePath
         self.serial = serial
         self.asksStatus = asksStatus

@@ -48,9 +48,11 @@ struct PrinterStatusProbe {
     }
 
     /// Reads until the line is quiet for 10 ms (at most ~200 ms), then flushes the input queue.
+    /// Drops what already arrived (without waiting for more: an answer still in flight shows
+    /// up as a fifth answer in the settle window, and the round is asked again).
     private func discardPending(_ port: SerialPort) throws(SerialPortError) {
         for _ in 0..<20 {
-            if try port.read(upTo: 256, timeout: .milliseconds(10)).isEmpty { break }
+            if try port.read(upTo: 256, timeout: .zero).isEmpty { break }
         }
         try port.discardInput()
     }

@@ -19,6 +19,8 @@ let usage = """
           evdev events decoded per second; Enter-to-parsed-scan latency p50/p99
       kiosk-bench make-capture --text TEXT --keymap us --out FILE [--alt-codes]
           write the input_event records a keyboard-wedge scanner would send (Hardware/captures)
+      kiosk-bench intake [--count N] [--no-status] [--json]
+          scan-to-first-byte: Enter on the scanner FIFO to the first receipt byte, p50/p99
       kiosk-bench crash-worker --db PATH --central URL --key FILE [--kiosk ID] [--events N]
           the process the crash test kills with SIGKILL (writes and forwards events)
     """
@@ -31,6 +33,7 @@ do {
     case "drain": try await runDrainBenchmark(arguments: arguments)
     case "receipt": try await runReceiptBenchmark(arguments: arguments)
     case "crash-worker": try await runCrashWorker(arguments: arguments)
+    case "intake": try await runIntakeBenchmark(arguments: arguments)
     case "make-capture": try runCaptureTool(arguments: arguments)
     case "scanner": try await runScannerBenchmark(arguments: arguments)
     case "--help", "-h", "help": print(usage)
