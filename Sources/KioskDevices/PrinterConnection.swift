@@ -105,6 +105,13 @@ final class PrinterConnection {
         }
     }
 
+    /// Writes a few non-job bytes (the buzzer) if the port is open; failures are ignored here
+    /// and found by the next status check.
+    func signal(_ bytes: [UInt8]) {
+        guard let port else { return }
+        try? port.write(bytes, timeout: .milliseconds(200))
+    }
+
     /// Checks, writes every byte, drains, waits for the printer and checks again.
     func print(_ bytes: [UInt8]) -> Result<PrintOutcome, PrintRefusal> {
         let path = configuration.devicePath

@@ -13,6 +13,7 @@ import Synchronization
 public final class PrinterLink: Sendable {
     private enum Request {
         case status(CheckedContinuation<PrinterState, Never>, maxAge: Duration)
+        case signal([UInt8])
         case print([UInt8], CheckedContinuation<Result<PrintOutcome, PrintRefusal>, Never>)
     }
 
@@ -74,6 +75,12 @@ public final class PrinterLink: Sendable {
             }
         }
         return try result.get()
+    }
+
+    /// Sends a few bytes that are not a job — the buzzer's refusal pattern — when the port is
+    /// open; never waits for the printer and never opens a missing device for it.
+    public func signal(_ bytes: [UInt8]) {
+        _ = enqueue(.signal(bytes))
     }
 
     /// Every state change, newest first kept when the reader is slow.
@@ -173,6 +180,8 @@ public final class PrinterLink: Sendable {
             let (state, detail) = connection.check(maxAge: maxAge)
             publish(state, detail)
             continuation.resume(returning: state)
+        case .signal(let bytes):
+            connection.signal(bytes)
         case .print(let bytes, let continuation):
             let result = connection.print(bytes)
             switch result {

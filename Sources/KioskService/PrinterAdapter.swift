@@ -6,6 +6,7 @@ import KioskDevices
 struct PrinterAdapter: ReceiptPrinting {
     let link: PrinterLink
     let queue: PrintQueue
+    let profile: PrinterProfile
 
     func problem() async -> String? {
         let state = await link.status()
@@ -14,9 +15,15 @@ struct PrinterAdapter: ReceiptPrinting {
 
     func jobsAdded() async { queue.wake() }
 
-    // The buzzer pattern needs a non-job write path on the link; until then a refusal is
-    // shown on the control socket and in the log only.
-    func signalRefusal() async {}
+    /// Three short beeps (`ESC B 3 1`) where the profile has a buzzer; the refusal is also
+    /// on the control socket and in the log.
+    func signalRefusal() async {
+        guard profile.hasBuzzer else { return }
+        link.signal(Self.refusalBeep)
+    }
+
+    /// `ESC B n t`: n beeps of t × 100 ms.
+    static let refusalBeep: [UInt8] = [0x1B, 0x42, 3, 1]
 
     /// The link's settings from `[Printer]` and the profile.
     static func linkConfiguration(_ printer: KioskConfiguration.Printer, profile: PrinterProfile) -> PrinterLinkConfiguration {

@@ -52,7 +52,7 @@ final class RunningKiosk: Sendable {
         health = HealthReporter(store: store)
         statusLine = ServiceStatusLine(notifier: notifier)
         flows = KioskFlows(
-            setup: setup, store: store, printer: PrinterAdapter(link: link, queue: queue), profile: profile,
+            setup: setup, store: store, printer: PrinterAdapter(link: link, queue: queue, profile: profile), profile: profile,
             logger: logger, events: events, onEventWritten: { await forwarder.nudge() })
     }
 

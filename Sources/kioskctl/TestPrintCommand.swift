@@ -13,6 +13,22 @@ import KioskSystem
 enum TestPrintCommand {
 
     static func run(_ arguments: inout ArgumentList, json: Bool) async throws -> Int32 {
+        let explicitDevice = arguments.remaining.contains { $0 == "--device" || $0.hasPrefix("--device=") }
+        let writesFile = arguments.remaining.contains { $0 == "--out" || $0.hasPrefix("--out=") }
+        let endpoint = try ServiceConnection.endpoint(&arguments, consumingConfig: false)
+        // While kioskd runs it holds the printer (TIOCEXCL): the page goes through its queue.
+        if !explicitDevice && !writesFile {
+            do {
+                let answer = try ServiceConnection.client(endpoint).request(.object(["request": .string("test-print")]))
+                if answer.isErrorAnswer {
+                    throw CommandFailure(message: "kioskd: \(answer["message"]?.stringValue ?? "test-print refused")")
+                }
+                report(json, ["printedBy": "kioskd", "printJob": "\(answer["printJob"]?.intValue ?? 0)"])
+                return ExitCode.ok
+            } catch let error as ControlClientError where error.meansServiceUnavailable {
+                // Not running: print on the device directly below.
+            }
+        }
         let configPath = try arguments.option("--config")
         var device = try arguments.option("--device")
         var profileName = try arguments.option("--profile")

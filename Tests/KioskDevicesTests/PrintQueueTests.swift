@@ -166,3 +166,19 @@ struct PrintQueueTests {
         return (0...(haystack.count - needle.count)).filter { Array(haystack[$0..<($0 + needle.count)]) == needle }.count
     }
 }
+
+@Suite("Printer signals") struct PrinterSignalTests {
+    @Test("the refusal beep goes to an open printer as is, with no status round trip")
+    func beepReachesThePrinter() async throws {
+        let rig = try PrinterRig()
+        _ = await rig.link.status()
+        let before = rig.emulator.bytesReceived
+        rig.link.signal([0x1B, 0x42, 3, 1])
+        let deadline = ContinuousClock.now + .seconds(5)
+        while rig.emulator.bytesReceived < before + 4, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(rig.emulator.bytesReceived - before == 4)
+        await rig.shutDown()
+    }
+}

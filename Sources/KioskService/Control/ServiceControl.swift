@@ -147,7 +147,7 @@ struct ServiceControl: ControlRequestHandling {
     }
 
     private func enqueue(_ draft: PrintJobDraft, code: String?) async -> ControlValue {
-        if let problem = await PrinterAdapter(link: kiosk.link, queue: kiosk.queue).problem() {
+        if let problem = await PrinterAdapter(link: kiosk.link, queue: kiosk.queue, profile: kiosk.profile).problem() {
             return .error("printer-unavailable", "printer cannot print: \(problem)")
         }
         do {
