@@ -109,6 +109,9 @@ final class CurlWorker: @unchecked Sendable {
         check(kiosk_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0), "CURLOPT_FOLLOWLOCATION")
         check(kiosk_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"), "CURLOPT_PROTOCOLS_STR")
         check(kiosk_curl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1), "CURLOPT_TCP_KEEPALIVE")
+        // curl's default since 7.50.2, set explicitly: a request's last segment must not wait
+        // for the previous one's ACK (Nagle + delayed ACK would add up to 40 ms per batch).
+        check(kiosk_curl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1), "CURLOPT_TCP_NODELAY")
         check(
             kiosk_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(configuration.timeout * 1000)), "CURLOPT_TIMEOUT_MS")
         check(

@@ -111,7 +111,7 @@ public actor Forwarder {
         let ids = batch.map(\.id)
 
         if case .success(let response) = result, response.status == 200,
-            let answer = try? JSONDecoder().decode(BatchResults.self, from: Data(response.body))
+            let answer = BatchResults(json: response.body)
         {
             let progress: Int
             do {
