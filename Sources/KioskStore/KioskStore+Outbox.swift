@@ -23,7 +23,7 @@ extension KioskStore {
         guard !type.isEmpty else {
             throw StoreError(.invalidArgument, operation: "appending event", detail: "empty event type")
         }
-        let id = UUID().uuidString.lowercased()
+        let id = EventID.random()
         let insert = try db.cachedStatement(Self.insertEventSQL)
         try insert.bind(id, at: 1)
         try insert.bind(type, at: 2)
