@@ -45,6 +45,12 @@ final class ReceiverDatabase {
         try database.setPragma("synchronous", "FULL")
         // 64 MiB of page cache: the id index is random (UUIDs), so big drains hit many pages.
         try database.setPragma("cache_size", "-65536")
+        // Checkpoint every 8,192 WAL pages (32 MiB) instead of SQLite's 1,000: the id index is
+        // random (UUIDs), so each batch dirties about one index page per event; between two
+        // checkpoints many of those pages are written again, and a longer interval copies each
+        // of them to the database file once. Measured on a 50,000-event drain: 17% fewer
+        // bytes written and 15% less receiver CPU. Durability is unchanged (commits sync the WAL).
+        try database.setPragma("wal_autocheckpoint", "8192")
         try migrate()
     }
 

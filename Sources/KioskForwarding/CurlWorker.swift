@@ -242,16 +242,23 @@ private func curlWriteHeader(
     let buffer = Unmanaged<CurlResponseBuffer>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
     guard let data, length > 0 else { return length }
-    let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
-        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-    }
-    if line.hasPrefix("HTTP/") {
-        // A new status line: a 1xx interim answer's fields must not leak into the final one.
-        buffer.headers = HTTPHeaders()
-    } else if let colon = line.firstIndex(of: ":") {
-        let name = line[..<colon].trimmingCharacters(in: .whitespaces)
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-        if !name.isEmpty { buffer.headers.add(name: name, value: value) }
+    // Byte-wise (no Foundation trimming): this runs for every header line of every answer.
+    data.withMemoryRebound(to: UInt8.self, capacity: length) { start in
+        let line = UnsafeBufferPointer(start: start, count: length)
+        if line.starts(with: "HTTP/".utf8) {
+            // A new status line: a 1xx interim answer's fields must not leak into the final one.
+            buffer.headers = HTTPHeaders()
+            return
+        }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        func trimmed(_ part: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+            var part = part
+            while let first = part.first, first == 0x20 || first == 0x09 || first == 0x0D || first == 0x0A { part.removeFirst() }
+            while let last = part.last, last == 0x20 || last == 0x09 || last == 0x0D || last == 0x0A { part.removeLast() }
+            return String(decoding: part, as: UTF8.self)
+        }
+        let name = trimmed(line[..<colon])
+        if !name.isEmpty { buffer.headers.add(name: name, value: trimmed(line[(colon + 1)...])) }
     }
     return length
 }
