@@ -90,8 +90,9 @@ extension KioskStore {
                 "UPDATE outbox SET delivered_at = ?, delivered_unix = ?, next_attempt_at = NULL"
                     + " WHERE id = ? AND delivered_at IS NULL")
             defer { update.reset() }
+            let text = at.description
             for id in ids {
-                try update.bind([.text(at.description), .integer(at.unixSeconds), .text(id)])
+                try update.bind([.text(text), .integer(at.unixSeconds), .text(id)])
                 try update.step()
             }
         }
