@@ -10,10 +10,13 @@ extension KioskStore {
     private static let insertDataSQL = "INSERT INTO outbox_data (seq, data) VALUES (?, ?)"
     /// The columns ``event(from:first:)`` reads, from `outbox AS o` joined with `outbox_data AS d`.
     static let eventColumns = "o.seq, o.id, o.type, o.occurred_at, d.data, o.attempts, o.last_error"
-    /// The outbox with each event's data. `CROSS JOIN` keeps `outbox` (walked through the
-    /// index each query names) as the outer loop; the data is then one rowid lookup per row.
+    /// The outbox with each event's data. `LEFT JOIN` keeps `outbox` (walked through the
+    /// index each query names) as the outer loop, the data being one rowid lookup per row,
+    /// and never hides an event: one whose data row were missing would still be listed (with
+    /// empty data, which the server rejects into the dead letters) rather than stay pending
+    /// unseen.
     static func eventsJoinedWithData(indexedBy index: String) -> String {
-        "outbox AS o INDEXED BY \(index) CROSS JOIN outbox_data AS d ON d.seq = o.seq"
+        "outbox AS o INDEXED BY \(index) LEFT JOIN outbox_data AS d ON d.seq = o.seq"
     }
 
     /// Writes one event with a fresh id inside the caller's transaction.

@@ -81,6 +81,17 @@ import Testing
         await store.close()
     }
 
+    @Test func anEventWhoseDataRowIsMissingIsStillListed() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try KioskStore(path: dir.file("kiosk.db"))
+        let event = try await store.appendEvent(type: "kiosk.health", data: Array(#"{"n":1}"#.utf8), occurredAt: at)
+        _ = try await store.scalar("DELETE FROM outbox_data WHERE seq = \(event.seq) RETURNING seq")
+        let pending = try await store.pendingEvents(limit: 10)
+        #expect(pending.map(\.id) == [event.id])
+        #expect(pending.first?.data == [])
+        await store.close()
+    }
+
     @Test func eventIdsAreLowercaseVersion4UUIDs() {
         var seen = Set<String>()
         for _ in 0..<2000 {
