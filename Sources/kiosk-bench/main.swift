@@ -10,7 +10,7 @@ let usage = """
     Usage:
       kiosk-bench enqueue [--count N] [--backlog N] [--dir PATH] [--json]
           durable enqueues per second (synchronous=FULL), empty outbox vs a large backlog
-      kiosk-bench drain [--events N] [--batch N] [--json]
+      kiosk-bench drain [--events N] [--batch-sizes 100,500] [--json]
           drain a backlog to a loopback kiosk-central: events/s and peak memory
       kiosk-bench receipt [--profiles DIR] [--count N] [--receipts N]
           intake receipt per printer profile: bytes and wire time (text, mixed, raster),
