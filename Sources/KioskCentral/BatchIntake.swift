@@ -1,4 +1,3 @@
-import Foundation
 import KioskProtocol
 
 /// One event of a batch, read from the body.
@@ -21,78 +20,69 @@ enum EventVerdict {
 
 /// Reads a `POST /v1/events` body: the envelope must be right (else the whole request is 400),
 /// each event is then judged on its own.
+///
+/// One pass of ``JSONDocument`` over the body, then lookups on its tape: no per-value
+/// objects, and each event's `data` is kept as the exact bytes of the body.
 enum BatchIntake {
     /// Most events in one batch.
     static let maxEvents = 500
 
     /// The events' verdicts in body order, or the reason for a 400.
     static func read(body: [UInt8], signer: String) -> Result<[EventVerdict], CentralError> {
-        guard let root = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
-            return .failure(CentralError("body is not a JSON object"))
+        let root: JSONElement
+        do {
+            root = try JSONDocument(parsing: body).root
+        } catch {
+            return .failure(CentralError("body is not a JSON object: \(error)"))
         }
-        guard let kiosk = root["kiosk"] as? String else { return .failure(CentralError("kiosk is missing")) }
+        guard root.kind == .object else { return .failure(CentralError("body is not a JSON object")) }
+        guard let kiosk = root["kiosk"]?.string else { return .failure(CentralError("kiosk is missing")) }
         guard kiosk == signer else {
             return .failure(CentralError("kiosk \(kiosk) in the body is not the signer \(signer)"))
         }
-        guard root["sentAt"] is String else { return .failure(CentralError("sentAt is missing")) }
-        guard let events = root["events"] as? [Any] else { return .failure(CentralError("events is missing or not an array")) }
+        guard root["sentAt"]?.kind == .string else { return .failure(CentralError("sentAt is missing")) }
+        guard let events = root["events"], events.kind == .array else {
+            return .failure(CentralError("events is missing or not an array"))
+        }
         guard (1...maxEvents).contains(events.count) else {
             return .failure(CentralError("a batch holds 1 to \(maxEvents) events, this one \(events.count)"))
         }
 
-        let spans = JSONSpans(bytes: body)
-        let rootStart = spans.skipSpace(0)
-        var elementRanges: [Range<Int>] = []
-        if let eventsRange = spans.member("events", ofObjectAt: rootStart) {
-            elementRanges = spans.elements(ofArrayAt: eventsRange.lowerBound)
-        }
-        let haveSpans = elementRanges.count == events.count
-
         var verdicts: [EventVerdict] = []
         verdicts.reserveCapacity(events.count)
-        for (index, element) in events.enumerated() {
-            guard let object = element as? [String: Any] else {
+        for (index, event) in events.elements.enumerated() {
+            guard event.kind == .object else {
                 return .failure(CentralError("event \(index + 1) is not an object"))
             }
-            guard let id = object["id"] as? String, !id.isEmpty, id.utf8.count <= 128 else {
+            guard let id = event["id"]?.string, !id.isEmpty, id.utf8.count <= 128 else {
                 return .failure(CentralError("event \(index + 1) has no id"))
             }
-            let members = haveSpans ? spans.members(ofObjectAt: elementRanges[index].lowerBound) : []
-            func raw(_ name: String) -> ArraySlice<UInt8>? {
-                members.last { $0.key.elementsEqual(name.utf8) }.map { body[$0.value] }
-            }
-            verdicts.append(judge(object: object, id: id, rawSeq: raw("seq"), rawData: raw("data")))
+            verdicts.append(judge(event, id: id))
         }
         return .success(verdicts)
     }
 
-    private static func judge(object: [String: Any], id: String, rawSeq: ArraySlice<UInt8>?, rawData: ArraySlice<UInt8>?) -> EventVerdict {
-        // seq from its literal text: JSONSerialization would let 1.5 or true pass as numbers.
-        let seqText = rawSeq.map { String(decoding: $0, as: UTF8.self) } ?? (object["seq"] as? NSNumber)?.stringValue ?? ""
-        guard let seq = Int64(seqText), seq >= 1, seqText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+    private static func judge(_ event: JSONElement, id: String) -> EventVerdict {
+        // seq from its literal text: a positive integer written with digits only (no sign,
+        // fraction or exponent).
+        guard let seqValue = event["seq"], seqValue.kind == .number,
+            seqValue.rawBytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let seq = seqValue.int64, seq >= 1
+        else {
             return .rejected(id: id, reason: "seq must be a positive integer")
         }
-        guard let type = object["type"] as? String else { return .rejected(id: id, reason: "type is missing") }
-        guard let occurredAt = object["occurredAt"] as? String, !occurredAt.isEmpty else {
+        guard let type = event["type"]?.string else { return .rejected(id: id, reason: "type is missing") }
+        guard let occurredAt = event["occurredAt"]?.string, !occurredAt.isEmpty else {
             return .rejected(id: id, reason: "occurredAt is missing")
         }
-        guard let dataObject = object["data"] as? [String: Any] else {
+        guard let data = event["data"], data.kind == .object else {
             return .rejected(id: id, reason: "data is missing or not a JSON object")
         }
         guard let eventType = EventType(rawValue: type) else {
             return .rejected(id: id, reason: "unknown event type \(type)")
         }
-        if let reason = EventPayloadRules.problem(type: eventType, data: dataObject) {
+        if let reason = EventPayloadRules.problem(type: eventType, data: data) {
             return .rejected(id: id, reason: "\(type): \(reason)")
         }
-        let data: [UInt8]
-        if let rawData {
-            data = Array(rawData)
-        } else if let reencoded = try? JSONSerialization.data(withJSONObject: dataObject) {
-            data = Array(reencoded)
-        } else {
-            return .rejected(id: id, reason: "data cannot be read")
-        }
-        return .acceptable(IncomingEvent(id: id, seq: seq, type: type, occurredAt: occurredAt, data: data))
+        return .acceptable(IncomingEvent(id: id, seq: seq, type: type, occurredAt: occurredAt, data: Array(data.rawBytes)))
     }
 }

@@ -3,25 +3,43 @@ import KioskProtocol
 
 extension CentralServer {
     /// `POST /v1/events`: verify, read the batch, store each new event once, answer per event.
+    ///
+    /// The nonce and the batch's events are written in one transaction, so a batch costs one
+    /// commit (one WAL fsync). The answers stay those of checking in turn: signature and
+    /// clock (401), nonce (401 replay, recorded even when the body then turns out malformed),
+    /// body (400), events.
     func receiveEvents(_ request: HTTPRequest) -> Outcome {
-        let kiosk: String
-        switch authenticate(request) {
-        case .refused(let response): return Outcome(response)
-        case .kiosk(let signer): kiosk = signer
+        let now = configuration.now()
+        let signed: RequestAuthentication.Signed
+        switch authentication.checkSignature(request, now: now) {
+        case .failure(let failure): return Outcome(.error(401, failure.rawValue))
+        case .success(let checked): signed = checked
         }
-        let verdicts: [EventVerdict]
-        switch BatchIntake.read(body: request.body, signer: kiosk) {
-        case .failure(let error): return Outcome(.error(400, error.description), kiosk: kiosk)
-        case .success(let read): verdicts = read
-        }
+        let kiosk = signed.kiosk
+        // Parsed before taking the database lock: the lock is held only for storage.
+        let read = BatchIntake.read(body: request.body, signer: kiosk)
         let receivedAt = configuration.now()
-        var results: [EventResult] = []
-        results.reserveCapacity(verdicts.count)
-        var tally = (accepted: 0, duplicate: 0, rejected: 0)
+
+        /// What the transaction came to.
+        enum Stored {
+            case replay
+            case malformed(CentralError)
+            case results([EventResult])
+        }
+        let stored: Stored
         do {
-            results = try database.withLock { database in
-                try database.transaction {
+            stored = try database.withLock { database in
+                try database.transaction { () throws -> Stored in
+                    guard try database.recordNonceInTransaction(kiosk: kiosk, nonce: signed.nonce, now: now) else {
+                        return .replay
+                    }
+                    let verdicts: [EventVerdict]
+                    switch read {
+                    case .failure(let error): return .malformed(error)
+                    case .success(let read): verdicts = read
+                    }
                     var results: [EventResult] = []
+                    results.reserveCapacity(verdicts.count)
                     for verdict in verdicts {
                         switch verdict {
                         case .rejected(let id, let reason):
@@ -32,23 +50,30 @@ extension CentralServer {
                                 results.append(EventResult(id: id, status: EventResult.rejected, reason: reason))
                             }
                         case .acceptable(let event):
-                            let stored = StoredEvent(
+                            let row = StoredEvent(
                                 kiosk: kiosk, id: event.id, seq: event.seq, type: event.type, occurredAt: event.occurredAt,
                                 data: event.data, receivedAt: receivedAt)
-                            switch try database.insertEvent(stored) {
+                            switch try database.insertEvent(row) {
                             case .inserted: results.append(EventResult(id: event.id, status: EventResult.accepted))
                             case .alreadyStored: results.append(EventResult(id: event.id, status: EventResult.duplicate))
                             }
                         }
                     }
-                    return results
+                    return .results(results)
                 }
             }
         } catch {
             var outcome = Outcome(.error(500, "receiver database: \(error)"), kiosk: kiosk)
-            outcome.events = verdicts.count
+            if case .success(let verdicts) = read { outcome.events = verdicts.count }
             return outcome
         }
+        let results: [EventResult]
+        switch stored {
+        case .replay: return Outcome(.error(401, AuthenticationFailure.replay.rawValue))
+        case .malformed(let error): return Outcome(.error(400, error.description), kiosk: kiosk)
+        case .results(let list): results = list
+        }
+        var tally = (accepted: 0, duplicate: 0, rejected: 0)
         for result in results {
             switch result.status {
             case EventResult.accepted: tally.accepted += 1
@@ -61,8 +86,10 @@ extension CentralServer {
             $0.eventsDuplicate += tally.duplicate
             $0.eventsRejected += tally.rejected
         }
-        var outcome = Outcome(.json(200, Self.encode(BatchResults(results: results))), kiosk: kiosk)
-        outcome.events = verdicts.count
+        var response = HTTPResponse(status: 200, headers: [("Content-Type", "application/json")])
+        response.body = BatchResults(results: results).encodedJSON()
+        var outcome = Outcome(response, kiosk: kiosk)
+        outcome.events = results.count
         outcome.note = "accepted=\(tally.accepted) duplicate=\(tally.duplicate) rejected=\(tally.rejected)"
         return outcome
     }

@@ -54,7 +54,7 @@ public final class CentralServer: Sendable {
     private let listener = Mutex<HTTPServer?>(nil)
     private let faults = Mutex<[(fault: Fault, remaining: Int)]>([])
     let counters = Mutex(Statistics())
-    private let authentication: RequestAuthentication
+    let authentication: RequestAuthentication
 
     /// Opens (creates) the database; does not listen yet.
     public init(configuration: Configuration) throws {

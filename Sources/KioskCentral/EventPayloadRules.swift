@@ -1,8 +1,8 @@
-import Foundation
 import KioskProtocol
 
 /// What the receiver requires of each event type's `data`, checked on the already parsed body
-/// (a second decode per event would double the cost of a batch). Reasons name fields, never
+/// (a ``JSONElement`` of the batch's one ``JSONDocument``; a second decode per event would
+/// double the cost of a batch). Reasons name fields, never
 /// values (the data holds personal details), except the procedure code.
 enum EventPayloadRules {
     /// The JSON shape one field must have.
@@ -52,62 +52,60 @@ enum EventPayloadRules {
         return b.enumerated().allSatisfy { i, c in i == 1 || (c >= 0x30 && c <= 0x39) }
     }
 
-    /// Nil when `data` (as parsed by JSONSerialization) is acceptable for `type`, else the reason.
-    static func problem(type: EventType, data: [String: Any]) -> String? {
+    /// Nil when `data` (an object of the parsed body) is acceptable for `type`, else the reason.
+    static func problem(type: EventType, data: JSONElement) -> String? {
         if let problem = check(data, fields: schemas[type] ?? [], path: "") { return problem }
+        func isEmptyString(_ value: JSONElement?) -> Bool { value?.string?.isEmpty ?? true }
         switch type {
         case .dossierReceived:
-            if (data["code"] as? String)?.isEmpty ?? true { return "code is empty" }
-            let procedure = (data["procedure"] as? [String: Any])?["code"] as? String ?? ""
+            if isEmptyString(data["code"]) { return "code is empty" }
+            let procedure = data["procedure"]?["code"]?.string ?? ""
             if !isProcedureCode(procedure) { return "procedure code \(procedure) is not of the form N.NNNNNN" }
-            let delivery = data["delivery"] as? [String: Any] ?? [:]
-            switch delivery["method"] as? String {
+            let delivery = data["delivery"]
+            switch delivery?["method"]?.string {
             case "counter": break
             case "post":
-                if (delivery["address"] as? String)?.isEmpty ?? true { return "delivery by post without an address" }
+                if isEmptyString(delivery?["address"]) { return "delivery by post without an address" }
             case let method: return "unknown delivery method \(method ?? "")"
             }
         case .postalItemAttached:
-            if (data["code"] as? String)?.isEmpty ?? true || (data["postalItem"] as? String)?.isEmpty ?? true {
+            if isEmptyString(data["code"]) || isEmptyString(data["postalItem"]) {
                 return "code or postalItem is empty"
             }
         case .returned:
-            if (data["code"] as? String)?.isEmpty ?? true { return "code is empty" }
+            if isEmptyString(data["code"]) { return "code is empty" }
         case .kioskHealth:
             break
         }
         return nil
     }
 
-    private static func check(_ object: [String: Any], fields: [Field], path: String) -> String? {
+    private static func check(_ object: JSONElement, fields: [Field], path: String) -> String? {
         for field in fields {
-            let name = path.isEmpty ? field.name : "\(path).\(field.name)"
             guard let value = object[field.name] else {
                 if field.optional { continue }
-                return "missing field \(name)"
+                return "missing field \(name(field, in: path))"
             }
-            if value is NSNull {
+            if value.isNull {
                 if field.optional { continue }
-                return "field \(name) is null"
+                return "field \(name(field, in: path)) is null"
             }
             switch field.shape {
             case .string:
-                guard value is String else { return "field \(name) has the wrong type" }
+                guard value.kind == .string else { return "field \(name(field, in: path)) has the wrong type" }
             case .integer:
-                guard isInteger(value) else { return "field \(name) has the wrong type" }
+                // A JSON integer: no fraction, no exponent, within Int64.
+                guard value.int64 != nil else { return "field \(name(field, in: path)) has the wrong type" }
             case .object(let inner):
-                guard let nested = value as? [String: Any] else { return "field \(name) has the wrong type" }
-                if let problem = check(nested, fields: inner, path: name) { return problem }
+                guard value.kind == .object else { return "field \(name(field, in: path)) has the wrong type" }
+                if let problem = check(value, fields: inner, path: name(field, in: path)) { return problem }
             }
         }
         return nil
     }
 
-    /// A JSON integer: a number that is not a boolean and has no fraction.
-    private static func isInteger(_ value: Any) -> Bool {
-        // JSONSerialization gives booleans objCType "c" and fractions "d"; integers "i" or "q"
-        // ("Q" for values above Int64.max, which are refused too).
-        guard let number = value as? NSNumber else { return false }
-        return ["i", "q", "l", "s"].contains(String(cString: number.objCType))
+    /// `fee.amount` for the field `amount` inside `fee`.
+    private static func name(_ field: Field, in path: String) -> String {
+        path.isEmpty ? field.name : "\(path).\(field.name)"
     }
 }

@@ -115,8 +115,16 @@ struct HTTPRequestReader {
             case .endOfStream, .failed, .timedOut: return .abandoned
             }
         }
-        request.body = Array(buffer[0..<length])
-        buffer.removeFirst(length)
+        if buffer.count == length {
+            // The usual case (no pipelined request behind it): hand the buffer over as the
+            // body instead of copying up to 4 MiB.
+            request.body = buffer
+            buffer = []
+            buffer.reserveCapacity(16 * 1024)
+        } else {
+            request.body = Array(buffer[0..<length])
+            buffer.removeFirst(length)
+        }
         return .request(request)
     }
 

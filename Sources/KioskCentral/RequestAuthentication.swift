@@ -19,10 +19,29 @@ struct RequestAuthentication: Sendable {
     let kiosks: [String: KioskKey]
     let maxClockSkew: Int64
 
+    /// A request whose header, kiosk, signature and clock passed; its nonce is still to be recorded.
+    struct Signed {
+        /// The signer.
+        var kiosk: String
+        /// The nonce, lowercased.
+        var nonce: String
+    }
+
     /// The verified kiosk id, or why not.
     func verify(
         _ request: HTTPRequest, now: Int64, recordNonce: (_ kiosk: String, _ nonce: String) throws -> Bool
     ) throws -> Result<String, AuthenticationFailure> {
+        switch checkSignature(request, now: now) {
+        case .failure(let failure): return .failure(failure)
+        case .success(let signed):
+            guard try recordNonce(signed.kiosk, signed.nonce) else { return .failure(.replay) }
+            return .success(signed.kiosk)
+        }
+    }
+
+    /// Every check but the nonce's (which needs the database): the caller records the nonce,
+    /// and answers `replay` when it was already seen, before anything else.
+    func checkSignature(_ request: HTTPRequest, now: Int64) -> Result<Signed, AuthenticationFailure> {
         guard let value = request.header("authorization"), let header = AuthorizationHeader(parsing: value) else {
             return .failure(.badSignature)
         }
@@ -32,8 +51,7 @@ struct RequestAuthentication: Sendable {
             nonce: header.nonce)
         guard Self.constantTimeEqual(expected, header.sig.lowercased()) else { return .failure(.badSignature) }
         guard abs(header.ts - now) <= maxClockSkew else { return .failure(.clockSkew) }
-        guard try recordNonce(header.kiosk, header.nonce.lowercased()) else { return .failure(.replay) }
-        return .success(header.kiosk)
+        return .success(Signed(kiosk: header.kiosk, nonce: header.nonce.lowercased()))
     }
 
     /// Compares without an early exit, so timing does not reveal how many digits matched.

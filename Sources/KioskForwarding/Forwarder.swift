@@ -104,14 +104,14 @@ public actor Forwarder {
 
         current.state = .sending
         let sentAt = clock.now()
-        let (batch, body) = makeBatch(events, sentAt: sentAt.description)
+        let (batch, body) = makeBatch(events, sentAt: WireTime.rfc3339(sentAt))
         let result = await client.send(
             method: "POST", pathAndQuery: "/v1/events", body: body, contentType: "application/json")
         let now = clock.now()
         let ids = batch.map(\.id)
 
         if case .success(let response) = result, response.status == 200,
-            let answer = try? JSONDecoder().decode(BatchResults.self, from: Data(response.body))
+            let answer = BatchResults(json: response.body)
         {
             let progress: Int
             do {
@@ -156,8 +156,11 @@ public actor Forwarder {
     private func makeBatch(_ events: [OutboxEvent], sentAt: String) -> ([OutboxEvent], [UInt8]) {
         let kiosk = client.kioskId
         let wire = events.map {
-            WireEvent(id: $0.id, seq: $0.seq, type: $0.type, occurredAt: $0.occurredAt.description, data: $0.data)
+            WireEvent(id: $0.id, seq: $0.seq, type: $0.type, occurredAt: WireTime.rfc3339($0.occurredAt), data: $0.data)
         }
+        // The usual case: the whole batch fits, and is encoded once.
+        let whole = EventBatchBody.encode(kiosk: kiosk, sentAt: sentAt, events: wire)
+        if whole.count <= configuration.maxBodyBytes || wire.count <= 1 { return (events, whole) }
         // The last event has no separating comma.
         var size = EventBatchBody.encode(kiosk: kiosk, sentAt: sentAt, events: []).count - 1
         var count = 0

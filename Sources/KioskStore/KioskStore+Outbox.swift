@@ -5,9 +5,16 @@ import KioskSQLite
 /// The outbox: events waiting for the central server, in `seq` order.
 extension KioskStore {
     private static let insertEventSQL = """
-        INSERT INTO outbox (id, type, occurred_at, data, dossier_code) VALUES (?, ?, ?, ?, ?)
+        INSERT INTO outbox (id, type, occurred_at, dossier_code) VALUES (?, ?, ?, ?)
         """
-    static let eventColumns = "seq, id, type, occurred_at, data, attempts, last_error"
+    private static let insertDataSQL = "INSERT INTO outbox_data (seq, data) VALUES (?, ?)"
+    /// The columns ``event(from:first:)`` reads, from `outbox AS o` joined with `outbox_data AS d`.
+    static let eventColumns = "o.seq, o.id, o.type, o.occurred_at, d.data, o.attempts, o.last_error"
+    /// The outbox with each event's data. `CROSS JOIN` keeps `outbox` (walked through the
+    /// index each query names) as the outer loop; the data is then one rowid lookup per row.
+    static func eventsJoinedWithData(indexedBy index: String) -> String {
+        "outbox AS o INDEXED BY \(index) CROSS JOIN outbox_data AS d ON d.seq = o.seq"
+    }
 
     /// Writes one event with a fresh id inside the caller's transaction.
     func insertEvent(
@@ -16,16 +23,21 @@ extension KioskStore {
         guard !type.isEmpty else {
             throw StoreError(.invalidArgument, operation: "appending event", detail: "empty event type")
         }
-        let id = UUID().uuidString.lowercased()
+        let id = EventID.random()
         let insert = try db.cachedStatement(Self.insertEventSQL)
         try insert.bind(id, at: 1)
         try insert.bind(type, at: 2)
         try insert.bind(occurredAt.description, at: 3)
-        try insert.bind(data, at: 4)
-        try insert.bind(dossierCode, at: 5)
+        try insert.bind(dossierCode, at: 4)
         defer { insert.reset() }
         try insert.step()
-        return OutboxEvent(id: id, seq: db.lastInsertRowID, type: type, occurredAt: occurredAt, data: data)
+        let seq = db.lastInsertRowID
+        let insertData = try db.cachedStatement(Self.insertDataSQL)
+        try insertData.bind(seq, at: 1)
+        try insertData.bind(data, at: 2)
+        defer { insertData.reset() }
+        try insertData.step()
+        return OutboxEvent(id: id, seq: seq, type: type, occurredAt: occurredAt, data: data)
     }
 
     /// Reads an event from a row of ``eventColumns`` starting at `first`.
@@ -62,8 +74,8 @@ extension KioskStore {
         let db = try openDatabase(operation)
         return try storeOperation(operation) {
             let select = try db.cachedStatement(
-                "SELECT \(Self.eventColumns) FROM outbox INDEXED BY outbox_pending"
-                    + " WHERE delivered_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT ?")
+                "SELECT \(Self.eventColumns) FROM \(Self.eventsJoinedWithData(indexedBy: "outbox_pending"))"
+                    + " WHERE o.delivered_at IS NULL AND o.dead_at IS NULL ORDER BY o.seq LIMIT ?")
             var events: [OutboxEvent] = []
             try select.forEachRow([.integer(Int64(limit))]) { events.append(try Self.event(from: $0)) }
             return events
@@ -120,8 +132,8 @@ extension KioskStore {
         let db = try openDatabase(operation)
         return try storeOperation(operation) {
             let select = try db.cachedStatement(
-                "SELECT \(Self.eventColumns), dead_reason, dead_at FROM outbox INDEXED BY outbox_dead"
-                    + " WHERE dead_at IS NOT NULL ORDER BY seq LIMIT ?")
+                "SELECT \(Self.eventColumns), o.dead_reason, o.dead_at FROM \(Self.eventsJoinedWithData(indexedBy: "outbox_dead"))"
+                    + " WHERE o.dead_at IS NOT NULL ORDER BY o.seq LIMIT ?")
             var letters: [DeadLetter] = []
             try select.forEachRow([.integer(Int64(limit))]) { row in
                 let event = try Self.event(from: row)

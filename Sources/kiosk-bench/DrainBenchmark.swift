@@ -48,6 +48,8 @@ func runDrainBenchmark(arguments: [String]) async throws {
                     in round trips to central \(fmt(r.roundTripSeconds)) s, kiosk side \(fmt(r.kioskSideSeconds)) s (\(Int(Double(r.events) / r.kioskSideSeconds)) events/s)
                   kiosk memory during drain: peak \(fmt(r.peakRSSMiB)) MiB (VmHWM), RSS \(fmt(r.rssStartMiB)) → max \(fmt(r.rssMaxSampledMiB)) → end \(fmt(r.rssEndMiB)) MiB (\(r.rssSamples) samples)
                   central memory peak: \(r.centralPeakMiB.map { fmt($0) + " MiB" } ?? "n/a")
+                  CPU during drain: kiosk \(fmt(r.kioskCPUSeconds)) s, central \(r.centralCPUSeconds.map { fmt($0) + " s" } ?? "n/a (in process)")
+                  bytes written during drain (write/pwrite calls): kiosk \(fmt(r.kioskWrittenMiB)) MiB, central \(r.centralWrittenMiB.map { fmt($0) + " MiB" } ?? "n/a (in process)")
                 """)
         }
     }
@@ -69,6 +71,16 @@ struct DrainResult: Codable {
     var rssEndMiB: Double
     var rssSamples: Int
     var centralPeakMiB: Double?
+    /// Bytes this process passed to write calls during the drain (`wchar` of /proc/self/io):
+    /// the outbox's WAL and checkpoints, in MiB.
+    var kioskWrittenMiB: Double
+    /// The same for the central server child (nil when it runs in process).
+    var centralWrittenMiB: Double?
+    /// User + system CPU seconds of this process during the drain (what the machine's load
+    /// does not change, unlike the wall-clock figures).
+    var kioskCPUSeconds: Double
+    /// The same for the central server child (nil when it runs in process).
+    var centralCPUSeconds: Double?
     /// Time spent in HTTP round trips (curl + the server's work).
     var roundTripSeconds: Double
     /// The rest of the drain: reading the outbox, building bodies, reading answers, marking
@@ -162,6 +174,11 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
     let client = CentralClient(
         baseURL: "http://127.0.0.1:\(port)", signer: RequestSigner(kioskId: benchKioskId, key: key), transport: transport)
     let forwarder = Forwarder(store: store, client: client, configuration: ForwarderConfiguration(batchSize: batchSize))
+    let childPid = child?.processIdentifier
+    let kioskWrittenBefore = writtenBytes(pid: nil)
+    let centralWrittenBefore = childPid.flatMap { writtenBytes(pid: $0) }
+    let kioskCPUBefore = cpuSeconds(pid: nil)
+    let centralCPUBefore = childPid.flatMap { cpuSeconds(pid: $0) }
     resetPeakRSS()
     let sampler = RSSSampler()
     let rssStart = memoryKiB("VmRSS") ?? 0
@@ -171,6 +188,12 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
     let samples = sampler.stop()
     let peak = memoryKiB("VmHWM") ?? 0
     let rssEnd = memoryKiB("VmRSS") ?? 0
+    let kioskWritten = (writtenBytes(pid: nil) ?? 0) - (kioskWrittenBefore ?? 0)
+    var centralWritten: Double?
+    let kioskCPU = (cpuSeconds(pid: nil) ?? 0) - (kioskCPUBefore ?? 0)
+    var centralCPU: Double?
+    if let childPid, let before = centralCPUBefore, let after = cpuSeconds(pid: childPid) { centralCPU = after - before }
+    if let childPid, let before = centralWrittenBefore, let after = writtenBytes(pid: childPid) { centralWritten = after - before }
 
     let status = await forwarder.status
     let summary = try await store.summary()
@@ -186,7 +209,8 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
         fillEventsPerSecond: Double(options.events) / fillSeconds, drainSeconds: drainSeconds,
         eventsPerSecond: Double(options.events) / drainSeconds, requests: requests, peakRSSMiB: peak / 1024,
         rssStartMiB: rssStart / 1024, rssMaxSampledMiB: (samples.max() ?? rssEnd) / 1024, rssEndMiB: rssEnd / 1024,
-        rssSamples: samples.count, centralPeakMiB: centralPeak, roundTripSeconds: transport.seconds,
+        rssSamples: samples.count, centralPeakMiB: centralPeak, kioskWrittenMiB: kioskWritten / 1_048_576,
+        centralWrittenMiB: centralWritten.map { $0 / 1_048_576 }, kioskCPUSeconds: kioskCPU, centralCPUSeconds: centralCPU, roundTripSeconds: transport.seconds,
         kioskSideSeconds: drainSeconds - transport.seconds)
 }
 
@@ -268,6 +292,26 @@ private func memoryKiB(_ field: String, pid: Int32? = nil) -> Double? {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
     for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
         return Double(line.split(separator: " ").dropFirst().first { !$0.isEmpty }.map(String.init) ?? "")
+    }
+    return nil
+}
+
+/// User + system CPU seconds of a process so far (fields 14 and 15 of `/proc/<pid>/stat`).
+private func cpuSeconds(pid: Int32?) -> Double? {
+    let path = pid.map { "/proc/\($0)/stat" } ?? "/proc/self/stat"
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8), let close = text.lastIndex(of: ")") else { return nil }
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+/// Bytes a process has passed to write calls so far (`wchar` of `/proc/<pid>/io`).
+private func writtenBytes(pid: Int32?) -> Double? {
+    let path = pid.map { "/proc/\($0)/io" } ?? "/proc/self/io"
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+    for line in text.split(separator: "\n") where line.hasPrefix("wchar:") {
+        return Double(line.dropFirst("wchar:".count).trimmingCharacters(in: .whitespaces))
     }
     return nil
 }

@@ -17,7 +17,7 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
     let path = directory + "/outbox-bench.db"
     try? FileManager.default.removeItem(atPath: path)
 
-    let diskCeiling = try fdatasyncRate(directory: directory, count: options.count)
+    let diskCeiling = try fdatasyncRate(directory: directory, count: options.count, blockBytes: 8192)
     let store = try KioskStore(path: path)
     let occurredAt = Timestamp(unixSeconds: 1_795_000_000)
     let data = EnqueueBenchmarkOptions.sampleEventData
@@ -25,18 +25,23 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
     func timedEnqueues(_ count: Int) async throws -> LatencySample {
         var sample = LatencySample()
         let cpuStart = processCPUMicroseconds()
+        let writtenStart = processWrittenBytes()
         for _ in 0..<count {
             let start = ContinuousClock.now
             _ = try await store.appendEvent(type: "dossier.received", data: data, occurredAt: occurredAt)
             sample.add(ContinuousClock.now - start)
         }
         sample.cpuMicroseconds = processCPUMicroseconds() - cpuStart
+        sample.bytesWritten = processWrittenBytes() - writtenStart
         return sample
     }
 
     // Warm-up: page cache, statement cache, WAL file growth.
     _ = try await timedEnqueues(50)
     let empty = try await timedEnqueues(options.count)
+    // The disk's limit for what one enqueue writes (its WAL frames), rounded up to 4 KiB.
+    let enqueueBytes = max(4096, (empty.bytesPerCall + 4095) / 4096 * 4096)
+    let enqueueCeiling = try fdatasyncRate(directory: directory, count: options.count, blockBytes: enqueueBytes)
 
     // Fill the backlog in big transactions (not timed), then time single enqueues again.
     var pending = try await store.summary().pending
@@ -54,14 +59,17 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
     let single = try await store.pendingEvents(limit: options.count)
     var ackSingle = LatencySample()
     var cpuStart = processCPUMicroseconds()
+    var writtenStart = processWrittenBytes()
     for event in single {
         let start = ContinuousClock.now
         try await store.markDelivered(ids: [event.id], at: occurredAt)
         ackSingle.add(ContinuousClock.now - start)
     }
     ackSingle.cpuMicroseconds = processCPUMicroseconds() - cpuStart
+    ackSingle.bytesWritten = processWrittenBytes() - writtenStart
     var ackBatch = LatencySample()
     cpuStart = processCPUMicroseconds()
+    writtenStart = processWrittenBytes()
     let batches = max(1, options.count / 10)
     for _ in 0..<batches {
         let start = ContinuousClock.now
@@ -70,6 +78,7 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
         ackBatch.add(ContinuousClock.now - start)
     }
     ackBatch.cpuMicroseconds = processCPUMicroseconds() - cpuStart
+    ackBatch.bytesWritten = processWrittenBytes() - writtenStart
     await store.close()
 
     let rows: [(String, LatencySample, Int)] = [
@@ -78,13 +87,15 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
         ("ack 1 event per transaction", ackSingle, 1),
         ("read+ack 100 events per transaction", ackBatch, 100),
         ("disk ceiling: 8 KiB write + fdatasync", diskCeiling, 1),
+        ("disk ceiling: \(enqueueBytes / 1024) KiB write + fdatasync", enqueueCeiling, 1),
     ]
     if options.json {
         let entries = rows.map { name, sample, perCall in
             "{\"case\":\"\(name)\",\"calls\":\(sample.count),\"eventsPerCall\":\(perCall),"
                 + "\"eventsPerSecond\":\(Int(sample.callsPerSecond * Double(perCall))),"
                 + "\"p50Microseconds\":\(sample.percentile(50)),\"p99Microseconds\":\(sample.percentile(99)),"
-                + "\"maxMicroseconds\":\(sample.percentile(100)),\"cpuMicrosecondsPerCall\":\(sample.cpuPerCall)}"
+                + "\"maxMicroseconds\":\(sample.percentile(100)),\"cpuMicrosecondsPerCall\":\(sample.cpuPerCall),"
+                + "\"bytesWrittenPerCall\":\(sample.bytesPerCall)}"
         }
         print(
             "{\"benchmark\":\"enqueue\",\"store\":\"KioskStore\",\"durability\":\"WAL, synchronous=FULL, one BEGIN IMMEDIATE transaction per call\","
@@ -92,18 +103,19 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
     } else {
         print("KioskStore outbox: WAL, synchronous=FULL, one BEGIN IMMEDIATE transaction per call; \(data.count)-byte events")
         print("database: \(path)")
-        print(pad("case", 40) + pad("calls", 8) + pad("events/s", 10) + pad("p50 µs", 9) + pad("p99 µs", 9) + pad("max µs", 9) + "CPU µs/call")
+        print(pad("case", 40) + pad("calls", 8) + pad("events/s", 10) + pad("p50 µs", 9) + pad("p99 µs", 9) + pad("max µs", 9) + pad("CPU µs/call", 13) + "bytes/call")
         for (name, sample, perCall) in rows {
             print(
                 pad(name, 40) + pad("\(sample.count)", 8) + pad("\(Int(sample.callsPerSecond * Double(perCall)))", 10)
-                    + pad("\(sample.percentile(50))", 9) + pad("\(sample.percentile(99))", 9) + pad("\(sample.percentile(100))", 9) + "\(sample.cpuPerCall)")
+                    + pad("\(sample.percentile(50))", 9) + pad("\(sample.percentile(99))", 9) + pad("\(sample.percentile(100))", 9) + pad("\(sample.cpuPerCall)", 13) + "\(sample.bytesPerCall)")
         }
     }
 }
 
-/// The disk's own limit, measured in the same run: 8 KiB overwrite + `fdatasync` per call,
-/// about what one small WAL commit costs. A durable enqueue cannot be faster than this.
-private func fdatasyncRate(directory: String, count: Int) throws -> LatencySample {
+/// The disk's own limit, measured in the same run: a `blockBytes` overwrite + `fdatasync` per
+/// call, about what one small WAL commit costs (8 KiB, and the bytes one enqueue actually
+/// writes). A durable enqueue cannot be faster than this.
+private func fdatasyncRate(directory: String, count: Int, blockBytes: Int) throws -> LatencySample {
     let path = directory + "/fdatasync-probe"
     let fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0o600)
     guard fd >= 0 else { throw EnqueueBenchmarkOptions.UsageError(description: "cannot create \(path)") }
@@ -111,11 +123,12 @@ private func fdatasyncRate(directory: String, count: Int) throws -> LatencySampl
         close(fd)
         unlink(path)
     }
-    let block = [UInt8](repeating: 0x5a, count: 8192)
+    let block = [UInt8](repeating: 0x5a, count: blockBytes)
     for slot in 0..<64 { _ = pwrite(fd, block, block.count, off_t(slot * block.count)) }
     fsync(fd)
     var sample = LatencySample()
     let cpuStart = processCPUMicroseconds()
+    let writtenStart = processWrittenBytes()
     for call in 0..<count {
         let start = ContinuousClock.now
         _ = pwrite(fd, block, block.count, off_t((call % 64) * block.count))
@@ -123,11 +136,21 @@ private func fdatasyncRate(directory: String, count: Int) throws -> LatencySampl
         sample.add(ContinuousClock.now - start)
     }
     sample.cpuMicroseconds = processCPUMicroseconds() - cpuStart
+    sample.bytesWritten = processWrittenBytes() - writtenStart
     return sample
 }
 
 private func pad(_ text: String, _ width: Int) -> String {
     text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+}
+
+/// Bytes this process has passed to write calls so far (`wchar` of `/proc/self/io`).
+private func processWrittenBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8) else { return 0 }
+    for line in text.split(separator: "\n") where line.hasPrefix("wchar:") {
+        return Int(line.dropFirst("wchar:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+    }
+    return 0
 }
 
 /// User + system CPU time of this process so far (`getrusage`), in microseconds.
@@ -145,8 +168,14 @@ struct LatencySample {
     /// CPU time (user + system) spent over all calls.
     var cpuMicroseconds = 0
 
+    /// Bytes passed to write calls over all calls (WAL frames, checkpoints).
+    var bytesWritten = 0
+
     /// CPU microseconds per call: what the software costs, apart from waiting for the disk.
     var cpuPerCall: Int { count > 0 ? cpuMicroseconds / count : 0 }
+
+    /// Bytes written per call.
+    var bytesPerCall: Int { count > 0 ? bytesWritten / count : 0 }
 
     mutating func add(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components

@@ -146,4 +146,56 @@ import Testing
         #expect(response.response?.status == 200)
         #expect(try receiver.server.storedEvents(kiosk: TestReceiver.kiosk).count == 500)
     }
+
+    @Test func anyValidJSONLayoutIsReadAndDataIsStoredByteForByte() throws {
+        let receiver = try TestReceiver()
+        let data = #"""
+            {
+              "code" : "YBVY01-261121-0007-K", "procedure" : { "code" : "1.001234", "name" : "C\u1ea5p Phi\u1ebfu \"LLTP\"" },
+              "applicant" : {"idNumber":"001094012345","name":"Nguy\u1ec5n B\u00e1 Ho\u00e0ng","birthDate":"1995-03-14",
+                             "gender":"Nam","address":"Th\u00f4n 3\\4\n\t\u0078\/y \ud83d\ude00"},
+              "receivedAt":"2026-11-21T09:15:02+07:00","dueDate":"2026-11-28",
+              "fee":{"amount":200000,"currency":"VND","extra":{"deep":[1,2.5e3,true,null,{"x":[]}]}},
+              "delivery":{"method":"counter"},"office":"B\u01b0u \u0111i\u1ec7n","unknown":[{}]
+            }
+            """#
+        let body = Array(
+            #"""
+             {
+              "unknownEnvelopeField": {"a": [1, 2, {"b": null}]},
+              "kiosk" : "YB-VANYEN-01" ,
+              "sentAt" : "2026-11-21T09:15:03+07:00",
+              "events" : [
+                { "\u0069d" : "6f1c1b2e-3c39-4f7e-9d8a-0b6a3f1e2c11", "seq" : 7, "type" : "dossier.received",
+                  "occurredAt" : "2026-11-21T09:15:02+07:00", "future" : {"x": "y"}, "data" : \#(data) }
+              ]
+            }
+
+            """#.utf8)
+        let outcome = try receiver.signed("POST", "/v1/events", body: body)
+        #expect(try statuses(outcome) == ["accepted"])
+        let stored = try #require(try receiver.server.storedEvents(kiosk: TestReceiver.kiosk).first)
+        #expect(stored.id == "6f1c1b2e-3c39-4f7e-9d8a-0b6a3f1e2c11")
+        #expect(stored.seq == 7)
+        #expect(stored.data == Array(data.utf8))
+    }
+
+    @Test func truncatedOrMutatedBodiesNeverCrashTheReceiver() throws {
+        let receiver = try TestReceiver()
+        let body = EventBatchBody.encode(
+            kiosk: TestReceiver.kiosk, sentAt: "2026-11-21T09:15:03+07:00", events: [Sample.event(seq: 1), Sample.event(seq: 2)])
+        var state: UInt64 = 42
+        for cut in stride(from: 1, to: body.count, by: 97) {
+            let outcome = try receiver.signed("POST", "/v1/events", body: Array(body.prefix(cut)))
+            #expect(outcome.response?.status == 400, "cut at \(cut)")
+        }
+        for _ in 0..<40 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1
+            var mutated = body
+            mutated[Int(state >> 33) % mutated.count] = UInt8(truncatingIfNeeded: state >> 17)
+            let status = try receiver.signed("POST", "/v1/events", body: mutated).response?.status
+            #expect(status == 200 || status == 400)
+        }
+        #expect(try receiver.client().request("GET", "/v1/health").response?.status == 200)
+    }
 }
