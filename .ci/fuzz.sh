@@ -165,15 +165,41 @@ copy_seeds() {
     done
 }
 
-# Runs the fuzzer in DIR with the extra arguments; prints its figures or its failure.
+# Runs the fuzzer in DIR with the extra arguments (PARALLEL processes sharing the corpus
+# when above 1); prints its figures, or its failure and the input that caused it.
 run() {
-    local name=$1 dir=$2; shift 2
-    echo "== fuzz $name: run ${seconds}s"
-    if ! (cd "$dir" && SWIFT_BACKTRACE=enable=no "$root/$out/fuzzer" -max_total_time="$seconds" -timeout=10 -max_len=16384 \
-        -print_final_stats=1 -artifact_prefix=./ "$@" > run.log 2>&1); then
-        echo "fuzz $name FAILED (input in $dir):"; tail -n 50 "$dir/run.log"; return 1
+    local name=$1 dir=$2 parallel=$3; shift 3
+    echo "== fuzz $name: run ${seconds}s$([ "$parallel" -gt 1 ] && echo " × $parallel processes")"
+    local options=(-max_total_time="$seconds" -timeout=10 -max_len="${FUZZ_MAX_LEN:-4096}" -print_final_stats=1
+        -artifact_prefix=./)
+    [ "$parallel" -gt 1 ] && options+=(-jobs="$parallel" -workers="$parallel")
+    rm -f "$dir"/run.log "$dir"/fuzz-*.log
+    local status=0
+    (cd "$dir" && SWIFT_BACKTRACE=enable=no "$root/$out/fuzzer" "${options[@]}" "$@" > run.log 2>&1) || status=1
+    if [ $status != 0 ] || compgen -G "$dir/crash-*" > /dev/null || compgen -G "$dir/oom-*" > /dev/null \
+        || compgen -G "$dir/timeout-*" > /dev/null || compgen -G "$dir/leak-*" > /dev/null; then
+        echo "fuzz $name FAILED (inputs: $(ls "$dir" | grep -E '^(crash|oom|timeout|leak)-' | sed "s|^|$dir/|" | tr '\n' ' ')):"
+        for log in "$dir"/run.log "$dir"/fuzz-*.log; do
+            [ -f "$log" ] && grep -qE "ERROR|Fatal error|==ABORTING|deadly signal" "$log" && tail -n 60 "$log"
+        done
+        return 1
     fi
-    grep -E "stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb|^fuzz: " "$dir/run.log" | sed "s/^/  /"
+    # Figures summed over the processes.
+    cat "$dir"/run.log "$dir"/fuzz-*.log 2>/dev/null | awk '
+        /^stat::number_of_executed_units:/ { runs += $2 }
+        /^stat::new_units_added:/ { added += $2 }
+        /^stat::peak_rss_mb:/ { if ($2 > rss) rss = $2 }
+        /^fuzz: executions per target:/ {
+            sub(/^fuzz: executions per target: /, "")
+            n = split($0, parts, ", ")
+            for (k = 1; k <= n; k++) { split(parts[k], pair, " "); if (!(pair[1] in count)) order[++targets] = pair[1]; count[pair[1]] += pair[2] }
+        }
+        END {
+            printf "  executions %d, new corpus units %d, peak RSS %d MB\n", runs, added, rss
+            line = ""
+            for (k = 1; k <= targets; k++) line = line (k > 1 ? ", " : "") order[k] " " count[order[k]]
+            if (targets > 0) print "  executions per target: " line
+        }'
 }
 
 failed=0
@@ -185,7 +211,7 @@ if [ $mode = ci ]; then
     for index in "${!all_targets[@]}"; do
         copy_seeds "${all_targets[$index]}" "$dir/seeds" "$(printf '%03o' "$index")"
     done
-    run all "$dir" corpus seeds || failed=1
+    run all "$dir" "${FUZZ_JOBS:-$jobs}" corpus seeds || failed=1
     exit $failed
 fi
 
@@ -200,6 +226,6 @@ for target in "${targets[@]}"; do
     rm -rf "$dir/seeds"
     mkdir -p "$dir/corpus" "$dir/seeds"
     copy_seeds "$target" "$dir/seeds"
-    FUZZ_TARGET=$target run "$target" "$dir" corpus seeds || failed=1
+    FUZZ_TARGET=$target run "$target" "$dir" 1 corpus seeds || failed=1
 done
 exit $failed
