@@ -83,6 +83,7 @@ enum BatchIntake {
         if let reason = EventPayloadRules.problem(type: eventType, data: data) {
             return .rejected(id: id, reason: "\(type): \(reason)")
         }
-        return .acceptable(IncomingEvent(id: id, seq: seq, type: type, occurredAt: occurredAt, data: Array(data.rawBytes)))
+        return .acceptable(
+            IncomingEvent(id: id, seq: seq, type: type, occurredAt: occurredAt, data: Array(data.rawBytes)))
     }
 }

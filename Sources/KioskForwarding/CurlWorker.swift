@@ -251,10 +251,11 @@ private func curlWriteHeader(
             return
         }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
         func trimmed(_ part: Slice<UnsafeBufferPointer<UInt8>>) -> String {
             var part = part
-            while let first = part.first, first == 0x20 || first == 0x09 || first == 0x0D || first == 0x0A { part.removeFirst() }
-            while let last = part.last, last == 0x20 || last == 0x09 || last == 0x0D || last == 0x0A { part.removeLast() }
+            while let first = part.first, isSpace(first) { part.removeFirst() }
+            while let last = part.last, isSpace(last) { part.removeLast() }
             return String(decoding: part, as: UTF8.self)
         }
         let name = trimmed(line[..<colon])

@@ -202,7 +202,8 @@ struct JSONParser {
 
     private mutating func append(_ kind: JSONKind, flag: Bool, start: Int) {
         nodes.append(
-            JSONNode(kind: kind, flag: flag, start: UInt32(start), end: UInt32(i), count: 0, next: UInt32(nodes.count + 1)))
+            JSONNode(
+                kind: kind, flag: flag, start: UInt32(start), end: UInt32(i), count: 0, next: UInt32(nodes.count + 1)))
     }
 
     private mutating func parseLiteral(_ word: StaticString, kind: JSONKind, flag: Bool) throws(JSONSyntaxError) {
@@ -229,7 +230,9 @@ struct JSONParser {
         }
         if p[i] == UInt8(ascii: "0") {
             i += 1
-            if i < p.count, p[i] >= UInt8(ascii: "0"), p[i] <= UInt8(ascii: "9") { throw fail("leading zero in a number") }
+            if i < p.count, p[i] >= UInt8(ascii: "0"), p[i] <= UInt8(ascii: "9") {
+                throw fail("leading zero in a number")
+            }
         } else {
             _ = digits()
         }

@@ -10,10 +10,13 @@ extension KioskStore {
     private static let insertDataSQL = "INSERT INTO outbox_data (seq, data) VALUES (?, ?)"
     /// The columns ``event(from:first:)`` reads, from `outbox AS o` joined with `outbox_data AS d`.
     static let eventColumns = "o.seq, o.id, o.type, o.occurred_at, d.data, o.attempts, o.last_error"
-    /// The outbox with each event's data. `CROSS JOIN` keeps `outbox` (walked through the
-    /// index each query names) as the outer loop; the data is then one rowid lookup per row.
+    /// The outbox with each event's data. `LEFT JOIN` keeps `outbox` (walked through the
+    /// index each query names) as the outer loop, the data being one rowid lookup per row,
+    /// and never hides an event: one whose data row were missing would still be listed (with
+    /// empty data, which the server rejects into the dead letters) rather than stay pending
+    /// unseen.
     static func eventsJoinedWithData(indexedBy index: String) -> String {
-        "outbox AS o INDEXED BY \(index) CROSS JOIN outbox_data AS d ON d.seq = o.seq"
+        "outbox AS o INDEXED BY \(index) LEFT JOIN outbox_data AS d ON d.seq = o.seq"
     }
 
     /// Writes one event with a fresh id inside the caller's transaction.
@@ -90,8 +93,9 @@ extension KioskStore {
                 "UPDATE outbox SET delivered_at = ?, delivered_unix = ?, next_attempt_at = NULL"
                     + " WHERE id = ? AND delivered_at IS NULL")
             defer { update.reset() }
+            let text = at.description
             for id in ids {
-                try update.bind([.text(at.description), .integer(at.unixSeconds), .text(id)])
+                try update.bind([.text(text), .integer(at.unixSeconds), .text(id)])
                 try update.step()
             }
         }

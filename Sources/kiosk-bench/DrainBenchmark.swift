@@ -192,8 +192,12 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
     var centralWritten: Double?
     let kioskCPU = (cpuSeconds(pid: nil) ?? 0) - (kioskCPUBefore ?? 0)
     var centralCPU: Double?
-    if let childPid, let before = centralCPUBefore, let after = cpuSeconds(pid: childPid) { centralCPU = after - before }
-    if let childPid, let before = centralWrittenBefore, let after = writtenBytes(pid: childPid) { centralWritten = after - before }
+    if let childPid, let before = centralCPUBefore, let after = cpuSeconds(pid: childPid) {
+        centralCPU = after - before
+    }
+    if let childPid, let before = centralWrittenBefore, let after = writtenBytes(pid: childPid) {
+        centralWritten = after - before
+    }
 
     let status = await forwarder.status
     let summary = try await store.summary()
@@ -210,8 +214,8 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
         eventsPerSecond: Double(options.events) / drainSeconds, requests: requests, peakRSSMiB: peak / 1024,
         rssStartMiB: rssStart / 1024, rssMaxSampledMiB: (samples.max() ?? rssEnd) / 1024, rssEndMiB: rssEnd / 1024,
         rssSamples: samples.count, centralPeakMiB: centralPeak, kioskWrittenMiB: kioskWritten / 1_048_576,
-        centralWrittenMiB: centralWritten.map { $0 / 1_048_576 }, kioskCPUSeconds: kioskCPU, centralCPUSeconds: centralCPU, roundTripSeconds: transport.seconds,
-        kioskSideSeconds: drainSeconds - transport.seconds)
+        centralWrittenMiB: centralWritten.map { $0 / 1_048_576 }, kioskCPUSeconds: kioskCPU, centralCPUSeconds: centralCPU,
+        roundTripSeconds: transport.seconds, kioskSideSeconds: drainSeconds - transport.seconds)
 }
 
 // MARK: - The central server as a child process
@@ -299,7 +303,9 @@ private func memoryKiB(_ field: String, pid: Int32? = nil) -> Double? {
 /// User + system CPU seconds of a process so far (fields 14 and 15 of `/proc/<pid>/stat`).
 private func cpuSeconds(pid: Int32?) -> Double? {
     let path = pid.map { "/proc/\($0)/stat" } ?? "/proc/self/stat"
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8), let close = text.lastIndex(of: ")") else { return nil }
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8), let close = text.lastIndex(of: ")") else {
+        return nil
+    }
     // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
     let fields = text[text.index(after: close)...].split(separator: " ")
     guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }

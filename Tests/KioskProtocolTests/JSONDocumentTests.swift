@@ -33,7 +33,8 @@ import Testing
 
     @Test func readsNestedContainersWithWhitespaceAndUnknownFields() throws {
         let root = try parse(
-            " \r\n\t{ \"a\" : [ 1 , { \"b\" : { \"c\" : [ ] , \"d\" : { } } } , \"x\" ] ,\n \"unknown\" : [[[null]]] , \"e\":true } \n")
+            " \r\n\t{ \"a\" : [ 1 , { \"b\" : { \"c\" : [ ] , \"d\" : { } } } , \"x\" ] ,\n \"unknown\" : [[[null]]] , \"e\":true } \n"
+        )
         #expect(root.kind == .object)
         #expect(root.count == 3)
         #expect(root.members.map(\.key) == ["a", "unknown", "e"])
@@ -59,7 +60,8 @@ import Testing
     }
 
     @Test func unescapesEveryEscapeAndUnicodeEscape() throws {
-        let root = try parse(#"["\"\\\/\b\f\n\r\t", "\u0041\u00e9\u1EA1\uD83D\uDE00\u0000", "Nguyễn Bá Hoàng 😀", "a\u002Fb"]"#)
+        let root = try parse(
+            #"["\"\\\/\b\f\n\r\t", "\u0041\u00e9\u1EA1\uD83D\uDE00\u0000", "Nguyễn Bá Hoàng 😀", "a\u002Fb"]"#)
         let strings = root.elements.map(\.string)
         #expect(strings[0] == "\"\\/\u{08}\u{0C}\n\r\t")
         #expect(strings[1] == "Aéạ😀\u{0}")
@@ -118,9 +120,12 @@ import Testing
     }
 
     @Test func deepNestingIsRefusedNotRecursedInto() {
-        let deep = String(repeating: "[", count: JSONDocument.maxDepth + 1) + String(repeating: "]", count: JSONDocument.maxDepth + 1)
+        let deep =
+            String(repeating: "[", count: JSONDocument.maxDepth + 1)
+            + String(repeating: "]", count: JSONDocument.maxDepth + 1)
         #expect(refuses(Array(deep.utf8)))
-        let fine = String(repeating: "[", count: JSONDocument.maxDepth) + String(repeating: "]", count: JSONDocument.maxDepth)
+        let fine =
+            String(repeating: "[", count: JSONDocument.maxDepth) + String(repeating: "]", count: JSONDocument.maxDepth)
         #expect(!refuses(Array(fine.utf8)))
         let huge = String(repeating: "{\"a\":", count: 100_000)
         #expect(refuses(Array(huge.utf8)))
@@ -137,7 +142,9 @@ import Testing
             return dictionary
         case .array: return element.elements.map(plain)
         case .string: return element.string ?? ""
-        case .number: return element.int64.map { AnyHashable("int:\($0)") } ?? AnyHashable("num:\(Double(String(decoding: element.rawBytes, as: UTF8.self)) ?? .nan)")
+        case .number:
+            return element.int64.map { AnyHashable("int:\($0)") }
+                ?? AnyHashable("num:\(Double(String(decoding: element.rawBytes, as: UTF8.self)) ?? .nan)")
         case .bool: return element.bool ?? false
         case .null: return "null"
         }
@@ -182,7 +189,8 @@ import Testing
     /// JSONSerialization reads to the same values.
     @Test func fuzzedMutationsNeverCrashAndAcceptedTextsAgreeWithJSONSerialization() throws {
         var random = SplitMix64(seed: 0x4B10_5C0F_FEE5_2026)
-        let specials: [UInt8] = Array("{}[]\":,\\/-+.0123456789eEtrufalsn \t\n\r\u{00}\u{1F}".utf8) + [0x80, 0xC3, 0xA9, 0xED, 0xF0, 0xFF]
+        let specials: [UInt8] =
+            Array("{}[]\":,\\/-+.0123456789eEtrufalsn \t\n\r\u{00}\u{1F}".utf8) + [0x80, 0xC3, 0xA9, 0xED, 0xF0, 0xFF]
         var accepted = 0
         for round in 0..<3000 {
             var bytes = Self.sampleBatch

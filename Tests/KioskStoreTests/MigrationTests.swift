@@ -45,7 +45,9 @@ import Testing
         #expect(try await store.scalar("PRAGMA user_version") == .integer(Int64(Schema.currentVersion)))
         #expect(Schema.currentVersion == 2)
         // The wide column is gone from the outbox; the data lives in outbox_data.
-        #expect(try await store.scalar("SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'data'") == .integer(0))
+        #expect(
+            try await store.scalar("SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'data'")
+                == .integer(0))
         #expect(try await store.scalar("SELECT count(*) FROM outbox_data") == .integer(3))
 
         let pending = try await store.pendingEvents(limit: 10)
@@ -60,7 +62,8 @@ import Testing
         // New events continue the sequence, with their data beside them.
         let next = try await store.appendEvent(type: "kiosk.health", data: Array(#"{"n":4}"#.utf8), occurredAt: at)
         #expect(next.seq == 4)
-        #expect(try await store.pendingEvents(limit: 10).map(\.data) == [Array(#"{"n":3}"#.utf8), Array(#"{"n":4}"#.utf8)])
+        #expect(
+            try await store.pendingEvents(limit: 10).map(\.data) == [Array(#"{"n":3}"#.utf8), Array(#"{"n":4}"#.utf8)])
         await store.close()
     }
 
@@ -68,12 +71,24 @@ import Testing
         let dir = try TemporaryDirectory()
         let store = try KioskStore(path: dir.file("kiosk.db"))
         let old = try await store.appendEvent(type: "kiosk.health", data: Array(#"{"old":true}"#.utf8), occurredAt: at)
-        let kept = try await store.appendEvent(type: "kiosk.health", data: Array(#"{"kept":true}"#.utf8), occurredAt: at)
+        let kept = try await store.appendEvent(
+            type: "kiosk.health", data: Array(#"{"kept":true}"#.utf8), occurredAt: at)
         try await store.markDelivered(ids: [old.id], at: at)
         let report = try await store.purge(retentionDays: 30, now: Timestamp(unixSeconds: at.unixSeconds + 31 * 86400))
         #expect(report.eventsDeleted == 1)
         #expect(try await store.scalar("SELECT count(*) FROM outbox_data") == .integer(1))
         #expect(try await store.scalar("SELECT seq FROM outbox_data") == .integer(kept.seq))
+        await store.close()
+    }
+
+    @Test func anEventWhoseDataRowIsMissingIsStillListed() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try KioskStore(path: dir.file("kiosk.db"))
+        let event = try await store.appendEvent(type: "kiosk.health", data: Array(#"{"n":1}"#.utf8), occurredAt: at)
+        _ = try await store.scalar("DELETE FROM outbox_data WHERE seq = \(event.seq) RETURNING seq")
+        let pending = try await store.pendingEvents(limit: 10)
+        #expect(pending.map(\.id) == [event.id])
+        #expect(pending.first?.data == [])
         await store.close()
     }
 

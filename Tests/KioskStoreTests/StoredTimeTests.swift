@@ -24,12 +24,15 @@ import Testing
 
     @Test func otherFormsFallBackToTheGeneralParser() {
         for text in [
-            "2026-11-21T09:15:02.123+07:00", "2026-11-21t09:15:02Z", "2026-11-21 09:15:02+07:00", "2026-12-31T23:59:60Z",
+            "2026-11-21T09:15:02.123+07:00", "2026-11-21t09:15:02Z", "2026-11-21 09:15:02+07:00",
+            "2026-12-31T23:59:60Z",
         ] {
             #expect(StoredTime.parse(text) == Timestamp(rfc3339: text), "\(text)")
             #expect(StoredTime.parse(text) != nil, "\(text)")
         }
-        for text in ["", "2026-02-30T09:15:02+07:00", "2026-11-21T24:00:00Z", "2026-11-21T09:15:02+07", "x026-11-21T09:15:02Z"] {
+        for text in [
+            "", "2026-02-30T09:15:02+07:00", "2026-11-21T24:00:00Z", "2026-11-21T09:15:02+07", "x026-11-21T09:15:02Z",
+        ] {
             #expect(StoredTime.parse(text) == nil, "\(text)")
         }
     }
