@@ -1,61 +1,231 @@
 #!/usr/bin/env bash
-# Fuzzes the scanner's parsers with libFuzzer: the scan parser (KioskDomain), the keymap file
-# parser, and the evdev and serial decoders fed random records and bytes.
+# Fuzzes every parser of the product with libFuzzer: scans, keymaps, the evdev and serial
+# decoders, kiosk.conf, procedures.conf, holidays.conf, the ESC/POS interpreter, the printer's
+# status replies, control socket requests, the central receiver's request heads and event
+# batches, and the kiosk's reading of central's answers (batch results, updates pages,
+# error bodies, Retry-After, HTTP dates, the Authorization header).
 #
-# Each target is its entry file in Tests/Fuzz/ compiled with the module sources it tests into
-# one executable by `swiftc -sanitize=fuzzer,address` (Tests/Fuzz is no SwiftPM target, so
-# `swift build` never sees these files). Each runs for FUZZ_SECONDS (default 20); a crash
-# leaves its input in .build/fuzz/TARGET/crash-* and fails the script.
+# ONE fuzz executable holds every target (Tests/Fuzz/FuzzTargets.swift lists them): the
+# modules it tests are compiled once each with `swiftc -sanitize=fuzzer,address` (a subset
+# of a module's files where the whole module would pull in devices, sockets or curl), then
+# linked with the entry files of Tests/Fuzz/. Tests/Fuzz is no SwiftPM target, so
+# `swift build` never sees these files. Compiled modules are reused while their sources and
+# flags are unchanged (.build/fuzz/modules/*.key).
 #
-#   bash .ci/fuzz.sh                 # all targets, 20 s each
-#   FUZZ_SECONDS=300 bash .ci/fuzz.sh evdev-decoder
+# Seeds: Tests/Fuzz/corpus/TARGET/ (valid inputs, so the fuzzer starts from structure).
+# A crash, leak, timeout or out-of-memory leaves its input in .build/fuzz/TARGET/crash-*
+# (or oom-*, timeout-*) and fails the script.
+#
+#   bash .ci/fuzz.sh                      # every target in turn, FUZZ_SECONDS (default 20) each
+#   FUZZ_SECONDS=300 bash .ci/fuzz.sh escpos-interpreter control-request
+#   bash .ci/fuzz.sh --ci                 # CI: one run, all targets at once (the first input
+#                                         # byte picks the parser), FUZZ_SECONDS (default 90)
+#   bash .ci/fuzz.sh --list               # the target names
+#   bash .ci/fuzz.sh --build              # build only
+#
+# Reproduce a crash: FUZZ_TARGET=TARGET .build/fuzz/fuzzer .build/fuzz/TARGET/crash-…
+# (a crash of the --ci run: .build/fuzz/fuzzer .build/fuzz/all/crash-…, no FUZZ_TARGET).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-seconds=${FUZZ_SECONDS:-20}
 out=.build/fuzz
-mkdir -p "$out/shim"
+mods=$out/modules
+mkdir -p "$mods" "$out/shim"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+mode=targets
+case "${1:-}" in
+    --ci) mode=ci; shift ;;
+    --list) mode=list; shift ;;
+    --build) mode=build; shift ;;
+    -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+seconds=${FUZZ_SECONDS:-$([ $mode = ci ] && echo 90 || echo 20)}
+
 # CKioskShim as a Clang module for swiftc (SwiftPM generates the same for its build).
-cat > "$out/shim/module.modulemap" <<MAP
+cat > "$out/shim/module.modulemap.new" <<MAP
 module CKioskShim { header "$root/Sources/CKioskShim/include/CKioskShim.h" export * }
 MAP
+cmp -s "$out/shim/module.modulemap.new" "$out/shim/module.modulemap" || mv "$out/shim/module.modulemap.new" "$out/shim/module.modulemap"
+rm -f "$out/shim/module.modulemap.new"
 
-devices=Sources/KioskDevices
-keymap_files="$devices/Keymap.swift $devices/KeymapParser.swift $devices/KeymapError.swift $devices/KeyCodeName.swift"
-# The decoder target parses us.keymap, embedded as a string (a fuzzer has no files around).
-{ echo 'let fuzzKeymapText = #"""'; cat Hardware/keymaps/us.keymap; echo '"""#'; } > "$out/UsKeymap.swift"
-decoder_files="$out/UsKeymap.swift $keymap_files $devices/EvdevDecoder.swift $devices/KeyCode.swift $devices/InputEvent.swift
-  $devices/InputEventRecordBuffer.swift $devices/ScanDropReason.swift $devices/SerialScanDecoder.swift"
+# -O: the parsers run 5-20 times faster than at -Onone, which pays for the longer compile
+# within a 90 s run (FUZZ_OPT=-Onone compiles in a third of the time).
+flags=(-sanitize=fuzzer,address -parse-as-library "${FUZZ_OPT:--O}" -g -swift-version 6 -enable-testing
+    -I "$mods" -I "$out/shim" -I Sources/COpenSSL -module-cache-path "$out/module-cache")
 
-declare -A sources=(
-    [scan-parser]="Tests/Fuzz/ScanParserFuzz.swift $(ls Sources/KioskDomain/*.swift | tr '\n' ' ')"
-    [keymap-parser]="Tests/Fuzz/KeymapParserFuzz.swift $keymap_files"
-    [evdev-decoder]="Tests/Fuzz/EvdevDecoderFuzz.swift $decoder_files"
-)
-targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(scan-parser keymap-parser evdev-decoder)
+S=Sources
+# Module name, the modules it imports (their keys go into its own), and its files.
+declare -A module_deps module_files
+add_module() { module_deps[$1]=$2; module_files[$1]=$3; }
+add_module KioskDomain "" "$(echo $S/KioskDomain/*.swift)"
+add_module KioskSystem "" "$(echo $S/KioskSystem/*.swift)"
+add_module KioskProtocol "" "$(echo $S/KioskProtocol/*.swift)"
+add_module KioskConfig "KioskDomain" "$(echo $S/KioskConfig/*.swift)"
+add_module ESCPOS "KioskDomain" "$(echo $S/ESCPOS/*.swift)"
+# Subsets: the parsers and the types they use, not the sockets, devices and curl around them.
+d=$S/KioskDevices
+add_module KioskDevices "" "$d/Keymap.swift $d/KeymapParser.swift $d/KeymapError.swift $d/KeyCodeName.swift
+    $d/EvdevDecoder.swift $d/KeyCode.swift $d/InputEvent.swift $d/InputEventRecordBuffer.swift $d/ScanDropReason.swift
+    $d/SerialScanDecoder.swift $d/PrinterReplyFilter.swift $d/PrinterStatus.swift $d/PrinterState.swift"
+c=$S/KioskService/Control
+add_module KioskService "" "$c/ControlJSONReader.swift $c/ControlRequest.swift $c/ControlRequestHandling.swift
+    $c/ControlValue+Fields.swift $c/ControlLineBuffer.swift"
+c=$S/KioskCentral
+add_module KioskCentral "KioskProtocol KioskSystem" "$c/HTTPRequestReader.swift $c/HTTPMessage.swift $c/Socket.swift
+    $c/BatchIntake.swift $c/EventPayloadRules.swift $c/Route.swift"
+f=$S/KioskForwarding
+add_module KioskForwarding "KioskProtocol" "$f/RetryAfter.swift $f/CentralAnswer.swift $f/HTTPMessage.swift
+    $f/TransportError.swift"
+# Build order: each wave only needs modules of earlier waves; up to $jobs compile at once.
+waves=("KioskDomain KioskProtocol KioskSystem KioskDevices KioskService" "ESCPOS KioskConfig KioskCentral KioskForwarding")
+
+# The key of a module: its flags, its sources and the keys of what it imports.
+module_key() {
+    local name=$1 dep
+    {
+        echo "${flags[*]}"
+        # shellcheck disable=SC2086
+        cat ${module_files[$name]}
+        for dep in ${module_deps[$name]}; do cat "$mods/$dep.key"; done
+    } | sha256sum | cut -d' ' -f1
+}
+
+build_module() {
+    local name=$1 key
+    key=$(module_key "$name")
+    if [ -f "$mods/$name.o" ] && [ "$(cat "$mods/$name.key" 2>/dev/null)" = "$key" ]; then return 0; fi
+    rm -f "$mods/$name.key"
+    # shellcheck disable=SC2086
+    if ! swiftc "${flags[@]}" -wmo -c -module-name "$name" -emit-module -emit-module-path "$mods/$name.swiftmodule" \
+        -o "$mods/$name.o" ${module_files[$name]} > "$mods/$name.log" 2>&1; then
+        echo "fuzz: compiling $name failed:"; cat "$mods/$name.log"; return 1
+    fi
+    echo "$key" > "$mods/$name.key"
+}
+
+build() {
+    local started=$SECONDS wave name pids failed=0
+    for wave in "${waves[@]}"; do
+        pids=()
+        for name in $wave; do
+            while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || failed=1; done
+            build_module "$name" & pids+=($!)
+        done
+        for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+        [ $failed = 0 ] || exit 1
+    done
+    # The decoder target parses us.keymap, embedded as a string (a fuzzer has no files around).
+    { echo 'let fuzzKeymapText = #"""'; cat Hardware/keymaps/us.keymap; echo '"""#'; } > "$out/UsKeymap.swift.new"
+    cmp -s "$out/UsKeymap.swift.new" "$out/UsKeymap.swift" || mv "$out/UsKeymap.swift.new" "$out/UsKeymap.swift"
+    rm -f "$out/UsKeymap.swift.new"
+    local key
+    key=$({ echo "${flags[*]}"; cat Tests/Fuzz/*.swift "$out/UsKeymap.swift" "$mods"/*.key; } | sha256sum | cut -d' ' -f1)
+    if [ ! -x "$out/fuzzer" ] || [ "$(cat "$out/fuzzer.key" 2>/dev/null)" != "$key" ]; then
+        rm -f "$out/fuzzer.key"
+        swiftc "${flags[@]}" -use-ld=lld -module-name FuzzTargets -o "$out/fuzzer" \
+            Tests/Fuzz/*.swift "$out/UsKeymap.swift" "$mods"/*.o -lcrypto
+        echo "$key" > "$out/fuzzer.key"
+    fi
+    echo "== fuzz: built $out/fuzzer in $((SECONDS - started)) s"
+}
+
+build
+mapfile -t all_targets < <(FUZZ_LIST=1 "$out/fuzzer")
+[ $mode = build ] && exit 0
+[ $mode = list ] && { printf '%s\n' "${all_targets[@]}"; exit 0; }
+
+# Seeds of a target: its checked-in corpus, and the example files of the repository that
+# are its inputs (captures, keymaps, example configuration, printer profiles).
+seed_paths() {
+    local target=$1
+    [ -d "Tests/Fuzz/corpus/$target" ] && echo "Tests/Fuzz/corpus/$target"/*
+    case $target in
+        evdev-decoder) echo Hardware/captures/*.events ;;
+        keymap-parser) echo Hardware/keymaps/*.keymap ;;
+        kiosk-config) echo Hardware/examples/kiosk.conf Hardware/examples/kiosk.dev.conf ;;
+        procedure-catalog) echo Hardware/examples/procedures.conf ;;
+        holiday-list) echo Hardware/examples/holidays.conf ;;
+        printer-profile) echo Hardware/printers/*.conf ;;
+        escpos-render) echo Tests/Fuzz/corpus/escpos-interpreter/receipt.bin ;;
+    esac
+    return 0
+}
+
+# Copies the seeds of TARGET into DIR, each prefixed with the byte PREFIX (octal) if given.
+copy_seeds() {
+    local target=$1 dir=$2 prefix=${3:-} file
+    for file in $(seed_paths "$target"); do
+        [ -f "$file" ] || continue
+        if [ -n "$prefix" ]; then
+            { printf "\\$prefix"; cat "$file"; } > "$dir/$target-$(basename "$file")"
+        else
+            cp "$file" "$dir/$target-$(basename "$file")"
+        fi
+    done
+}
+
+# Runs the fuzzer in DIR with the extra arguments (PARALLEL processes sharing the corpus
+# when above 1); prints its figures, or its failure and the input that caused it.
+run() {
+    local name=$1 dir=$2 parallel=$3; shift 3
+    echo "== fuzz $name: run ${seconds}s$([ "$parallel" -gt 1 ] && echo " × $parallel processes")"
+    local options=(-max_total_time="$seconds" -timeout=10 -max_len="${FUZZ_MAX_LEN:-4096}" -print_final_stats=1
+        -artifact_prefix=./)
+    [ "$parallel" -gt 1 ] && options+=(-jobs="$parallel" -workers="$parallel")
+    rm -f "$dir"/run.log "$dir"/fuzz-*.log
+    local status=0
+    (cd "$dir" && SWIFT_BACKTRACE=enable=no "$root/$out/fuzzer" "${options[@]}" "$@" > run.log 2>&1) || status=1
+    if [ $status != 0 ] || compgen -G "$dir/crash-*" > /dev/null || compgen -G "$dir/oom-*" > /dev/null \
+        || compgen -G "$dir/timeout-*" > /dev/null || compgen -G "$dir/leak-*" > /dev/null; then
+        echo "fuzz $name FAILED (inputs: $(ls "$dir" | grep -E '^(crash|oom|timeout|leak)-' | sed "s|^|$dir/|" | tr '\n' ' ')):"
+        for log in "$dir"/run.log "$dir"/fuzz-*.log; do
+            [ -f "$log" ] && grep -qE "ERROR|Fatal error|==ABORTING|deadly signal" "$log" && tail -n 60 "$log"
+        done
+        return 1
+    fi
+    # Figures summed over the processes.
+    cat "$dir"/run.log "$dir"/fuzz-*.log 2>/dev/null | awk '
+        /^stat::number_of_executed_units:/ { runs += $2 }
+        /^stat::new_units_added:/ { added += $2 }
+        /^stat::peak_rss_mb:/ { if ($2 > rss) rss = $2 }
+        /^fuzz: executions per target:/ {
+            sub(/^fuzz: executions per target: /, "")
+            n = split($0, parts, ", ")
+            for (k = 1; k <= n; k++) { split(parts[k], pair, " "); if (!(pair[1] in count)) order[++targets] = pair[1]; count[pair[1]] += pair[2] }
+        }
+        END {
+            printf "  executions %d, new corpus units %d, peak RSS %d MB\n", runs, added, rss
+            line = ""
+            for (k = 1; k <= targets; k++) line = line (k > 1 ? ", " : "") order[k] " " count[order[k]]
+            if (targets > 0) print "  executions per target: " line
+        }'
+}
 
 failed=0
+if [ $mode = ci ]; then
+    # One run for every target: each seed gets its target's number as first byte.
+    dir=$out/all
+    rm -rf "$dir/seeds"
+    mkdir -p "$dir/seeds" "$dir/corpus"
+    for index in "${!all_targets[@]}"; do
+        copy_seeds "${all_targets[$index]}" "$dir/seeds" "$(printf '%03o' "$index")"
+    done
+    run all "$dir" "${FUZZ_JOBS:-$jobs}" corpus seeds || failed=1
+    exit $failed
+fi
+
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 for target in "${targets[@]}"; do
-    [ -n "${sources[$target]:-}" ] || { echo "fuzz: unknown target $target (scan-parser keymap-parser evdev-decoder)"; exit 2; }
-    dir="$out/$target"
-    mkdir -p "$dir/corpus"
-    echo "== fuzz $target: build"
-    # shellcheck disable=SC2086
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -use-ld=lld -module-name FuzzTarget \
-        -I "$out/shim" -o "$dir/fuzzer" ${sources[$target]}
-    # Seeds: the recorded captures for the decoder, the keymaps for the keymap parser.
-    case $target in
-        evdev-decoder) cp Hardware/captures/*.events "$dir/corpus/" 2>/dev/null || true ;;
-        keymap-parser) cp Hardware/keymaps/*.keymap "$dir/corpus/" ;;
-        scan-parser) printf '%s' 'EA123456785VN' > "$dir/corpus/s10"; printf '%s' 'YBVY01-261121-0019-*' > "$dir/corpus/tracking"
-            printf '%s' '001094012345|012345678|Nguyễn Văn A|01011990|Nam|Hà Nội|15082021' > "$dir/corpus/cccd" ;;
-    esac
-    echo "== fuzz $target: run ${seconds}s"
-    if ! (cd "$dir" && ./fuzzer -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix=./ corpus > run.log 2>&1); then
-        echo "fuzz $target FAILED:"; tail -n 40 "$dir/run.log"; failed=1
-    else
-        grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$dir/run.log" | sed "s/^/  /"
-    fi
+    printf '%s\n' "${all_targets[@]}" | grep -qx -- "$target" || {
+        echo "fuzz: unknown target $target (${all_targets[*]})"
+        exit 2
+    }
+    dir=$out/$target
+    rm -rf "$dir/seeds"
+    mkdir -p "$dir/corpus" "$dir/seeds"
+    copy_seeds "$target" "$dir/seeds"
+    FUZZ_TARGET=$target run "$target" "$dir" 1 corpus seeds || failed=1
 done
 exit $failed

@@ -89,7 +89,9 @@ public enum HTTPDate {
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
         let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(weekday), \(two(d)) \(months[m - 1]) \(y) \(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60)) GMT"
+        // IMF-fixdate's year is four digits: 0997, not 997.
+        let year = y >= 0 && y < 1000 ? String(String(y + 10000).dropFirst()) : "\(y)"
+        return "\(weekday), \(two(d)) \(months[m - 1]) \(year) \(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60)) GMT"
     }
 }
 

@@ -44,6 +44,26 @@ import Testing
         #expect(tall.height <= ReceiptImageRenderer.maxHeight)
     }
 
+    /// Found by fuzzing: skipping the data of `ESC &` (and every other skipped command) copied
+    /// it into an array that, unused, an optimized build released before filling it in (a use
+    /// after free under AddressSanitizer). The data is now passed over, not copied; what follows
+    /// it must still be read from the right byte.
+    @Test func skippedCommandDataIsPassedOver() {
+        let fuzzed = ESCPOSInterpreter.interpret([0x1B, 0x26, 0x01, 0x00, 0x67, 0x01, 0x00])
+        #expect(fuzzed.elements.isEmpty)
+        // ESC & with two 1-byte characters, ESC ( with 2 bytes, GS * with 8, DLE DC4 with 3.
+        let bytes: [UInt8] =
+            [0x1B, 0x26, 0x01, 0x41, 0x42, 0x01, 0xFF, 0x01, 0xFF] + [0x1B, 0x28, 0x41, 0x02, 0x00, 0x30, 0x31]
+            + [0x1D, 0x2A, 0x01, 0x01] + Array(repeating: 0x0A, count: 8) + [0x10, 0x14, 0x01, 0x02, 0x03] + Array("OK\n".utf8)
+        let receipt = ESCPOSInterpreter.interpret(bytes)
+        #expect(receipt.textLines == ["OK"])
+        #expect(receipt.notes.count == 3)
+        #expect(receipt.notes.first?.hasSuffix("user-defined characters skipped") == true)
+        // Data cut short stops the reading instead of running past the end.
+        let cut = ESCPOSInterpreter.interpret([0x1B, 0x2A, 0x00, 0x10, 0x00, 0x01, 0x02])
+        #expect(cut.notes.last?.hasSuffix("ESC * image cut short") == true)
+    }
+
     @Test func transcriptOfASmallReceipt() {
         var e = ESCPOSEncoder(profile: TestSupport.profile("epson-tm-t20iii"))
         e.initialize()

@@ -1,15 +1,16 @@
-// Fuzz target: the evdev decoder fed random input_event records (split at a random point to
-// exercise record reassembly), with random gaps between reads; and the serial decoder fed
-// the same bytes. Built by .ci/fuzz.sh with `swiftc -sanitize=fuzzer`; not part of the
+// Fuzz target `evdev-decoder`: the evdev decoder fed random input_event records (split at a
+// random point to exercise record reassembly), with random gaps between reads; and the
+// serial decoder fed the same bytes. Built by .ci/fuzz.sh with `swiftc -sanitize=fuzzer`; not part of the
 // SwiftPM build.
+
+@testable import KioskDevices
 
 // `fuzzKeymapText` is us.keymap, embedded by .ci/fuzz.sh into a generated file.
 private let keymap: Keymap = (try? Keymap.parse(fuzzKeymapText, file: "us.keymap")) ?? Keymap(name: "empty")
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func evdevDecoderFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    let bytes = UnsafeRawBufferPointer(start: data, count: size)
-    guard size > 2 else { return 0 }
+func fuzzEvdevDecoder(_ bytes: UnsafeRawBufferPointer) {
+    let size = bytes.count
+    guard size > 2 else { return }
     let split = min(size, Int(bytes[0]) * 3)
     let timeout = Duration.milliseconds(Int(bytes[1]) + 1)
     var decoder = EvdevDecoder(keymap: keymap, scanTimeout: timeout)
@@ -38,5 +39,4 @@ public func evdevDecoderFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32
             fatalError("serial scan empty or over the limit")
         }
     }
-    return 0
 }

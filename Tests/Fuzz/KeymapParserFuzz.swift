@@ -1,9 +1,10 @@
-// Fuzz target: the keymap file parser (KioskDevices' Keymap*.swift). Built by .ci/fuzz.sh
-// with `swiftc -sanitize=fuzzer`; not part of the SwiftPM build.
+// Fuzz target `keymap-parser`: the keymap file parser (KioskDevices' Keymap*.swift). Built by
+// .ci/fuzz.sh with `swiftc -sanitize=fuzzer`; not part of the SwiftPM build.
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func keymapParserFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+@testable import KioskDevices
+
+func fuzzKeymapParser(_ bytes: UnsafeRawBufferPointer) {
+    let text = String(decoding: bytes, as: UTF8.self)
     do {
         let keymap = try Keymap.parse(text, file: "fuzz.keymap")
         // Every defined key answers, and reverse lookups stay consistent.
@@ -19,5 +20,4 @@ public func keymapParserFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32
             fatalError("error without a line: \(error)")
         }
     }
-    return 0
 }

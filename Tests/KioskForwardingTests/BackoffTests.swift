@@ -58,4 +58,14 @@ struct BackoffTests {
         #expect(HTTPDate.unixSeconds(HTTPDate.format(unixSeconds: now)) == now)
         #expect(HTTPDate.format(unixSeconds: 951_782_400) == "Tue, 29 Feb 2000 00:00:00 GMT")
     }
+
+    @Test("An HTTP-date before year 1000 is written with four year digits and reads back (found by fuzzing)")
+    func httpDateEarlyYear() throws {
+        let seconds = try #require(HTTPDate.unixSeconds("Sun, 16 Nov 0997 08:49:37 GMT"))
+        let text = HTTPDate.format(unixSeconds: seconds)
+        #expect(text.hasSuffix(" 16 Nov 0997 08:49:37 GMT"))
+        #expect(HTTPDate.unixSeconds(text) == seconds)
+        let first = try #require(HTTPDate.unixSeconds("Mon, 01 Jan 0001 00:00:00 GMT"))
+        #expect(HTTPDate.format(unixSeconds: first).hasSuffix(" 01 Jan 0001 00:00:00 GMT"))
+    }
 }
