@@ -33,6 +33,12 @@ public enum HardwareData {
             throw HardwareDataError(
                 "no printer profiles found (looked in \(searchPath.map { $0 + "/printers" }.joined(separator: ", ")))")
         }
+        let available = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".conf") }.map { String($0.dropLast(5)) }.sorted()
+        guard available.contains(name) else {
+            throw HardwareDataError(
+                "no printer profile \(name) in \(directory); profiles there: \(available.joined(separator: ", "))")
+        }
         return try PrinterProfile.load(named: name, from: directory)
     }
 }
