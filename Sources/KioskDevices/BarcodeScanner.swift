@@ -20,13 +20,13 @@ import Synchronization
 public final class BarcodeScanner: Sendable {
     /// Scans, drops and state changes, in order; finishes after `stop()`.
     public let events: AsyncStream<ScannerEvent>
-    private let stopSignal: ScannerStopSignal
+    private let stopSignal: WakePipe
     /// The reader thread's CPU-time clock while it runs (`pthread_getcpuclockid`).
     private let readerClock = ReaderClock()
 
     /// Starts reading `settings.device` at once (reporting `.missing` if it is not there).
     public init(settings: ScannerSettings, logger: Logger) throws(SystemError) {
-        let stopSignal = try ScannerStopSignal()
+        let stopSignal = try WakePipe()
         let (stream, continuation) = AsyncStream<ScannerEvent>.makeStream(
             bufferingPolicy: .bufferingNewest(max(1, settings.bufferedEvents)))
         let device = settings.device

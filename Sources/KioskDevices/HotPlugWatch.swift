@@ -35,11 +35,11 @@ final class HotPlugWatch {
     ///
     /// The fallback is a safety net (a folder replaced between two checks, a permission
     /// fixed by udev in a way inotify does not report); once a second costs nothing measurable.
-    func wait(stop: ScannerStopSignal, fallback: Duration) -> Wake {
+    func wait(stop: WakePipe, fallback: Duration) -> Wake {
         arm()
         var entries = [
             pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: stop.fileDescriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
         ]
         let milliseconds = Int32(
             clamping: fallback.components.seconds * 1000 + fallback.components.attoseconds / 1_000_000_000_000_000)

@@ -13,7 +13,7 @@ import KioskSystem
 final class ScannerReader: @unchecked Sendable {
     private let settings: ScannerSettings
     private let logger: Logger
-    private let stop: ScannerStopSignal
+    private let stop: WakePipe
     private let emit: @Sendable (ScannerEvent) -> Void
     private var reported: ScannerState?
     private var warnedNotEvdev = false
@@ -29,7 +29,7 @@ final class ScannerReader: @unchecked Sendable {
     }
 
     init(
-        settings: ScannerSettings, logger: Logger, stop: ScannerStopSignal,
+        settings: ScannerSettings, logger: Logger, stop: WakePipe,
         emit: @escaping @Sendable (ScannerEvent) -> Void
     ) {
         self.settings = settings
@@ -107,7 +107,7 @@ final class ScannerReader: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: InputEvent.recordSize * 64)
         var entries = [
             pollfd(fd: device.fileDescriptor, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: stop.fileDescriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
         ]
         var readSomething = false
         while true {
@@ -218,7 +218,7 @@ final class ScannerReader: @unchecked Sendable {
         var outputs: [SerialScanDecoder.Output] = []
         var entries = [
             pollfd(fd: port.fileDescriptor, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: stop.fileDescriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
         ]
         while true {
             entries[0].revents = 0
@@ -278,7 +278,7 @@ final class ScannerReader: @unchecked Sendable {
     private func send(_ event: ScannerEvent) { emit(event) }
 
     private func sleepUnlessStopped(_ duration: Duration) -> Bool {
-        var entry = pollfd(fd: stop.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        var entry = pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)
         let ms = ScannerReader.milliseconds(duration)
         return poll(&entry, 1, ms) == 1
     }

@@ -5,7 +5,8 @@ import KioskProtocol
 import KioskStore
 
 /// `kiosk-bench crash-worker`: writes `dossier.received` events into a store while forwarding
-/// them to a central server, until `--events N` exist and all are delivered (exit 0).
+/// them to a central server, until `--events N` exist and all are delivered (exit 0);
+/// `--drain-only` writes nothing and delivers what the store holds.
 ///
 /// The crash test `kill -9`s it at random moments and starts it again on the same database:
 /// it resumes from the store's last seq, so the events committed before each kill are exactly
@@ -28,6 +29,7 @@ func runCrashWorker(arguments: [String]) async throws {
         case "--kiosk": kiosk = value()
         case "--key": keyFile = value()
         case "--events": total = Int(value()) ?? total
+        case "--drain-only": total = 0
         default: throw BenchUsage("crash-worker: unknown argument \(arguments[index])")
         }
         index += 1
@@ -47,7 +49,7 @@ func runCrashWorker(arguments: [String]) async throws {
         group.addTask { await forwarder.run() }
         // Writer: one event per transaction, in small bursts, as intakes would come.
         var seq = try await store.summary().lastSeq
-        while seq < total {
+        while seq < Int64(total) {
             let burst = Int.random(in: 1...4)
             for _ in 0..<burst where seq < total {
                 seq += 1

@@ -23,32 +23,27 @@ import Testing
         defer { server.stop() }
 
         let database = dir.path + "/kiosk.db"
-        let total = 8000
         let worker = BuiltProducts.path("kiosk-bench")
-        let arguments = [
+        let common = [
             "crash-worker", "--db", database, "--central", "http://127.0.0.1:\(server.port)", "--key", keyFile,
-            "--kiosk", kiosk, "--events", "\(total)",
+            "--kiosk", kiosk,
         ]
+        // While being killed the worker never runs out of events to write.
+        let arguments = common + ["--events", "100000000"]
         var generator = SystemRandomNumberGenerator()
         var kills = 0
-        var finishedEarly = 0
         while kills < 50 {
             let process = try Self.launch(worker, arguments)
             let lifetime = UInt64.random(in: 30...250, using: &generator)
             try await Task.sleep(for: .milliseconds(lifetime))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                #expect(process.terminationReason == .uncaughtSignal)
-                kills += 1
-            } else {
-                finishedEarly += 1
-                #expect(finishedEarly < 5, "the worker finished before it could be killed 50 times; raise --events")
-                if finishedEarly >= 5 { break }
-            }
+            #expect(process.isRunning, "the worker stopped by itself")
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal)
+            kills += 1
         }
-        // The last run goes to the end: all events written and delivered.
-        let last = try Self.launch(worker, arguments)
+        // The last run writes nothing more and delivers everything that was committed.
+        let last = try Self.launch(worker, common + ["--drain-only"])
         let deadline = Date().addingTimeInterval(120)
         while last.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         if last.isRunning { kill(last.processIdentifier, SIGKILL) }
@@ -64,13 +59,13 @@ import Testing
         }
         db.close()
         #expect(kills >= 50)
-        #expect(committed.count == total)
-        #expect(committed.map(\.seq) == (1...Int64(total)).map { $0 }, "seq must be gapless 1...N")
+        #expect(committed.count > 500, "too few events were written to prove anything")
+        #expect(committed.map(\.seq) == (1...Int64(max(committed.count, 1))).map { $0 }, "seq must be gapless 1...N")
         #expect(committed.allSatisfy { $0.delivered })
 
         // What the receiver holds: each committed id exactly once, in seq order.
         let stored = try server.storedEvents(kiosk: kiosk)
-        #expect(stored.count == total)
+        #expect(stored.count == committed.count)
         #expect(Set(stored.map(\.id)).count == stored.count, "an event id stored twice")
         #expect(stored.map(\.id) == committed.map(\.id))
         #expect(stored.map(\.seq) == committed.map(\.seq))

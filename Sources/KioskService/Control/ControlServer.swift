@@ -105,7 +105,7 @@ public final class ControlServer: Sendable {
             throw .system(path, error)
         }
         ControlSocketFile.applyGroup(group, to: path, logger: logger)
-        guard listen(listener, Int32(limits.maximumClients)) == 0, let stop = WakePipe() else {
+        guard listen(listener, Int32(limits.maximumClients)) == 0, let stop = try? WakePipe() else {
             let error = SystemError(errno, call: "listen")
             close(listener)
             unlink(path)

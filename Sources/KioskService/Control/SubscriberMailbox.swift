@@ -1,3 +1,4 @@
+import KioskSystem
 import Synchronization
 
 /// Events on their way from the handler's `AsyncStream` (read by a task) to a subscriber's
@@ -16,7 +17,7 @@ final class SubscriberMailbox: Sendable {
     let wake: WakePipe
 
     init?(capacity: Int) {
-        guard let wake = WakePipe() else { return nil }
+        guard let wake = try? WakePipe() else { return nil }
         self.capacity = capacity
         self.wake = wake
     }

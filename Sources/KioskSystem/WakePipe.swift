@@ -4,18 +4,21 @@
 
 /// A pipe that wakes threads blocked in `poll`: once `signal()` has written a byte, the read
 /// end stays readable until `drain()` (level-triggered, so every thread polling it wakes).
+/// Used to stop device and socket threads (Glibc's module has no `eventfd`).
 ///
 /// The descriptors close when the last holder lets go, so a thread still polling never sees
 /// a closed (or reused) descriptor.
-final class WakePipe: Sendable {
+public final class WakePipe: Sendable {
     /// Poll this for `POLLIN`.
-    let readEnd: Int32
+    public let readEnd: Int32
     private let writeEnd: Int32
 
-    /// Nil when the process is out of descriptors.
-    init?() {
+    /// Creates the pipe, both ends non-blocking and close-on-exec.
+    ///
+    /// The corresponding C function is `pipe`.
+    public init() throws(SystemError) {
         var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { return nil }
+        try retryingInterrupts("pipe") { pipe(&ends) }
         for fd in ends {
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
@@ -30,13 +33,19 @@ final class WakePipe: Sendable {
     }
 
     /// Makes the read end readable. Never blocks (a full pipe is readable already).
-    func signal() {
+    public func signal() {
         var byte: UInt8 = 1
         _ = write(writeEnd, &byte, 1)
     }
 
+    /// Whether `signal()` was called (and not drained since).
+    public var isSignalled: Bool {
+        var entry = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) == 1
+    }
+
     /// Empties the pipe so that the next `poll` waits for the next `signal()`.
-    func drain() {
+    public func drain() {
         var scratch = [UInt8](repeating: 0, count: 64)
         while scratch.withUnsafeMutableBytes({ read(readEnd, $0.baseAddress, $0.count) }) > 0 {}
     }
