@@ -125,23 +125,24 @@ enum LunarAstronomy {
         deltaT(year: 2000 + (jd - 2451545.0) / 365.25) / 86400
     }
 
-    /// sin of an angle in degrees, any size, accurate to about 1e-15 (no Foundation needed).
+    /// sin of an angle in degrees, any size, accurate to about 1e-13 (no Foundation needed).
     static func sinDegrees(_ degrees: Double) -> Double {
         // Reduce to [-180, 180), then to [-90, 90] with sin(180° - x) = sin x.
-        var x = degrees.truncatingRemainder(dividingBy: 360)
-        if x >= 180 { x -= 360 } else if x < -180 { x += 360 }
+        var x = degrees - 360 * (degrees / 360).rounded(.down)
+        if x >= 180 { x -= 360 }
         if x > 90 { x = 180 - x } else if x < -90 { x = -180 - x }
         let r = x * (Double.pi / 180)
-        // Taylor series to x^21: the error term r^23/23! is below 1e-17 for |r| <= pi/2.
+        // Taylor series to r^17 in Horner form: the next term, r^19/19!, is below 5e-14 for
+        // |r| <= pi/2.
         let r2 = r * r
-        var term = r
-        var sum = r
-        var n = 1.0
-        for _ in 0..<10 {
-            term *= -r2 / ((n + 1) * (n + 2))
-            n += 2
-            sum += term
-        }
-        return sum
+        var sum = -1.0 / 355_687_428_096_000  // -1/17!
+        sum = sum * r2 + 1.0 / 1_307_674_368_000  // 1/15!
+        sum = sum * r2 - 1.0 / 6_227_020_800  // -1/13!
+        sum = sum * r2 + 1.0 / 39_916_800  // 1/11!
+        sum = sum * r2 - 1.0 / 362_880  // -1/9!
+        sum = sum * r2 + 1.0 / 5040  // 1/7!
+        sum = sum * r2 - 1.0 / 120
+        sum = sum * r2 + 1.0 / 6
+        return r - r * r2 * sum
     }
 }

@@ -36,9 +36,19 @@ public struct LunarCalendar: Sendable, Hashable {
 
     /// The Gregorian day of a lunar date; nil when the date does not exist.
     public func calendarDay(for date: LunarDate) -> CalendarDay? {
-        guard (1...12).contains(date.month), date.day >= 1, (1...9998).contains(date.year) else { return nil }
-        // Months 11 and 12 follow the month 11 of the same year; months 1...10 the one before.
-        let span = yearSpan(from: date.month >= 11 ? date.year : date.year - 1)
+        guard (1...12).contains(date.month), (1...9998).contains(date.year) else { return nil }
+        return calendarDay(for: date, in: yearSpan(containingMonth: date.month, ofYear: date.year))
+    }
+
+    /// The span of months that holds month `month` of lunar year `year`: months 11 and 12 follow
+    /// the month 11 of the same year, months 1...10 the one before.
+    func yearSpan(containingMonth month: Int, ofYear year: Int) -> YearSpan {
+        yearSpan(from: month >= 11 ? year : year - 1)
+    }
+
+    /// The Gregorian day of a lunar date within a span from `yearSpan(containingMonth:ofYear:)`.
+    func calendarDay(for date: LunarDate, in span: YearSpan) -> CalendarDay? {
+        guard (1...12).contains(date.month), date.day >= 1 else { return nil }
         var index = (date.month + 1) % 12  // 11 -> 0, 12 -> 1, 1 -> 2, ... 10 -> 11
         if let leap = span.leapIndex {
             if date.isLeapMonth {

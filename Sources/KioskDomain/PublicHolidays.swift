@@ -80,17 +80,22 @@ public struct PublicHolidays: Sendable, Hashable {
         case .dayBefore: add(9, 1, .nationalDay)
         case .dayAfter: add(9, 3, .nationalDay)
         }
-        // Tết of lunar year `year` starts in January or February of `year`; a range reaching
-        // further than a few days could spill over the year, so keep only days of `year`.
-        for lunarYear in [year, year + 1] {
-            guard let tet = lunarCalendar.newYear(lunarYear) else { continue }
-            for offset in tetDays {
-                let day = tet.adding(days: offset)
-                if day.year == year { list.append(Holiday(day: day, occasion: .tet)) }
+        // Tết of lunar year `year` is in late January or February of `year` (never before
+        // 21 January), and so is the span of months holding Giỗ Tổ: one computation for both.
+        // Tết of `year + 1` matters only when the chosen days start 21 or more days before it.
+        if (1...9998).contains(year) {
+            let span = lunarCalendar.yearSpan(containingMonth: 1, ofYear: year)
+            var tets = [lunarCalendar.calendarDay(for: LunarDate(day: 1, month: 1, year: year), in: span)]
+            if tetDays.lowerBound <= -21 { tets.append(lunarCalendar.newYear(year + 1)) }
+            for tet in tets.compactMap({ $0 }) {
+                for offset in tetDays {
+                    let day = tet.adding(days: offset)
+                    if day.year == year { list.append(Holiday(day: day, occasion: .tet)) }
+                }
             }
-        }
-        if let hungKings = lunarCalendar.calendarDay(for: LunarDate(day: 10, month: 3, year: year)) {
-            list.append(Holiday(day: hungKings, occasion: .hungKings))
+            if let hungKings = lunarCalendar.calendarDay(for: LunarDate(day: 10, month: 3, year: year), in: span) {
+                list.append(Holiday(day: hungKings, occasion: .hungKings))
+            }
         }
         var seen = Set<CalendarDay>()
         return list.sorted { $0.day < $1.day }.filter { seen.insert($0.day).inserted }

@@ -19,8 +19,11 @@ public struct ScanParser: Sendable {
 
     /// Parses one scan.
     public func parse(_ text: String) -> Result<Scan, ScanRejection> {
-        let length = ScanParser.length(of: text, limit: ScanParser.maximumLength)
-        guard length <= ScanParser.maximumLength else { return .failure(.tooLong(length)) }
+        // UTF-8 length is O(1) and never below the scalar count: count scalars only when needed.
+        if text.utf8.count > ScanParser.maximumLength {
+            let length = text.unicodeScalars.count
+            guard length <= ScanParser.maximumLength else { return .failure(.tooLong(length)) }
+        }
         let body = ASCIIText.trimmed(String(ScanParser.withoutSymbologyIdentifier(text)))
         guard !body.isEmpty else { return .failure(.empty) }
         let text = String(body)
@@ -69,9 +72,4 @@ public struct ScanParser: Sendable {
     }
 
     private static func isASCIIDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) }
-
-    /// The number of scalars in `text` (cheap when its UTF-8 form is already short enough).
-    private static func length(of text: String, limit: Int) -> Int {
-        text.utf8.count <= limit ? min(text.utf8.count, limit) : text.unicodeScalars.count
-    }
 }

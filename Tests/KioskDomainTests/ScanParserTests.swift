@@ -46,6 +46,7 @@ import Testing
         #expect(parser.parse(String(repeating: "1", count: 4097)) == .failure(.tooLong(4097)))
         #expect(parser.parse(String(repeating: "ễ", count: 4097)) == .failure(.tooLong(4097)))
         #expect(parser.parse(String(repeating: "ễ", count: 2000)) == .failure(.unrecognised))  // 6000 bytes, 2000 chars
+        #expect(parser.parse(String(repeating: "1", count: 4096)) == .failure(.unrecognised))  // at the limit
         #expect(parser.parse("001099012345|x") == .failure(.idCard(.fieldCount(2))))
         #expect(parser.parse("00109901234|123456789|A|15031999|Nam|Hà Nội|20042021") == .failure(.idCard(.idNumber)))
         #expect(parser.parse("KIOSK:REBOOT") == .failure(.unknownControlCode))
