@@ -62,7 +62,8 @@ let package = Package(
         .executableTarget(
             name: "kioskctl",
             dependencies: [
-                "KioskConfig", "KioskStore", "KioskDomain", "KioskSystem", "KioskProtocol", "KioskService", "KioskDevices",
+                "KioskConfig", "KioskStore", "KioskDomain", "KioskSystem", "KioskProtocol", "KioskService",
+                "KioskDevices",
                 "ESCPOS",
             ],
             swiftSettings: strict),
@@ -70,7 +71,8 @@ let package = Package(
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
-                "KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain", "KioskSystem", "ESCPOS",
+                "KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain", "KioskSystem",
+                "ESCPOS",
                 "KioskDevices", "KioskService",
             ],
             exclude: ["peers"],
@@ -101,7 +103,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "KioskStore", "KioskCentral", "KioskProtocol", "KioskSystem", "KioskSQLite", "KioskConfig", "KioskDevices",
+                "KioskStore", "KioskCentral", "KioskProtocol", "KioskSystem", "KioskSQLite", "KioskConfig",
+                "KioskDevices",
                 "ESCPOS", "KioskDomain",
             ],
             swiftSettings: strict),

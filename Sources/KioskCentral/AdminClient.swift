@@ -14,7 +14,8 @@ public enum AdminClient {
         let socket = try Socket.connect(host: host, port: port)
         defer { socket.close() }
         socket.configureConnection(sendTimeoutSeconds: 10)
-        let head = "POST /admin/fault HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        let head =
+            "POST /admin/fault HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         guard socket.writeAll(Array(head.utf8) + body) else {
             throw CentralError("\(server): connection lost while sending")
         }

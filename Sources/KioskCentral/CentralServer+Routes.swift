@@ -51,11 +51,13 @@ extension CentralServer {
                             }
                         case .acceptable(let event):
                             let row = StoredEvent(
-                                kiosk: kiosk, id: event.id, seq: event.seq, type: event.type, occurredAt: event.occurredAt,
+                                kiosk: kiosk, id: event.id, seq: event.seq, type: event.type,
+                                occurredAt: event.occurredAt,
                                 data: event.data, receivedAt: receivedAt)
                             switch try database.insertEvent(row) {
                             case .inserted: results.append(EventResult(id: event.id, status: EventResult.accepted))
-                            case .alreadyStored: results.append(EventResult(id: event.id, status: EventResult.duplicate))
+                            case .alreadyStored:
+                                results.append(EventResult(id: event.id, status: EventResult.duplicate))
                             }
                         }
                     }
@@ -141,7 +143,8 @@ extension CentralServer {
         do {
             let fault = try order.fault()
             injectFault(fault, count: order.count ?? 1)
-            return .json(200, #"{"ok":true,"fault":"# + JSONText.quoted(fault.summary) + #","count":\#(order.count ?? 1)}"#)
+            return .json(
+                200, #"{"ok":true,"fault":"# + JSONText.quoted(fault.summary) + #","count":\#(order.count ?? 1)}"#)
         } catch {
             return .error(400, "\(error)")
         }

@@ -132,12 +132,15 @@ public final class CentralServer: Sendable {
     public func setStatus(kiosk: String, code: String, status: String, note: String?) throws {
         guard WireStatusUpdate.knownStatuses.contains(status) else {
             throw CentralError(
-                "unknown status \(status); use one of \(WireStatusUpdate.knownStatuses.sorted().joined(separator: ", "))")
+                "unknown status \(status); use one of \(WireStatusUpdate.knownStatuses.sorted().joined(separator: ", "))"
+            )
         }
         guard !kiosk.isEmpty, !code.isEmpty else { throw CentralError("kiosk and code must not be empty") }
         let at = HTTPDate.rfc3339(configuration.now(), offsetSeconds: configuration.utcOffsetSeconds)
         do {
-            try database.withLock { _ = try $0.appendUpdate(kiosk: kiosk, code: code, status: status, note: note, at: at) }
+            try database.withLock {
+                _ = try $0.appendUpdate(kiosk: kiosk, code: code, status: status, note: note, at: at)
+            }
         } catch {
             throw CentralError("receiver database: \(error)")
         }
@@ -165,7 +168,9 @@ public final class CentralServer: Sendable {
                 let processed = answer(request, route: route)
                 outcome = processed
                 outcome.reply = fault.reply
-                outcome.note = [processed.note, "answered \(processed.status) then fault \(fault.summary)"].compactMap { $0 }.joined(separator: " ")
+                outcome.note = [processed.note, "answered \(processed.status) then fault \(fault.summary)"].compactMap {
+                    $0
+                }.joined(separator: " ")
                 outcome.status = fault.countedStatus
             } else {
                 outcome = Outcome(reply: fault.reply, status: fault.countedStatus)
@@ -217,7 +222,9 @@ public final class CentralServer: Sendable {
             guard request.method == "GET" else { return Outcome(methodNotAllowed("GET")) }
             return sendUpdates(request, kiosk: kiosk)
         case .adminFault:
-            guard request.fromLoopback else { return Outcome(.error(403, "the admin endpoint answers loopback clients only")) }
+            guard request.fromLoopback else {
+                return Outcome(.error(403, "the admin endpoint answers loopback clients only"))
+            }
             guard request.method == "POST" else { return Outcome(methodNotAllowed("POST")) }
             return Outcome(adminFault(request))
         case .other:

@@ -22,24 +22,34 @@ enum EventPayloadRules {
     static let schemas: [EventType: [Field]] = [
         .dossierReceived: [
             Field(name: "code", shape: .string),
-            Field(name: "procedure", shape: .object([Field(name: "code", shape: .string), Field(name: "name", shape: .string)])),
+            Field(
+                name: "procedure",
+                shape: .object([Field(name: "code", shape: .string), Field(name: "name", shape: .string)])),
             Field(
                 name: "applicant",
                 shape: .object(
                     ["idNumber", "name", "birthDate", "gender", "address"].map { Field(name: $0, shape: .string) })),
             Field(name: "receivedAt", shape: .string),
             Field(name: "dueDate", shape: .string),
-            Field(name: "fee", shape: .object([Field(name: "amount", shape: .integer), Field(name: "currency", shape: .string)])),
+            Field(
+                name: "fee",
+                shape: .object([Field(name: "amount", shape: .integer), Field(name: "currency", shape: .string)])),
             Field(
                 name: "delivery",
-                shape: .object([Field(name: "method", shape: .string), Field(name: "address", shape: .string, optional: true)])),
+                shape: .object([
+                    Field(name: "method", shape: .string), Field(name: "address", shape: .string, optional: true),
+                ])),
             Field(name: "postalItem", shape: .string, optional: true),
             Field(name: "office", shape: .string),
         ],
         .postalItemAttached: [Field(name: "code", shape: .string), Field(name: "postalItem", shape: .string)],
-        .returned: [Field(name: "code", shape: .string), Field(name: "returnedAt", shape: .string), Field(name: "idNumber", shape: .string)],
+        .returned: [
+            Field(name: "code", shape: .string), Field(name: "returnedAt", shape: .string),
+            Field(name: "idNumber", shape: .string),
+        ],
         .kioskHealth: [
-            Field(name: "printer", shape: .string), Field(name: "scanner", shape: .string), Field(name: "backlog", shape: .integer),
+            Field(name: "printer", shape: .string), Field(name: "scanner", shape: .string),
+            Field(name: "backlog", shape: .integer),
             Field(name: "oldestPendingAt", shape: .string, optional: true), Field(name: "deadLetters", shape: .integer),
             Field(name: "version", shape: .string),
         ],

@@ -27,7 +27,8 @@ extension CentralServer {
         /// Short name for logs and the admin endpoint: `status 503`, `stall 5s`, `reset`, …
         public var summary: String {
             switch self {
-            case .status(let code, let retryAfter, _): "status \(code)" + (retryAfter.map { " retry-after \($0)" } ?? "")
+            case .status(let code, let retryAfter, _):
+                "status \(code)" + (retryAfter.map { " retry-after \($0)" } ?? "")
             case .stall(let seconds): "stall \(seconds)s"
             case .reset: "reset"
             case .garbage: "garbage"

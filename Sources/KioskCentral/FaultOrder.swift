@@ -73,10 +73,14 @@ public struct FaultOrder: Codable, Sendable, Equatable {
         if let count, count < 1 { throw CentralError("count must be at least 1") }
         switch mode ?? (status != nil ? "status" : "") {
         case "status":
-            guard let status, (100...599).contains(status) else { throw CentralError("status must be an HTTP code 100-599") }
+            guard let status, (100...599).contains(status) else {
+                throw CentralError("status must be an HTTP code 100-599")
+            }
             return .status(status, retryAfter: retryAfter, body: body)
         case "stall":
-            guard let seconds, seconds > 0, seconds <= 3600 else { throw CentralError("stall needs seconds between 0 and 3600") }
+            guard let seconds, seconds > 0, seconds <= 3600 else {
+                throw CentralError("stall needs seconds between 0 and 3600")
+            }
             return .stall(seconds: seconds)
         case "reset": return .reset
         case "garbage": return .garbage
@@ -84,7 +88,8 @@ public struct FaultOrder: Codable, Sendable, Equatable {
         case "reset-after-processing": return .resetAfterProcessing
         case let other:
             throw CentralError(
-                "unknown fault mode \(other); use status, stall, reset, reset-after-processing, garbage, not-http or clear")
+                "unknown fault mode \(other); use status, stall, reset, reset-after-processing, garbage, not-http or clear"
+            )
         }
     }
 }

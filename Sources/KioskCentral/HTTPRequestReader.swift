@@ -110,7 +110,9 @@ struct HTTPRequestReader {
         }
         let bodyDeadline = (requestDeadline ?? idleDeadline) + UInt64(Double(length) / 65_536 * 1e8)
         while buffer.count < length {
-            switch socket.read(into: &buffer, maxBytes: min(64 * 1024, max(length - buffer.count, 4096)), deadline: bodyDeadline) {
+            switch socket.read(
+                into: &buffer, maxBytes: min(64 * 1024, max(length - buffer.count, 4096)), deadline: bodyDeadline)
+            {
             case .bytes: continue
             case .endOfStream, .failed, .timedOut: return .abandoned
             }

@@ -42,7 +42,10 @@ final class HTTPServer: Sendable {
     let port: Int
 
     /// Binds `host:port`; `start()` begins accepting.
-    init(host: String, port: Int, limits: HTTPLimits, maxConnections: Int, handler: @escaping Handler, refusalObserver: @escaping Observer) throws {
+    init(
+        host: String, port: Int, limits: HTTPLimits, maxConnections: Int, handler: @escaping Handler,
+        refusalObserver: @escaping Observer
+    ) throws {
         listener = try Socket.listen(host: host, port: port)
         self.port = listener.localPort
         self.limits = limits
@@ -148,7 +151,9 @@ final class HTTPServer: Sendable {
                 switch handler(request) {
                 case .respond(let response):
                     let keepAlive = request.keepAlive && !response.closeConnection && !isStopping
-                    guard socket.writeAll(response.serialized(date: HTTPDate.now(), keepAlive: keepAlive)) else { return .close }
+                    guard socket.writeAll(response.serialized(date: HTTPDate.now(), keepAlive: keepAlive)) else {
+                        return .close
+                    }
                     if !keepAlive {
                         lingerBeforeClose(socket)
                         return .close

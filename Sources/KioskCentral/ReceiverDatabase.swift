@@ -123,7 +123,8 @@ final class ReceiverDatabase {
         let statement: Statement
         var values: [SQLiteValue] = []
         if let kiosk {
-            statement = try database.cachedStatement("SELECT \(columns) FROM events WHERE kiosk = ? ORDER BY seq, rowid")
+            statement = try database.cachedStatement(
+                "SELECT \(columns) FROM events WHERE kiosk = ? ORDER BY seq, rowid")
             values = [.text(kiosk)]
         } else {
             statement = try database.cachedStatement("SELECT \(columns) FROM events ORDER BY kiosk, seq, rowid")
@@ -144,18 +145,25 @@ final class ReceiverDatabase {
     /// Appends a status update for a kiosk; returns its serial (the cursor after it).
     @discardableResult
     func appendUpdate(kiosk: String, code: String, status: String, note: String?, at: String) throws -> Int64 {
-        let statement = try database.cachedStatement("INSERT INTO updates (kiosk, code, status, note, at) VALUES (?, ?, ?, ?, ?)")
+        let statement = try database.cachedStatement(
+            "INSERT INTO updates (kiosk, code, status, note, at) VALUES (?, ?, ?, ?, ?)")
         try statement.execute([.text(kiosk), .text(code), .text(status), SQLiteValue(note), .text(at)])
         return database.lastInsertRowID
     }
 
     /// Updates of a kiosk with serial greater than `after`, oldest first, at most `limit`.
-    func updates(kiosk: String, after: Int64, limit: Int) throws -> [(serial: Int64, code: String, status: String, note: String?, at: String)] {
+    func updates(kiosk: String, after: Int64, limit: Int) throws -> [(
+        serial: Int64, code: String, status: String, note: String?, at: String
+    )] {
         let statement = try database.cachedStatement(
             "SELECT serial, code, status, note, at FROM updates WHERE kiosk = ? AND serial > ? ORDER BY serial LIMIT ?")
         var rows: [(serial: Int64, code: String, status: String, note: String?, at: String)] = []
         try statement.forEachRow([.text(kiosk), .integer(after), .integer(Int64(limit))]) { row in
-            rows.append((row.int64(at: 0), row.string(at: 1) ?? "", row.string(at: 2) ?? "", row.string(at: 3), row.string(at: 4) ?? ""))
+            rows.append(
+                (
+                    row.int64(at: 0), row.string(at: 1) ?? "", row.string(at: 2) ?? "", row.string(at: 3),
+                    row.string(at: 4) ?? ""
+                ))
         }
         return rows
     }

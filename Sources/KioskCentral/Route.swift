@@ -18,7 +18,9 @@ enum Route: Equatable {
         case "/admin/fault": self = .adminFault
         default:
             let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-            if parts.count == 5, parts[0].isEmpty, parts[1] == "v1", parts[2] == "kiosks", !parts[3].isEmpty, parts[4] == "updates" {
+            if parts.count == 5, parts[0].isEmpty, parts[1] == "v1", parts[2] == "kiosks", !parts[3].isEmpty,
+                parts[4] == "updates"
+            {
                 self = .updates(kiosk: String(parts[3]).removingPercentEncodingLeniently)
             } else {
                 self = .other

@@ -1,7 +1,8 @@
+import KioskSystem
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import KioskSystem
 
 /// A TCP socket descriptor: listening or connected. A plain value; whoever holds it after
 /// `accept` or `connect` owns it and closes it once.
@@ -89,7 +90,9 @@ struct Socket: Sendable, Hashable {
             }
         case AF_INET6:
             return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
+                }
             }
         default:
             return 0
@@ -101,7 +104,9 @@ struct Socket: Sendable, Hashable {
         switch Int32(storage.ss_family) {
         case AF_INET:
             return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) >> 24 == 127 }
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                    UInt32(bigEndian: $0.pointee.sin_addr.s_addr) >> 24 == 127
+                }
             }
         case AF_INET6:
             return withUnsafePointer(to: &storage) {
@@ -109,7 +114,9 @@ struct Socket: Sendable, Hashable {
                     withUnsafeBytes(of: pointer.pointee.sin6_addr) { bytes in
                         // ::1, or ::ffff:127.x.x.x (IPv4-mapped loopback).
                         let loopback = bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1
-                        let mapped = bytes.prefix(10).allSatisfy { $0 == 0 } && bytes[10] == 0xff && bytes[11] == 0xff && bytes[12] == 127
+                        let mapped =
+                            bytes.prefix(10).allSatisfy { $0 == 0 } && bytes[10] == 0xff && bytes[11] == 0xff
+                            && bytes[12] == 127
                         return loopback || mapped
                     }
                 }
@@ -201,7 +208,9 @@ struct Socket: Sendable, Hashable {
     func writeAll(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes {
+                send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 return false

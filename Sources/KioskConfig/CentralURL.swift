@@ -22,7 +22,8 @@ enum CentralURL {
         }
         if text.contains("?") || text.contains("#") {
             return .failure(
-                ValueProblem("has a query or fragment; give the server's base URL, e.g. https://central.example.vn/kiosk"))
+                ValueProblem(
+                    "has a query or fragment; give the server's base URL, e.g. https://central.example.vn/kiosk"))
         }
         let authority = rest.prefix { $0 != "/" }
         if authority.contains("@") {

@@ -9,7 +9,9 @@ extension KioskConfiguration {
         public var technicianCodes: Bool
 
         /// Creates the section with the documented defaults.
-        public init(socket: String = "/run/kiosk/control.sock", group: String = "kiosk-tech", technicianCodes: Bool = false) {
+        public init(
+            socket: String = "/run/kiosk/control.sock", group: String = "kiosk-tech", technicianCodes: Bool = false
+        ) {
             self.socket = socket
             self.group = group
             self.technicianCodes = technicianCodes
@@ -22,7 +24,8 @@ extension KioskConfiguration {
             return Control(
                 socket: reader.value("Socket", default: defaults.socket, ValueSyntax.path),
                 group: reader.value("Group", default: defaults.group, parseGroup),
-                technicianCodes: reader.value("TechnicianCodes", default: defaults.technicianCodes, ValueSyntax.boolean))
+                technicianCodes: reader.value("TechnicianCodes", default: defaults.technicianCodes, ValueSyntax.boolean)
+            )
         }
 
         /// A POSIX group name as Debian's `groupadd` accepts: `[a-z_][a-z0-9_-]*`, at most 32.
@@ -31,7 +34,9 @@ extension KioskConfiguration {
             let valid =
                 (1...32).contains(bytes.count)
                 && ((bytes[0] >= 0x61 && bytes[0] <= 0x7A) || bytes[0] == 0x5F)
-                && bytes.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D }
+                && bytes.allSatisfy {
+                    ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D
+                }
             return valid
                 ? .success(text)
                 : .failure(ValueProblem("not a group name; use lower-case letters, digits, - and _, e.g. kiosk-tech"))

@@ -59,9 +59,10 @@ public struct HolidayList: Sendable, Equatable {
             let dateText = String(words[0])
             guard let day = CalendarDay(iso: dateText) else {
                 // Shaped like a date but not one (2026-02-30) deserves its own message.
-                let shaped = dateText.utf8.enumerated().allSatisfy { offset, byte in
-                    offset == 4 || offset == 7 ? byte == 0x2D : (byte >= 0x30 && byte <= 0x39)
-                } && dateText.utf8.count == 10
+                let shaped =
+                    dateText.utf8.enumerated().allSatisfy { offset, byte in
+                        offset == 4 || offset == 7 ? byte == 0x2D : (byte >= 0x30 && byte <= 0x39)
+                    } && dateText.utf8.count == 10
                 report(
                     shaped
                         ? "\"\(dateText)\" is not a day of the calendar; check the month and day"

@@ -60,7 +60,9 @@ extension KioskConfiguration {
             let retentionDays = reader.value("RetentionDays", default: defaultRetentionDays) {
                 ValueSyntax.integer($0, in: 1...3650, unit: " days")
             }
-            let logLevel = reader.value("LogLevel", default: LogLevel.info) { ValueSyntax.choice($0, of: LogLevel.self) }
+            let logLevel = reader.value("LogLevel", default: LogLevel.info) {
+                ValueSyntax.choice($0, of: LogLevel.self)
+            }
             var codePrefix = reader.optional("CodePrefix", parseCodePrefix)
             if codePrefix == nil, reader.entry("CodePrefix")?.value.isEmpty ?? true, let id {
                 let derived = derivedCodePrefix(id: id)
@@ -80,7 +82,9 @@ extension KioskConfiguration {
         }
 
         private static func parseId(_ text: String) -> Result<String, ValueProblem> {
-            if ValueSyntax.matches(text, lengths: 3...32, allowed: { ValueSyntax.isUpperAlphanumeric($0) || $0 == 0x2D }) {
+            if ValueSyntax.matches(
+                text, lengths: 3...32, allowed: { ValueSyntax.isUpperAlphanumeric($0) || $0 == 0x2D })
+            {
                 return .success(text)
             }
             var message = "not a kiosk id; use 3 to 32 of A-Z, 0-9 and -, e.g. YB-VANYEN-01"

@@ -123,7 +123,9 @@ public struct ProcedureCatalog: Sendable, Equatable {
             diagnostics.append(
                 ConfigDiagnostic(
                     file: file, line: document.lineCount,
-                    message: "no procedures; add a section per procedure, e.g. [Procedure 1.001234] with Name=, Days=, Fee="))
+                    message:
+                        "no procedures; add a section per procedure, e.g. [Procedure 1.001234] with Name=, Days=, Fee=")
+            )
         }
         return (ProcedureCatalog(procedures: procedures), diagnostics.sorted { $0.line < $1.line })
     }

@@ -61,7 +61,8 @@ enum ValueSyntax {
     /// (a letter, then combining marks) gives the same text as one that saves it precomposed,
     /// which is the form the printer's code pages map.
     static func nonEmptyText(_ text: String) -> Result<String, ValueProblem> {
-        text.isEmpty ? .failure(ValueProblem("empty; give a value")) : .success(text.precomposedStringWithCanonicalMapping)
+        text.isEmpty
+            ? .failure(ValueProblem("empty; give a value")) : .success(text.precomposedStringWithCanonicalMapping)
     }
 
     /// `text` made only of `allowed` ASCII bytes, with a length in `lengths`.

@@ -130,7 +130,9 @@ final class PrinterConnection {
                 // Whatever is still queued belongs to a job that will be printed again.
                 try? port.discardOutput()
             }
-            return .success(.incomplete(bytesWritten: error.bytesWritten ?? bytes.count, of: bytes.count, detail: error.description))
+            return .success(
+                .incomplete(bytesWritten: error.bytesWritten ?? bytes.count, of: bytes.count, detail: error.description)
+            )
         }
         sleepOnThread(nanoseconds: nanoseconds(configuration.settleAfterJob))
         lastCheck = nil

@@ -42,7 +42,8 @@ struct PrinterStatusProbe {
             }
             if try replies.next(within: settle) != nil { continue }
             return .answered(
-                PrinterStatus(printer: answers[0], offlineCause: answers[1], errorCause: answers[2], paperSensor: answers[3]))
+                PrinterStatus(
+                    printer: answers[0], offlineCause: answers[1], errorCause: answers[2], paperSensor: answers[3]))
         }
         return .garbled
     }

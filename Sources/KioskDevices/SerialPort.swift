@@ -125,7 +125,8 @@ public final class SerialPort {
             }
             let code = errno
             if code == EINTR || code == EAGAIN { continue }
-            throw SerialPortError.from(SystemError(code, call: "write"), path: path, operation: operation, bytesWritten: written)
+            throw SerialPortError.from(
+                SystemError(code, call: "write"), path: path, operation: operation, bytesWritten: written)
         }
     }
 
@@ -235,7 +236,8 @@ public final class SerialPort {
             if ready < 0 {
                 let code = errno
                 if code == EINTR { continue }
-                throw SerialPortError.from(SystemError(code, call: "poll"), path: path, operation: operation, bytesWritten: bytesWritten)
+                throw SerialPortError.from(
+                    SystemError(code, call: "poll"), path: path, operation: operation, bytesWritten: bytesWritten)
             }
             if ready == 0 {
                 if deadline.hasPassed {

@@ -24,7 +24,9 @@ public struct SerialPortError: Error, Sendable, Equatable, CustomStringConvertib
     /// Bytes already written when a write failed or timed out.
     public let bytesWritten: Int?
 
-    private init(_ code: Code, path: String, operation: String, systemError: SystemError? = nil, bytesWritten: Int? = nil) {
+    private init(
+        _ code: Code, path: String, operation: String, systemError: SystemError? = nil, bytesWritten: Int? = nil
+    ) {
         self.code = code
         self.path = path
         self.operation = operation
@@ -33,7 +35,8 @@ public struct SerialPortError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// Classifies a failed call: device gone, missing, busy or another system error.
-    static func from(_ error: SystemError, path: String, operation: String, bytesWritten: Int? = nil) -> SerialPortError {
+    static func from(_ error: SystemError, path: String, operation: String, bytesWritten: Int? = nil) -> SerialPortError
+    {
         let code: Code
         if error.meansDeviceGone {
             code = .gone

@@ -20,7 +20,8 @@ public struct AppointmentCalendar: Sendable {
     public static let maximumWorkingDays = 3660
 
     /// Creates a calendar.
-    public init(holidays: PublicHolidays = PublicHolidays(), cutOffSecondOfDay: Int = AppointmentCalendar.defaultCutOff) {
+    public init(holidays: PublicHolidays = PublicHolidays(), cutOffSecondOfDay: Int = AppointmentCalendar.defaultCutOff)
+    {
         self.holidays = holidays
         self.cutOffSecondOfDay = cutOffSecondOfDay
     }

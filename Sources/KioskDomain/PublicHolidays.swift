@@ -70,7 +70,9 @@ public struct PublicHolidays: Sendable, Hashable {
     public func holidays(inYear year: Int) -> [Holiday] {
         var list: [Holiday] = []
         func add(_ month: Int, _ day: Int, _ occasion: Occasion) {
-            if let d = CalendarDay(year: year, month: month, day: day) { list.append(Holiday(day: d, occasion: occasion)) }
+            if let d = CalendarDay(year: year, month: month, day: day) {
+                list.append(Holiday(day: d, occasion: occasion))
+            }
         }
         add(1, 1, .newYear)
         add(4, 30, .reunification)

@@ -11,7 +11,10 @@ public struct Backoff: Sendable {
     private var random: any RandomNumberGenerator & Sendable
 
     /// Creates a backoff; tests inject a seeded `random` and small `base`/`cap`.
-    public init(base: Double = 1, cap: Double = 300, random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()) {
+    public init(
+        base: Double = 1, cap: Double = 300,
+        random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()
+    ) {
         precondition(base > 0 && cap >= base, "Backoff needs 0 < base ≤ cap")
         self.base = base
         self.cap = cap

@@ -18,7 +18,8 @@ public actor CentralClient {
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
     /// Creates a client; `baseURL` empty means nothing is ever sent (`isEnabled` is false).
-    public init(baseURL: String, signer: RequestSigner, transport: any HTTPTransport, clock: ForwardingClock = .system) {
+    public init(baseURL: String, signer: RequestSigner, transport: any HTTPTransport, clock: ForwardingClock = .system)
+    {
         var url = baseURL.trimmingWhitespace
         while url.hasSuffix("/") { url.removeLast() }
         self.baseURL = url

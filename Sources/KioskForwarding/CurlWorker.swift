@@ -161,7 +161,8 @@ final class CurlWorker: @unchecked Sendable {
                 if request.method == "GET" {
                     _ = kiosk_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
                 } else {
-                    let base = UnsafeMutableRawPointer(mutating: raw.baseAddress) ?? UnsafeMutableRawPointer(errorBuffer)
+                    let base =
+                        UnsafeMutableRawPointer(mutating: raw.baseAddress) ?? UnsafeMutableRawPointer(errorBuffer)
                     _ = kiosk_curl_setopt_long(handle, CURLOPT_POST, 1)
                     _ = kiosk_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(raw.count))
                     _ = kiosk_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, base)
@@ -280,5 +281,6 @@ private func kiosk_curl_setopt_xferinfo_function(
     _ handle: UnsafeMutableRawPointer,
     _ function: @convention(c) (UnsafeMutableRawPointer?, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> Int32
 ) -> CURLcode {
-    kiosk_curl_setopt_pointer(handle, CURLOPT_XFERINFOFUNCTION, unsafeBitCast(function, to: UnsafeMutableRawPointer.self))
+    kiosk_curl_setopt_pointer(
+        handle, CURLOPT_XFERINFOFUNCTION, unsafeBitCast(function, to: UnsafeMutableRawPointer.self))
 }

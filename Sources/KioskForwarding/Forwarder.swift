@@ -138,7 +138,9 @@ public actor Forwarder {
             let smaller = max(1, min(batch.count, current.batchSize) / 2)
             current.batchSize = smaller
             successesAtReducedSize = 0
-            log(.warning, "forward.too-large", ["events": "\(batch.count)", "bytes": "\(body.count)", "batch_size": "\(smaller)"])
+            log(
+                .warning, "forward.too-large",
+                ["events": "\(batch.count)", "bytes": "\(body.count)", "batch_size": "\(smaller)"])
             try await fail(text + ", batch size now \(smaller)", ids: ids, delay: 0)
         case .tooLarge:
             try await fail(text + " even for one event (seq \(batch[0].seq))", ids: ids, delay: backoff.nextDelay())
@@ -195,26 +197,32 @@ public actor Forwarder {
             case EventResult.accepted, EventResult.duplicate:
                 delivered.append(event.id)
             case EventResult.rejected:
-                let reason = result.reason.map { $0.isEmpty ? "rejected by central (no reason given)" : $0 }
+                let reason =
+                    result.reason.map { $0.isEmpty ? "rejected by central (no reason given)" : $0 }
                     ?? "rejected by central (no reason given)"
                 try await store.moveToDeadLetters(id: event.id, reason: reason, at: now)
                 dead += 1
-                log(.error, "forward.dead-letter", ["id": event.id, "seq": "\(event.seq)", "type": event.type, "reason": String(reason.prefix(120))])
+                log(
+                    .error, "forward.dead-letter",
+                    ["id": event.id, "seq": "\(event.seq)", "type": event.type, "reason": String(reason.prefix(120))])
             default:
                 missing.append(event.id)  // an unknown status is not a delivery
             }
         }
         if !delivered.isEmpty { try await store.markDelivered(ids: delivered, at: now) }
         if !missing.isEmpty {
-            try await store.recordFailedAttempt(ids: missing, error: "not settled in central's answer; sent again", nextAttemptAt: nil)
+            try await store.recordFailedAttempt(
+                ids: missing, error: "not settled in central's answer; sent again", nextAttemptAt: nil)
         }
         current.totalDelivered += delivered.count
         current.totalDeadLettered += dead
         if !delivered.isEmpty || dead > 0 {
-            log(.debug, "forward.batch", [
-                "events": "\(batch.count)", "first_seq": "\(batch[0].seq)", "delivered": "\(delivered.count)",
-                "dead": "\(dead)", "unsettled": "\(missing.count)",
-            ])
+            log(
+                .debug, "forward.batch",
+                [
+                    "events": "\(batch.count)", "first_seq": "\(batch[0].seq)", "delivered": "\(delivered.count)",
+                    "dead": "\(dead)", "unsettled": "\(missing.count)",
+                ])
         }
         return delivered.count + dead
     }
@@ -251,9 +259,12 @@ public actor Forwarder {
                 log(.warning, "forward.store-error", ["error": "\(error)"])
             }
         }
-        log(.warning, "forward.failed", [
-            "error": text, "failures": "\(current.consecutiveFailures)", "retry_in_s": String(format: "%.3f", delay),
-        ])
+        log(
+            .warning, "forward.failed",
+            [
+                "error": text, "failures": "\(current.consecutiveFailures)",
+                "retry_in_s": String(format: "%.3f", delay),
+            ])
         guard delay > 0 else { return }
         current.state = .backingOff
         current.nextAttemptAt = due

@@ -10,7 +10,9 @@ public struct ForwardingClock: Sendable {
     public var sleep: @Sendable (_ seconds: Double) async throws -> Void
 
     /// Creates a clock from its two parts.
-    public init(now: @escaping @Sendable () -> Timestamp, sleep: @escaping @Sendable (_ seconds: Double) async throws -> Void) {
+    public init(
+        now: @escaping @Sendable () -> Timestamp, sleep: @escaping @Sendable (_ seconds: Double) async throws -> Void
+    ) {
         self.now = now
         self.sleep = sleep
     }
@@ -19,6 +21,10 @@ public struct ForwardingClock: Sendable {
     public static let system = ForwardingClock(
         now: { Timestamp(unixSeconds: Int64(Date().timeIntervalSince1970)) },
         sleep: { seconds in
-            if seconds > 0 { try await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) } else { try Task.checkCancellation() }
+            if seconds > 0 {
+                try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+            } else {
+                try Task.checkCancellation()
+            }
         })
 }

@@ -38,7 +38,8 @@ public struct ForwardingLog: Sendable {
         var text = event
         for (key, value) in fields {
             let needsQuotes = value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" })
-            let escaped = value.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"").replacingAll("\n", with: " ")
+            let escaped = value.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"").replacingAll(
+                "\n", with: " ")
             text += " \(key)=" + (needsQuotes ? "\"\(escaped)\"" : escaped)
         }
         return text

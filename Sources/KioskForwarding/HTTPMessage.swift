@@ -27,7 +27,9 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
     /// Equal when the same fields appear in the same order (names compared without case).
     public static func == (a: HTTPHeaders, b: HTTPHeaders) -> Bool {
         a.fields.count == b.fields.count
-            && zip(a.fields, b.fields).allSatisfy { $0.name.lowercased() == $1.name.lowercased() && $0.value == $1.value }
+            && zip(a.fields, b.fields).allSatisfy {
+                $0.name.lowercased() == $1.name.lowercased() && $0.value == $1.value
+            }
     }
 }
 

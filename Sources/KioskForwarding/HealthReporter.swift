@@ -19,7 +19,9 @@ public struct HealthSnapshot: Sendable, Equatable {
     public var version: String
 
     /// Creates a snapshot.
-    public init(printer: String, scanner: String, backlog: Int, oldestPendingAt: Timestamp?, deadLetters: Int, version: String) {
+    public init(
+        printer: String, scanner: String, backlog: Int, oldestPendingAt: Timestamp?, deadLetters: Int, version: String
+    ) {
         self.printer = printer
         self.scanner = scanner
         self.backlog = backlog

@@ -91,7 +91,8 @@ public enum HTTPDate {
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         // IMF-fixdate's year is four digits: 0997, not 997.
         let year = y >= 0 && y < 1000 ? String(String(y + 10000).dropFirst()) : "\(y)"
-        return "\(weekday), \(two(d)) \(months[m - 1]) \(year) \(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60)) GMT"
+        return
+            "\(weekday), \(two(d)) \(months[m - 1]) \(year) \(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60)) GMT"
     }
 }
 

@@ -39,6 +39,7 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// `central: timeout: Operation timed out after 1001 milliseconds (curl 28)`.
     public var description: String {
-        curlCode == 0 ? "central: \(kind.rawValue): \(detail)" : "central: \(kind.rawValue): \(detail) (curl \(curlCode))"
+        curlCode == 0
+            ? "central: \(kind.rawValue): \(detail)" : "central: \(kind.rawValue): \(detail) (curl \(curlCode))"
     }
 }

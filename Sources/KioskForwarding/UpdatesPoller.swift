@@ -111,7 +111,9 @@ public actor UpdatesPoller {
         lastError = nil
         lastPollAt = clock.now()
         if result.stored > 0 || result.skipped > 0 {
-            log(.info, "updates.stored", ["pages": "\(result.pages)", "stored": "\(result.stored)", "skipped": "\(result.skipped)"])
+            log(
+                .info, "updates.stored",
+                ["pages": "\(result.pages)", "stored": "\(result.stored)", "skipped": "\(result.skipped)"])
         }
         return .success(result)
     }
@@ -140,7 +142,9 @@ public actor UpdatesPoller {
         for update in updates {
             guard let status = DossierStatus(rawValue: update.status) else {
                 skipped += 1
-                log(.warning, "updates.skipped", ["status": String(update.status.prefix(40)), "reason": "unknown status"])
+                log(
+                    .warning, "updates.skipped",
+                    ["status": String(update.status.prefix(40)), "reason": "unknown status"])
                 continue
             }
             guard let at = Timestamp(rfc3339: update.at) else {

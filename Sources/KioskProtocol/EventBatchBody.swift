@@ -55,7 +55,8 @@ public enum EventBatchBody {
     /// Bytes one event adds to a body: its JSON object plus one separating comma.
     public static func encodedSize(of event: WireEvent) -> Int {
         var out = [UInt8]()
-        appendEvent(WireEvent(id: event.id, seq: event.seq, type: event.type, occurredAt: event.occurredAt, data: []), to: &out)
+        appendEvent(
+            WireEvent(id: event.id, seq: event.seq, type: event.type, occurredAt: event.occurredAt, data: []), to: &out)
         // appendEvent wrote `null` (4 bytes) for the empty data.
         return out.count - 4 + (event.data.isEmpty ? 4 : event.data.count) + 1
     }

@@ -141,7 +141,9 @@ public struct KioskHealthData: Codable, Sendable, Equatable {
     /// kioskd version, e.g. "1.2.0".
     public var version: String
     /// Creates the payload.
-    public init(printer: String, scanner: String, backlog: Int, oldestPendingAt: String?, deadLetters: Int, version: String) {
+    public init(
+        printer: String, scanner: String, backlog: Int, oldestPendingAt: String?, deadLetters: Int, version: String
+    ) {
         self.printer = printer
         self.scanner = scanner
         self.backlog = backlog

@@ -53,7 +53,9 @@ public struct KioskKey: Sendable, Equatable {
         var raw = try Self.readFile(path)
         Self.stripTrailingNewline(&raw)
         guard raw.count >= Self.minimumLength else {
-            throw KeyError(path: path, reason: "\(raw.count) bytes after stripping the newline, need at least \(Self.minimumLength)")
+            throw KeyError(
+                path: path,
+                reason: "\(raw.count) bytes after stripping the newline, need at least \(Self.minimumLength)")
         }
         self.bytes = raw
     }

@@ -19,18 +19,24 @@ public struct RequestSigner: Sendable {
     }
 
     /// The exact text that is MACed: five lines joined by `\n`, no trailing newline.
-    public static func stringToSign(method: String, pathAndQuery: String, unixTime: Int64, nonce: String, body: [UInt8]) -> String {
+    public static func stringToSign(method: String, pathAndQuery: String, unixTime: Int64, nonce: String, body: [UInt8])
+        -> String
+    {
         "\(method)\n\(pathAndQuery)\n\(unixTime)\n\(nonce)\n\(Digest.sha256Hex(body))"
     }
 
     /// The 64-hex-digit signature of a request.
-    public func signature(method: String, pathAndQuery: String, body: [UInt8], unixTime: Int64, nonce: String) -> String {
-        let text = Self.stringToSign(method: method, pathAndQuery: pathAndQuery, unixTime: unixTime, nonce: nonce, body: body)
+    public func signature(method: String, pathAndQuery: String, body: [UInt8], unixTime: Int64, nonce: String) -> String
+    {
+        let text = Self.stringToSign(
+            method: method, pathAndQuery: pathAndQuery, unixTime: unixTime, nonce: nonce, body: body)
         return Digest.hmacSHA256Hex(key: key.bytes, message: Array(text.utf8))
     }
 
     /// Full Authorization header value: "Kiosk-HMAC-SHA256 kiosk=…,ts=…,nonce=…,sig=…".
-    public func authorization(method: String, pathAndQuery: String, body: [UInt8], unixTime: Int64, nonce: String) -> String {
+    public func authorization(method: String, pathAndQuery: String, body: [UInt8], unixTime: Int64, nonce: String)
+        -> String
+    {
         let sig = signature(method: method, pathAndQuery: pathAndQuery, body: body, unixTime: unixTime, nonce: nonce)
         return AuthorizationHeader(kiosk: kioskId, ts: unixTime, nonce: nonce, sig: sig).value
     }

@@ -48,7 +48,9 @@ public struct UpdatesPage: Codable, Sendable, Equatable {
 /// One dossier status change set by the central server.
 public struct WireStatusUpdate: Codable, Sendable, Equatable {
     /// The statuses the protocol allows.
-    public static let knownStatuses: Set<String> = ["received", "processing", "needs-more", "result-ready", "returned", "rejected"]
+    public static let knownStatuses: Set<String> = [
+        "received", "processing", "needs-more", "result-ready", "returned", "rejected",
+    ]
 
     /// Tracking code.
     public var code: String

@@ -18,7 +18,8 @@ struct DeviceScanSource: ScanSource {
             do {
                 scanner = try BarcodeScanner(settings: settings, logger: logger)
             } catch {
-                logger.log(.error, "scanner reader cannot start", [("device", settings.device), ("reason", "\(error)")])
+                logger.log(
+                    .error, "scanner reader cannot start", [("device", settings.device), ("reason", "\(error)")])
                 continuation.yield(.state("missing"))
                 continuation.finish()
                 return

@@ -30,9 +30,10 @@ public final class KioskService: Sendable {
         self.setup = setup
         self.logger = logger
         self.notifier = notifier
-        self.scanSource = scanSource ?? {
-            DeviceScanSource(configuration: $0.configuration.scanner, keymap: $0.keymap, logger: logger)
-        }
+        self.scanSource =
+            scanSource ?? {
+                DeviceScanSource(configuration: $0.configuration.scanner, keymap: $0.keymap, logger: logger)
+            }
         let file = setup.file
         self.reload = reload ?? { ServiceSetup.load(path: file) }
     }
@@ -58,7 +59,8 @@ public final class KioskService: Sendable {
         logger.log(
             .info, "kioskd started",
             [
-                ("version", kioskSoftwareVersion), ("kiosk", setup.configuration.kiosk.id), ("database", layout.database),
+                ("version", kioskSoftwareVersion), ("kiosk", setup.configuration.kiosk.id),
+                ("database", layout.database),
                 ("printer", setup.configuration.printer.device), ("scanner", setup.configuration.scanner.device),
                 ("central", setup.configuration.central.url ?? "none (events stay queued)"),
             ])
@@ -116,7 +118,10 @@ public final class KioskService: Sendable {
                 if report.eventsDeleted + report.dossiersScrubbed > 0 {
                     logger.log(
                         .info, "retention purge",
-                        [("events-deleted", "\(report.eventsDeleted)"), ("dossiers-scrubbed", "\(report.dossiersScrubbed)")])
+                        [
+                            ("events-deleted", "\(report.eventsDeleted)"),
+                            ("dossiers-scrubbed", "\(report.dossiersScrubbed)"),
+                        ])
                 }
             } catch {
                 logger.log(.warning, "retention purge failed", [("reason", "\(error)")])

@@ -26,7 +26,9 @@ struct PrinterAdapter: ReceiptPrinting {
     static let refusalBeep: [UInt8] = [0x1B, 0x42, 3, 1]
 
     /// The link's settings from `[Printer]` and the profile.
-    static func linkConfiguration(_ printer: KioskConfiguration.Printer, profile: PrinterProfile) -> PrinterLinkConfiguration {
+    static func linkConfiguration(_ printer: KioskConfiguration.Printer, profile: PrinterProfile)
+        -> PrinterLinkConfiguration
+    {
         PrinterLinkConfiguration(
             devicePath: printer.device,
             serial: SerialPortSettings(

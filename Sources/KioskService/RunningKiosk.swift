@@ -48,11 +48,13 @@ final class RunningKiosk: Sendable {
             store: store, client: client,
             configuration: ForwarderConfiguration(batchSize: configuration.central.batchSize), log: log)
         self.forwarder = forwarder
-        poller = UpdatesPoller(store: store, client: client, interval: configuration.central.pollUpdates.seconds, log: log)
+        poller = UpdatesPoller(
+            store: store, client: client, interval: configuration.central.pollUpdates.seconds, log: log)
         health = HealthReporter(store: store)
         statusLine = ServiceStatusLine(notifier: notifier)
         flows = KioskFlows(
-            setup: setup, store: store, printer: PrinterAdapter(link: link, queue: queue, profile: profile), profile: profile,
+            setup: setup, store: store, printer: PrinterAdapter(link: link, queue: queue, profile: profile),
+            profile: profile,
             logger: logger, events: events, onEventWritten: { await forwarder.nudge() })
     }
 
@@ -76,7 +78,8 @@ final class RunningKiosk: Sendable {
                 for await state in self.link.stateChanges() {
                     logger.log(
                         state.canPrint ? .notice : .warning, "printer \(state.rawValue)",
-                        [("device", self.setup.configuration.printer.device)] + (self.link.lastKnownDetail.map { [("detail", $0)] } ?? []))
+                        [("device", self.setup.configuration.printer.device)]
+                            + (self.link.lastKnownDetail.map { [("detail", $0)] } ?? []))
                     self.events.publish(.printer(state.rawValue))
                     await self.reportHealth()
                 }
@@ -89,7 +92,9 @@ final class RunningKiosk: Sendable {
                     case .state(let state):
                         self.scannerState.withLock { $0 = state }
                         self.events.publish(.scanner(state))
-                        logger.log(state == "ok" ? .notice : .warning, "scanner \(state)", [("device", self.setup.configuration.scanner.device)])
+                        logger.log(
+                            state == "ok" ? .notice : .warning, "scanner \(state)",
+                            [("device", self.setup.configuration.scanner.device)])
                         await self.reportHealth()
                     }
                 }
@@ -125,7 +130,8 @@ final class RunningKiosk: Sendable {
     func reportHealth() async {
         let summary = try? await store.summary()
         let snapshot = HealthSnapshot(
-            printer: link.lastKnownState.rawValue, scanner: scannerState.withLock { $0 }, backlog: summary?.pending ?? 0,
+            printer: link.lastKnownState.rawValue, scanner: scannerState.withLock { $0 },
+            backlog: summary?.pending ?? 0,
             oldestPendingAt: summary?.oldestPendingAt, deadLetters: summary?.deadLetters ?? 0,
             version: kioskSoftwareVersion)
         if (try? await health.report(snapshot, now: Timestamp(unixSeconds: wallClockSeconds()))) == true {
@@ -147,8 +153,11 @@ final class RunningKiosk: Sendable {
         guard let url = central.url, let key = setup.centralKey else {
             // No URL: forwarding is off and events stay queued; the signer is never used.
             let unused = try! KioskKey(bytes: Array(repeating: 0, count: KioskKey.minimumLength))
-            return CentralClient(baseURL: "", signer: RequestSigner(kioskId: setup.configuration.kiosk.id, key: unused), transport: transport)
+            return CentralClient(
+                baseURL: "", signer: RequestSigner(kioskId: setup.configuration.kiosk.id, key: unused),
+                transport: transport)
         }
-        return CentralClient(baseURL: url, signer: RequestSigner(kioskId: setup.configuration.kiosk.id, key: key), transport: transport)
+        return CentralClient(
+            baseURL: url, signer: RequestSigner(kioskId: setup.configuration.kiosk.id, key: key), transport: transport)
     }
 }

@@ -42,7 +42,9 @@ public struct ServiceSetup: Sendable {
     public static func load(path: String) -> Result<ServiceSetup, SetupProblems> {
         let check = ConfigurationCheck.check(path: path)
         var problems = check.diagnostics.map(\.description)
-        guard problems.isEmpty, let configuration = check.configuration else { return .failure(SetupProblems(problems)) }
+        guard problems.isEmpty, let configuration = check.configuration else {
+            return .failure(SetupProblems(problems))
+        }
         var key: KioskKey?
         if configuration.central.url != nil {
             do {

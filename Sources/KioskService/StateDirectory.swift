@@ -1,7 +1,8 @@
+import KioskSystem
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import KioskSystem
 
 /// The service's state directory (`StateDirectory=`), created with mode 0750 when missing.
 enum StateDirectory {

@@ -66,7 +66,9 @@ extension KioskStore {
     /// Appends events in one transaction (all or none), in order.
     public func appendEvents(_ events: [(type: String, data: [UInt8], occurredAt: Timestamp)]) throws -> [OutboxEvent] {
         try write("appending \(events.count) events") { db in
-            try events.map { try insertEvent(db, type: $0.type, data: $0.data, occurredAt: $0.occurredAt, dossierCode: nil) }
+            try events.map {
+                try insertEvent(db, type: $0.type, data: $0.data, occurredAt: $0.occurredAt, dossierCode: nil)
+            }
         }
     }
 

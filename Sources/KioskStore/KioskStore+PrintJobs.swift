@@ -9,12 +9,15 @@ extension KioskStore {
         let insert = try db.cachedStatement(
             "INSERT INTO print_jobs (kind, payload, dossier_code, created_at) VALUES (?, ?, ?, ?)")
         do {
-            try insert.execute([.text(draft.kind), .blob(draft.payload), SQLiteValue(dossierCode), .text(createdAt.description)])
+            try insert.execute([
+                .text(draft.kind), .blob(draft.payload), SQLiteValue(dossierCode), .text(createdAt.description),
+            ])
         } catch {
             guard error.code == .constraintForeignKey else { throw error }
             throw StoreError(
                 .unknownDossier, operation: "writing a print job",
-                detail: "no dossier with code \(dossierCode ?? "")", sqliteCode: error.code, sqliteMessage: error.message)
+                detail: "no dossier with code \(dossierCode ?? "")", sqliteCode: error.code,
+                sqliteMessage: error.message)
         }
         return PrintJob(
             id: db.lastInsertRowID, kind: draft.kind, payload: draft.payload, dossierCode: dossierCode,

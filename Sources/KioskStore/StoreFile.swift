@@ -58,7 +58,8 @@ enum StoreFile {
             }
             let mode = try db.setPragma("journal_mode", "WAL")
             guard mode == .text("wal") else {
-                throw StoreError(.sqlite, operation: operation, detail: "journal_mode stayed \(String(describing: mode))")
+                throw StoreError(
+                    .sqlite, operation: operation, detail: "journal_mode stayed \(String(describing: mode))")
             }
             try db.setPragma("synchronous", "FULL")
             try db.setPragma("foreign_keys", "ON")

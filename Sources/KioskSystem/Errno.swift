@@ -31,7 +31,9 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
 ///
 /// Not for `close`, which must never be retried on Linux.
 @discardableResult
-public func retryingInterrupts<T: FixedWidthInteger>(_ call: @autoclosure () -> String, _ body: () -> T) throws(SystemError) -> T {
+public func retryingInterrupts<T: FixedWidthInteger>(_ call: @autoclosure () -> String, _ body: () -> T)
+    throws(SystemError) -> T
+{
     while true {
         let result = body()
         if result != -1 { return result }

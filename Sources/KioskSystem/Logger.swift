@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Synchronization
 
 /// Syslog priorities as journald reads them from a `<N>` line prefix.
 public enum LogPriority: Int, Sendable, Comparable, CaseIterable {
@@ -96,16 +97,17 @@ public final class Logger: Sendable {
     /// A logger writing to stderr (or to `sink`, in tests).
     public init(minimum: LogPriority = .info, sink: (@Sendable (String) -> Void)? = nil) {
         self.minimum = Mutex(minimum)
-        self.sink = sink ?? { line in
-            var bytes = Array((line + "\n").utf8)
-            bytes.withUnsafeMutableBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let n = write(2, buffer.baseAddress! + offset, buffer.count - offset)
-                    if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
+        self.sink =
+            sink ?? { line in
+                var bytes = Array((line + "\n").utf8)
+                bytes.withUnsafeMutableBytes { buffer in
+                    var offset = 0
+                    while offset < buffer.count {
+                        let n = write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                        if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
+                    }
                 }
             }
-        }
     }
 
     /// Changes the minimum priority written.

@@ -43,7 +43,8 @@ func runCrashWorker(arguments: [String]) async throws {
         transport: CurlTransport(configuration: .init(timeout: 5)))
     let forwarder = Forwarder(
         store: store, client: client,
-        configuration: ForwarderConfiguration(batchSize: 50, idlePollInterval: 0.05, backoffBase: 0.02, backoffCap: 0.5))
+        configuration: ForwarderConfiguration(batchSize: 50, idlePollInterval: 0.05, backoffBase: 0.02, backoffCap: 0.5)
+    )
 
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await forwarder.run() }

@@ -100,7 +100,9 @@ struct DrainOptions {
         while let argument = rest.popFirst() {
             switch argument {
             case "--events":
-                guard let value = rest.popFirst().flatMap(Int.init), value > 0 else { throw usage("--events needs a positive number") }
+                guard let value = rest.popFirst().flatMap(Int.init), value > 0 else {
+                    throw usage("--events needs a positive number")
+                }
                 events = value
             case "--batch-sizes":
                 guard let value = rest.popFirst() else { throw usage("--batch-sizes needs a list like 100,500") }
@@ -123,7 +125,10 @@ struct DrainBenchmarkError: Error, CustomStringConvertible {
 }
 
 private func usage(_ text: String) -> DrainBenchmarkError {
-    DrainBenchmarkError(description: "drain: \(text)\nusage: kiosk-bench drain [--events N] [--batch-sizes 100,500] [--json] [--in-process] [--directory DIR]")
+    DrainBenchmarkError(
+        description:
+            "drain: \(text)\nusage: kiosk-bench drain [--events N] [--batch-sizes 100,500] [--json] [--in-process] [--directory DIR]"
+    )
 }
 
 private let benchKioskId = "BENCH-KIOSK-01"
@@ -141,7 +146,8 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
     var child: Process?
     let port: Int
     if options.inProcess {
-        let server = try CentralServer(configuration: .init(databasePath: directory + "/central.sqlite", kiosks: [benchKioskId: key]))
+        let server = try CentralServer(
+            configuration: .init(databasePath: directory + "/central.sqlite", kiosks: [benchKioskId: key]))
         try server.start()
         inProcessServer = server
         port = server.port
@@ -164,7 +170,10 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
     var written = 0
     while written < options.events {
         let chunk = min(1000, options.events - written)
-        _ = try await store.appendEvents((written..<written + chunk).map { (type: "dossier.received", data: benchDossier($0), occurredAt: occurredAt) })
+        _ = try await store.appendEvents(
+            (written..<written + chunk).map {
+                (type: "dossier.received", data: benchDossier($0), occurredAt: occurredAt)
+            })
         written += chunk
     }
     let fillSeconds = seconds(clock.now - fillStart)
@@ -172,7 +181,8 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
     // Drain.
     let transport = TimedTransport(CurlTransport(configuration: .init(timeout: 30)))
     let client = CentralClient(
-        baseURL: "http://127.0.0.1:\(port)", signer: RequestSigner(kioskId: benchKioskId, key: key), transport: transport)
+        baseURL: "http://127.0.0.1:\(port)", signer: RequestSigner(kioskId: benchKioskId, key: key),
+        transport: transport)
     let forwarder = Forwarder(store: store, client: client, configuration: ForwarderConfiguration(batchSize: batchSize))
     let childPid = child?.processIdentifier
     let kioskWrittenBefore = writtenBytes(pid: nil)
@@ -202,7 +212,10 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
     let status = await forwarder.status
     let summary = try await store.summary()
     guard summary.pending == 0, status.totalDelivered == options.events else {
-        throw DrainBenchmarkError(description: "drain: \(summary.pending) events still pending, \(status.totalDelivered) delivered; last error: \(status.lastError ?? "none")")
+        throw DrainBenchmarkError(
+            description:
+                "drain: \(summary.pending) events still pending, \(status.totalDelivered) delivered; last error: \(status.lastError ?? "none")"
+        )
     }
     var centralPeak: Double?
     if let child { centralPeak = memoryKiB("VmHWM", pid: child.processIdentifier).map { $0 / 1024 } }
@@ -214,7 +227,8 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
         eventsPerSecond: Double(options.events) / drainSeconds, requests: requests, peakRSSMiB: peak / 1024,
         rssStartMiB: rssStart / 1024, rssMaxSampledMiB: (samples.max() ?? rssEnd) / 1024, rssEndMiB: rssEnd / 1024,
         rssSamples: samples.count, centralPeakMiB: centralPeak, kioskWrittenMiB: kioskWritten / 1_048_576,
-        centralWrittenMiB: centralWritten.map { $0 / 1_048_576 }, kioskCPUSeconds: kioskCPU, centralCPUSeconds: centralCPU,
+        centralWrittenMiB: centralWritten.map { $0 / 1_048_576 }, kioskCPUSeconds: kioskCPU,
+        centralCPUSeconds: centralCPU,
         roundTripSeconds: transport.seconds, kioskSideSeconds: drainSeconds - transport.seconds)
 }
 
@@ -232,7 +246,9 @@ private func startCentralChild(directory: String, arguments: [String]) throws ->
     try process.run()
     let portFile = directory + "/central.port"
     for _ in 0..<500 {
-        if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+        if let text = try? String(contentsOfFile: portFile, encoding: .utf8),
+            let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        {
             return (process, port)
         }
         if !process.isRunning { break }
@@ -245,7 +261,8 @@ private func startCentralChild(directory: String, arguments: [String]) throws ->
 private func runCentralChild(_ arguments: [String]) throws {
     guard let directory = arguments.first else { throw usage("--central-server-child needs a directory") }
     let server = try CentralServer(
-        configuration: .init(databasePath: directory + "/central.sqlite", kiosks: [benchKioskId: try KioskKey(bytes: benchKey)]))
+        configuration: .init(
+            databasePath: directory + "/central.sqlite", kiosks: [benchKioskId: try KioskKey(bytes: benchKey)]))
     try server.start()
     let temporary = directory + "/central.port.tmp"
     try "\(server.port)\n".write(toFile: temporary, atomically: false, encoding: .utf8)

@@ -11,7 +11,8 @@ import KioskStore
 /// the same file system a kiosk's state directory would be), `--json`.
 func runEnqueueBenchmark(arguments: [String]) async throws {
     let options = try EnqueueBenchmarkOptions(arguments)
-    let directory = options.directory ?? (NSTemporaryDirectory() + "kiosk-bench-enqueue-" + UUID().uuidString.lowercased())
+    let directory =
+        options.directory ?? (NSTemporaryDirectory() + "kiosk-bench-enqueue-" + UUID().uuidString.lowercased())
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) } }
     let path = directory + "/outbox-bench.db"
@@ -99,15 +100,21 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
         }
         print(
             "{\"benchmark\":\"enqueue\",\"store\":\"KioskStore\",\"durability\":\"WAL, synchronous=FULL, one BEGIN IMMEDIATE transaction per call\","
-                + "\"eventBytes\":\(data.count),\"backlog\":\(backlogSize),\"path\":\"\(path)\",\"results\":[\(entries.joined(separator: ","))]}")
+                + "\"eventBytes\":\(data.count),\"backlog\":\(backlogSize),\"path\":\"\(path)\",\"results\":[\(entries.joined(separator: ","))]}"
+        )
     } else {
-        print("KioskStore outbox: WAL, synchronous=FULL, one BEGIN IMMEDIATE transaction per call; \(data.count)-byte events")
+        print(
+            "KioskStore outbox: WAL, synchronous=FULL, one BEGIN IMMEDIATE transaction per call; \(data.count)-byte events"
+        )
         print("database: \(path)")
-        print(pad("case", 40) + pad("calls", 8) + pad("events/s", 10) + pad("p50 µs", 9) + pad("p99 µs", 9) + pad("max µs", 9) + pad("CPU µs/call", 13) + "bytes/call")
+        print(
+            pad("case", 40) + pad("calls", 8) + pad("events/s", 10) + pad("p50 µs", 9) + pad("p99 µs", 9)
+                + pad("max µs", 9) + pad("CPU µs/call", 13) + "bytes/call")
         for (name, sample, perCall) in rows {
             print(
                 pad(name, 40) + pad("\(sample.count)", 8) + pad("\(Int(sample.callsPerSecond * Double(perCall)))", 10)
-                    + pad("\(sample.percentile(50))", 9) + pad("\(sample.percentile(99))", 9) + pad("\(sample.percentile(100))", 9) + pad("\(sample.cpuPerCall)", 13) + "\(sample.bytesPerCall)")
+                    + pad("\(sample.percentile(50))", 9) + pad("\(sample.percentile(99))", 9)
+                    + pad("\(sample.percentile(100))", 9) + pad("\(sample.cpuPerCall)", 13) + "\(sample.bytesPerCall)")
         }
     }
 }
@@ -239,7 +246,8 @@ struct EnqueueBenchmarkOptions {
                     if argument == "--count" { count = number } else { backlog = number }
                 }
             default:
-                throw UsageError(description: "unknown argument \(argument); use --count N --backlog N --dir PATH --json")
+                throw UsageError(
+                    description: "unknown argument \(argument); use --count N --backlog N --dir PATH --json")
             }
         }
     }

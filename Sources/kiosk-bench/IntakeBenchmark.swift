@@ -33,7 +33,9 @@ func runIntakeBenchmark(arguments: [String]) async throws {
     let directory = NSTemporaryDirectory() + "kiosk-bench-intake-\(getpid())"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    guard let examples = HardwareData.directory("examples") else { throw BenchUsage("intake: Hardware/examples not found") }
+    guard let examples = HardwareData.directory("examples") else {
+        throw BenchUsage("intake: Hardware/examples not found")
+    }
 
     let printer = try InstantPrinter(directory: directory)
     guard mkfifo(directory + "/scanner", 0o600) == 0 else { throw BenchUsage("intake: mkfifo failed") }
@@ -66,10 +68,12 @@ func runIntakeBenchmark(arguments: [String]) async throws {
     }
     let keystrokes = ScannerKeystrokes(keymap: setup.keymap, altCodes: .whenNeeded)
     let card = InputEvent.records(
-        try keystrokes.events(for: "001094012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021"))
+        try keystrokes.events(
+            for: "001094012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021"))
     let procedure = InputEvent.records(try keystrokes.events(for: "1.001234"))
 
-    let service = KioskService(setup: setup, logger: Logger(minimum: .error), notifier: SystemdNotifier(socketPath: nil))
+    let service = KioskService(
+        setup: setup, logger: Logger(minimum: .error), notifier: SystemdNotifier(socketPath: nil))
     let (signals, stop) = AsyncStream<ServiceSignal>.makeStream()
     let running = Task { await service.run(signals: signals) }
     try await Task.sleep(for: .seconds(1))
@@ -107,8 +111,9 @@ func runIntakeBenchmark(arguments: [String]) async throws {
         ("receipt_first_byte_to_cut_p50_ms", pct(receiptTime, 0.5)), ("receipt_wire_time_ms", pct(wireTime, 0.5)),
     ]
     if json {
-        print("{" + results.map { "\"\($0.0)\":\(String(format: "%.3f", $0.1))" }.joined(separator: ",")
-            + ",\"intakes\":\(count),\"status_queries\":\(status)}")
+        print(
+            "{" + results.map { "\"\($0.0)\":\(String(format: "%.3f", $0.1))" }.joined(separator: ",")
+                + ",\"intakes\":\(count),\"status_queries\":\(status)}")
     } else {
         print("intakes: \(count), printer status queries: \(status ? "yes (answered at once)" : "no")")
         for (name, value) in results { print(String(format: "%-36@ %8.3f", name as NSString, value)) }

@@ -29,10 +29,11 @@ func runReceiptBenchmark(arguments: [String]) async throws {
     let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".conf") }
         .map { String($0.dropLast(5)) }.sorted()
     let document = standardIntakeReceipt()
-    let folded = ReceiptDocument(document.elements.map { element in
-        if case .text(let s, let style) = element { return .text(asciiFolded(s), style) }
-        return element
-    })
+    let folded = ReceiptDocument(
+        document.elements.map { element in
+            if case .text(let s, let style) = element { return .text(asciiFolded(s), style) }
+            return element
+        })
     print("Standard intake receipt (\(document.elements.count) elements), wire time = bytes × 10 / baud")
     print("profile            variant        bytes   @9600 s  @115200 s  encode µs (median of \(count))")
     for name in names {
@@ -53,12 +54,14 @@ func runReceiptBenchmark(arguments: [String]) async throws {
             let wire = { (baud: Double) in Double(bytes.count) * 10 / baud }
             print(
                 pad(name, 18) + " " + pad(label, 12) + " " + lpad("\(bytes.count)", 7) + " "
-                    + lpad(String(format: "%.2f", wire(9600)), 9) + " " + lpad(String(format: "%.3f", wire(115_200)), 10)
+                    + lpad(String(format: "%.2f", wire(9600)), 9) + " "
+                    + lpad(String(format: "%.3f", wire(115_200)), 10)
                     + " " + lpad(String(format: "%.0f", times[times.count / 2]), 10))
         }
         let rendered = ESCPOSInterpreter.interpret(ESCPOSEncoder.encode(document, profile: profile), profile: profile)
         let lost = rendered.textLines.filter { $0.contains("?") || $0.contains("\u{FFFD}") }.count
-        print(pad("", 18) + " encoder output read back: \(rendered.textLines.count) text lines, \(lost) with ? or U+FFFD")
+        print(
+            pad("", 18) + " encoder output read back: \(rendered.textLines.count) text lines, \(lost) with ? or U+FFFD")
     }
     try await ptyThroughput(document: document, directory: directory, receipts: receipts)
 }

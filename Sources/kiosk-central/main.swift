@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Foundation
 import KioskCentral
 import KioskProtocol
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 // kiosk-central: the reference receiver of docs/central-protocol.md, for testing kiosks
 // and for central-server teams who want to see the protocol working.
@@ -71,7 +72,9 @@ struct Options {
                     name = String(name[..<equals])
                 }
                 if valued.contains(name) {
-                    guard let given = value ?? rest.popFirst() else { throw UsageError(message: "--\(name) needs a value") }
+                    guard let given = value ?? rest.popFirst() else {
+                        throw UsageError(message: "--\(name) needs a value")
+                    }
                     values[name, default: []].append(given)
                 } else if allowedFlags.contains(name), value == nil {
                     flags.insert(name)
@@ -100,12 +103,15 @@ struct Options {
 func parseListen(_ text: String) throws -> (String, Int) {
     if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
         let host = String(text[text.index(after: text.startIndex)..<close])
-        guard text[text.index(after: close)...].hasPrefix(":"), let port = Int(text[text.index(close, offsetBy: 2)...]) else {
+        guard text[text.index(after: close)...].hasPrefix(":"), let port = Int(text[text.index(close, offsetBy: 2)...])
+        else {
             throw UsageError(message: "--listen \(text): expected [ADDRESS]:PORT")
         }
         return (host, port)
     }
-    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+        (0...65535).contains(port)
+    else {
         throw UsageError(message: "--listen \(text): expected HOST:PORT, e.g. 127.0.0.1:8080")
     }
     let host = String(text[..<colon])
@@ -125,9 +131,12 @@ func serve(_ arguments: ArraySlice<String>) throws {
         kiosks[id] = try KioskKey(contentsOfFile: String(entry[entry.index(after: equals)...]))
     }
     guard !kiosks.isEmpty else { throw UsageError(message: "at least one --kiosk ID=KEYFILE is required") }
-    var configuration = CentralServer.Configuration(databasePath: try options.required("db"), kiosks: kiosks, host: host, port: port)
+    var configuration = CentralServer.Configuration(
+        databasePath: try options.required("db"), kiosks: kiosks, host: host, port: port)
     if let skew = try options.one("max-skew") {
-        guard let seconds = Int64(skew), seconds >= 0 else { throw UsageError(message: "--max-skew \(skew): expected seconds") }
+        guard let seconds = Int64(skew), seconds >= 0 else {
+            throw UsageError(message: "--max-skew \(skew): expected seconds")
+        }
         configuration.maxClockSkew = seconds
     }
     configuration.log = { line in
@@ -147,14 +156,18 @@ func serve(_ arguments: ArraySlice<String>) throws {
     let server = try CentralServer(configuration: configuration)
     try server.start()
     FileHandle.standardError.write(
-        Data("kiosk-central: listening on \(host):\(server.port), database \(configuration.databasePath), kiosks \(kiosks.keys.sorted().joined(separator: ", "))\n".utf8))
+        Data(
+            "kiosk-central: listening on \(host):\(server.port), database \(configuration.databasePath), kiosks \(kiosks.keys.sorted().joined(separator: ", "))\n"
+                .utf8))
     var received: Int32 = 0
     sigwait(&signals, &received)
     FileHandle.standardError.write(Data("kiosk-central: stopping (signal \(received))\n".utf8))
     server.stop()
     let statistics = server.statistics
     FileHandle.standardError.write(
-        Data("kiosk-central: events accepted \(statistics.eventsAccepted), duplicate \(statistics.eventsDuplicate), rejected \(statistics.eventsRejected)\n".utf8))
+        Data(
+            "kiosk-central: events accepted \(statistics.eventsAccepted), duplicate \(statistics.eventsDuplicate), rejected \(statistics.eventsRejected)\n"
+                .utf8))
 }
 
 func setStatus(_ arguments: ArraySlice<String>) throws {
@@ -163,9 +176,14 @@ func setStatus(_ arguments: ArraySlice<String>) throws {
     let server = try CentralServer(configuration: .init(databasePath: try options.required("db"), kiosks: [:]))
     let status = options.positional[1]
     guard WireStatusUpdate.knownStatuses.contains(status) else {
-        throw UsageError(message: "unknown status \(status); use one of \(WireStatusUpdate.knownStatuses.sorted().joined(separator: ", "))")
+        throw UsageError(
+            message:
+                "unknown status \(status); use one of \(WireStatusUpdate.knownStatuses.sorted().joined(separator: ", "))"
+        )
     }
-    try server.setStatus(kiosk: try options.required("kiosk"), code: options.positional[0], status: status, note: try options.one("note"))
+    try server.setStatus(
+        kiosk: try options.required("kiosk"), code: options.positional[0], status: status, note: try options.one("note")
+    )
     print("\(options.positional[0]): \(status)")
 }
 
@@ -178,7 +196,10 @@ func listEvents(_ arguments: ArraySlice<String>) throws {
         var out = [UInt8]("[".utf8)
         for (index, event) in events.enumerated() {
             if index > 0 { out.append(contentsOf: ",\n".utf8) }
-            out.append(contentsOf: #"{"kiosk":\#(JSONText.quoted(event.kiosk)),"id":\#(JSONText.quoted(event.id)),"seq":\#(event.seq),"type":\#(JSONText.quoted(event.type)),"occurredAt":\#(JSONText.quoted(event.occurredAt)),"receivedAt":\#(event.receivedAt),"data":"#.utf8)
+            out.append(
+                contentsOf:
+                    #"{"kiosk":\#(JSONText.quoted(event.kiosk)),"id":\#(JSONText.quoted(event.id)),"seq":\#(event.seq),"type":\#(JSONText.quoted(event.type)),"occurredAt":\#(JSONText.quoted(event.occurredAt)),"receivedAt":\#(event.receivedAt),"data":"#
+                    .utf8)
             out.append(contentsOf: event.data)
             out.append(contentsOf: "}".utf8)
         }
@@ -189,7 +210,9 @@ func listEvents(_ arguments: ArraySlice<String>) throws {
     print("KIOSK\tSEQ\tID\tTYPE\tOCCURRED AT\tRECEIVED AT\tDATA BYTES")
     for event in events {
         let received = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(event.receivedAt)))
-        print("\(event.kiosk)\t\(event.seq)\t\(event.id)\t\(event.type)\t\(event.occurredAt)\t\(received)\t\(event.data.count)")
+        print(
+            "\(event.kiosk)\t\(event.seq)\t\(event.id)\t\(event.type)\t\(event.occurredAt)\t\(received)\t\(event.data.count)"
+        )
     }
     print("\(events.count) event(s)")
 }
@@ -200,17 +223,22 @@ func fault(_ arguments: ArraySlice<String>) throws {
         flags: ["reset", "reset-after-processing", "garbage", "not-http", "clear"])
     guard options.positional.isEmpty else { throw UsageError(message: "unexpected argument \(options.positional[0])") }
     let server = try options.one("server") ?? "http://127.0.0.1:8080"
-    let count = try options.one("count").map { text -> Int in
-        guard let n = Int(text), n >= 1 else { throw UsageError(message: "--count \(text): expected a number ≥ 1") }
-        return n
-    } ?? 1
+    let count =
+        try options.one("count").map { text -> Int in
+            guard let n = Int(text), n >= 1 else { throw UsageError(message: "--count \(text): expected a number ≥ 1") }
+            return n
+        } ?? 1
     var chosen: [CentralServer.Fault] = []
     if let status = try options.one("status") {
-        guard let code = Int(status), (100...599).contains(code) else { throw UsageError(message: "--status \(status): expected an HTTP code") }
+        guard let code = Int(status), (100...599).contains(code) else {
+            throw UsageError(message: "--status \(status): expected an HTTP code")
+        }
         chosen.append(.status(code, retryAfter: try options.one("retry-after"), body: try options.one("body")))
     }
     if let stall = try options.one("stall") {
-        guard let seconds = Double(stall), seconds > 0 else { throw UsageError(message: "--stall \(stall): expected seconds") }
+        guard let seconds = Double(stall), seconds > 0 else {
+            throw UsageError(message: "--stall \(stall): expected seconds")
+        }
         chosen.append(.stall(seconds: seconds))
     }
     if options.flags.contains("reset") { chosen.append(.reset) }
@@ -223,7 +251,10 @@ func fault(_ arguments: ArraySlice<String>) throws {
         order = .clear
     } else {
         guard chosen.count == 1 else {
-            throw UsageError(message: "choose exactly one of --status, --stall, --reset, --reset-after-processing, --garbage, --not-http, --clear")
+            throw UsageError(
+                message:
+                    "choose exactly one of --status, --stall, --reset, --reset-after-processing, --garbage, --not-http, --clear"
+            )
         }
         order = FaultOrder(fault: chosen[0], count: count)
     }

@@ -33,7 +33,9 @@ enum PrintCatalogCommand {
         if json {
             print("{\"procedures\":\(catalog.procedures.count),\"bytes\":\(bytes.count)}")
         } else {
-            print("catalog sheet: \(catalog.procedures.count) procedures, \(bytes.count) bytes of ESC/POS for \(profile.name)")
+            print(
+                "catalog sheet: \(catalog.procedures.count) procedures, \(bytes.count) bytes of ESC/POS for \(profile.name)"
+            )
         }
         return ExitCode.ok
     }

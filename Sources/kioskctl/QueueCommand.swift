@@ -31,10 +31,13 @@ enum QueueCommand {
         let action = arguments.next()
         switch action {
         case "list":
-            let limit = try arguments.option("--limit").map { text in
-                guard let n = Int(text), n > 0 else { throw ArgumentList.UsageError("--limit needs a positive number") }
-                return n
-            } ?? 50
+            let limit =
+                try arguments.option("--limit").map { text in
+                    guard let n = Int(text), n > 0 else {
+                        throw ArgumentList.UsageError("--limit needs a positive number")
+                    }
+                    return n
+                } ?? 50
             let store = try DatabaseLocation.open(&arguments)
             try arguments.expectEnd()
             let rows = try await store.pendingEvents(limit: limit).map { EventRow($0) }
@@ -43,9 +46,13 @@ enum QueueCommand {
             if json {
                 JSONOutput.print(rows)
             } else {
-                print("\(summary.pending) event(s) waiting for the central server" + (summary.pending > rows.count ? " (first \(rows.count))" : ""))
+                print(
+                    "\(summary.pending) event(s) waiting for the central server"
+                        + (summary.pending > rows.count ? " (first \(rows.count))" : ""))
                 for row in rows {
-                    print("\(row.seq)\t\(row.id)\t\(row.type)\t\(row.occurredAt)\tattempts=\(row.attempts)" + (row.lastError.map { "\tlast error: \($0)" } ?? ""))
+                    print(
+                        "\(row.seq)\t\(row.id)\t\(row.type)\t\(row.occurredAt)\tattempts=\(row.attempts)"
+                            + (row.lastError.map { "\tlast error: \($0)" } ?? ""))
                 }
             }
             return ExitCode.ok
@@ -57,9 +64,15 @@ enum QueueCommand {
             if json {
                 JSONOutput.print(dead.map { EventRow($0.event, dead: $0) })
             } else {
-                print("\(dead.count) dead letter(s)" + (dead.isEmpty ? "" : ": the central server rejected these; fix the cause, then `kioskctl queue requeue ID`"))
+                print(
+                    "\(dead.count) dead letter(s)"
+                        + (dead.isEmpty
+                            ? ""
+                            : ": the central server rejected these; fix the cause, then `kioskctl queue requeue ID`"))
                 for letter in dead {
-                    print("\(letter.event.seq)\t\(letter.event.id)\t\(letter.event.type)\trejected \(letter.at): \(letter.reason)")
+                    print(
+                        "\(letter.event.seq)\t\(letter.event.id)\t\(letter.event.type)\trejected \(letter.at): \(letter.reason)"
+                    )
                 }
             }
             return ExitCode.ok

@@ -10,11 +10,16 @@ enum RenderCommand {
         let withText = arguments.flag("--text")
         let profileName = try arguments.option("--profile")
         let profilesDirectory = try arguments.option("--profiles")
-        let scale = try arguments.option("--scale").map { text in
-            guard let n = Int(text), (1...8).contains(n) else { throw ArgumentList.UsageError("--scale needs 1 to 8") }
-            return n
-        } ?? 1
-        guard let input = arguments.next() else { throw ArgumentList.UsageError("render needs a FILE of ESC/POS bytes") }
+        let scale =
+            try arguments.option("--scale").map { text in
+                guard let n = Int(text), (1...8).contains(n) else {
+                    throw ArgumentList.UsageError("--scale needs 1 to 8")
+                }
+                return n
+            } ?? 1
+        guard let input = arguments.next() else {
+            throw ArgumentList.UsageError("render needs a FILE of ESC/POS bytes")
+        }
         try arguments.expectEnd()
         guard output != nil || withText || json else {
             throw ArgumentList.UsageError("render needs --png OUT, --text or --json")

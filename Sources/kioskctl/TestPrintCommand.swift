@@ -70,7 +70,9 @@ enum TestPrintCommand {
             report(json, ["written": out, "bytes": "\(bytes.count)", "profile": profile.name])
             return ExitCode.ok
         }
-        guard let device else { throw ArgumentList.UsageError("test-print needs --device PATH, --config FILE or --out FILE") }
+        guard let device else {
+            throw ArgumentList.UsageError("test-print needs --device PATH, --config FILE or --out FILE")
+        }
         let settings = SerialPortSettings(
             baudRate: SerialPortSettings.BaudRate(rawValue: baud ?? profile.defaultBaud) ?? .b115200,
             flowControl: flow ?? .rtscts)

@@ -65,7 +65,9 @@ func kioskctl(_ words: [String]) async -> Int32 {
         let json = arguments.flag("--json")
         switch arguments.next() {
         case "config":
-            guard arguments.next() == "check" else { throw ArgumentList.UsageError("kioskctl config: use `config check [FILE]`") }
+            guard arguments.next() == "check" else {
+                throw ArgumentList.UsageError("kioskctl config: use `config check [FILE]`")
+            }
             code = try ConfigCheckCommand.run(&arguments, json: json)
         case "status":
             code = try await StatusCommand.run(&arguments, json: json)

@@ -4,7 +4,8 @@ import Foundation
 enum BuiltProducts {
     /// The folder holding `kioskd`, `kioskctl`, `kiosk-central`, `kiosk-bench`.
     static let directory: String = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var url = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // On Linux the runner is .build/<config>/KioskControllerPackageTests.xctest, one level down on macOS.
         while !FileManager.default.fileExists(atPath: url.appendingPathComponent("kioskd").path), url.path != "/" {

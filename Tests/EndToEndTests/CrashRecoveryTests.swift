@@ -18,7 +18,8 @@ import Testing
         let keyFile = dir.path + "/central.key"
         try Data(keyBytes + [10]).write(to: URL(fileURLWithPath: keyFile))
         let server = try CentralServer(
-            configuration: .init(databasePath: dir.path + "/central.db", kiosks: [kiosk: try KioskKey(bytes: keyBytes)]))
+            configuration: .init(databasePath: dir.path + "/central.db", kiosks: [kiosk: try KioskKey(bytes: keyBytes)])
+        )
         try server.start()
         defer { server.stop() }
 

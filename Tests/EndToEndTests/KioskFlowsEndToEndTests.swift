@@ -16,7 +16,9 @@ import Testing
     static let address = "Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái"
     static let card = "\(idNumber)||\(name)|14031995|Nam|\(address)|01022021"
     static let otherCard = "001094099999||Trần Thị Mai|02021990|Nữ|Xã Đông Cuông, huyện Văn Yên|01022021"
-    static let personalData = [idNumber, name, address, "001094099999", "Trần Thị Mai", "Xã Đông Cuông", "14031995", "1995-03-14"]
+    static let personalData = [
+        idNumber, name, address, "001094099999", "Trần Thị Mai", "Xã Đông Cuông", "14031995", "1995-03-14",
+    ]
 
     struct Rig {
         let kiosk: KioskdProcess
@@ -81,7 +83,8 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(stored.count == 1)
-        let data = try #require(try JSONSerialization.jsonObject(with: Data(stored.first?.data ?? [])) as? [String: Any])
+        let data = try #require(
+            try JSONSerialization.jsonObject(with: Data(stored.first?.data ?? [])) as? [String: Any])
         #expect(data["code"] as? String == code)
         #expect((data["procedure"] as? [String: Any])?["code"] as? String == "1.001234")
         let applicant = try #require(data["applicant"] as? [String: Any])
@@ -105,8 +108,10 @@ import Testing
         try await rig.scan(Self.card)
         try await rig.scan("1.001234")
         let receipt = await rig.kiosk.printer.waitForReceipts(count: 1)
-        let code = try #require(receipt.first?.text.split(separator: "\n").map(String.init).first { TrackingCode(parsing: $0) != nil })
-        try rig.kiosk.central.setStatus(kiosk: KioskdProcess.kioskId, code: code, status: "result-ready", note: "Sở Tư pháp đã trả kết quả")
+        let code = try #require(
+            receipt.first?.text.split(separator: "\n").map(String.init).first { TrackingCode(parsing: $0) != nil })
+        try rig.kiosk.central.setStatus(
+            kiosk: KioskdProcess.kioskId, code: code, status: "result-ready", note: "Sở Tư pháp đã trả kết quả")
         // The kiosk polls every second; wait until the update is in its database.
         #expect(await rig.kiosk.waitForLog("updates", timeout: .seconds(10)))
         try await Task.sleep(for: .seconds(2))
@@ -126,7 +131,8 @@ import Testing
         try await rig.scan("1.001234")
         #expect(rig.kiosk.log.contains { $0.contains("scan refused") && $0.contains("refused=printer-unavailable") })
         #expect(try Self.count("SELECT count(*) FROM dossiers", rig.kiosk.databasePath) == 0)
-        #expect(try Self.count("SELECT count(*) FROM outbox WHERE type = 'dossier.received'", rig.kiosk.databasePath) == 0)
+        #expect(
+            try Self.count("SELECT count(*) FROM outbox WHERE type = 'dossier.received'", rig.kiosk.databasePath) == 0)
         // Paper back: the next intake works.
         rig.kiosk.printer.update { $0.paperOut = false }
         try await Task.sleep(for: .seconds(1))
@@ -146,7 +152,8 @@ import Testing
         try await rig.scan(Self.card)
         try await rig.scan("1.001234")
         let receipt = await rig.kiosk.printer.waitForReceipts(count: 1)
-        let code = try #require(receipt.first?.text.split(separator: "\n").map(String.init).first { TrackingCode(parsing: $0) != nil })
+        let code = try #require(
+            receipt.first?.text.split(separator: "\n").map(String.init).first { TrackingCode(parsing: $0) != nil })
 
         try await rig.scan("KIOSK:CLERK")
         try await rig.scan(code)
@@ -163,12 +170,16 @@ import Testing
 
         var types: [String] = []
         for _ in 0..<100 {
-            types = try rig.kiosk.central.storedEvents(kiosk: KioskdProcess.kioskId).map(\.type).filter { $0 != "kiosk.health" }
+            types = try rig.kiosk.central.storedEvents(kiosk: KioskdProcess.kioskId).map(\.type).filter {
+                $0 != "kiosk.health"
+            }
             if types.count == 3 { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(types == ["dossier.received", "dossier.postal-item-attached", "dossier.returned"])
-        let attached = try rig.kiosk.central.storedEvents(kiosk: KioskdProcess.kioskId).first { $0.type == "dossier.postal-item-attached" }
+        let attached = try rig.kiosk.central.storedEvents(kiosk: KioskdProcess.kioskId).first {
+            $0.type == "dossier.postal-item-attached"
+        }
         let attachedText = String(decoding: attached?.data ?? [], as: UTF8.self)
         #expect(attachedText.contains("EA123456785VN"))
         await rig.stop()
@@ -176,7 +187,8 @@ import Testing
 
     @Test func injectedControlBytesAndAnOverlongNameNeverReachThePrinter() async throws {
         let rig = try await Rig.start()
-        let injected = "\(Self.idNumber)||Nguyễn\u{1B}@\u{1D}V\u{10}\u{04}\u{01} Bá Hoàng|14031995|Nam|\(Self.address)|01022021"
+        let injected =
+            "\(Self.idNumber)||Nguyễn\u{1B}@\u{1D}V\u{10}\u{04}\u{01} Bá Hoàng|14031995|Nam|\(Self.address)|01022021"
         try await rig.scan(injected)
         try await rig.scan("1.001234")
         let receipts = await rig.kiosk.printer.waitForReceipts(count: 1)
@@ -189,7 +201,8 @@ import Testing
         // The only ESC @ is the encoder's own initialise.
         #expect(Self.occurrences(of: [0x1B, 0x40], in: bytes) == 1)
 
-        let overlong = "\(Self.idNumber)||\(String(repeating: "Nguyễn ", count: 30))|14031995|Nam|\(Self.address)|01022021"
+        let overlong =
+            "\(Self.idNumber)||\(String(repeating: "Nguyễn ", count: 30))|14031995|Nam|\(Self.address)|01022021"
         try await rig.scan(overlong)
         #expect(rig.kiosk.log.contains { $0.contains("refused=invalid-scan") })
         try await rig.scan("1.001234")

@@ -30,14 +30,17 @@ final class KioskdProcess: @unchecked Sendable {
 
     let baud: Int
 
-    init(profile: String = "epson-tm-t20iii", scannerMode: String = "serial", baud: Int = 115200, extraKiosk: String = "") throws {
+    init(
+        profile: String = "epson-tm-t20iii", scannerMode: String = "serial", baud: Int = 115200, extraKiosk: String = ""
+    ) throws {
         directory = try TemporaryDirectory()
         profileName = profile
         self.baud = baud
         let key = Array("e2e-test-key-0123456789abcdef-0123456789abcdef".utf8)
         try Data(key).write(to: URL(fileURLWithPath: directory.path + "/central.key"))
         central = try CentralServer(
-            configuration: .init(databasePath: directory.path + "/central.db", kiosks: [Self.kioskId: try KioskKey(bytes: key)]))
+            configuration: .init(
+                databasePath: directory.path + "/central.db", kiosks: [Self.kioskId: try KioskKey(bytes: key)]))
         try central.start()
         let loaded = try PrinterProfile.load(named: profile, from: Self.repository + "/Hardware/printers")
         printer = try EmulatedPrinter(profile: loaded, devicePath: directory.path + "/printer", outputDirectory: nil)

@@ -23,7 +23,9 @@ import Testing
         try scanner.scan("1.001234")
         // Wait for the first bytes of the receipt, then ask kioskd to stop mid-receipt.
         let deadline = ContinuousClock.now + .seconds(10)
-        while kiosk.printer.bytesReceived < 600, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        while kiosk.printer.bytesReceived < 600, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         #expect(kiosk.printer.receipts.isEmpty, "the receipt finished before SIGTERM; the test needs a slower line")
         let stopAt = ContinuousClock.now
         kiosk.signal(SIGTERM)
@@ -56,7 +58,8 @@ import Testing
         #expect(await kiosk.printer.waitForReceipts(count: 1).count == 1)
 
         // The printer moves to another port: after SIGHUP the next receipt prints there.
-        let profile = try PrinterProfile.load(named: "epson-tm-t20iii", from: KioskdProcess.repository + "/Hardware/printers")
+        let profile = try PrinterProfile.load(
+            named: "epson-tm-t20iii", from: KioskdProcess.repository + "/Hardware/printers")
         let moved = try EmulatedPrinter(profile: profile, devicePath: kiosk.directory.path + "/printer2")
         try kiosk.writeConfig(printerDevice: kiosk.directory.path + "/printer2", scannerMode: "evdev")
         kiosk.signal(SIGHUP)

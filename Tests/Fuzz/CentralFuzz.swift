@@ -5,12 +5,14 @@
 // also checked against the control socket's own JSON reader. Built by .ci/fuzz.sh with
 // `swiftc -sanitize=fuzzer`; not part of the SwiftPM build.
 
+import KioskProtocol
+
+@testable import KioskCentral
+@testable import KioskService
+
 #if canImport(Glibc)
     import Glibc
 #endif
-@testable import KioskCentral
-import KioskProtocol
-@testable import KioskService
 
 func fuzzCentralRequestHead(_ bytes: UnsafeRawBufferPointer) {
     // The bytes arrive on one end of a socket pair, closed after them, as from a client that
@@ -45,7 +47,9 @@ func fuzzCentralRequestHead(_ bytes: UnsafeRawBufferPointer) {
 }
 
 private func check(_ request: HTTPRequest) {
-    guard !request.method.isEmpty, request.target.hasPrefix("/") else { fatalError("a malformed request line got through") }
+    guard !request.method.isEmpty, request.target.hasPrefix("/") else {
+        fatalError("a malformed request line got through")
+    }
     for (name, value) in request.headers {
         guard name == name.lowercased(), !name.isEmpty else { fatalError("a header name not lowercased") }
         if name == "authorization", let header = AuthorizationHeader(parsing: value) {
@@ -92,7 +96,9 @@ func fuzzCentralBatch(_ bytes: UnsafeRawBufferPointer) {
 /// Reads every value of the tree; each one's bytes lie inside the text.
 private func walk(_ element: JSONElement, in body: [UInt8], depth: Int = 0) {
     let range = element.byteRange
-    guard range.lowerBound >= 0, range.upperBound <= body.count, !range.isEmpty else { fatalError("element outside the text") }
+    guard range.lowerBound >= 0, range.upperBound <= body.count, !range.isEmpty else {
+        fatalError("element outside the text")
+    }
     switch element.kind {
     case .object:
         let members = element.members

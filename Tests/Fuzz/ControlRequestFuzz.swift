@@ -22,7 +22,9 @@ private func check(_ line: [UInt8]) {
     do {
         value = try ControlValue.parse(line)
     } catch {
-        guard (0...line.count).contains(error.offset) else { fatalError("error offset \(error.offset) outside the line") }
+        guard (0...line.count).contains(error.offset) else {
+            fatalError("error offset \(error.offset) outside the line")
+        }
         return
     }
     // What the service writes back must read as the same value.

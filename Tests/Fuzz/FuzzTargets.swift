@@ -46,7 +46,8 @@ nonisolated(unsafe) private var executions = [Int](repeating: 0, count: fuzzTarg
 
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzInitialize(
-    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
 ) -> Int32 {
     if getenv("FUZZ_LIST") != nil {
         for target in fuzzTargets { print(target.name) }

@@ -7,9 +7,10 @@
 // not part of the SwiftPM build.
 
 import Foundation
-@testable import KioskForwarding
 import KioskDomain
 import KioskProtocol
+
+@testable import KioskForwarding
 
 func fuzzBatchResults(_ bytes: UnsafeRawBufferPointer) {
     guard let results = BatchResults(json: Array(bytes)) else { return }

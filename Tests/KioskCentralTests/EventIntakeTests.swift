@@ -15,7 +15,9 @@ import Testing
         let receiver = try TestReceiver()
         let events = [
             Sample.event(seq: 1), Sample.event(seq: 2, type: EventType.kioskHealth.rawValue, data: Sample.health),
-            Sample.event(seq: 3, type: EventType.postalItemAttached.rawValue, data: Array(#"{"code":"YBVY01-261121-0007-K","postalItem":"EA123456785VN"}"#.utf8)),
+            Sample.event(
+                seq: 3, type: EventType.postalItemAttached.rawValue,
+                data: Array(#"{"code":"YBVY01-261121-0007-K","postalItem":"EA123456785VN"}"#.utf8)),
         ]
         #expect(try statuses(receiver.post(events)) == ["accepted", "accepted", "accepted"])
         #expect(try statuses(receiver.post(events)) == ["duplicate", "duplicate", "duplicate"])
@@ -51,7 +53,8 @@ import Testing
             Sample.event(seq: 4, data: Sample.receivedData(dropping: "applicant")),
             Sample.event(seq: 5, type: EventType.returned.rawValue, data: Array(#"{"code":"X"}"#.utf8)),
             Sample.event(seq: 6, data: Array("[1,2]".utf8)),
-            WireEvent(id: "seq-zero", seq: 0, type: EventType.kioskHealth.rawValue, occurredAt: "t", data: Sample.health),
+            WireEvent(
+                id: "seq-zero", seq: 0, type: EventType.kioskHealth.rawValue, occurredAt: "t", data: Sample.health),
         ]
         let response = try #require(try receiver.post(batch).response)
         #expect(response.status == 200)
@@ -74,18 +77,31 @@ import Testing
         let receiver = try TestReceiver()
         let health = EventType.kioskHealth.rawValue
         let batch = [
-            Sample.event(seq: 1, type: health, data: Array(#"{"printer":"ok","scanner":"ok","backlog":true,"deadLetters":0,"version":"1"}"#.utf8)),
-            Sample.event(seq: 2, type: health, data: Array(#"{"printer":"ok","scanner":"ok","backlog":1.5,"deadLetters":0,"version":"1"}"#.utf8)),
-            Sample.event(seq: 3, type: health, data: Array(#"{"printer":"ok","scanner":null,"backlog":1,"deadLetters":0,"version":"1"}"#.utf8)),
-            Sample.event(seq: 4, type: health, data: Array(#"{"printer":"ok","scanner":"ok","backlog":1,"deadLetters":0,"version":"1","oldestPendingAt":null,"extra":[1]}"#.utf8)),
-            Sample.event(seq: 5, type: EventType.postalItemAttached.rawValue, data: Array(#"{"code":"C","postalItem":7}"#.utf8)),
+            Sample.event(
+                seq: 1, type: health,
+                data: Array(#"{"printer":"ok","scanner":"ok","backlog":true,"deadLetters":0,"version":"1"}"#.utf8)),
+            Sample.event(
+                seq: 2, type: health,
+                data: Array(#"{"printer":"ok","scanner":"ok","backlog":1.5,"deadLetters":0,"version":"1"}"#.utf8)),
+            Sample.event(
+                seq: 3, type: health,
+                data: Array(#"{"printer":"ok","scanner":null,"backlog":1,"deadLetters":0,"version":"1"}"#.utf8)),
+            Sample.event(
+                seq: 4, type: health,
+                data: Array(
+                    #"{"printer":"ok","scanner":"ok","backlog":1,"deadLetters":0,"version":"1","oldestPendingAt":null,"extra":[1]}"#
+                        .utf8)),
+            Sample.event(
+                seq: 5, type: EventType.postalItemAttached.rawValue, data: Array(#"{"code":"C","postalItem":7}"#.utf8)),
         ]
         let response = try #require(try receiver.post(batch).response)
         let results = try JSONDecoder().decode(BatchResults.self, from: Data(response.body)).results
-        #expect(results.map(\.reason) == [
-            "kiosk.health: field backlog has the wrong type", "kiosk.health: field backlog has the wrong type",
-            "kiosk.health: field scanner is null", nil, "dossier.postal-item-attached: field postalItem has the wrong type",
-        ])
+        #expect(
+            results.map(\.reason) == [
+                "kiosk.health: field backlog has the wrong type", "kiosk.health: field backlog has the wrong type",
+                "kiosk.health: field scanner is null", nil,
+                "dossier.postal-item-attached: field postalItem has the wrong type",
+            ])
         #expect(results[3].status == "accepted")
     }
 
@@ -94,7 +110,9 @@ import Testing
         let empty = try #require(try receiver.post([]).response)
         #expect(empty.status == 400)
         #expect((empty.json()?["error"] as? String)?.contains("1 to 500") == true)
-        let tooMany = (1...501).map { Sample.event(seq: Int64($0), type: EventType.kioskHealth.rawValue, data: Sample.health) }
+        let tooMany = (1...501).map {
+            Sample.event(seq: Int64($0), type: EventType.kioskHealth.rawValue, data: Sample.health)
+        }
         #expect(try receiver.post(tooMany).response?.status == 400)
         let justRight = Array(tooMany.prefix(500))
         #expect(try statuses(receiver.post(justRight)).count == 500)
@@ -141,7 +159,9 @@ import Testing
         let client = try receiver.client()
         let response = client.request(
             "POST", "/v1/events",
-            headers: [("Authorization", receiver.authorization("POST", "/v1/events", body: body)), ("Expect", "100-continue")],
+            headers: [
+                ("Authorization", receiver.authorization("POST", "/v1/events", body: body)), ("Expect", "100-continue"),
+            ],
             body: body)
         #expect(response.response?.status == 200)
         #expect(try receiver.server.storedEvents(kiosk: TestReceiver.kiosk).count == 500)
@@ -183,7 +203,8 @@ import Testing
     @Test func truncatedOrMutatedBodiesNeverCrashTheReceiver() throws {
         let receiver = try TestReceiver()
         let body = EventBatchBody.encode(
-            kiosk: TestReceiver.kiosk, sentAt: "2026-11-21T09:15:03+07:00", events: [Sample.event(seq: 1), Sample.event(seq: 2)])
+            kiosk: TestReceiver.kiosk, sentAt: "2026-11-21T09:15:03+07:00",
+            events: [Sample.event(seq: 1), Sample.event(seq: 2)])
         var state: UInt64 = 42
         for cut in stride(from: 1, to: body.count, by: 97) {
             let outcome = try receiver.signed("POST", "/v1/events", body: Array(body.prefix(cut)))

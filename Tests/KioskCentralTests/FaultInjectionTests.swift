@@ -5,10 +5,14 @@ import Testing
 
 /// Each fault hits exactly the next N requests (health checks excluded), then service is normal.
 @Suite struct FaultInjectionTests {
-    private func eventsRequest(_ receiver: TestReceiver, on client: RawHTTPClient? = nil) throws -> (RawHTTPClient, RawHTTPClient.Outcome) {
+    private func eventsRequest(_ receiver: TestReceiver, on client: RawHTTPClient? = nil) throws -> (
+        RawHTTPClient, RawHTTPClient.Outcome
+    ) {
         let client = try client ?? receiver.client()
         let body = EventBatchBody.encode(kiosk: TestReceiver.kiosk, sentAt: "s", events: [Sample.event(seq: 1)])
-        let outcome = client.request("POST", "/v1/events", headers: [("Authorization", receiver.authorization("POST", "/v1/events", body: body))], body: body)
+        let outcome = client.request(
+            "POST", "/v1/events",
+            headers: [("Authorization", receiver.authorization("POST", "/v1/events", body: body))], body: body)
         return (client, outcome)
     }
 
@@ -98,7 +102,9 @@ import Testing
 
     @Test func adminEndpointQueuesFaultsFromLoopback() throws {
         let receiver = try TestReceiver()
-        let answer = try AdminClient.send(FaultOrder(fault: .status(503, retryAfter: "7", body: nil), count: 1), server: "http://127.0.0.1:\(receiver.port)")
+        let answer = try AdminClient.send(
+            FaultOrder(fault: .status(503, retryAfter: "7", body: nil), count: 1),
+            server: "http://127.0.0.1:\(receiver.port)")
         #expect(answer.contains("status 503"))
         let response = try #require(try eventsRequest(receiver).1.response)
         #expect(response.status == 503)
@@ -113,14 +119,18 @@ import Testing
     @Test func adminEndpointRefusesNonsense() throws {
         let receiver = try TestReceiver()
         let client = try receiver.client()
-        let response = try #require(client.request("POST", "/admin/fault", body: Array(#"{"mode":"explode"}"#.utf8)).response)
+        let response = try #require(
+            client.request("POST", "/admin/fault", body: Array(#"{"mode":"explode"}"#.utf8)).response)
         #expect(response.status == 400)
         #expect((response.json()?["error"] as? String)?.contains("explode") == true)
         #expect(receiver.server.pendingFaults.isEmpty)
     }
 
     @Test func faultOrderRoundTrips() throws {
-        for fault in [CentralServer.Fault.status(503, retryAfter: "5", body: "x"), .stall(seconds: 2), .reset, .garbage, .notHTTP, .resetAfterProcessing] {
+        for fault in [
+            CentralServer.Fault.status(503, retryAfter: "5", body: "x"), .stall(seconds: 2), .reset, .garbage, .notHTTP,
+            .resetAfterProcessing,
+        ] {
             let order = FaultOrder(fault: fault, count: 2)
             let decoded = try JSONDecoder().decode(FaultOrder.self, from: JSONEncoder().encode(order))
             #expect(try decoded.fault() == fault)

@@ -5,7 +5,8 @@ import Testing
 /// Whatever arrives, the receiver answers 4xx or closes, and keeps serving others.
 @Suite struct MalformedHTTPTests {
     private func stillServes(_ receiver: TestReceiver, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        #expect(try receiver.client().request("GET", "/v1/health").response?.status == 200, sourceLocation: sourceLocation)
+        #expect(
+            try receiver.client().request("GET", "/v1/health").response?.status == 200, sourceLocation: sourceLocation)
     }
 
     @Test(arguments: [

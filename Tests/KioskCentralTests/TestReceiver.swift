@@ -16,7 +16,8 @@ final class TestReceiver {
     init(_ adjust: (inout CentralServer.Configuration) -> Void = { _ in }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("central-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var configuration = CentralServer.Configuration(databasePath: directory + "/central.db", kiosks: [Self.kiosk: Self.key])
+        var configuration = CentralServer.Configuration(
+            databasePath: directory + "/central.db", kiosks: [Self.kiosk: Self.key])
         adjust(&configuration)
         server = try CentralServer(configuration: configuration)
         try server.start()
@@ -32,14 +33,19 @@ final class TestReceiver {
     func client() throws -> RawHTTPClient { try RawHTTPClient(port: port) }
 
     /// Authorization for a request, signed now (shifted by `skew` seconds) with a fresh nonce.
-    func authorization(_ method: String, _ target: String, body: [UInt8], skew: Int64 = 0, nonce: String = RequestSigner.randomNonce(), signer: RequestSigner? = nil) -> String {
-        (signer ?? self.signer).authorization(method: method, pathAndQuery: target, body: body, unixTime: wallClockSeconds() + skew, nonce: nonce)
+    func authorization(
+        _ method: String, _ target: String, body: [UInt8], skew: Int64 = 0, nonce: String = RequestSigner.randomNonce(),
+        signer: RequestSigner? = nil
+    ) -> String {
+        (signer ?? self.signer).authorization(
+            method: method, pathAndQuery: target, body: body, unixTime: wallClockSeconds() + skew, nonce: nonce)
     }
 
     /// A signed request on a new connection.
     func signed(_ method: String, _ target: String, body: [UInt8] = []) throws -> RawHTTPClient.Outcome {
         let client = try client()
-        return client.request(method, target, headers: [("Authorization", authorization(method, target, body: body))], body: body)
+        return client.request(
+            method, target, headers: [("Authorization", authorization(method, target, body: body))], body: body)
     }
 
     /// Posts a batch signed by the test kiosk.
@@ -69,7 +75,10 @@ enum Sample {
         return Array(try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
     }
 
-    static func event(seq: Int64, type: String = EventType.dossierReceived.rawValue, data: [UInt8]? = nil, id: String = UUID().uuidString.lowercased()) -> WireEvent {
+    static func event(
+        seq: Int64, type: String = EventType.dossierReceived.rawValue, data: [UInt8]? = nil,
+        id: String = UUID().uuidString.lowercased()
+    ) -> WireEvent {
         WireEvent(id: id, seq: seq, type: type, occurredAt: "2026-11-21T09:15:02+07:00", data: data ?? receivedData())
     }
 

@@ -15,9 +15,12 @@ import Testing
         let receiver = try TestReceiver()
         let empty = try page(receiver, after: nil)
         #expect(empty.updates.isEmpty)
-        try receiver.server.setStatus(kiosk: TestReceiver.kiosk, code: "YBVY01-261121-0007-K", status: "processing", note: "Sở Tư pháp đang xử lý")
+        try receiver.server.setStatus(
+            kiosk: TestReceiver.kiosk, code: "YBVY01-261121-0007-K", status: "processing", note: "Sở Tư pháp đang xử lý"
+        )
         try receiver.server.setStatus(kiosk: "LC-OTHER-02", code: "LC-1", status: "processing", note: nil)
-        try receiver.server.setStatus(kiosk: TestReceiver.kiosk, code: "YBVY01-261121-0007-K", status: "result-ready", note: nil)
+        try receiver.server.setStatus(
+            kiosk: TestReceiver.kiosk, code: "YBVY01-261121-0007-K", status: "result-ready", note: nil)
         let first = try page(receiver, after: empty.next)
         #expect(first.updates.map(\.status) == ["processing", "result-ready"])
         #expect(first.updates[0].note == "Sở Tư pháp đang xử lý")

@@ -26,7 +26,8 @@ import Testing
         defer { removeTree(root) }
         try FileManager.default.createDirectory(atPath: root + "/etc/kiosk", withIntermediateDirectories: true)
         for name in ["procedures.conf", "holidays.conf"] {
-            try FileManager.default.copyItem(atPath: examplesDirectory() + "/" + name, toPath: root + "/etc/kiosk/" + name)
+            try FileManager.default.copyItem(
+                atPath: examplesDirectory() + "/" + name, toPath: root + "/etc/kiosk/" + name)
         }
         let result = ConfigurationCheck.check(path: examplesDirectory() + "/kiosk.conf", root: root)
         #expect(result.diagnostics.map(\.description) == [])
@@ -44,7 +45,8 @@ import Testing
         let result = ConfigurationCheck.check(path: path, root: root)
         #expect(result.configuration != nil)
         #expect(result.diagnostics.map(\.key) == ["Procedures", "Holidays"])
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
         for diagnostic in result.diagnostics {
             #expect(lines[diagnostic.line - 1].hasPrefix(diagnostic.key! + "="))
             #expect(diagnostic.message.hasSuffix("cannot open: No such file or directory"))
@@ -54,13 +56,16 @@ import Testing
     @Test func collectsDiagnosticsFromEveryFile() throws {
         let directory = try temporaryDirectory()
         defer { removeTree(directory) }
-        try write(Array("[Kiosk]\nId=YB-1\nOffice=B\nProcedures=p.conf\nHolidays=h.conf\n[Printer]\nBaud=1\n".utf8), to: directory + "/kiosk.conf")
+        try write(
+            Array("[Kiosk]\nId=YB-1\nOffice=B\nProcedures=p.conf\nHolidays=h.conf\n[Printer]\nBaud=1\n".utf8),
+            to: directory + "/kiosk.conf")
         try write(Array("[Procedure 1.001234]\nName=A\nDays=1\n".utf8), to: directory + "/p.conf")
         try write(Array("2026-13-01\n".utf8), to: directory + "/h.conf")
         let result = ConfigurationCheck.check(path: directory + "/kiosk.conf")
         #expect(!result.isValid)
         #expect(result.configuration == nil)
-        #expect(result.diagnostics.map(\.file) == [directory + "/kiosk.conf", directory + "/p.conf", directory + "/h.conf"])
+        #expect(
+            result.diagnostics.map(\.file) == [directory + "/kiosk.conf", directory + "/p.conf", directory + "/h.conf"])
         #expect(result.diagnostics.map(\.line) == [7, 1, 1])
         #expect(result.diagnostics.map(\.key) == ["Baud", "Fee", nil])
         #expect(result.text.hasSuffix("3 problems found"))
@@ -77,9 +82,11 @@ import Testing
         let result = ConfigurationCheck.check(path: directory + "/kiosk.conf")
         #expect(result.isValid)
         #expect(result.catalogFile == directory + "/p.conf")
-        let relative = try KioskConfiguration.parse(text: "[Kiosk]\nId=YB-1\nOffice=B\nProcedures=p.conf\n", file: "conf/kiosk.conf")
+        let relative = try KioskConfiguration.parse(
+            text: "[Kiosk]\nId=YB-1\nOffice=B\nProcedures=p.conf\n", file: "conf/kiosk.conf")
         #expect(relative.kiosk.procedures == "conf/p.conf")
-        let bare = try KioskConfiguration.parse(text: "[Kiosk]\nId=YB-1\nOffice=B\nProcedures=p.conf\n", file: "kiosk.conf")
+        let bare = try KioskConfiguration.parse(
+            text: "[Kiosk]\nId=YB-1\nOffice=B\nProcedures=p.conf\n", file: "kiosk.conf")
         #expect(bare.kiosk.procedures == "p.conf")
     }
 }

@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct HolidayListTests {
     private func holidayDiagnostics(_ text: String) -> [ConfigDiagnostic] {
-        diagnostics { () throws(ConfigurationErrors) in try HolidayList.parse(text: text, file: "/etc/kiosk/holidays.conf") }
+        diagnostics { () throws(ConfigurationErrors) in
+            try HolidayList.parse(text: text, file: "/etc/kiosk/holidays.conf")
+        }
     }
 
     private func day(_ iso: String) -> CalendarDay { CalendarDay(iso: iso)! }
@@ -33,7 +35,9 @@ import Testing
             """
         let found = holidayDiagnostics(text)
         #expect(found.map(\.line) == [1, 2, 3, 4])
-        #expect(found[0].description == "/etc/kiosk/holidays.conf:1: \"2026-02-30\" is not a day of the calendar; check the month and day")
+        #expect(
+            found[0].description
+                == "/etc/kiosk/holidays.conf:1: \"2026-02-30\" is not a day of the calendar; check the month and day")
         #expect(found[1].message.hasPrefix("\"26-01-02\" is not a date; write YYYY-MM-DD"))
         #expect(found.allSatisfy { $0.file == "/etc/kiosk/holidays.conf" })
     }

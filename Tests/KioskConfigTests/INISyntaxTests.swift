@@ -68,7 +68,8 @@ import Testing
         let found = diagnostics { () throws(ConfigurationErrors) in try KioskConfiguration.load(path: path) }
         #expect(found.count == 3)
         // The undecodable line is left out, so Office is missing too (reported at the header).
-        #expect(found[0].description == "\(path):1: [Kiosk] Office: required key is missing; add Office=<post office name>")
+        #expect(
+            found[0].description == "\(path):1: [Kiosk] Office: required key is missing; add Office=<post office name>")
         let utf8 = found.first { $0.message.contains("UTF-8") }
         #expect(utf8?.line == 3)
         #expect(utf8?.file == path)
@@ -97,7 +98,10 @@ import Testing
             file: "/etc/kiosk/kiosk.conf", line: 14, section: "Printer", key: "Baud", value: "12345",
             message: "not a supported baud rate")
         let result = ConfigurationCheck.check(path: "/nonexistent/kiosk.conf")
-        #expect(result.json() == #"{"diagnostics":[{"file":"/nonexistent/kiosk.conf","line":0,"message":"cannot open: No such file or directory","text":"/nonexistent/kiosk.conf: cannot open: No such file or directory"}],"file":"/nonexistent/kiosk.conf","filesRead":[],"ok":false}"#)
+        #expect(
+            result.json()
+                == #"{"diagnostics":[{"file":"/nonexistent/kiosk.conf","line":0,"message":"cannot open: No such file or directory","text":"/nonexistent/kiosk.conf: cannot open: No such file or directory"}],"file":"/nonexistent/kiosk.conf","filesRead":[],"ok":false}"#
+        )
         #expect(diagnostic.description == "/etc/kiosk/kiosk.conf:14: [Printer] Baud=12345: not a supported baud rate")
     }
 

@@ -83,8 +83,15 @@ import Testing
         #expect(config.kiosk.retentionDays == 30)
         #expect(config.kiosk.logLevel == .debug)
         #expect(config.kiosk.codePrefix == "TY02")
-        #expect(config.printer == .init(device: "/dev/ttyUSB0", baud: 9600, flowControl: .xonxoff, profile: "epson-tm-t20iii", status: false))
-        #expect(config.scanner == .init(device: "/dev/ttyACM0", mode: .serial, keymap: "vn", grab: false, scanTimeout: .milliseconds(120)))
+        #expect(
+            config.printer
+                == .init(
+                    device: "/dev/ttyUSB0", baud: 9600, flowControl: .xonxoff, profile: "epson-tm-t20iii", status: false
+                ))
+        #expect(
+            config.scanner
+                == .init(
+                    device: "/dev/ttyACM0", mode: .serial, keymap: "vn", grab: false, scanTimeout: .milliseconds(120)))
         #expect(config.central.url == "https://central.example.vn/kiosk")
         #expect(config.central.keyFile == "/srv/kiosk/central.key")
         #expect(config.central.caFile == "/etc/kiosk/ca.pem")
@@ -104,7 +111,9 @@ import Testing
         #expect(first?.line == 3)
         #expect(first?.section == "Kiosk")
         #expect(first?.key == "Office")
-        #expect(first?.description == "/etc/kiosk/kiosk.conf:3: [Kiosk] Office: required key is missing; add Office=<post office name>")
+        #expect(
+            first?.description
+                == "/etc/kiosk/kiosk.conf:3: [Kiosk] Office: required key is missing; add Office=<post office name>")
     }
 
     @Test func missingSectionIsReportedAtEndOfFile() {
@@ -135,7 +144,8 @@ import Testing
     @Test func unknownKeySuggestsTheNearestKey() {
         let found = kioskDiagnostics(minimalConfig("[Printer]\nBaudRate=9600\nflowcontrol=none\nColour=red\n"))
         #expect(found.count == 3)
-        #expect(found[0].description == "/etc/kiosk/kiosk.conf:5: [Printer] BaudRate=9600: unknown key; did you mean Baud?")
+        #expect(
+            found[0].description == "/etc/kiosk/kiosk.conf:5: [Printer] BaudRate=9600: unknown key; did you mean Baud?")
         #expect(found[1].line == 6)
         #expect(found[1].message == "unknown key; did you mean FlowControl?")
         #expect(found[2].line == 7)
@@ -144,9 +154,10 @@ import Testing
 
     @Test func badBaudListsTheSupportedRates() {
         let found = kioskDiagnostics(minimalConfig("[Printer]\nBaud=12345\n"))
-        #expect(found.map(\.description) == [
-            "/etc/kiosk/kiosk.conf:5: [Printer] Baud=12345: not a supported baud rate; use one of 9600, 19200, 38400, 57600, 115200, 230400"
-        ])
+        #expect(
+            found.map(\.description) == [
+                "/etc/kiosk/kiosk.conf:5: [Printer] Baud=12345: not a supported baud rate; use one of 9600, 19200, 38400, 57600, 115200, 230400"
+            ])
     }
 
     @Test(arguments: ["maybe", "Y", "2", ""])
@@ -161,7 +172,8 @@ import Testing
 
     @Test(arguments: ["YES", "On", "TRUE", "1"])
     func booleansIgnoreCase(value: String) throws {
-        let config = try KioskConfiguration.parse(text: minimalConfig("[Control]\nTechnicianCodes=\(value)\n"), file: "k")
+        let config = try KioskConfiguration.parse(
+            text: minimalConfig("[Control]\nTechnicianCodes=\(value)\n"), file: "k")
         #expect(config.control.technicianCodes)
     }
 
@@ -198,7 +210,9 @@ import Testing
         #expect(found.count == 1)
         #expect(found.first?.line == 7)
         #expect(found.first?.key == "Baud")
-        #expect(found.first?.description == "/etc/kiosk/kiosk.conf:7: [Printer] Baud=19200: repeated; the first Baud= is at line 5: keep one")
+        #expect(
+            found.first?.description
+                == "/etc/kiosk/kiosk.conf:7: [Printer] Baud=19200: repeated; the first Baud= is at line 5: keep one")
     }
 
     @Test func repeatedSectionNamesTheFirstLine() {
@@ -243,7 +257,8 @@ import Testing
     }
 
     @Test func certificateWithoutPrivateKey() {
-        let found = kioskDiagnostics(minimalConfig("[Central]\nURL=https://c.example.vn\nCertificate=/etc/kiosk/client.pem\nPrivateKey=\n"))
+        let found = kioskDiagnostics(
+            minimalConfig("[Central]\nURL=https://c.example.vn\nCertificate=/etc/kiosk/client.pem\nPrivateKey=\n"))
         #expect(found.count == 1)
         #expect(found.first?.line == 6)
         #expect(found.first?.key == "Certificate")
@@ -283,7 +298,8 @@ import Testing
             """
         let found = kioskDiagnostics(text)
         #expect(found.map(\.line) == [1, 2, 4, 5, 7, 9, 11, 12, 13])
-        #expect(found.map(\.key) == ["Office", "Id", "Baud", "Status", "ScanTimeout", "Grab", "URL", "Certificate", nil])
+        #expect(
+            found.map(\.key) == ["Office", "Id", "Baud", "Status", "ScanTimeout", "Grab", "URL", "Certificate", nil])
         #expect(found.last?.message == "unknown section; did you mean [Control]?")
     }
 
@@ -292,8 +308,11 @@ import Testing
             _ = try KioskConfiguration.parse(text: "[Kiosk]\nId=x\n", file: "k.conf")
             Issue.record("parsed a bad file")
         } catch {
-            #expect(error.description == "k.conf:1: [Kiosk] Office: required key is missing; add Office=<post office name>\n"
-                + "k.conf:2: [Kiosk] Id=x: not a kiosk id; use 3 to 32 of A-Z, 0-9 and -, e.g. YB-VANYEN-01 (capitals only)")
+            #expect(
+                error.description
+                    == "k.conf:1: [Kiosk] Office: required key is missing; add Office=<post office name>\n"
+                    + "k.conf:2: [Kiosk] Id=x: not a kiosk id; use 3 to 32 of A-Z, 0-9 and -, e.g. YB-VANYEN-01 (capitals only)"
+            )
         }
     }
 

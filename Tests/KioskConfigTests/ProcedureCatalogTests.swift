@@ -31,7 +31,9 @@ import Testing
         #expect(catalog.procedures.map(\.code) == ["1.001234", "2.000635", "1.000894"])
         #expect(
             catalog.procedure(code: "1.001234")
-                == Procedure(code: "1.001234", name: "Cấp Phiếu lý lịch tư pháp", workingDays: 10, feeVND: 200000, delivery: .post))
+                == Procedure(
+                    code: "1.001234", name: "Cấp Phiếu lý lịch tư pháp", workingDays: 10, feeVND: 200000,
+                    delivery: .post))
         #expect(catalog.procedure(code: "2.000635")?.delivery == .counter)
         #expect(catalog.procedure(code: "1.000894")?.delivery == .post)  // the default
         #expect(catalog.procedure(code: "1.000894")?.ref.name == "Đăng ký kết hôn")
@@ -52,7 +54,10 @@ import Testing
         let found = catalogDiagnostics(text)
         #expect(found.count == 1)
         #expect(found.first?.line == 5)
-        #expect(found.first?.description == "/etc/kiosk/procedures.conf:5: [Procedure 1.001234]: section repeated; the first [Procedure 1.001234] is at line 1: merge them into one")
+        #expect(
+            found.first?.description
+                == "/etc/kiosk/procedures.conf:5: [Procedure 1.001234]: section repeated; the first [Procedure 1.001234] is at line 1: merge them into one"
+        )
     }
 
     @Test(arguments: ["1.00123", "1001234", "12.001234", "1.0012345", "A.001234", "1,001234"])
@@ -88,7 +93,10 @@ import Testing
         #expect(found[1].message.contains("without separators, e.g. 200000"))
         #expect(found[2].message == "not one of post, counter")
         #expect(found[3].message == "unknown key; did you mean Days?")
-        #expect(found[4].description == "/etc/kiosk/procedures.conf:7: [Procedure 1.000894] Name: required key is missing; add Name=<procedure name>")
+        #expect(
+            found[4].description
+                == "/etc/kiosk/procedures.conf:7: [Procedure 1.000894] Name: required key is missing; add Name=<procedure name>"
+        )
         #expect(found[6].message == "out of range; use a number in 0…365 working days")
     }
 

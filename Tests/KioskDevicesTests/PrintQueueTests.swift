@@ -96,7 +96,8 @@ struct PrintQueueTests {
         let queue = PrintQueue(store: store, link: rig.link, profile: rig.profile)
         // All-raster text makes a job of tens of KB: the vanish lands mid-write.
         let payload = ESCPOSEncoder.encode(PrinterRig.receipt(), profile: rig.profile, textRendering: .rasterOnly)
-        let job = try await store.enqueuePrintJob(PrintJobDraft(kind: "intake-receipt", payload: payload), dossierCode: nil)
+        let job = try await store.enqueuePrintJob(
+            PrintJobDraft(kind: "intake-receipt", payload: payload), dossierCode: nil)
         rig.emulator.update { $0.vanishAfterBytes = payload.count / 3 }
         let first = await queue.printPending()
         #expect(first.printed.isEmpty)
@@ -163,7 +164,8 @@ struct PrintQueueTests {
 
     private func occurrences(of needle: [UInt8], in haystack: [UInt8]) -> Int {
         guard haystack.count >= needle.count else { return 0 }
-        return (0...(haystack.count - needle.count)).filter { Array(haystack[$0..<($0 + needle.count)]) == needle }.count
+        return (0...(haystack.count - needle.count)).filter { Array(haystack[$0..<($0 + needle.count)]) == needle }
+            .count
     }
 }
 

@@ -21,7 +21,8 @@ final class PrinterRig: Sendable {
         emulator = try EmulatedPrinter(profile: profile, devicePath: folder + "/printer")
         link = PrinterLink(
             configuration: PrinterLinkConfiguration(
-                devicePath: folder + "/printer", serial: SerialPortSettings(baudRate: .b115200, flowControl: flowControl),
+                devicePath: folder + "/printer",
+                serial: SerialPortSettings(baudRate: .b115200, flowControl: flowControl),
                 asksStatus: asksStatus, statusTimeout: .milliseconds(200), settleAfterJob: .milliseconds(60),
                 minimumBackoff: .milliseconds(20), maximumBackoff: .milliseconds(200), idleCheckInterval: .seconds(30),
                 writeMargin: writeMargin))
@@ -53,7 +54,8 @@ final class PrinterRig: Sendable {
     }()
 
     /// A receipt with Vietnamese text, a barcode and a QR code.
-    static func receipt(name: String = "Nguyễn Thị Ánh Tuyết", code: String = "YBVY01-261121-0007-K") -> ReceiptDocument {
+    static func receipt(name: String = "Nguyễn Thị Ánh Tuyết", code: String = "YBVY01-261121-0007-K") -> ReceiptDocument
+    {
         ReceiptDocument([
             .text("GIẤY TIẾP NHẬN HỒ SƠ", TextStyle(bold: true, alignment: .center)),
             .text("Mã hồ sơ: " + code, .plain),

@@ -1,3 +1,4 @@
+import ESCPOS
 import KioskDevices
 import Testing
 
@@ -29,7 +30,10 @@ struct PrinterStatusTests {
 
     @Test("health strings are exactly the protocol's")
     func healthStrings() {
-        #expect(PrinterState.allCases.map(\.rawValue) == ["ok", "paper-near-end", "paper-out", "cover-open", "offline", "missing"])
+        #expect(
+            PrinterState.allCases.map(\.rawValue) == [
+                "ok", "paper-near-end", "paper-out", "cover-open", "offline", "missing",
+            ])
     }
 
     @Test("answers have mask 0x93 == 0x12; XON, XOFF and ASB blocks never pass the filter")
@@ -120,9 +124,9 @@ struct PrinterStatusEmulatorTests {
         #expect(outcome.isPrinted)
         let receipts = await rig.emulator.waitForReceipts(count: 1)
         #expect(receipts.count == 1)
-        #expect(!rig.emulator.receipts[0].rendered.elements.contains { if case .statusRequest = $0 { true } else { false } })
+        #expect(
+            !rig.emulator.receipts[0].rendered.elements.contains { if case .statusRequest = $0 { true } else { false } }
+        )
         await rig.shutDown()
     }
 }
-
-import ESCPOS

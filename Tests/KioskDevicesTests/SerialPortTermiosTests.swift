@@ -1,7 +1,8 @@
 import CKioskShim
 import Glibc
-@testable import KioskDevices
 import Testing
+
+@testable import KioskDevices
 
 @Suite("SerialPort termios")
 struct SerialPortTermiosTests {
@@ -92,7 +93,8 @@ struct SerialPortTermiosTests {
     @Test("a second open of an exclusive port is refused (not as root)")
     func exclusive() throws {
         let pty = try PseudoTerminal()
-        let port = try SerialPort(path: pty.slavePath, settings: SerialPortSettings(baudRate: .b115200, flowControl: .none))
+        let port = try SerialPort(
+            path: pty.slavePath, settings: SerialPortSettings(baudRate: .b115200, flowControl: .none))
         defer { port.close() }
         let fd = open(pty.slavePath, O_RDWR | O_NOCTTY | O_NONBLOCK)
         if geteuid() == 0 {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KioskDomain
 
 @Suite struct CalendarDayTests {
@@ -21,7 +22,9 @@ import Testing
         #expect(t?.description == "2026-11-21T09:15:02+07:00")
         #expect(t?.unixSeconds == Timestamp(rfc3339: "2026-11-21T02:15:02Z")?.unixSeconds)
         #expect(Timestamp(rfc3339: "2026-11-21T23:30:00Z")?.localDay.description == "2026-11-21")
-        #expect(Timestamp(unixSeconds: Timestamp(rfc3339: "2026-11-21T23:30:00Z")!.unixSeconds).localDay.description == "2026-11-22")
+        #expect(
+            Timestamp(unixSeconds: Timestamp(rfc3339: "2026-11-21T23:30:00Z")!.unixSeconds).localDay.description
+                == "2026-11-22")
         #expect(Timestamp(rfc3339: "2026-11-21 09:15") == nil)
     }
 }

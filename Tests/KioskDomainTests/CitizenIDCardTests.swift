@@ -1,9 +1,11 @@
 import Testing
+
 @testable import KioskDomain
 
 @Suite struct CitizenIDCardTests {
     /// A made-up card in the QR layout (not a real person).
-    static let valid = "001099012345|123456789|Nguyễn Văn An|15031999|Nam|Số 12, phố Hàng Bạc, Hoàn Kiếm, Hà Nội|20042021"
+    static let valid =
+        "001099012345|123456789|Nguyễn Văn An|15031999|Nam|Số 12, phố Hàng Bạc, Hoàn Kiếm, Hà Nội|20042021"
 
     @Test func parsesAValidCard() throws {
         let card = try CitizenIDCard.parse(Self.valid).get()
@@ -22,10 +24,14 @@ import Testing
     @Test func acceptsAnEmptyOldIdAndNFDText() throws {
         // Name, gender and address decomposed (NFD), as some scanners send them.
         let nfdName = "Tr\u{1B0}\u{323}o\u{31B}\u{300}ng Thi\u{323} Ly"  // ư + dot, ơ + grave
-        let text = "079303001234||\(nfdName)|01012003|Nu\u{31B}\u{303}|Q. 1, TP. Ho\u{302}\u{300} Chi\u{301} Minh|31122021"
+        let text =
+            "079303001234||\(nfdName)|01012003|Nu\u{31B}\u{303}|Q. 1, TP. Ho\u{302}\u{300} Chi\u{301} Minh|31122021"
         let card = try CitizenIDCard.parse(text).get()
         #expect(card.oldIdNumber == nil)
-        #expect(scalars(card.applicant.name) == [0x54, 0x72, 0x1EF1, 0x1EDD, 0x6E, 0x67, 0x20, 0x54, 0x68, 0x1ECB, 0x20, 0x4C, 0x79])
+        #expect(
+            scalars(card.applicant.name) == [
+                0x54, 0x72, 0x1EF1, 0x1EDD, 0x6E, 0x67, 0x20, 0x54, 0x68, 0x1ECB, 0x20, 0x4C, 0x79,
+            ])
         #expect(scalars(card.applicant.gender) == [0x4E, 0x1EEF])  // Nữ, composed
         #expect(scalars(card.applicant.address) == scalars("Q. 1, TP. Hồ Chí Minh"))
     }
@@ -39,7 +45,8 @@ import Testing
 
     @Test func stripsInjectedPrinterCommandsFromNameAndAddress() throws {
         // ESC @ (reset), GS V (cut), DLE EOT (status), and a zero-width space.
-        let text = "001099012345||Nguy\u{1B}@ễn\u{1D}V\u{1}\u{10}\u{4} An\u{200B}|15031999|Nam|Hà\u{1B}i Nội\u{7F}|20042021"
+        let text =
+            "001099012345||Nguy\u{1B}@ễn\u{1D}V\u{1}\u{10}\u{4} An\u{200B}|15031999|Nam|Hà\u{1B}i Nội\u{7F}|20042021"
         let card = try CitizenIDCard.parse(text).get()
         #expect(scalars(card.applicant.name) == scalars("Nguy@ễnV An"))
         #expect(scalars(card.applicant.address) == scalars("Hài Nội"))

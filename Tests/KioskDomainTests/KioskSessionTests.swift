@@ -14,7 +14,8 @@ import Testing
     func handle(
         _ session: inout KioskSession, _ text: String, at seconds: Int64 = 0, printerProblem: String? = nil
     ) -> KioskSession.Outcome {
-        session.handle(scan(text), now: at(seconds), knowsProcedure: { $0 == "1.001234" }, printerProblem: printerProblem)
+        session.handle(
+            scan(text), now: at(seconds), knowsProcedure: { $0 == "1.001234" }, printerProblem: printerProblem)
     }
 
     @Test func intakeIsIdCardThenProcedure() {
@@ -47,7 +48,9 @@ import Testing
     @Test func printerProblemRefusesTheIntakeAndResets() {
         var session = KioskSession()
         _ = handle(&session, card)
-        #expect(handle(&session, "1.001234", printerProblem: "paper out") == .refused(.printerUnavailable(reason: "paper out")))
+        #expect(
+            handle(&session, "1.001234", printerProblem: "paper out")
+                == .refused(.printerUnavailable(reason: "paper out")))
         #expect(session.state == .idle)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KioskDomain
 
 @Suite struct LunarCalendarTests {
@@ -65,15 +66,18 @@ import Testing
         for (year, month) in leaps { #expect(vn.leapMonth(ofYear: year) == month, "\(year)") }
         for year in [2018, 2019, 2021, 2022, 2024, 2026, 2027] { #expect(vn.leapMonth(ofYear: year) == nil, "\(year)") }
         // 1995: leap month 8 began a day earlier in Vietnam (new moon at 23:55 UTC+7).
-        #expect(vn.calendarDay(for: LunarDate(day: 1, month: 8, year: 1995, isLeapMonth: true)) == Self.day("1995-09-24"))
+        #expect(
+            vn.calendarDay(for: LunarDate(day: 1, month: 8, year: 1995, isLeapMonth: true)) == Self.day("1995-09-24"))
         #expect(
             LunarCalendar.china.calendarDay(for: LunarDate(day: 1, month: 8, year: 1995, isLeapMonth: true))
                 == Self.day("1995-09-25"))
         // 2033: the rare leap month 11; 2148: a leap first month (two lunar 1/1).
         #expect(vn.leapMonth(ofYear: 2033) == 11)
-        #expect(vn.calendarDay(for: LunarDate(day: 1, month: 11, year: 2033, isLeapMonth: true)) == Self.day("2033-12-22"))
+        #expect(
+            vn.calendarDay(for: LunarDate(day: 1, month: 11, year: 2033, isLeapMonth: true)) == Self.day("2033-12-22"))
         #expect(vn.newYear(2148) == Self.day("2148-01-21"))
-        #expect(vn.calendarDay(for: LunarDate(day: 1, month: 1, year: 2148, isLeapMonth: true)) == Self.day("2148-02-20"))
+        #expect(
+            vn.calendarDay(for: LunarDate(day: 1, month: 1, year: 2148, isLeapMonth: true)) == Self.day("2148-02-20"))
     }
 
     @Test func convertsKnownDays() {
@@ -88,8 +92,9 @@ import Testing
         #expect(CalendarDay(lunar: LunarDate(day: 1, month: 13, year: 2026)) == nil)
         #expect(CalendarDay(lunar: LunarDate(day: 0, month: 1, year: 2026)) == nil)
         #expect(CalendarDay(lunar: LunarDate(day: 31, month: 1, year: 2026)) == nil)
-        #expect(CalendarDay(lunar: LunarDate(day: 1, month: 3, year: 2026, isLeapMonth: true)) == nil)  // no leap in 2026
-        #expect(CalendarDay(lunar: LunarDate(day: 1, month: 3, year: 2023, isLeapMonth: true)) == nil)  // 2023 leaps 2
+        // No leap month in 2026; 2023's leap month is the 2nd.
+        #expect(CalendarDay(lunar: LunarDate(day: 1, month: 3, year: 2026, isLeapMonth: true)) == nil)
+        #expect(CalendarDay(lunar: LunarDate(day: 1, month: 3, year: 2023, isLeapMonth: true)) == nil)
         // Month 12 of 2025 (the eve of Tết 2026 is the 29th) has 29 days.
         #expect(CalendarDay(lunar: LunarDate(day: 30, month: 12, year: 2025)) == nil)
         #expect(CalendarDay(lunar: LunarDate(day: 1, month: 1, year: 0)) == nil)
@@ -111,7 +116,9 @@ import Testing
                 #expect(vn.leapMonth(ofYear: year) == months[leap].month)
             }
             let tet = months[0].firstDay
-            #expect(tet >= CalendarDay(year: year, month: 1, day: 20)! && tet <= CalendarDay(year: year, month: 2, day: 21)!)
+            #expect(
+                tet >= CalendarDay(year: year, month: 1, day: 20)! && tet <= CalendarDay(year: year, month: 2, day: 21)!
+            )
             for month in months {
                 #expect(month.length == 29 || month.length == 30, "\(year)/\(month.month)")
                 if let before = previous { #expect(month.firstDay == before.firstDay.adding(days: before.length)) }

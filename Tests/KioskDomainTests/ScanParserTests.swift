@@ -1,10 +1,12 @@
 import Testing
+
 @testable import KioskDomain
 
 @Suite struct ScanParserTests {
     let parser = ScanParser()
     static let card = "001099012345|123456789|Nguyễn Văn An|15031999|Nam|Hà Nội|20042021"
-    static let tracking = TrackingCode(prefix: "YBVY01", day: CalendarDay(year: 2026, month: 11, day: 21)!, sequence: 7)!
+    static let tracking = TrackingCode(
+        prefix: "YBVY01", day: CalendarDay(year: 2026, month: 11, day: 21)!, sequence: 7)!
 
     @Test func recognisesEveryKind() throws {
         guard case .idCard(let card) = try parser.parse(Self.card).get() else {
@@ -95,7 +97,9 @@ import Testing
     @Test func survivesGarbage() {
         var rng = SplitMix64(seed: 0x5EED)
         let seeds = [Self.card, Self.tracking.description, "EA123456785VN", "1.001234", "KIOSK:CLERK", "]Q1"]
-        let pieces: [Unicode.Scalar] = ["|", "-", "]", ".", "*", "\u{0}", "\u{1B}", "\u{301}", "\u{FEFF}", "ễ", "9", "A", " "]
+        let pieces: [Unicode.Scalar] = [
+            "|", "-", "]", ".", "*", "\u{0}", "\u{1B}", "\u{301}", "\u{FEFF}", "ễ", "9", "A", " ",
+        ]
         for _ in 0..<20_000 {
             var scalars = Array(seeds[Int(rng.next() % UInt64(seeds.count))].unicodeScalars)
             for _ in 0..<Int(rng.next() % 4) {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KioskDomain
 
 @Suite struct TrackingCodeTests {

@@ -22,7 +22,9 @@ struct CurlTransportTests {
         let second = try await transport.perform(HTTPRequest(method: "GET", url: url)).get()
         #expect(second.status == 503)
         #expect(second.headers["Retry-After"] == "7")
-        let third = try await transport.perform(HTTPRequest(method: "POST", url: url, body: [UInt8](repeating: 65, count: 100_000))).get()
+        let third = try await transport.perform(
+            HTTPRequest(method: "POST", url: url, body: [UInt8](repeating: 65, count: 100_000))
+        ).get()
         #expect(third.status == 201)
         #expect(server.connections == 1)
         let heads = server.requests
@@ -78,7 +80,8 @@ struct CurlTransportTests {
         let url = "http://127.0.0.1:\(server.port)/"
         let big = await transport.perform(HTTPRequest(method: "GET", url: url))
         guard case .failure(let error) = big else {
-            Issue.record("expected a failure, got \((try? big.get()).map { "\($0.status), \($0.body.count) bytes" } ?? "")")
+            Issue.record(
+                "expected a failure, got \((try? big.get()).map { "\($0.status), \($0.body.count) bytes" } ?? "")")
             return
         }
         #expect(error.kind == .responseTooLarge)

@@ -33,7 +33,10 @@ struct ForwarderTests {
     @Test(
         "whole-request failures back off with full jitter and lose nothing",
         arguments: [
-            ("400", CentralServer.Fault.status(400, retryAfter: nil, body: #"{"error":"bad-json"}"#), "malformed (400): bad-json"),
+            (
+                "400", CentralServer.Fault.status(400, retryAfter: nil, body: #"{"error":"bad-json"}"#),
+                "malformed (400): bad-json"
+            ),
             ("401 bad key", .status(401, retryAfter: nil, body: #"{"error":"bad-signature"}"#), "bad-signature"),
             ("500", .status(500, retryAfter: nil, body: nil), "HTTP 500"),
             ("502", .status(502, retryAfter: nil, body: nil), "HTTP 502"),
@@ -144,7 +147,9 @@ struct ForwarderTests {
         try await forwarder.drain()
         await fixer.value
         let status = await forwarder.status
-        #expect(status.clockSkewSeconds.map { (998...1002).contains($0) } == true, "\(String(describing: status.clockSkewSeconds))")
+        #expect(
+            status.clockSkewSeconds.map { (998...1002).contains($0) } == true,
+            "\(String(describing: status.clockSkewSeconds))")
         #expect(status.lastError?.contains("clock-skew") == true)
         #expect(status.lastError?.contains("ahead") == true)
         #expect(try rig.expectAllStoredOnce(10))
@@ -179,7 +184,8 @@ struct ForwarderTests {
         let rig = try ForwardingRig()
         let now = Timestamp(unixSeconds: Int64(Date().timeIntervalSince1970))
         try await rig.fill(5)
-        let bad = try await rig.store.appendEvent(type: "dossier.received", data: sampleDossier(5, procedure: "1.0099"), occurredAt: now)
+        let bad = try await rig.store.appendEvent(
+            type: "dossier.received", data: sampleDossier(5, procedure: "1.0099"), occurredAt: now)
         try await rig.fill(4, from: 6)
         let forwarder = rig.forwarder()
         try await forwarder.drain()
@@ -218,7 +224,8 @@ struct ForwarderTests {
         #expect(await forwarder.status.state == .stopped)
 
         let off = CentralClient(
-            baseURL: "", signer: RequestSigner(kioskId: ForwardingRig.kioskId, key: ForwardingRig.key), transport: rig.spy)
+            baseURL: "", signer: RequestSigner(kioskId: ForwardingRig.kioskId, key: ForwardingRig.key),
+            transport: rig.spy)
         let idle = Forwarder(store: rig.store, client: off)
         try await rig.fill(2, from: 3)
         #expect(await idle.status.state == .disabled)

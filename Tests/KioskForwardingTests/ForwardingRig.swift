@@ -100,7 +100,8 @@ struct ForwardingRig {
     @discardableResult
     func fill(_ count: Int, from start: Int = 0) async throws -> [OutboxEvent] {
         let now = Timestamp(unixSeconds: Int64(Date().timeIntervalSince1970))
-        return try await store.appendEvents((start..<start + count).map { (type: "dossier.received", data: sampleDossier($0), occurredAt: now) })
+        return try await store.appendEvents(
+            (start..<start + count).map { (type: "dossier.received", data: sampleDossier($0), occurredAt: now) })
     }
 
     /// Events requests made to /v1/events, by status (0 = no answer).

@@ -11,8 +11,11 @@ struct UpdatesPollerTests {
     @Test("statuses and the cursor are stored; the next poll asks after the cursor")
     func againstCentral() async throws {
         let rig = try ForwardingRig()
-        try rig.server.setStatus(kiosk: ForwardingRig.kioskId, code: "YBVY01-261121-0007-K", status: "processing", note: "Sở Tư pháp đang xử lý")
-        try rig.server.setStatus(kiosk: ForwardingRig.kioskId, code: "YBVY01-261121-0008-K", status: "result-ready", note: nil)
+        try rig.server.setStatus(
+            kiosk: ForwardingRig.kioskId, code: "YBVY01-261121-0007-K", status: "processing",
+            note: "Sở Tư pháp đang xử lý")
+        try rig.server.setStatus(
+            kiosk: ForwardingRig.kioskId, code: "YBVY01-261121-0008-K", status: "result-ready", note: nil)
         let poller = UpdatesPoller(store: rig.store, client: rig.client, interval: 300, clock: rig.clock.clock)
         let first = try await poller.poll().get()
         #expect(first.stored == 2)
@@ -21,14 +24,18 @@ struct UpdatesPollerTests {
         #expect(try await rig.store.latestStatus(code: "YBVY01-261121-0008-K")?.status == .resultReady)
         let cursor = try #require(try await rig.store.updatesCursor())
 
-        try rig.server.setStatus(kiosk: ForwardingRig.kioskId, code: "YBVY01-261121-0007-K", status: "needs-more", note: "Thiếu bản sao")
+        try rig.server.setStatus(
+            kiosk: ForwardingRig.kioskId, code: "YBVY01-261121-0007-K", status: "needs-more", note: "Thiếu bản sao")
         let second = try await poller.poll().get()
         #expect(second.stored == 1)
         #expect(try await rig.store.latestStatus(code: "YBVY01-261121-0007-K")?.status == .needsMore)
         let urls = rig.spy.urls
         #expect(!urls[0].contains("after="))
         let afterFirst = urls.first { $0.contains("after=") }
-        #expect(afterFirst?.hasSuffix("after=" + cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))!) == true)
+        #expect(
+            afterFirst?.hasSuffix(
+                "after=" + cursor.addingPercentEncoding(
+                    withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))!) == true)
         #expect(try await rig.store.updatesCursor() != cursor)
         await rig.tearDown()
     }
@@ -36,11 +43,17 @@ struct UpdatesPollerTests {
     @Test("pages are followed, unknown statuses skipped, the cursor URL-encoded, errors backed off")
     func pagesAndErrors() async throws {
         func page(_ body: String) -> CannedHTTPServer.Action {
-            .respond("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            .respond(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            )
         }
         let server = try CannedHTTPServer(script: [
-            page(#"{"updates":[{"code":"A-1","status":"processing","at":"2026-11-22T10:00:00+07:00"},{"code":"A-2","status":"lost-in-space","at":"2026-11-22T10:00:00+07:00"}],"next":"c 1/é"}"#),
-            page(#"{"updates":[{"code":"A-3","status":"returned","note":null,"at":"2026-11-22T11:00:00+07:00"}],"next":"c2"}"#),
+            page(
+                #"{"updates":[{"code":"A-1","status":"processing","at":"2026-11-22T10:00:00+07:00"},{"code":"A-2","status":"lost-in-space","at":"2026-11-22T10:00:00+07:00"}],"next":"c 1/é"}"#
+            ),
+            page(
+                #"{"updates":[{"code":"A-3","status":"returned","note":null,"at":"2026-11-22T11:00:00+07:00"}],"next":"c2"}"#
+            ),
             page(#"{"updates":[],"next":"c2"}"#),
             .respond("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 42\r\nContent-Length: 0\r\n\r\n"),
             page("not json"),
@@ -52,9 +65,11 @@ struct UpdatesPollerTests {
         let store = try KioskStore(path: directory + "/kiosk.sqlite")
         let clock = TestClock()
         let client = CentralClient(
-            baseURL: "http://127.0.0.1:\(server.port)/central/", signer: RequestSigner(kioskId: "YB-01", key: ForwardingRig.key),
+            baseURL: "http://127.0.0.1:\(server.port)/central/",
+            signer: RequestSigner(kioskId: "YB-01", key: ForwardingRig.key),
             transport: CurlTransport(configuration: .init(timeout: 5)), clock: clock.clock)
-        let poller = UpdatesPoller(store: store, client: client, interval: 300, clock: clock.clock, random: SeededRandom(seed: 4))
+        let poller = UpdatesPoller(
+            store: store, client: client, interval: 300, clock: clock.clock, random: SeededRandom(seed: 4))
         let result = try await poller.poll().get()
         #expect(result == .init(pages: 3, stored: 2, skipped: 1))
         #expect(try await store.latestStatus(code: "A-1")?.status == .processing)
@@ -62,7 +77,11 @@ struct UpdatesPollerTests {
         #expect(try await store.latestStatus(code: "A-3")?.status == .returned)
         #expect(try await store.updatesCursor() == "c2")
         let paths = server.requests.map { $0.split(separator: " ")[1] }
-        #expect(paths == ["/central/v1/kiosks/YB-01/updates", "/central/v1/kiosks/YB-01/updates?after=c%201%2F%C3%A9", "/central/v1/kiosks/YB-01/updates?after=c2"])
+        #expect(
+            paths == [
+                "/central/v1/kiosks/YB-01/updates", "/central/v1/kiosks/YB-01/updates?after=c%201%2F%C3%A9",
+                "/central/v1/kiosks/YB-01/updates?after=c2",
+            ])
 
         guard case .failure(let overloaded) = await poller.poll() else {
             Issue.record("503 should fail the poll")
@@ -94,7 +113,8 @@ struct HealthReporterTests {
         let reporter = HealthReporter(store: store)
         let t0: Int64 = 1_795_000_000
         func at(_ s: Int64) -> Timestamp { Timestamp(unixSeconds: t0 + s) }
-        var snapshot = HealthSnapshot(printer: "ok", scanner: "ok", backlog: 0, oldestPendingAt: nil, deadLetters: 0, version: "1.2.0")
+        var snapshot = HealthSnapshot(
+            printer: "ok", scanner: "ok", backlog: 0, oldestPendingAt: nil, deadLetters: 0, version: "1.2.0")
         #expect(try await reporter.report(snapshot, now: at(0)))
         snapshot.backlog = 1
         #expect(try await !reporter.report(snapshot, now: at(10)), "backlog alone waits for the periodic report")
@@ -108,7 +128,11 @@ struct HealthReporterTests {
         #expect(events.count == 4)
         #expect(events.allSatisfy { $0.type == "kiosk.health" })
         let decoded = try JSONDecoder().decode(KioskHealthData.self, from: Data(events[1].data))
-        #expect(decoded == KioskHealthData(printer: "paper-out", scanner: "ok", backlog: 1, oldestPendingAt: nil, deadLetters: 0, version: "1.2.0"))
+        #expect(
+            decoded
+                == KioskHealthData(
+                    printer: "paper-out", scanner: "ok", backlog: 1, oldestPendingAt: nil, deadLetters: 0,
+                    version: "1.2.0"))
         #expect(events[3].occurredAt == at(321))
         await store.close()
     }

@@ -7,12 +7,15 @@ import Testing
 
     @Test func roundTripsThroughTheSigner() throws {
         let signer = RequestSigner(kioskId: "YB-VANYEN-01", key: try KioskKey(bytes: Array(repeating: 7, count: 32)))
-        let value = signer.authorization(method: "GET", pathAndQuery: "/v1/health", body: [], unixTime: 42, nonce: nonce)
+        let value = signer.authorization(
+            method: "GET", pathAndQuery: "/v1/health", body: [], unixTime: 42, nonce: nonce)
         let parsed = try #require(AuthorizationHeader(parsing: value))
         #expect(parsed.kiosk == "YB-VANYEN-01")
         #expect(parsed.ts == 42)
         #expect(parsed.nonce == nonce)
-        #expect(parsed.sig == signer.signature(method: "GET", pathAndQuery: "/v1/health", body: [], unixTime: 42, nonce: nonce))
+        #expect(
+            parsed.sig
+                == signer.signature(method: "GET", pathAndQuery: "/v1/health", body: [], unixTime: 42, nonce: nonce))
         #expect(parsed.value == value)
     }
 

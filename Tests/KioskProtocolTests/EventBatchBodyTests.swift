@@ -16,7 +16,8 @@ import Testing
     private func events() throws -> [WireEvent] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        let health = KioskHealthData(printer: "ok", scanner: "missing", backlog: 12, oldestPendingAt: nil, deadLetters: 0, version: "1.2.0")
+        let health = KioskHealthData(
+            printer: "ok", scanner: "missing", backlog: 12, oldestPendingAt: nil, deadLetters: 0, version: "1.2.0")
         return [
             WireEvent(
                 id: "6f1c1b2e-3c39-4f7e-9d8a-0b6a3f1e2c11", seq: 42, type: EventType.dossierReceived.rawValue,
@@ -71,7 +72,8 @@ import Testing
     @Test func emptyBatchAndEmptyDataStayValidJSON() throws {
         let empty = EventBatchBody.encode(kiosk: "K", sentAt: "S", events: [])
         #expect(String(decoding: empty, as: UTF8.self) == #"{"kiosk":"K","sentAt":"S","events":[]}"#)
-        let nullData = EventBatchBody.encode(kiosk: "K", sentAt: "S", events: [WireEvent(id: "i", seq: 1, type: "t", occurredAt: "o", data: [])])
+        let nullData = EventBatchBody.encode(
+            kiosk: "K", sentAt: "S", events: [WireEvent(id: "i", seq: 1, type: "t", occurredAt: "o", data: [])])
         #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: Data(nullData)) }
     }
 }

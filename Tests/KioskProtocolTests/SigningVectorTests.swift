@@ -13,7 +13,9 @@ import Testing
     }
 
     @Test func sha256OfVietnameseText() {
-        #expect(Digest.sha256Hex(Array("Nguyễn Bá Hoàng".utf8)) == "d90d70ce23f3b792daaf94a84d8da39f5a8f0d1d39a18ca9889d1c0d69eb1c0e")
+        #expect(
+            Digest.sha256Hex(Array("Nguyễn Bá Hoàng".utf8))
+                == "d90d70ce23f3b792daaf94a84d8da39f5a8f0d1d39a18ca9889d1c0d69eb1c0e")
     }
 
     @Test func stringToSignForPostWithBody() {

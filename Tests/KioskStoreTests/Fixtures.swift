@@ -40,7 +40,8 @@ enum Fixtures {
         return try await store.recordIntake(day: day) { sequence in
             let code = Fixtures.code(day: day, sequence: sequence)
             return IntakeDraft(
-                dossier: Fixtures.dossier(code: code, receivedAt: receivedAt), eventData: Fixtures.eventData(code: code),
+                dossier: Fixtures.dossier(code: code, receivedAt: receivedAt),
+                eventData: Fixtures.eventData(code: code),
                 printJob: PrintJobDraft(kind: "intake-receipt", payload: Array("receipt \(code)".utf8) + [0x1b, 0x40]))
         }
     }

@@ -61,7 +61,8 @@ import Testing
         do {
             _ = try await store.recordIntake(day: receivedAt.localDay) { _ in
                 IntakeDraft(
-                    dossier: first.dossier, eventData: [1], printJob: PrintJobDraft(kind: "intake-receipt", payload: [2]))
+                    dossier: first.dossier, eventData: [1],
+                    printJob: PrintJobDraft(kind: "intake-receipt", payload: [2]))
             }
             Issue.record("duplicate dossier accepted")
         } catch let error as StoreError {
@@ -108,18 +109,21 @@ import Testing
 
         let returnedAt = Fixtures.time("2026-11-28T10:00:00+07:00")
         let (returned, slip) = try await store.recordReturn(
-            code: code, returnedAt: returnedAt, eventData: [9], printJob: PrintJobDraft(kind: "hand-back-slip", payload: [7]))
+            code: code, returnedAt: returnedAt, eventData: [9],
+            printJob: PrintJobDraft(kind: "hand-back-slip", payload: [7]))
         #expect(returned.type == "dossier.returned")
         #expect(returned.occurredAt == returnedAt)
         #expect(slip.kind == "hand-back-slip" && slip.dossierCode == code)
-        #expect(try await store.pendingEvents(limit: 10).map(\.type) == [
-            "dossier.received", "dossier.postal-item-attached", "dossier.returned",
-        ])
+        #expect(
+            try await store.pendingEvents(limit: 10).map(\.type) == [
+                "dossier.received", "dossier.postal-item-attached", "dossier.returned",
+            ])
         #expect(try await store.scalar("SELECT returned_at FROM dossiers") == .text("2026-11-28T10:00:00+07:00"))
 
         // Unknown code: a clear error, nothing written.
         await #expect {
-            _ = try await store.attachPostalItem(code: "NOPE", postalItem: "EA123456785VN", eventData: [], occurredAt: returnedAt)
+            _ = try await store.attachPostalItem(
+                code: "NOPE", postalItem: "EA123456785VN", eventData: [], occurredAt: returnedAt)
         } throws: { error in
             let error = error as? StoreError
             return error?.kind == .unknownDossier && error?.description.contains("NOPE") == true

@@ -53,7 +53,9 @@ import Testing
         let store = try KioskStore(path: path)
         let data = [UInt8](repeating: 0x41, count: 400)
         _ = try await store.appendEvents(
-            (0..<events).map { _ in (type: "kiosk.health", data: data, occurredAt: Fixtures.time("2026-11-21T09:15:02+07:00")) })
+            (0..<events).map { _ in
+                (type: "kiosk.health", data: data, occurredAt: Fixtures.time("2026-11-21T09:15:02+07:00"))
+            })
         await store.close()
         return path
     }
@@ -73,7 +75,8 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: recovery.movedTo))
         #expect(!recovery.reason.isEmpty)
         // The fresh database works from seq 1.
-        let event = try await store.appendEvent(type: "kiosk.health", data: [1], occurredAt: Fixtures.time("2026-11-21T09:15:02+07:00"))
+        let event = try await store.appendEvent(
+            type: "kiosk.health", data: [1], occurredAt: Fixtures.time("2026-11-21T09:15:02+07:00"))
         #expect(event.seq == 1)
         #expect(try await store.summary().pending == 1)
         await store.close()

@@ -20,7 +20,8 @@ import Testing
         for n in 1...4 {
             written.append(
                 try await store.appendEvent(
-                    type: "kiosk.health", data: Array("{\"n\":\(n)}".utf8), occurredAt: Timestamp(unixSeconds: at.unixSeconds + Int64(n))))
+                    type: "kiosk.health", data: Array("{\"n\":\(n)}".utf8),
+                    occurredAt: Timestamp(unixSeconds: at.unixSeconds + Int64(n))))
         }
         #expect(written.map(\.seq) == [1, 2, 3, 4])
         #expect(Set(written.map(\.id)).count == 4)
@@ -78,7 +79,9 @@ import Testing
         #expect(events.map(\.seq) == [1, 2])
         #expect(try await store.pendingEvents(limit: 5).map(\.data) == [[1], []])
         await #expect {
-            _ = try await store.appendEvents([(type: "c", data: [3], occurredAt: at), (type: "", data: [4], occurredAt: at)])
+            _ = try await store.appendEvents([
+                (type: "c", data: [3], occurredAt: at), (type: "", data: [4], occurredAt: at),
+            ])
         } throws: { ($0 as? StoreError)?.kind == .invalidArgument }
         #expect(try await store.pendingEvents(limit: 5).count == 2)
         #expect(try await store.appendEvent(type: "d", data: [5], occurredAt: at).seq == 3)  // no gap
@@ -128,10 +131,13 @@ import Testing
         // The pending query and the insert use indexes, not a scan of the table.
         let inspector = try Database(path: dir.file("kiosk.db"))
         let explain = try inspector.prepare(
-            "EXPLAIN QUERY PLAN SELECT seq FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT 100")
+            "EXPLAIN QUERY PLAN SELECT seq FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT 100"
+        )
         var plan: [String] = []
         try explain.forEachRow { plan.append($0.string(at: 3) ?? "") }
         // "SCAN … USING INDEX outbox_pending" walks the partial index: only pending rows.
-        #expect(plan == ["SCAN outbox USING INDEX outbox_pending"] || plan == ["SCAN outbox USING COVERING INDEX outbox_pending"], "\(plan)")
+        #expect(
+            plan == ["SCAN outbox USING INDEX outbox_pending"]
+                || plan == ["SCAN outbox USING COVERING INDEX outbox_pending"], "\(plan)")
     }
 }

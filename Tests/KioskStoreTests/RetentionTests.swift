@@ -42,10 +42,14 @@ import Testing
         // Pending events stay, whatever their age; recent deliveries stay.
         #expect(try await store.pendingEvents(limit: 10).map(\.id) == [oldPending.event.id, healthPending.id])
         let remaining = try await store.scalar("SELECT group_concat(seq) FROM (SELECT seq FROM outbox ORDER BY seq)")
-        #expect(remaining == .text("\(oldPending.event.seq),\(recentDelivered.event.seq),\(healthRecent.seq),\(healthPending.seq)"))
+        #expect(
+            remaining
+                == .text(
+                    "\(oldPending.event.seq),\(recentDelivered.event.seq),\(healthRecent.seq),\(healthPending.seq)"))
 
         // A second purge finds nothing new.
-        #expect(try await store.purge(retentionDays: 90, now: now) == PurgeReport(eventsDeleted: 0, dossiersScrubbed: 0))
+        #expect(
+            try await store.purge(retentionDays: 90, now: now) == PurgeReport(eventsDeleted: 0, dossiersScrubbed: 0))
         await store.close()
 
         // The erased name is nowhere in the file (secure_delete, vacuum, WAL checkpointed)
@@ -70,7 +74,8 @@ import Testing
         var afterPurge: [Int64] = []
         for cycle in 0..<5 {
             let at = Timestamp(unixSeconds: now.unixSeconds + Int64(cycle) * 86400)
-            let events = try await store.appendEvents(Array(repeating: (type: "kiosk.health", data: data, occurredAt: at), count: 2000))
+            let events = try await store.appendEvents(
+                Array(repeating: (type: "kiosk.health", data: data, occurredAt: at), count: 2000))
             try await store.markDelivered(ids: events.map(\.id), at: at)
             afterFill.append(try #require(try await store.scalar("PRAGMA page_count")?.integer))
             _ = try await store.purge(retentionDays: 0, now: Timestamp(unixSeconds: at.unixSeconds + 1))
@@ -91,10 +96,13 @@ import Testing
     @Test func absurdRetentionPurgesNothingAndNegativeIsRefused() async throws {
         let dir = try TemporaryDirectory()
         let store = try KioskStore(path: dir.file("kiosk.db"))
-        let event = try await store.appendEvent(type: "t", data: [1], occurredAt: Fixtures.time("2026-11-21T09:00:00+07:00"))
+        let event = try await store.appendEvent(
+            type: "t", data: [1], occurredAt: Fixtures.time("2026-11-21T09:00:00+07:00"))
         try await store.markDelivered(ids: [event.id], at: Fixtures.time("2026-11-21T09:00:00+07:00"))
         let now = Fixtures.time("2027-11-21T09:00:00+07:00")
-        #expect(try await store.purge(retentionDays: Int.max, now: now) == PurgeReport(eventsDeleted: 0, dossiersScrubbed: 0))
+        #expect(
+            try await store.purge(retentionDays: Int.max, now: now)
+                == PurgeReport(eventsDeleted: 0, dossiersScrubbed: 0))
         await #expect { _ = try await store.purge(retentionDays: -1, now: now) } throws: {
             ($0 as? StoreError)?.kind == .invalidArgument
         }

@@ -39,9 +39,11 @@ import Testing
         // Another connection makes the cursor write fail, after the statuses were written.
         let other = try Database(path: path)
         try other.execute(
-            "CREATE TRIGGER refuse_cursor BEFORE UPDATE ON kiosk_state BEGIN SELECT RAISE(ABORT, 'cursor refused'); END")
+            "CREATE TRIGGER refuse_cursor BEFORE UPDATE ON kiosk_state BEGIN SELECT RAISE(ABORT, 'cursor refused'); END"
+        )
         let update = DossierStatusUpdate(
-            code: "YBVY01-261121-0007-K", status: .processing, note: nil, at: Fixtures.time("2026-11-22T10:00:00+07:00"))
+            code: "YBVY01-261121-0007-K", status: .processing, note: nil, at: Fixtures.time("2026-11-22T10:00:00+07:00")
+        )
         await #expect {
             try await store.applyStatusUpdates([update], cursor: "c2")
         } throws: { error in

@@ -87,7 +87,8 @@ struct ServiceControl: ControlRequestHandling {
                 return .error("unknown-dossier", "no dossier \(code) at this kiosk")
             }
             let receipt = IntakeReceipt(dossier: dossier, kioskId: kiosk.setup.configuration.kiosk.id)
-            let bytes = ReprintBanner.bytes(for: kiosk.profile)
+            let bytes =
+                ReprintBanner.bytes(for: kiosk.profile)
                 + ESCPOSEncoder.encode(receipt.document(columns: kiosk.profile.columnsFontA), profile: kiosk.profile)
             return await enqueue(PrintJobDraft(kind: "intake-receipt-reprint", payload: bytes), code: code)
         } catch {
@@ -99,14 +100,18 @@ struct ServiceControl: ControlRequestHandling {
         do {
             let dossier = try await kiosk.store.dossier(code: code)
             let status = try await kiosk.store.latestStatus(code: code)
-            guard dossier != nil || status != nil else { return .error("unknown-dossier", "no dossier \(code) at this kiosk") }
+            guard dossier != nil || status != nil else {
+                return .error("unknown-dossier", "no dossier \(code) at this kiosk")
+            }
             var fields: [String: ControlValue] = [
                 "code": .string(code), "status": .string(status?.status.rawValue ?? DossierStatus.received.rawValue),
             ]
             if let note = status?.note { fields["note"] = .string(note) }
             if let at = status?.at { fields["statusAt"] = .string(at.description) }
             if let dossier {
-                fields["procedure"] = .object(["code": .string(dossier.procedure.code), "name": .string(dossier.procedure.name)])
+                fields["procedure"] = .object([
+                    "code": .string(dossier.procedure.code), "name": .string(dossier.procedure.name),
+                ])
                 fields["receivedAt"] = .string(dossier.receivedAt.description)
                 fields["dueDate"] = .string(dossier.dueDate.description)
                 fields["idNumber"] = .string(dossier.applicant.maskedIdNumber)

@@ -14,7 +14,8 @@ struct DemoCommands: Sendable {
         case "status":
             guard words.count >= 3 else { return "usage: !status CODE STATUS [note]" }
             do {
-                try central.setStatus(kiosk: kioskId, code: words[1], status: words[2], note: words.count > 3 ? words[3] : nil)
+                try central.setStatus(
+                    kiosk: kioskId, code: words[1], status: words[2], note: words.count > 3 ? words[3] : nil)
                 return "central: \(words[1]) is now \(words[2]); the kiosk picks it up within 2 s — scan the code"
             } catch {
                 return "central: \(error)"
@@ -36,7 +37,8 @@ struct DemoCommands: Sendable {
             return "central holds \(stored.count) event(s): "
                 + stored.suffix(8).map { "#\($0.seq) \($0.type)" }.joined(separator: ", ")
         default:
-            return "demo commands: !status CODE STATUS [note], !paper-out, !paper-in, !cover-open, !cover-closed, !events"
+            return
+                "demo commands: !status CODE STATUS [note], !paper-out, !paper-in, !cover-open, !cover-closed, !events"
         }
     }
 }

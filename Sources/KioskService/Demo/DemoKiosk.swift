@@ -22,7 +22,8 @@ enum DemoKiosk {
             return 1
         }
         guard let examples = HardwareData.directory("examples") else {
-            FileHandleOutput.standardError("kioskd --demo: no example catalog found (looked in \(HardwareData.searchPath))\n")
+            FileHandleOutput.standardError(
+                "kioskd --demo: no example catalog found (looked in \(HardwareData.searchPath))\n")
             return 1
         }
         let kioskId = "DEMO-VANYEN-01"
@@ -33,13 +34,17 @@ enum DemoKiosk {
         do {
             try Data(key).write(to: URL(fileURLWithPath: directory + "/central.key"))
             central = try CentralServer(
-                configuration: .init(databasePath: directory + "/central.db", kiosks: [kioskId: try KioskKey(bytes: key)]))
+                configuration: .init(
+                    databasePath: directory + "/central.db", kiosks: [kioskId: try KioskKey(bytes: key)]))
             try central.start()
             let profile = try HardwareData.printerProfile(named: "epson-tm-t20iii")
-            printer = try EmulatedPrinter(profile: profile, devicePath: directory + "/printer", outputDirectory: receipts)
+            printer = try EmulatedPrinter(
+                profile: profile, devicePath: directory + "/printer", outputDirectory: receipts)
             let config = directory + "/kiosk.conf"
-            try Data(Self.configuration(directory: directory, examples: examples, kioskId: kioskId, port: central.port).utf8)
-                .write(to: URL(fileURLWithPath: config))
+            try Data(
+                Self.configuration(directory: directory, examples: examples, kioskId: kioskId, port: central.port).utf8
+            )
+            .write(to: URL(fileURLWithPath: config))
             switch ServiceSetup.load(path: config) {
             case .success(let loaded): setup = loaded
             case .failure(let problems):
@@ -63,9 +68,12 @@ enum DemoKiosk {
                 Thread.sleep(forTimeInterval: 2)
                 signalContinuation.yield(.terminate(signal: 0))
             })
-        let service = KioskService(setup: setup, logger: logger, notifier: SystemdNotifier(socketPath: nil), scanSource: { _ in scans })
+        let service = KioskService(
+            setup: setup, logger: logger, notifier: SystemdNotifier(socketPath: nil), scanSource: { _ in scans })
         out(Self.welcome(directory: directory, receipts: receipts, catalog: setup.catalog, port: central.port))
-        let screen = Task { await DemoScreen.show(events: service.events, printer: printer, central: central, kioskId: kioskId) }
+        let screen = Task {
+            await DemoScreen.show(events: service.events, printer: printer, central: central, kioskId: kioskId)
+        }
         let code = await service.run(signals: signals)
         screen.cancel()
         forward.cancel()

@@ -14,7 +14,9 @@ enum DemoScreen {
                 let count = printer.receipts.count
                 if count > seen {
                     for index in seen..<count {
-                        let name = "receipt-" + String(repeating: "0", count: max(0, 3 - String(index + 1).count)) + String(index + 1)
+                        let name =
+                            "receipt-" + String(repeating: "0", count: max(0, 3 - String(index + 1).count))
+                            + String(index + 1)
                         out("  🧾 printed: \(printer.outputDirectory ?? ".")/\(name).png (and .txt)\n")
                     }
                     seen = count

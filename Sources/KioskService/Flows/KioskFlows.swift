@@ -143,7 +143,9 @@ public actor KioskFlows {
             }
             await onEventWritten()
             await printer.jobsAdded()
-            return Result(outcome: .intake(card, procedureCode: procedureCode), code: record.dossier.code, printJobId: record.printJob.id)
+            return Result(
+                outcome: .intake(card, procedureCode: procedureCode), code: record.dossier.code,
+                printJobId: record.printJob.id)
         } catch let error as SessionRefusalError {
             return Result(outcome: .refused(error.refusal))
         } catch {
@@ -162,7 +164,9 @@ public actor KioskFlows {
             guard dossier != nil || status != nil else { return Result(outcome: .refused(.unknownDossier(code: code))) }
             let slip = StatusSlip(code: code, dossier: dossier, status: status, printedAt: now())
             let job = try await store.enqueuePrintJob(
-                PrintJobDraft(kind: "status-slip", payload: ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)),
+                PrintJobDraft(
+                    kind: "status-slip",
+                    payload: ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)),
                 dossierCode: dossier == nil ? nil : code)
             await printer.jobsAdded()
             return Result(outcome: .lookup(TrackingCode(parsing: code)!), code: code, printJobId: job.id)
@@ -198,8 +202,11 @@ public actor KioskFlows {
             let at = now()
             let slip = HandBackSlip(dossier: dossier, returnedAt: at)
             let (_, job) = try await store.recordReturn(
-                code: code, returnedAt: at, eventData: EventData.returned(code: code, at: at, idNumber: card.applicant.idNumber),
-                printJob: PrintJobDraft(kind: "hand-back-slip", payload: ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)))
+                code: code, returnedAt: at,
+                eventData: EventData.returned(code: code, at: at, idNumber: card.applicant.idNumber),
+                printJob: PrintJobDraft(
+                    kind: "hand-back-slip",
+                    payload: ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)))
             await onEventWritten()
             await printer.jobsAdded()
             return Result(outcome: .handBack(TrackingCode(parsing: code)!, card), code: code, printJobId: job.id)
@@ -213,7 +220,8 @@ public actor KioskFlows {
         var fields: [(String, String)] = []
         switch parsed {
         case .success(let scan): fields.append(("scan", scan.kind))
-        case .failure(let rejection): fields.append(("scan", "unreadable"))
+        case .failure(let rejection):
+            fields.append(("scan", "unreadable"))
             fields.append(("why", "\(rejection)"))
         }
         if let code = result.code { fields.append(("code", code)) }

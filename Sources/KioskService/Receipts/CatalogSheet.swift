@@ -23,8 +23,12 @@ public struct CatalogSheet: Sendable {
     public func document(columns: Int) -> ReceiptDocument {
         var doc = ReceiptDocument()
         doc.text(ReceiptText.wrap(office.uppercased(), columns: columns), TextStyle(bold: true, alignment: .center))
-        doc.text(ReceiptText.wrap("DANH MỤC THỦ TỤC HÀNH CHÍNH", columns: columns), TextStyle(bold: true, alignment: .center))
-        doc.text(ReceiptText.wrap("1. Quét mã QR trên thẻ căn cước. 2. Quét mã thủ tục bên dưới. 3. Nhận phiếu hẹn.", columns: columns))
+        doc.text(
+            ReceiptText.wrap("DANH MỤC THỦ TỤC HÀNH CHÍNH", columns: columns), TextStyle(bold: true, alignment: .center)
+        )
+        doc.text(
+            ReceiptText.wrap(
+                "1. Quét mã QR trên thẻ căn cước. 2. Quét mã thủ tục bên dưới. 3. Nhận phiếu hẹn.", columns: columns))
         doc.elements.append(.feed(1))
         for procedure in procedures {
             doc.text(ReceiptText.wrap(procedure.name, columns: columns), TextStyle(bold: true))

@@ -8,7 +8,8 @@ struct HandBackSlip {
 
     func document(columns: Int) -> ReceiptDocument {
         var doc = ReceiptDocument()
-        doc.text(ReceiptText.wrap(dossier.office.uppercased(), columns: columns), TextStyle(bold: true, alignment: .center))
+        doc.text(
+            ReceiptText.wrap(dossier.office.uppercased(), columns: columns), TextStyle(bold: true, alignment: .center))
         doc.text("PHIẾU TRẢ KẾT QUẢ", TextStyle(bold: true, alignment: .center))
         doc.text(dossier.code, TextStyle(bold: true, alignment: .center))
         doc.elements.append(.feed(1))

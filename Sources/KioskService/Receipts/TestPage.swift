@@ -71,7 +71,8 @@ public enum TestPage {
             let base = String(String.UnicodeScalarView(parts.filter { !tones.contains($0.value) }))
                 .precomposedStringWithCanonicalMapping.unicodeScalars
             let marks = parts.filter { tones.contains($0.value) }
-            let encoded = Array(base).map { page.encode($0) } + marks.map { page == .cp1258 ? toneBytes[$0.value] : nil }
+            let encoded =
+                Array(base).map { page.encode($0) } + marks.map { page == .cp1258 ? toneBytes[$0.value] : nil }
             if encoded.allSatisfy({ $0 != nil }) && base.count == 1 {
                 out += encoded.compactMap { $0 }
             } else {
