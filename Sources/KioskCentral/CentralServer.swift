@@ -136,7 +136,7 @@ public final class CentralServer: Sendable {
             )
         }
         guard !kiosk.isEmpty, !code.isEmpty else { throw CentralError("kiosk and code must not be empty") }
-        let at = HTTPDate.rfc3339(configuration.now(), offsetSeconds: configuration.utcOffsetSeconds)
+        let at = ReceiverTime.rfc3339(configuration.now(), offsetSeconds: configuration.utcOffsetSeconds)
         do {
             try database.withLock {
                 _ = try $0.appendUpdate(kiosk: kiosk, code: code, status: status, note: note, at: at)

@@ -39,7 +39,7 @@ import Testing
         func scan(_ text: String) async throws {
             let before = kiosk.log.filter { $0.contains("scan handled") || $0.contains("scan refused") }.count
             try scanner.scan(text)
-            let deadline = ContinuousClock.now + .seconds(15)
+            let deadline = ContinuousClock.now + .seconds(60)
             while kiosk.log.filter({ $0.contains("scan handled") || $0.contains("scan refused") }).count == before,
                 ContinuousClock.now < deadline
             {
@@ -62,7 +62,7 @@ import Testing
         let rig = try await Rig.start()
         try await rig.scan(Self.card)
         try await rig.scan("1.001234")
-        let receipts = await rig.kiosk.printer.waitForReceipts(count: 1)
+        let receipts = await rig.kiosk.printer.waitForReceipts(count: 1, timeout: .seconds(60))
         #expect(receipts.count == 1)
         let text = receipts.first?.text ?? ""
         let code = try #require(text.split(separator: "\n").map(String.init).first { TrackingCode(parsing: $0) != nil })
@@ -107,7 +107,7 @@ import Testing
         let rig = try await Rig.start()
         try await rig.scan(Self.card)
         try await rig.scan("1.001234")
-        let receipt = await rig.kiosk.printer.waitForReceipts(count: 1)
+        let receipt = await rig.kiosk.printer.waitForReceipts(count: 1, timeout: .seconds(60))
         let code = try #require(
             receipt.first?.text.split(separator: "\n").map(String.init).first { TrackingCode(parsing: $0) != nil })
         try rig.kiosk.central.setStatus(
@@ -116,7 +116,7 @@ import Testing
         #expect(await rig.kiosk.waitForLog("updates", timeout: .seconds(10)))
         try await Task.sleep(for: .seconds(2))
         try await rig.scan(code)
-        let slips = await rig.kiosk.printer.waitForReceipts(count: 2)
+        let slips = await rig.kiosk.printer.waitForReceipts(count: 2, timeout: .seconds(60))
         let slip = slips.count == 2 ? slips[1].text : ""
         #expect(slip.contains("TÌNH TRẠNG HỒ SƠ"))
         #expect(slip.contains("Tình trạng: Đã có kết quả"))
@@ -138,7 +138,7 @@ import Testing
         try await Task.sleep(for: .seconds(1))
         try await rig.scan(Self.card)
         try await rig.scan("1.001234")
-        #expect(await rig.kiosk.printer.waitForReceipts(count: 1).count == 1)
+        #expect(await rig.kiosk.printer.waitForReceipts(count: 1, timeout: .seconds(60)).count == 1)
         #expect(try Self.count("SELECT count(*) FROM dossiers", rig.kiosk.databasePath) == 1)
         await rig.stop()
     }
@@ -151,7 +151,7 @@ import Testing
         #expect(rig.kiosk.log.contains { $0.contains("refused=id-card-first") })
         try await rig.scan(Self.card)
         try await rig.scan("1.001234")
-        let receipt = await rig.kiosk.printer.waitForReceipts(count: 1)
+        let receipt = await rig.kiosk.printer.waitForReceipts(count: 1, timeout: .seconds(60))
         let code = try #require(
             receipt.first?.text.split(separator: "\n").map(String.init).first { TrackingCode(parsing: $0) != nil })
 
@@ -163,7 +163,7 @@ import Testing
         #expect(rig.kiosk.log.contains { $0.contains("refused=id-card-mismatch") })
         try await rig.scan(code)
         try await rig.scan(Self.card)
-        let slips = await rig.kiosk.printer.waitForReceipts(count: 2)
+        let slips = await rig.kiosk.printer.waitForReceipts(count: 2, timeout: .seconds(60))
         #expect(slips.count == 2)
         #expect(slips.last?.text.contains("PHIẾU TRẢ KẾT QUẢ") == true)
         #expect(slips.last?.text.contains("********2345") == true)
@@ -191,7 +191,7 @@ import Testing
             "\(Self.idNumber)||Nguyễn\u{1B}@\u{1D}V\u{10}\u{04}\u{01} Bá Hoàng|14031995|Nam|\(Self.address)|01022021"
         try await rig.scan(injected)
         try await rig.scan("1.001234")
-        let receipts = await rig.kiosk.printer.waitForReceipts(count: 1)
+        let receipts = await rig.kiosk.printer.waitForReceipts(count: 1, timeout: .seconds(60))
         #expect(receipts.first?.text.contains("Người nộp: Nguyễn@V Bá Hoàng") == true)
         let bytes = receipts.first?.bytes ?? []
         // The name's line on the wire: "Nguy…n" then "@V B" with nothing between but letters.

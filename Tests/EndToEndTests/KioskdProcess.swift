@@ -104,7 +104,7 @@ final class KioskdProcess: @unchecked Sendable {
     var log: [String] { lines.lines }
 
     /// Waits for a log line containing `text` (after the first line containing `after`).
-    func waitForLog(_ text: String, after: String? = nil, timeout: Duration = .seconds(15)) async -> Bool {
+    func waitForLog(_ text: String, after: String? = nil, timeout: Duration = .seconds(60)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             var lines = log[...]

@@ -52,7 +52,7 @@ final class NotifyListener: Sendable {
     }
 
     /// Waits until a message contains `text`.
-    func wait(for text: String, timeout: Duration = .seconds(15)) async -> Bool {
+    func wait(for text: String, timeout: Duration = .seconds(60)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if all.contains(where: { $0.contains(text) }) { return true }

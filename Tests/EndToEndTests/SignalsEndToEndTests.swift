@@ -55,7 +55,7 @@ import Testing
         #expect(kiosk.log.contains { $0.contains("reload refused") && $0.contains("kiosk.conf:") })
         try scanner.scan(card)
         try scanner.scan("1.001234")
-        #expect(await kiosk.printer.waitForReceipts(count: 1).count == 1)
+        #expect(await kiosk.printer.waitForReceipts(count: 1, timeout: .seconds(60)).count == 1)
 
         // The printer moves to another port: after SIGHUP the next receipt prints there.
         let profile = try PrinterProfile.load(
@@ -68,7 +68,7 @@ import Testing
         try await Task.sleep(for: .milliseconds(300))
         try scanner.scan(card)
         try scanner.scan("1.001234")
-        #expect(await moved.waitForReceipts(count: 1).count == 1)
+        #expect(await moved.waitForReceipts(count: 1, timeout: .seconds(60)).count == 1)
         #expect(kiosk.printer.receipts.count == 1)
         #expect(try KioskFlowsEndToEndTests.count("SELECT count(*) FROM dossiers", kiosk.databasePath) == 2)
         await moved.stop()

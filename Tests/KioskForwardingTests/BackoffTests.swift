@@ -1,4 +1,5 @@
 import KioskForwarding
+import KioskProtocol
 import Testing
 
 @Suite("Backoff and Retry-After")

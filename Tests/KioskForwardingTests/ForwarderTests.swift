@@ -214,11 +214,16 @@ struct ForwarderTests {
         try await rig.fill(3)
         await forwarder.nudge()
         var delivered = 0
-        for _ in 0..<500 where delivered < 3 {
+        var pending = 3
+        // Delivered means stored at the server *and* marked in the kiosk's outbox: cancelling
+        // between the two leaves the events pending (sent again later, answered duplicate).
+        for _ in 0..<1500 where delivered < 3 || pending > 0 {
             try await Task.sleep(for: .milliseconds(20))
             delivered = try rig.server.storedEvents(kiosk: ForwardingRig.kioskId).count
+            pending = try await rig.store.summary().pending
         }
         #expect(delivered == 3)
+        #expect(pending == 0)
         running.cancel()
         await running.value
         #expect(await forwarder.status.state == .stopped)
