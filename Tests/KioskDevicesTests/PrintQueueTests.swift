@@ -184,3 +184,30 @@ struct PrintQueueTests {
         await rig.shutDown()
     }
 }
+
+@Suite("Printer status freshness") struct PrinterStatusFreshnessTests {
+    @Test("a ready answer taken just before a job stands for the job's own check: one probe, not two")
+    func oneProbeBeforeTheJob() async throws {
+        let rig = try PrinterRig()
+        let bytes = ESCPOSEncoder.encode(PrinterRig.receipt(), profile: rig.profile)
+        #expect(await rig.link.status() == .ok)
+        let before = rig.emulator.bytesReceived
+        let outcome = try await rig.link.print(bytes)
+        #expect(outcome.isPrinted)
+        _ = await rig.emulator.waitForReceipts(count: 1)
+        // The job, then one probe after it (4 × DLE EOT n); none before it.
+        #expect(rig.emulator.bytesReceived - before == bytes.count + 12)
+        await rig.shutDown()
+    }
+
+    @Test("a fault is always asked again: paper refilled a moment after the check prints at once")
+    func faultIsAskedAgain() async throws {
+        let rig = try PrinterRig()
+        rig.emulator.update { $0.paperOut = true }
+        #expect(await rig.link.status() == .paperOut)
+        rig.emulator.update { $0.paperOut = false }
+        let outcome = try await rig.link.print(ESCPOSEncoder.encode(PrinterRig.receipt(), profile: rig.profile))
+        #expect(outcome.isPrinted)
+        await rig.shutDown()
+    }
+}
