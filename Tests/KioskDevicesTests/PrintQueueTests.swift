@@ -188,7 +188,8 @@ struct PrintQueueTests {
 @Suite("Printer status freshness") struct PrinterStatusFreshnessTests {
     @Test("a ready answer taken just before a job stands for the job's own check: one probe, not two")
     func oneProbeBeforeTheJob() async throws {
-        let rig = try PrinterRig()
+        // A freshness far longer than the test, so a loaded machine cannot age the answer.
+        let rig = try PrinterRig(statusFreshness: .seconds(600))
         let bytes = ESCPOSEncoder.encode(PrinterRig.receipt(), profile: rig.profile)
         #expect(await rig.link.status() == .ok)
         let before = rig.emulator.bytesReceived

@@ -13,7 +13,7 @@ final class PrinterRig: Sendable {
 
     init(
         profile: PrinterProfile = PrinterRig.epson, flowControl: SerialPortSettings.FlowControl = .rtscts,
-        asksStatus: Bool = true, writeMargin: Duration = .seconds(3)
+        asksStatus: Bool = true, writeMargin: Duration = .seconds(3), statusFreshness: Duration = .milliseconds(250)
     ) throws {
         folder = NSTemporaryDirectory() + "printer-rig-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -25,7 +25,7 @@ final class PrinterRig: Sendable {
                 serial: SerialPortSettings(baudRate: .b115200, flowControl: flowControl),
                 asksStatus: asksStatus, statusTimeout: .milliseconds(200), settleAfterJob: .milliseconds(60),
                 minimumBackoff: .milliseconds(20), maximumBackoff: .milliseconds(200), idleCheckInterval: .seconds(30),
-                writeMargin: writeMargin))
+                writeMargin: writeMargin, statusFreshness: statusFreshness))
     }
 
     func shutDown() async {
