@@ -65,11 +65,6 @@ public final class KioskService: Sendable {
                 ("central", setup.configuration.central.url ?? "none (events stay queued)"),
             ])
         try? notifier.ready(status: "started")
-        let retentionDays = setup.configuration.kiosk.retentionDays
-        let logger = self.logger
-        let retention = Task { @Sendable in
-            await Self.purgeEveryFewHours(store: store, days: retentionDays, logger: logger)
-        }
 
         signalLoop: for await signal in signals {
             switch signal {
@@ -97,7 +92,6 @@ public final class KioskService: Sendable {
                 try? notifier.ready(status: "reloaded")
             }
         }
-        retention.cancel()
         await kiosk.stop()
         await store.close()
         logger.log(.info, "kioskd stopped")

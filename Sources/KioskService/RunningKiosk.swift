@@ -75,6 +75,11 @@ final class RunningKiosk: Sendable {
             group.addTask { await self.poller.run() }
             group.addTask { await self.queue.run() }
             group.addTask {
+                // Retention follows the configuration in use, so a reload's RetentionDays= applies.
+                await KioskService.purgeEveryFewHours(
+                    store: self.store, days: self.setup.configuration.kiosk.retentionDays, logger: logger)
+            }
+            group.addTask {
                 for await state in self.link.stateChanges() {
                     logger.log(
                         state.canPrint ? .notice : .warning, "printer \(state.rawValue)",

@@ -71,8 +71,15 @@ public actor KioskFlows {
     /// Handles one scan as read from the scanner (or typed in the demo).
     public func handle(scan text: String) async -> Result {
         let parsed = ScanParser().parse(text)
-        let problem = await printer.problem()
         let catalog = setup.catalog
+        // Only a procedure scan that completes an intake needs the printer's word; asking on
+        // every scan would put a device round trip on ID-card, lookup and clerk scans too.
+        var problem: String?
+        if case .success(.procedureCode(let code)) = parsed, case .awaitingProcedure = session.state,
+            catalog.procedure(code: code) != nil
+        {
+            problem = await printer.problem()
+        }
         let outcome = session.handle(
             parsed, now: now(), knowsProcedure: { catalog.procedure(code: $0) != nil }, printerProblem: problem)
         let result = await carryOut(outcome)
