@@ -34,6 +34,14 @@ public actor KioskStore {
         self.now = now
     }
 
+    /// Wraps a connection opened by a tool's own rules (``init(existing:access:)``).
+    init(opened database: Database, path: String) {
+        self.path = path
+        self.recovery = nil
+        self.database = database
+        self.now = { Timestamp(unixSeconds: Int64(Date().timeIntervalSince1970)) }
+    }
+
     /// Closes the connection; later calls throw a `StoreError` of kind `closed`.
     public func close() {
         database?.close()

@@ -6,7 +6,7 @@ import KioskSystem
 /// catalog, the holidays, the central key, the printer profile and the scanner keymap — the
 /// same checks kioskd makes before it starts.
 enum ConfigCheckCommand {
-    static func run(_ arguments: inout ArgumentList, json: Bool) throws(ArgumentList.UsageError) -> Int32 {
+    static func run(_ arguments: inout ArgumentList, json: Bool) async throws -> Int32 {
         let path = arguments.next() ?? KioskConfiguration.defaultPath
         try arguments.expectEnd()
         let result = ConfigurationCheck.check(path: path)

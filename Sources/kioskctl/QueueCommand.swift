@@ -1,9 +1,12 @@
+import KioskService
 import KioskStore
 import KioskSystem
 
 /// `kioskctl queue list|dead|requeue`: the outbox, the dead letters, and sending them again.
 ///
-/// Event data is never printed: it holds citizens' personal data.
+/// Through the running service's control socket; the database itself only when kioskd is
+/// stopped (read-only for list and dead). Event data is never printed: it holds citizens'
+/// personal data.
 enum QueueCommand {
     struct EventRow: Encodable {
         var seq: Int64
@@ -25,79 +28,166 @@ enum QueueCommand {
             deadReason = dead?.reason
             deadAt = dead?.at.description
         }
+
+        /// A row of the service's `queue` answer.
+        init(_ value: ControlValue) {
+            seq = value["seq"]?.intValue ?? 0
+            id = value["id"]?.stringValue ?? "?"
+            type = value["type"]?.stringValue ?? "?"
+            occurredAt = value["occurredAt"]?.stringValue ?? "?"
+            attempts = Int(value["attempts"]?.intValue ?? 0)
+            lastError = value["lastError"]?.stringValue
+            deadReason = value["deadReason"]?.stringValue
+            deadAt = value["deadAt"]?.stringValue
+        }
     }
 
     static func run(_ arguments: inout ArgumentList, json: Bool) async throws -> Int32 {
         let action = arguments.next()
         switch action {
-        case "list":
+        case "list", "dead":
             let limit =
                 try arguments.option("--limit").map { text in
-                    guard let n = Int(text), n > 0 else {
-                        throw ArgumentList.UsageError("--limit needs a positive number")
+                    guard let n = Int(text), (1...ControlRequest.maximumQueueLimit).contains(n) else {
+                        throw ArgumentList.UsageError("--limit needs a number from 1 to \(ControlRequest.maximumQueueLimit)")
                     }
                     return n
-                } ?? 50
-            let store = try DatabaseLocation.open(&arguments)
+                } ?? (action == "list" ? 50 : ControlRequest.maximumQueueLimit)
+            let endpoint = try ServiceConnection.endpoint(&arguments, consumingConfig: false)
+            let source = try DatabaseLocation.source(&arguments)
             try arguments.expectEnd()
-            let rows = try await store.pendingEvents(limit: limit).map { EventRow($0) }
-            let summary = try await store.summary()
-            await store.close()
-            if json {
-                JSONOutput.print(rows)
+            let listing = try await read(limit: limit, endpoint: endpoint, source: source)
+            if action == "list" {
+                printPending(listing, json: json)
             } else {
-                print(
-                    "\(summary.pending) event(s) waiting for the central server"
-                        + (summary.pending > rows.count ? " (first \(rows.count))" : ""))
-                for row in rows {
-                    print(
-                        "\(row.seq)\t\(row.id)\t\(row.type)\t\(row.occurredAt)\tattempts=\(row.attempts)"
-                            + (row.lastError.map { "\tlast error: \($0)" } ?? ""))
-                }
-            }
-            return ExitCode.ok
-        case "dead":
-            let store = try DatabaseLocation.open(&arguments)
-            try arguments.expectEnd()
-            let dead = try await store.deadLetters(limit: 10_000)
-            await store.close()
-            if json {
-                JSONOutput.print(dead.map { EventRow($0.event, dead: $0) })
-            } else {
-                print(
-                    "\(dead.count) dead letter(s)"
-                        + (dead.isEmpty
-                            ? ""
-                            : ": the central server rejected these; fix the cause, then `kioskctl queue requeue ID`"))
-                for letter in dead {
-                    print(
-                        "\(letter.event.seq)\t\(letter.event.id)\t\(letter.event.type)\trejected \(letter.at): \(letter.reason)"
-                    )
-                }
+                printDead(listing, json: json)
             }
             return ExitCode.ok
         case "requeue":
             let all = arguments.flag("--all")
+            let endpoint = try ServiceConnection.endpoint(&arguments, consumingConfig: false)
+            let source = try DatabaseLocation.source(&arguments)
             let id = arguments.next()
-            guard all != (id != nil) else { throw ArgumentList.UsageError("queue requeue needs an event ID or --all") }
-            let store = try DatabaseLocation.open(&arguments)
             try arguments.expectEnd()
-            let ids = all ? try await store.deadLetters(limit: 1_000_000).map(\.event.id) : [id!]
-            var requeued: [String] = []
-            for eventId in ids where try await store.requeue(id: eventId) { requeued.append(eventId) }
-            await store.close()
+            guard all != (id != nil) else { throw ArgumentList.UsageError("queue requeue needs an event ID or --all") }
+            let (requeued, byService) = try await requeue(id: id, endpoint: endpoint, source: source)
+            if let id, requeued.isEmpty {
+                throw CommandFailure(message: "no dead letter with id \(id) (see `kioskctl queue dead`)")
+            }
             if json {
                 JSONOutput.print(["requeued": requeued])
-            } else if let id, requeued.isEmpty {
-                throw CommandFailure(message: "no dead letter with id \(id) (see `kioskctl queue dead`)")
             } else {
-                print("requeued \(requeued.count) event(s); kioskd sends them with the next batch")
+                print(
+                    "requeued \(requeued.count) event(s); "
+                        + (byService
+                            ? "kioskd sends them now" : "kioskd is stopped: it sends them when it starts"))
             }
             return ExitCode.ok
         case let other?:
             throw ArgumentList.UsageError("unknown queue action \(other): use list, dead or requeue")
         case nil:
             throw ArgumentList.UsageError("queue needs an action: list, dead or requeue")
+        }
+    }
+
+    /// What `list` and `dead` show.
+    struct Listing {
+        var pending: Int
+        var rows: [EventRow]
+        var dead: [EventRow]
+        var deadCount: Int
+    }
+
+    /// From the running kioskd, else (stopped) from the database opened read-only.
+    static func read(limit: Int, endpoint: ServiceConnection.Endpoint, source: DatabaseLocation.Source)
+        async throws -> Listing
+    {
+        if let answer = try ServiceConnection.answerIfRunning(
+            .object(["request": .string("queue"), "limit": .int(Int64(limit))]), endpoint: endpoint)
+        {
+            guard let dead = answer["dead"]?.arrayValue else {
+                throw CommandFailure(
+                    message: "this kioskd is older than kioskctl and does not list dead letters over its socket; "
+                        + "update kioskd, or stop it and run the command again")
+            }
+            return Listing(
+                pending: Int(answer["pending"]?.intValue ?? 0),
+                rows: (answer["events"]?.arrayValue ?? []).map { EventRow($0) }, dead: dead.map { EventRow($0) },
+                deadCount: Int(answer["deadLetters"]?.intValue ?? Int64(dead.count)))
+        }
+        let store = try DatabaseLocation.open(path: try DatabaseLocation.path(of: source), access: .readOnly)
+        do {
+            let rows = try await store.pendingEvents(limit: limit).map { EventRow($0) }
+            let dead = try await store.deadLetters(limit: limit).map { EventRow($0.event, dead: $0) }
+            let summary = try await store.summary()
+            await store.close()
+            return Listing(pending: summary.pending, rows: rows, dead: dead, deadCount: summary.deadLetters)
+        } catch {
+            await store.close()
+            throw CommandFailure(message: "reading \(store.path): \(error)")
+        }
+    }
+
+    /// Through the running kioskd (it logs who asked and wakes the forwarder), else directly,
+    /// logged to the system log. Returns the ids requeued and whether kioskd did it.
+    static func requeue(id: String?, endpoint: ServiceConnection.Endpoint, source: DatabaseLocation.Source)
+        async throws -> ([String], Bool)
+    {
+        let request: ControlValue =
+            id.map { .object(["request": .string("requeue"), "event": .string($0)]) }
+            ?? .object(["request": .string("requeue"), "all": .bool(true)])
+        do {
+            if let answer = try ServiceConnection.answerIfRunning(request, endpoint: endpoint) {
+                return ((answer["requeued"]?.arrayValue ?? []).compactMap(\.stringValue), true)
+            }
+        } catch let failure as CommandFailure where failure.message.hasSuffix("(not-found)") {
+            return ([], true)
+        }
+        let path = try DatabaseLocation.path(of: source)
+        let store = try DatabaseLocation.open(path: path, access: .readWrite)
+        var requeued: [String] = []
+        do {
+            var ids = id.map { [$0] } ?? []
+            if id == nil { ids = try await store.deadLetters(limit: 1_000_000).map(\.event.id) }
+            for eventId in ids where try await store.requeue(id: eventId) { requeued.append(eventId) }
+        } catch {
+            await store.close()
+            throw CommandFailure(message: "requeue in \(path) failed: \(error)")
+        }
+        await store.close()
+        SystemLog.notice(
+            "dead letters requeued directly (kioskd stopped) database=\(path) event=\(id ?? "all") count=\(requeued.count)")
+        FileHandleOutput.standardError(
+            "kioskctl: kioskd is not running: requeued in \(path) directly (recorded in the system log)\n")
+        return (requeued, false)
+    }
+
+    private static func printPending(_ listing: Listing, json: Bool) {
+        if json {
+            JSONOutput.print(listing.rows)
+            return
+        }
+        print(
+            "\(listing.pending) event(s) waiting for the central server"
+                + (listing.pending > listing.rows.count ? " (first \(listing.rows.count))" : ""))
+        for row in listing.rows {
+            print(
+                "\(row.seq)\t\(row.id)\t\(row.type)\t\(row.occurredAt)\tattempts=\(row.attempts)"
+                    + (row.lastError.map { "\tlast error: \($0)" } ?? ""))
+        }
+    }
+
+    private static func printDead(_ listing: Listing, json: Bool) {
+        if json {
+            JSONOutput.print(listing.dead)
+            return
+        }
+        print(
+            "\(listing.deadCount) dead letter(s)"
+                + (listing.dead.isEmpty
+                    ? "" : ": the central server rejected these; fix the cause, then `kioskctl queue requeue ID`"))
+        for row in listing.dead {
+            print("\(row.seq)\t\(row.id)\t\(row.type)\trejected \(row.deadAt ?? "?"): \(row.deadReason ?? "?")")
         }
     }
 }

@@ -40,10 +40,8 @@ enum ServiceConnection {
         } catch {
             // An explicit --config must be right; the default one may simply not be there.
             if let config, socket == nil {
-                throw CommandFailure(
-                    message: "cannot read \(config) (run `kioskctl config check \(config)`)\n"
-                        + error.diagnostics.map(\.description).joined(separator: "\n"),
-                    exitCode: ExitCode.configError)
+                throw CommandFailure.configuration(
+                    "cannot read \(config) (run `kioskctl config check \(config)`)", error.diagnostics)
             }
         }
         if let socket { endpoint.socketPath = socket }
@@ -70,6 +68,17 @@ enum ServiceConnection {
             throw CommandFailure(message: "kioskd: \(answer["message"]?.stringValue ?? code) (\(code))")
         }
         return answer
+    }
+
+    /// The successful answer of a running kioskd; nil when kioskd is not running (then, and
+    /// only then, a command may read the database itself). Other failures — permission,
+    /// busy, no answer, an error answer — throw.
+    static func answerIfRunning(_ json: ControlValue, endpoint: Endpoint) throws -> ControlValue? {
+        do {
+            return try request(json, endpoint: endpoint)
+        } catch let failure as CommandFailure where failure.exitCode == ExitCode.serviceUnavailable {
+            return nil
+        }
     }
 
     /// A client with `--timeout`, else `defaultTimeout` (printing a page can take a while).

@@ -1,97 +1,112 @@
+import Foundation
+import KioskDomain
 import KioskService
 import KioskStore
 import KioskSystem
 
-/// `kioskctl status`: what the running service says (printer, scanner, clerk mode,
-/// forwarder), and the outbox as the database holds it. When kioskd is not running, the
-/// database alone.
+/// `kioskctl status`: a one-line verdict (``KioskHealth``), the details under it, and the
+/// verdict as the exit code, as `systemctl is-active` does: 0 healthy, 1 degraded, 3 not
+/// running, 4 cannot tell. While kioskd runs everything comes from its control socket; when
+/// it is stopped, the database is read read-only.
 enum StatusCommand {
-    struct Report: Encodable {
-        var database: String
-        var recoveredFromCorruption: String?
-        var pending: Int
-        var oldestPendingAt: String?
-        var deadLetters: Int
-        var delivered: Int
-        var lastDeliveredAt: String?
-        var lastSeq: Int64
-        var pendingPrintJobs: Int
-        var updatesCursor: String?
-        /// The service's own `status` answer; absent when kioskd is not running.
-        var service: ControlJSON?
-        /// Why the service did not answer (`kioskd is not running …`).
-        var serviceUnavailable: String?
-    }
-
-    /// `--json` when the service answered but the database could not be read.
-    struct ServiceOnlyReport: Encodable {
-        var service: ControlJSON
-        var databaseUnavailable: String
-    }
-
     static func run(_ arguments: inout ArgumentList, json: Bool) async throws -> Int32 {
+        let quiet = arguments.flag("--quiet") || arguments.flag("-q")
+        let maximumAge =
+            try arguments.option("--max-backlog-age").map { text in
+                guard let duration = Self.duration(text) else {
+                    throw ArgumentList.UsageError("--max-backlog-age needs a duration such as 30min, 2h or 1d")
+                }
+                return duration
+            } ?? KioskHealth.defaultMaximumBacklogAge
         let endpoint = try ServiceConnection.endpoint(&arguments, consumingConfig: false)
-        var service: ControlValue?
-        var serviceProblem: String?
+        let source = try DatabaseLocation.source(&arguments)
+        try arguments.expectEnd()
+
+        let client = ServiceConnection.client(endpoint, defaultTimeout: .seconds(10))
+        let health: KioskHealth
+        var report: [String: ControlValue] = [:]
+        var details: [String] = []
         do {
-            service = try ServiceConnection.client(endpoint, defaultTimeout: .seconds(10)).request(
-                .object(["request": .string("status")]))
+            let answer = try client.request(.object(["request": .string("status")]))
+            health = KioskHealth.assess(
+                status: answer, now: Timestamp(unixSeconds: Int64(Date().timeIntervalSince1970)),
+                maximumBacklogAge: maximumAge)
+            report["service"] = answer
+            details = ["service         running"] + ControlValueText.lines(answer).map { "  " + $0 }
+        } catch let error where error.meansServiceUnavailable {
+            health = KioskHealth(verdict: .notRunning, problems: ["kioskd is not running"])
+            report["serviceUnavailable"] = .string(error.description)
+            details = ["service         \(error.description)"]
+            let (database, lines) = await databaseSummary(source)
+            report["database"] = database
+            details += lines
         } catch {
-            serviceProblem = error.description
-            if !error.meansServiceUnavailable { FileHandleOutput.standardError("kioskctl: \(error.description)\n") }
+            health = KioskHealth(verdict: .unknown, problems: [error.description])
+            report["serviceUnavailable"] = .string(error.description)
+            details = ["service         cannot tell: \(error.description)"]
         }
+        report["verdict"] = .string(health.verdict.rawValue)
+        report["problems"] = .array(health.problems.map { .string($0) })
+        if json {
+            if !quiet { JSONOutput.print(ControlJSON(value: .object(report))) }
+        } else if !quiet {
+            print(health.problems.isEmpty ? health.verdict.rawValue : "\(health.verdict.rawValue): "
+                + health.problems.joined(separator: "; "))
+            details.forEach { print($0) }
+        }
+        switch health.verdict {
+        case .healthy: return StatusExitCode.healthy
+        case .degraded: return StatusExitCode.degraded
+        case .notRunning: return StatusExitCode.notRunning
+        case .unknown: return StatusExitCode.unknown
+        }
+    }
+
+    /// The outbox as the database holds it, opened read-only (kioskd is stopped).
+    private static func databaseSummary(_ source: DatabaseLocation.Source) async -> (ControlValue, [String]) {
+        let path: String
         let store: KioskStore
         do {
-            store = try DatabaseLocation.open(&arguments)
-            try arguments.expectEnd()
-        } catch let failure as CommandFailure {
-            // Technicians may not read the state directory; the service's answer is enough then.
-            guard let service else { throw failure }
-            if json {
-                JSONOutput.print(
-                    ServiceOnlyReport(service: ControlJSON(value: service), databaseUnavailable: failure.message))
-            } else {
-                printService(service)
-                print("database        not readable: \(failure.message)")
-            }
-            return ExitCode.ok
+            path = try DatabaseLocation.path(of: source)
+            store = try DatabaseLocation.open(path: path, access: .readOnly)
+        } catch {
+            let reason = (error as? CommandFailure)?.message ?? "\(error)"
+            return (.object(["unavailable": .string(reason)]), ["database        not readable: \(reason)"])
         }
-        let summary = try await store.summary()
-        let report = Report(
-            database: store.path, recoveredFromCorruption: store.recovery?.movedTo, pending: summary.pending,
-            oldestPendingAt: summary.oldestPendingAt?.description, deadLetters: summary.deadLetters,
-            delivered: summary.delivered, lastDeliveredAt: summary.lastDeliveredAt?.description,
-            lastSeq: summary.lastSeq, pendingPrintJobs: try await store.pendingPrintJobs().count,
-            updatesCursor: try await store.updatesCursor(), service: service.map { ControlJSON(value: $0) },
-            serviceUnavailable: service == nil ? serviceProblem : nil)
-        await store.close()
-        if json {
-            JSONOutput.print(report)
-        } else {
-            if let service {
-                printService(service)
-            } else {
-                print("service         \(serviceProblem ?? "not running")")
-            }
-            print("database        \(report.database)")
-            if let moved = report.recoveredFromCorruption { print("RECOVERED       corrupt file kept as \(moved)") }
-            print(
-                "backlog         \(report.pending) event(s) waiting"
-                    + (report.oldestPendingAt.map { ", oldest \($0)" } ?? ""))
-            print("dead letters    \(report.deadLetters)" + (report.deadLetters > 0 ? "  (kioskctl queue dead)" : ""))
-            print("delivered       \(report.delivered)" + (report.lastDeliveredAt.map { ", last at \($0)" } ?? ""))
-            print("last seq        \(report.lastSeq)")
-            print("print jobs      \(report.pendingPrintJobs) waiting")
+        do {
+            let summary = try await store.summary()
+            let jobs = try await store.pendingPrintJobs().count
+            await store.close()
+            let value = ControlValue.object([
+                "path": .string(path), "pending": .int(Int64(summary.pending)),
+                "oldestPendingAt": summary.oldestPendingAt.map { .string($0.description) } ?? .null,
+                "deadLetters": .int(Int64(summary.deadLetters)), "delivered": .int(Int64(summary.delivered)),
+                "lastDeliveredAt": summary.lastDeliveredAt.map { .string($0.description) } ?? .null,
+                "lastSeq": .int(summary.lastSeq), "pendingPrintJobs": .int(Int64(jobs)),
+            ])
+            var lines = ["database        \(path) (read-only)"]
+            lines.append(
+                "backlog         \(summary.pending) event(s) waiting"
+                    + (summary.oldestPendingAt.map { ", oldest \($0)" } ?? ""))
+            lines.append(
+                "dead letters    \(summary.deadLetters)" + (summary.deadLetters > 0 ? "  (kioskctl queue dead)" : ""))
+            lines.append(
+                "delivered       \(summary.delivered)" + (summary.lastDeliveredAt.map { ", last at \($0)" } ?? ""))
+            lines.append("print jobs      \(jobs) waiting")
+            return (value, lines)
+        } catch {
+            await store.close()
+            return (.object(["unavailable": .string("\(error)")]), ["database        not readable: \(error)"])
         }
-        return ExitCode.ok
     }
 
-    private static func printService(_ answer: ControlValue) {
-        if answer.isErrorAnswer {
-            print("service         running, but status failed: \(answer["message"]?.stringValue ?? answer.json)")
-            return
+    /// `90s`, `30min`, `2h`, `1d`.
+    static func duration(_ text: String) -> Duration? {
+        let units: [(String, Int64)] = [("min", 60), ("s", 1), ("h", 3600), ("d", 86400)]
+        for (unit, seconds) in units where text.hasSuffix(unit) {
+            guard let number = Int64(text.dropLast(unit.count)), number > 0 else { return nil }
+            return .seconds(number * seconds)
         }
-        print("service         running")
-        for line in ControlValueText.lines(answer) { print("  " + line) }
+        return nil
     }
 }

@@ -1,4 +1,5 @@
 import KioskService
+import KioskStore
 import KioskSystem
 
 #if canImport(Glibc)
@@ -14,61 +15,49 @@ enum ExitCode {
     static let configError: Int32 = 78
 }
 
-let usage = """
-    kioskctl — the technician's tool for the kiosk controller
-
-    Usage:
-      kioskctl config check [FILE] [--json]   check kiosk.conf and the files it names
-      kioskctl status [--json]                the service (printer, scanner, forwarder) when it
-                                              runs; outbox backlog, dead letters, last delivery
-      kioskctl queue list [--limit N] [--json]  events waiting for the central server
-      kioskctl queue dead [--json]            events the server rejected, with its reasons
-      kioskctl queue requeue ID|--all         send dead letters again
-      kioskctl print-catalog --png OUT [--text OUT] [--escpos OUT] [--profile NAME]
-                                          the procedure sheet citizens scan from
-      kioskctl render FILE --png OUT [--text] [--profile NAME]  what ESC/POS bytes print
-      kioskctl test-print [--config FILE] [--device PATH] [--profile NAME] [--out FILE]
-                                              test page: styles, barcode, QR, Vietnamese
-      kioskctl lookup CODE [--print] [--json] a dossier's status from the service (--print: slip)
-      kioskctl reprint CODE [--json]          the service prints a receipt again, marked reprint
-      kioskctl watch [--json]                 the service's events live (scans, state changes)
-      kioskctl devices [--json]               input devices (scanners?) and serial ports, udev rules
-      kioskctl scan-test [--device PATH] [--mode evdev|serial] [--keymap NAME] [--raw] [--json]
-                                              live decoded scans until Ctrl+C (stop kioskd first;
-                                              shows ID-card names on this terminal only)
-      kioskctl version
-
-    Where the database is: --config FILE (default /etc/kiosk/kiosk.conf, its StateDirectory=),
-    or --state-dir DIR, or --db FILE. These commands read the database directly, so they work
-    whether kioskd is running or not. lookup, reprint and watch ask the running kioskd over its
-    control socket: --socket PATH, or [Control] Socket= of --config FILE; you need to be in the
-    socket's group ([Control] Group=, default kiosk-tech). --timeout SECONDS: how long to wait
-    for kioskd's answer (default 60, status 10).
-
-    Examples:
-      kioskctl config check /etc/kiosk/kiosk.conf
-      kioskctl queue dead --json | jq .
-      kioskctl queue requeue 6f1c1b2e-3c39-4f7e-9d8a-0b6a3f1e2c11
-
-    Exit codes: 0 ok, 1 failure, 2 usage, 69 service unavailable, 78 configuration error.
-    """
+/// `kioskctl status` exit codes, as `systemctl is-active` has them.
+enum StatusExitCode {
+    static let healthy: Int32 = 0
+    static let degraded: Int32 = 1
+    static let notRunning: Int32 = 3
+    static let unknown: Int32 = 4
+}
 
 /// Runs one command; returns the exit code.
 func kioskctl(_ words: [String]) async -> Int32 {
     var arguments = ArgumentList(words)
-    if arguments.flag("--help") || arguments.flag("-h") || arguments.remaining.isEmpty {
-        print(usage)
+    let wantsHelp = arguments.flag("--help") || arguments.flag("-h")
+    if arguments.flag("--version") || arguments.flag("-V") {
+        print("kioskctl \(kioskSoftwareVersion)")
         return ExitCode.ok
     }
+    if arguments.remaining.first == "help" {
+        _ = arguments.next()
+        guard let name = arguments.next() else {
+            print(CommandHelp.overview)
+            return ExitCode.ok
+        }
+        guard let page = CommandHelp.pages[name] else {
+            FileHandleOutput.standardError("kioskctl: no command \(name)\nRun `kioskctl --help` for the commands.\n")
+            return ExitCode.usage
+        }
+        print(page)
+        return ExitCode.ok
+    }
+    if wantsHelp || arguments.remaining.isEmpty {
+        print(arguments.remaining.first.flatMap { CommandHelp.pages[$0] } ?? CommandHelp.overview)
+        return ExitCode.ok
+    }
+    let json = arguments.flag("--json")
     let code: Int32
     do {
-        let json = arguments.flag("--json")
         switch arguments.next() {
         case "config":
-            guard arguments.next() == "check" else {
-                throw ArgumentList.UsageError("kioskctl config: use `config check [FILE]`")
+            switch arguments.next() {
+            case "check": code = try await ConfigCheckCommand.run(&arguments, json: json)
+            case "show": code = try ConfigShowCommand.run(&arguments, json: json)
+            default: throw ArgumentList.UsageError("kioskctl config: use `config check [FILE]` or `config show [FILE]`")
             }
-            code = try ConfigCheckCommand.run(&arguments, json: json)
         case "status":
             code = try await StatusCommand.run(&arguments, json: json)
         case "print-catalog":
@@ -89,9 +78,14 @@ func kioskctl(_ words: [String]) async -> Int32 {
             code = try await DevicesCommand.run(&arguments, json: json)
         case "scan-test":
             code = try await ScanTestCommand.run(&arguments, json: json)
+        case "report":
+            code = try await ReportCommand.run(&arguments, json: json)
         case "version":
             try arguments.expectEnd()
-            print(json ? "{\"version\":\"\(kioskSoftwareVersion)\"}" : "kioskctl \(kioskSoftwareVersion)")
+            print(
+                json
+                    ? "{\"schemaVersion\":\(KioskStore.schemaVersion),\"version\":\"\(kioskSoftwareVersion)\"}"
+                    : "kioskctl \(kioskSoftwareVersion) (database schema \(KioskStore.schemaVersion))")
             code = ExitCode.ok
         case let other?:
             throw ArgumentList.UsageError("unknown command \(other)")
@@ -99,13 +93,20 @@ func kioskctl(_ words: [String]) async -> Int32 {
             throw ArgumentList.UsageError("a command is needed")
         }
     } catch let error as ArgumentList.UsageError {
-        FileHandleOutput.standardError("kioskctl: \(error)\nRun `kioskctl --help` for the commands.\n")
+        if json {
+            ErrorOutput.report(CommandFailure(message: error.description), json: true)
+        } else {
+            FileHandleOutput.standardError("kioskctl: \(error)\nRun `kioskctl --help` for the commands.\n")
+        }
         code = ExitCode.usage
     } catch let error as CommandFailure {
-        FileHandleOutput.standardError("kioskctl: \(error.message)\n")
+        ErrorOutput.report(error, json: json)
         code = error.exitCode
+    } catch let error as ControlClientError {
+        ErrorOutput.report(ServiceConnection.failure(error), json: json)
+        code = ServiceConnection.failure(error).exitCode
     } catch {
-        FileHandleOutput.standardError("kioskctl: \(error)\n")
+        ErrorOutput.report(CommandFailure(message: "\(error)"), json: json)
         code = ExitCode.failure
     }
     return code

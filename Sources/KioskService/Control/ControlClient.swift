@@ -27,11 +27,32 @@ public struct ControlClient: Sendable {
     /// of the socket.
     public func request(_ request: ControlValue) throws(ControlClientError) -> ControlValue {
         let connection = try ControlLineConnection(path: socketPath, group: group)
-        try connection.send(request, timeout: timeout)
+        try Self.send(request, on: connection, timeout: timeout)
         guard let answer = try connection.nextValue(timeout: timeout) else {
             throw ControlClientError(.closed, "kioskd closed the control connection without answering")
         }
+        if let busy = Self.busy(answer) { throw busy }
         return answer
+    }
+
+    /// Sends a request. A server with all its clients answers `busy` and closes at once,
+    /// perhaps before the request was taken: then that answer is the error, not the write's.
+    private static func send(_ request: ControlValue, on connection: ControlLineConnection, timeout: Duration)
+        throws(ControlClientError)
+    {
+        do {
+            try connection.send(request, timeout: timeout)
+        } catch {
+            if let answer = try? connection.nextValue(timeout: .seconds(1)), let busy = busy(answer) { throw busy }
+            throw error
+        }
+    }
+
+    /// The `busy` error answer as a client error.
+    static func busy(_ answer: ControlValue) -> ControlClientError? {
+        guard answer["ok"] == .bool(false), answer["error"]?.stringValue == "busy" else { return nil }
+        let reason = answer["message"]?.stringValue ?? "too many control clients"
+        return ControlClientError(.busy, "kioskd is busy (\(reason))")
     }
 
     /// Subscribes to the service's events. Throws when the service refuses (its error answer's
@@ -39,10 +60,11 @@ public struct ControlClient: Sendable {
     /// acknowledgement.
     public func subscribe() throws(ControlClientError) -> ControlEventStream {
         let connection = try ControlLineConnection(path: socketPath, group: group)
-        try connection.send(.object(["request": .string("subscribe")]), timeout: timeout)
+        try Self.send(.object(["request": .string("subscribe")]), on: connection, timeout: timeout)
         guard let ack = try connection.nextValue(timeout: timeout) else {
             throw ControlClientError(.closed, "kioskd closed the control connection without answering")
         }
+        if let busy = Self.busy(ack) { throw busy }
         guard ack["ok"] == .bool(true) else {
             throw ControlClientError(
                 .other, "kioskd refused the subscription: \(ack["message"]?.stringValue ?? ack.json)")

@@ -14,6 +14,8 @@ public struct ControlClientError: Error, Sendable, Equatable, CustomStringConver
         case permissionDenied
         /// kioskd did not answer in time.
         case timedOut
+        /// kioskd serves as many clients as it allows and refused this one (`busy`).
+        case busy
         /// kioskd closed the connection before answering.
         case closed
         /// The answer was not one JSON line.

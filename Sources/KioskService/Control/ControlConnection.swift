@@ -93,7 +93,22 @@ struct ControlConnection {
         }
         let handler = self.handler
         let answer = BlockingWait.run { await request.perform(on: handler) }
+        if case .requeue(let id, let all) = request { logRequeue(id: id, all: all, answer: answer) }
         return send(Self.echoing(echo, in: answer))
+    }
+
+    /// Every requeue is on record: who asked (uid, user, pid), for which event, how many.
+    private func logRequeue(id: String?, all: Bool, answer: ControlValue) {
+        var fields: [(String, String)] = [("event", id ?? "all")]
+        if answer["ok"] == .bool(true) {
+            fields.append(("count", String(answer["requeued"]?.arrayValue?.count ?? 0)))
+        } else {
+            fields.append(("error", answer["error"]?.stringValue ?? "unknown"))
+        }
+        if let peer { fields.append(("user", UnixStream.userName(uid: peer.uid) ?? "uid \(peer.uid)")) }
+        logger.log(
+            answer["ok"] == .bool(true) ? .notice : .warning,
+            answer["ok"] == .bool(true) ? "dead letters requeued" : "requeue refused", fields + peerFields)
     }
 
     /// Puts the request's `id` into the answer (wrapping a non-object answer in `value`).

@@ -29,6 +29,12 @@ extension ControlValue {
         return nil
     }
 
+    /// The items, when this is an array.
+    public var arrayValue: [ControlValue]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
+
     /// Whether this is an answer with `"ok":false`.
     public var isErrorAnswer: Bool { self["ok"] == .bool(false) }
 

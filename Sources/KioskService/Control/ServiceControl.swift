@@ -11,8 +11,11 @@ struct ServiceControl: ControlRequestHandling {
     func status() async -> ControlValue {
         let summary = try? await kiosk.store.summary()
         let forwarder = await kiosk.forwarder.status
+        // Asked now (a second-old answer is reused): `kioskctl status` is a health check, and
+        // the printer is otherwise only asked when a job comes.
+        let printerState = await kiosk.link.status(maxAge: .seconds(1))
         var printer: [String: ControlValue] = [
-            "state": .string(kiosk.link.lastKnownState.rawValue),
+            "state": .string(printerState.rawValue),
             "device": .string(kiosk.setup.configuration.printer.device),
             "profile": .string(kiosk.profile.name),
         ]
@@ -47,7 +50,19 @@ struct ServiceControl: ControlRequestHandling {
         do {
             let summary = try await kiosk.store.summary()
             let events = try await kiosk.store.pendingEvents(limit: max(1, min(limit, 1000)))
+            let dead = try await kiosk.store.deadLetters(limit: max(1, min(limit, 1000)))
             return .ok([
+                "oldestPendingAt": summary.oldestPendingAt.map { .string($0.description) } ?? .null,
+                "lastDeliveredAt": summary.lastDeliveredAt.map { .string($0.description) } ?? .null,
+                "dead": .array(
+                    dead.map {
+                        .object([
+                            "seq": .int($0.event.seq), "id": .string($0.event.id), "type": .string($0.event.type),
+                            "occurredAt": .string($0.event.occurredAt.description),
+                            "attempts": .int(Int64($0.event.attempts)), "deadReason": .string($0.reason),
+                            "deadAt": .string($0.at.description),
+                        ])
+                    }),
                 "pending": .int(Int64(summary.pending)), "deadLetters": .int(Int64(summary.deadLetters)),
                 "delivered": .int(Int64(summary.delivered)), "lastSeq": .int(summary.lastSeq),
                 "events": .array(

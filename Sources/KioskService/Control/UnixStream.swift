@@ -90,6 +90,16 @@ enum UnixStream {
         return true
     }
 
+    /// The login name of `uid`, nil when it has none. The corresponding C function is `getpwuid_r`.
+    static func userName(uid: UInt32) -> String? {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.pw_name
+        else { return nil }
+        return String(cString: name)
+    }
+
     /// The connecting process as the kernel saw it: `SO_PEERCRED`.
     struct PeerCredentials: Sendable, Equatable {
         var pid: Int32
