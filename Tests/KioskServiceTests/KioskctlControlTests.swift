@@ -3,6 +3,10 @@ import Testing
 
 @testable import KioskService
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Runs the built `kioskctl` (next to the test bundle) and collects its output.
 enum Kioskctl {
     static let path: String = {
@@ -70,10 +74,77 @@ struct KioskctlControlTests {
         let status = try await Kioskctl.run([
             "status", "--timeout", "120", "--socket", rig.directory.socket, "--db", rig.directory.path + "/none.db",
         ])
-        #expect(status.status == 0)
+        // Degraded: the stand-in's answer names no printer or scanner.
+        #expect(status.status == 1)
+        #expect(status.output.hasPrefix("degraded: printer unknown; scanner unknown"))
         #expect(status.output.contains("service         running"))
         #expect(status.output.contains("call"))
         #expect(rig.handler.recordedCalls == ["status"])
+    }
+
+    @Test func aFullServerIsReportedAsBusy() async throws {
+        let rig = try ControlRig(limits: ControlServer.Limits(maximumClients: 1))
+        defer { rig.server.stop() }
+        // The one client the server takes, admitted (it has had an answer) and kept open.
+        let holder = try rig.raw()
+        holder.send(#"{"request":"status"}"#)
+        #expect(holder.answer()?["ok"] == .bool(true))
+        let status = try await Kioskctl.run(["status", "--timeout", "120", "--socket", rig.directory.socket])
+        #expect(status.status == 4)
+        #expect(status.output.hasPrefix("unknown: kioskd is busy"), "\(status.output)")
+        let lookup = try await Kioskctl.run(["lookup", "K", "--timeout", "120", "--socket", rig.directory.socket])
+        #expect(lookup.status == 1)
+        #expect(lookup.errors.contains("kioskd is busy"), "\(lookup.errors)")
+        #expect(!lookup.errors.contains("connection closed or stuck"))
+        withExtendedLifetime(holder) {}
+    }
+
+    @Test func aRequeueIsLoggedWithWhoAskedAndWhat() async throws {
+        let rig = try ControlRig()
+        defer { rig.server.stop() }
+        let requeue = try await Kioskctl.run([
+            "queue", "requeue", "6f1c1b2e-3c39-4f7e-9d8a-0b6a3f1e2c11", "--timeout", "120", "--socket",
+            rig.directory.socket,
+        ])
+        #expect(rig.handler.recordedCalls == ["requeue(id: 6f1c1b2e-3c39-4f7e-9d8a-0b6a3f1e2c11, all: false)"])
+        #expect(requeue.status == 1)  // the stand-in requeued nothing: "no dead letter with id"
+        let line = rig.log.all.first { $0.contains("dead letters requeued") }
+        #expect(line?.contains("event=6f1c1b2e-3c39-4f7e-9d8a-0b6a3f1e2c11") == true, "\(rig.log.all)")
+        #expect(line?.contains("count=0") == true)
+        #expect(line?.contains("uid=\(getuid())") == true)
+    }
+
+    @Test func eachCommandHasItsOwnHelpAndJSONErrorsHaveOneShape() async throws {
+        let overview = try await Kioskctl.run(["--help"])
+        let queue = try await Kioskctl.run(["queue", "--help"])
+        #expect(queue.status == 0)
+        #expect(queue.output.hasPrefix("kioskctl queue list"))
+        #expect(queue.output.contains("Examples:"))
+        #expect(queue.output != overview.output)
+        let status = try await Kioskctl.run(["help", "status"])
+        #expect(status.output.contains("3  not running"))
+        let version = try await Kioskctl.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.output.hasPrefix("kioskctl "))
+
+        let directory = SocketDirectory()
+        let config = directory.path + "/kiosk.conf"
+        try Data("[Kiosk]\nId=YB-TEST-01\nOffice=X\n[Printer]\nBaud=12345\n".utf8).write(
+            to: URL(fileURLWithPath: config))
+        let failed = try await Kioskctl.run(["queue", "list", "--json", "--config", config])
+        #expect(failed.status == 78)
+        #expect(failed.output.isEmpty)
+        let error = try #require(
+            try JSONSerialization.jsonObject(with: Data(failed.errors.utf8)) as? [String: Any], "\(failed.errors)")
+        #expect(Set(error.keys) == ["error", "file", "line", "key"])
+        #expect(error["file"] as? String == config)
+        #expect(error["line"] as? Int == 5)
+        #expect(error["key"] as? String == "Baud")
+        let usage = try await Kioskctl.run(["queue", "frobnicate", "--json"])
+        #expect(usage.status == 2)
+        #expect(
+            (try JSONSerialization.jsonObject(with: Data(usage.errors.utf8)) as? [String: Any])?.keys.sorted()
+                == ["error"])
     }
 
     @Test func noServiceExits69() async throws {

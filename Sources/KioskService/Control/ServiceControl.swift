@@ -11,9 +11,9 @@ struct ServiceControl: ControlRequestHandling {
     func status() async -> ControlValue {
         let summary = try? await kiosk.store.summary()
         let forwarder = await kiosk.forwarder.status
-        // Asked now (a second-old answer is reused): `kioskctl status` is a health check, and
-        // the printer is otherwise only asked when a job comes.
-        let printerState = await kiosk.link.status(maxAge: .seconds(1))
+        // Asked now: `kioskctl status` is a health check, and the printer is otherwise only
+        // asked when a job comes (a paper-out between jobs would go unseen).
+        let printerState = await kiosk.link.status()
         var printer: [String: ControlValue] = [
             "state": .string(printerState.rawValue),
             "device": .string(kiosk.setup.configuration.printer.device),

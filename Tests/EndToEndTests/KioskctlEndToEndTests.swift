@@ -1,0 +1,182 @@
+import Foundation
+import KioskSQLite
+import KioskStore
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The real `kioskctl` against the real `kioskd` (emulated printer on a pseudo-terminal,
+/// FIFO scanner, loopback central) and against database files, as a technician runs it.
+@Suite(.serialized) struct KioskctlEndToEndTests {
+    struct Outcome: Sendable {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    /// Runs the built kioskctl, optionally as another user (`setpriv`), and collects its output.
+    static func kioskctl(_ arguments: [String], as user: (uid: UInt32, gid: UInt32, groups: [UInt32])? = nil)
+        async throws -> Outcome
+    {
+        try await Task.detached {
+            let process = Process()
+            if let user {
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+                process.arguments =
+                    [
+                        "--reuid=\(user.uid)", "--regid=\(user.gid)",
+                        user.groups.isEmpty
+                            ? "--clear-groups" : "--groups=" + user.groups.map(String.init).joined(separator: ","),
+                        BuiltProducts.path("kioskctl"),
+                    ] + arguments
+            } else {
+                process.executableURL = URL(fileURLWithPath: BuiltProducts.path("kioskctl"))
+                process.arguments = arguments
+            }
+            let output = Pipe()
+            let errors = Pipe()
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            let out = output.fileHandleForReading.readDataToEndOfFile()
+            let err = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Outcome(
+                status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+                errors: String(decoding: err, as: UTF8.self))
+        }.value
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    /// A kioskd whose scanner (a FIFO) and printer (the emulator) are both there.
+    static func startHealthyKiosk() async throws -> (KioskdProcess, ScannerFIFO) {
+        let kiosk = try KioskdProcess(scannerMode: "evdev")
+        let scanner = try ScannerFIFO(path: kiosk.directory.path + "/scanner")
+        try kiosk.start()
+        #expect(await kiosk.waitForLog("kioskd started"))
+        #expect(await kiosk.waitForLog("scanner ok"))
+        #expect(await kiosk.waitForLog("control socket listening"))
+        return (kiosk, scanner)
+    }
+
+    @Test func statusExitCodesForHealthyPaperOutAndStopped() async throws {
+        let (kiosk, scanner) = try await Self.startHealthyKiosk()
+        let healthy = try await Self.kioskctl(["status", "--json", "--config", kiosk.configPath])
+        #expect(healthy.status == 0, "\(healthy.output)\(healthy.errors)")
+        #expect(try Self.json(healthy.output)["verdict"] as? String == "healthy")
+
+        kiosk.printer.update { $0.paperOut = true }
+        let paperOut = try await Self.kioskctl(["status", "--config", kiosk.configPath])
+        #expect(paperOut.status == 1)
+        #expect(paperOut.output.hasPrefix("degraded: printer paper-out"), "\(paperOut.output)")
+        let paperOutJSON = try await Self.kioskctl(["status", "--json", "--config", kiosk.configPath])
+        #expect(paperOutJSON.status == 1)
+        #expect(try Self.json(paperOutJSON.output)["verdict"] as? String == "degraded")
+        #expect((try Self.json(paperOutJSON.output)["problems"] as? [String])?.contains("printer paper-out") == true)
+
+        await kiosk.stop()
+        withExtendedLifetime(scanner) {}
+        let stopped = try await Self.kioskctl(["status", "--config", kiosk.configPath])
+        #expect(stopped.status == 3)
+        #expect(stopped.output.hasPrefix("not-running"))
+        // Stopped: the database is read read-only, and shown.
+        #expect(stopped.output.contains("(read-only)"), "\(stopped.output)")
+        let quiet = try await Self.kioskctl(["status", "--quiet", "--config", kiosk.configPath])
+        #expect(quiet.status == 3)
+        #expect(quiet.output.isEmpty)
+    }
+
+    @Test func statusExitsOneWhenThePrinterIsMissing() async throws {
+        let kiosk = try KioskdProcess(scannerMode: "evdev")
+        let scanner = try ScannerFIFO(path: kiosk.directory.path + "/scanner")
+        try kiosk.writeConfig(printerDevice: kiosk.directory.path + "/no-printer", scannerMode: "evdev")
+        try kiosk.start()
+        #expect(await kiosk.waitForLog("control socket listening"))
+        #expect(await kiosk.waitForLog("scanner ok"))
+        let status = try await Self.kioskctl(["status", "--json", "--config", kiosk.configPath])
+        #expect(status.status == 1)
+        let report = try Self.json(status.output)
+        #expect(report["verdict"] as? String == "degraded")
+        #expect((report["problems"] as? [String])?.contains("printer missing") == true, "\(status.output)")
+        await kiosk.stop()
+        withExtendedLifetime(scanner) {}
+    }
+
+    @Test(.enabled(if: getuid() == 0, "needs root to run kioskctl as another user"))
+    func queueListThroughTheServiceAsAMemberOfTheSocketGroup() async throws {
+        let kiosk = try KioskdProcess()
+        // The socket's group: one that exists on any Debian machine, standing in for kiosk-tech.
+        let group = try #require(getgrnam("dialout")).pointee.gr_gid
+        let config = try String(contentsOfFile: kiosk.configPath, encoding: .utf8)
+        try config.replacingOccurrences(of: "[Control]\n", with: "[Control]\nGroup=dialout\n")
+            .write(toFile: kiosk.configPath, atomically: true, encoding: .utf8)
+        try kiosk.start()
+        #expect(await kiosk.waitForLog("control socket listening"))
+        // The state directory is kioskd's alone: only the socket can answer a technician.
+        #expect(chmod(kiosk.directory.path + "/state", 0o700) == 0)
+        let technician = (uid: UInt32(65534), gid: UInt32(65534), groups: [UInt32(group)])
+        let list = try await Self.kioskctl(["queue", "list", "--config", kiosk.configPath], as: technician)
+        #expect(list.status == 0, "\(list.errors)")
+        #expect(list.output.contains("event(s) waiting for the central server"))
+        let dead = try await Self.kioskctl(["queue", "dead", "--json", "--config", kiosk.configPath], as: technician)
+        #expect(dead.status == 0, "\(dead.errors)")
+        #expect((try JSONSerialization.jsonObject(with: Data(dead.output.utf8)) as? [Any])?.isEmpty == true)
+        let requeue = try await Self.kioskctl(
+            ["queue", "requeue", "--all", "--config", kiosk.configPath], as: technician)
+        #expect(requeue.status == 0, "\(requeue.errors)")
+        #expect(await kiosk.waitForLog("dead letters requeued"))
+        #expect(kiosk.log.contains { $0.contains("dead letters requeued") && $0.contains("uid=65534") })
+        // Not in the group: told so, not "no database".
+        let outsider = try await Self.kioskctl(
+            ["queue", "list", "--config", kiosk.configPath], as: (uid: 65534, gid: 65534, groups: []))
+        #expect(outsider.status != 0)
+        #expect(outsider.errors.contains("permission denied: add yourself to group dialout"), "\(outsider.errors)")
+        await kiosk.stop()
+        // Stopped, the same technician cannot open the database: a permission problem, said so.
+        let stopped = try await Self.kioskctl(["queue", "list", "--config", kiosk.configPath], as: technician)
+        #expect(stopped.status == 1)
+        #expect(stopped.errors.contains("permission denied"), "\(stopped.errors)")
+        #expect(!stopped.errors.contains("has not run"))
+    }
+
+    @Test func aDatabaseOfANewerSchemaIsRefusedAndLeftAsItWas() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/kiosk.db"
+        let store = try KioskStore(path: path)
+        await store.close()
+        let db = try Database(path: path)
+        try db.setUserVersion(KioskStore.schemaVersion + 1)
+        db.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let socket = ["--socket", directory.path + "/none.sock"]
+        for command in [["queue", "list"], ["queue", "dead"], ["status"], ["queue", "requeue", "--all"]] {
+            let outcome = try await Self.kioskctl(command + ["--db", path] + socket)
+            #expect(outcome.status != 0)
+            #expect(
+                (outcome.errors + outcome.output).contains("schema version \(KioskStore.schemaVersion + 1), newer"),
+                "\(command): \(outcome.errors)\(outcome.output)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        // An older one is refused too (kioskctl never migrates).
+        let older = try Database(path: path)
+        try older.setUserVersion(KioskStore.schemaVersion - 1)
+        older.close()
+        let outcome = try await Self.kioskctl(["queue", "list", "--db", path] + socket)
+        #expect(outcome.status == 1)
+        #expect(outcome.errors.contains("older than this program's"))
+    }
+
+    @Test func aMissingDatabaseIsNotAPermissionProblem() async throws {
+        let directory = try TemporaryDirectory()
+        let outcome = try await Self.kioskctl([
+            "queue", "list", "--db", directory.path + "/kiosk.db", "--socket", directory.path + "/none.sock",
+        ])
+        #expect(outcome.status == 1)
+        #expect(outcome.errors.contains("no database at \(directory.path)/kiosk.db: kioskd has not run"))
+    }
+}
