@@ -20,6 +20,11 @@ public struct ConfigurationCheckResult: Sendable {
     /// Every problem in every file: kiosk.conf's first, then the catalog's, then the holidays'.
     public var diagnostics: [ConfigDiagnostic]
 
+    /// Facts that do not stop kioskd but a technician should know (a device not plugged in).
+    public var warnings: [ConfigDiagnostic] = []
+    /// The line of each key written in kiosk.conf, by `Section.Key` (`Printer.Profile`).
+    public var keyLines: [String: Int] = [:]
+
     /// True when nothing is wrong: `kioskd` would start (exit 0 rather than 78).
     public var isValid: Bool { diagnostics.isEmpty }
 
@@ -83,6 +88,17 @@ public struct ConfigurationCheckSummary: Sendable, Codable, Equatable {
 
 /// Checks a kiosk.conf and the files it names (`kioskctl config check [FILE]`).
 public enum ConfigurationCheck {
+    /// ``check(path:root:)``, then what kioskd will meet when it runs as `account`
+    /// (``RunTimeCheck``): its errors join the diagnostics, absent devices the warnings.
+    public static func check(path: String, account: ServiceAccount) -> ConfigurationCheckResult {
+        var result = check(path: path)
+        guard case .success(let bytes) = ConfigFile.contents(path: path) else { return result }
+        let (errors, warnings) = RunTimeCheck.check(file: path, bytes: bytes, account: account)
+        result.diagnostics += errors
+        result.warnings += warnings
+        return result
+    }
+
     /// Loads kiosk.conf at `path`, then the procedure catalog and holiday file it names
     /// (relative paths taken against kiosk.conf's directory), collecting every diagnostic.
     ///
@@ -104,6 +120,9 @@ public enum ConfigurationCheck {
             return result
         }
         result.filesRead.append(path)
+        for section in INIDocument(source: SourceText(bytes: bytes, file: path), file: path).sections {
+            for entry in section.entries { result.keyLines[section.title + "." + entry.key] = entry.line }
+        }
         let reading = KioskConfigurationReading(bytes: bytes, file: path)
         result.configuration = reading.configuration
         result.diagnostics = reading.diagnostics

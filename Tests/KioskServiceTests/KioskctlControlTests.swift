@@ -7,6 +7,12 @@ import Testing
     import Glibc
 #endif
 
+/// The repository's root, for its Hardware folder.
+enum KioskdRepository {
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+}
+
 /// Runs the built `kioskctl` (next to the test bundle) and collects its output.
 enum Kioskctl {
     static let path: String = {
@@ -145,6 +151,49 @@ struct KioskctlControlTests {
         #expect(
             (try JSONSerialization.jsonObject(with: Data(usage.errors.utf8)) as? [String: Any])?.keys.sorted()
                 == ["error"])
+    }
+
+    @Test func configCheckReportsEveryProblemInOneJSONSchema() async throws {
+        let directory = SocketDirectory()
+        let key = directory.path + "/central.key"
+        try Data("e2e-test-key-0123456789abcdef-0123456789abcdef".utf8).write(to: URL(fileURLWithPath: key))
+        #expect(chmod(key, 0o644) == 0)
+        let config = directory.path + "/kiosk.conf"
+        let long = directory.path + "/" + String(repeating: "s", count: 100) + "/control.sock"
+        try Data(
+            """
+            [Kiosk]
+            Id=YB-TEST-01
+            Office=X
+            Procedures=\(KioskdRepository.path)/Hardware/examples/procedures.conf
+            StateDirectory=\(directory.path)/state
+            [Printer]
+            Baud=12345
+            Device=\(directory.path)/printer
+            [Scanner]
+            Device=\(directory.path)/scanner
+            [Central]
+            URL=http://127.0.0.1:9
+            KeyFile=\(key)
+            [Control]
+            Socket=\(long)
+
+            """.utf8
+        ).write(to: URL(fileURLWithPath: config))
+        let check = try await Kioskctl.run(["config", "check", config, "--json", "--user", "nobody"])
+        #expect(check.status == 78)
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(check.output.utf8)) as? [String: Any], "\(check.output)")
+        #expect(report["ok"] as? Bool == false)
+        let problems = try #require(report["problems"] as? [[String: Any]])
+        #expect(problems.allSatisfy { $0["severity"] is String && $0["message"] is String && $0["text"] is String })
+        let keys = Set(problems.filter { $0["severity"] as? String == "error" }.compactMap { $0["key"] as? String })
+        #expect(keys.isSuperset(of: ["Baud", "KeyFile", "Socket"]), "\(problems)")
+        #expect(problems.contains { ($0["key"] as? String) == "KeyFile" && ($0["message"] as? String)?.contains("0644") == true })
+        #expect(problems.filter { $0["severity"] as? String == "warning" }.count == 2)
+        #expect(report["errors"] as? Int == problems.filter { $0["severity"] as? String == "error" }.count)
+        let text = try await Kioskctl.run(["config", "check", config, "--user", "nobody"])
+        #expect(text.output.contains("warning: \(config):8: [Printer] Device="))
     }
 
     @Test func noServiceExits69() async throws {

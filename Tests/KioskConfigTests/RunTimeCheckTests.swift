@@ -1,0 +1,123 @@
+import Foundation
+import KioskConfig
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `kioskctl config check`'s run-time facts, judged for the service's user.
+@Suite struct RunTimeCheckTests {
+    /// The unprivileged user every Debian machine has, standing in for `kiosk`.
+    static let nobody = ServiceAccount(
+        user: "nobody", group: "nogroup", supplementaryGroups: ["dialout"], stateDirectories: [], writablePaths: [],
+        protectsSystem: false, unitFile: nil)
+
+    static func config(in directory: String, _ body: String) throws -> String {
+        let path = directory + "/kiosk.conf"
+        try write(Array(body.utf8), to: path)
+        return path
+    }
+
+    static func key(in directory: String, mode: mode_t, group: String? = nil) throws -> String {
+        let path = directory + "/central.key"
+        try write(Array("e2e-test-key-0123456789abcdef-0123456789abcdef".utf8), to: path)
+        #expect(chmod(path, mode) == 0)
+        if let group, let gid = getgrnam(group)?.pointee.gr_gid { #expect(chown(path, 0, gid) == 0) }
+        return path
+    }
+
+    @Test func everyProblemInOnePassWithTheRunTimeFacts() throws {
+        let directory = try temporaryDirectory()
+        defer { removeTree(directory) }
+        let key = try Self.key(in: directory, mode: 0o644)
+        let longSocket = directory + "/" + String(repeating: "s", count: 100) + "/control.sock"
+        let path = try Self.config(
+            in: directory,
+            minimalConfig(
+                """
+                StateDirectory=\(directory)/state
+                [Printer]
+                Device=\(directory)/printer
+                Baud=12345
+                [Scanner]
+                Device=\(directory)/scanner
+                [Central]
+                URL=http://127.0.0.1:9
+                KeyFile=\(key)
+                [Control]
+                Socket=\(longSocket)
+                Group=no-such-group-kiosk
+
+                """))
+        let result = ConfigurationCheck.check(path: path, account: Self.nobody)
+        let errors = result.diagnostics.map { "\($0.section ?? "").\($0.key ?? "")" }
+        // The bad value and every run-time fact, in one pass.
+        #expect(errors.contains("Printer.Baud"))
+        #expect(errors.contains("Central.KeyFile"))
+        #expect(errors.contains("Control.Socket"))
+        #expect(errors.contains("Control.Group"))
+        #expect(result.diagnostics.contains { $0.key == "KeyFile" && $0.message.contains("mode 0644") })
+        #expect(result.diagnostics.contains { $0.key == "Socket" && $0.message.contains("at most 107") })
+        #expect(result.diagnostics.first { $0.key == "Socket" }?.line == 14)
+        // The state directory: root owns the folder it would be made in, nobody cannot create it.
+        if getuid() == 0 {
+            #expect(result.diagnostics.contains { $0.key == "StateDirectory" && $0.message.contains("cannot create") })
+        }
+        // Devices not plugged in are warnings: they may come later.
+        #expect(result.warnings.map(\.key) == ["Device", "Device"])
+        #expect(!result.isValid)
+    }
+
+    @Test(.enabled(if: getuid() == 0, "needs root to give files away"))
+    func aKeyTheServiceUserCannotReadIsAnError() throws {
+        let directory = try temporaryDirectory()
+        defer { removeTree(directory) }
+        let key = try Self.key(in: directory, mode: 0o600)
+        let path = try Self.config(in: directory, minimalConfig("[Central]\nURL=http://127.0.0.1:9\nKeyFile=\(key)\n"))
+        let result = ConfigurationCheck.check(path: path, account: Self.nobody)
+        #expect(result.diagnostics.contains { $0.key == "KeyFile" && $0.message.contains("cannot read the key") })
+        // root:<the service's group> 0640, as the package sets it: readable by the service, fine.
+        var account = Self.nobody
+        account.group = "dialout"
+        _ = try Self.key(in: directory, mode: 0o640, group: "dialout")
+        let fixed = ConfigurationCheck.check(path: path, account: account)
+        #expect(!fixed.diagnostics.contains { $0.key == "KeyFile" }, "\(fixed.diagnostics)")
+        // Group-readable by another group: refused.
+        _ = try Self.key(in: directory, mode: 0o640, group: "input")
+        let other = ConfigurationCheck.check(path: path, account: account)
+        #expect(other.diagnostics.contains { $0.key == "KeyFile" && $0.message.contains("not kioskd's group dialout") })
+    }
+
+    @Test(.enabled(if: getuid() == 0, "needs root to give files away"))
+    func aStateDirectoryTheServiceUserCannotWriteIsAnError() throws {
+        let directory = try temporaryDirectory()
+        defer { removeTree(directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/state", withIntermediateDirectories: true)
+        #expect(chmod(directory + "/state", 0o755) == 0)
+        let path = try Self.config(in: directory, minimalConfig("StateDirectory=\(directory)/state\n"))
+        let result = ConfigurationCheck.check(path: path, account: Self.nobody)
+        #expect(
+            result.diagnostics.contains { $0.key == "StateDirectory" && $0.message.contains("cannot write in it") })
+        // A state directory outside what ProtectSystem=strict leaves writable.
+        var sandboxed = Self.nobody
+        sandboxed.protectsSystem = true
+        sandboxed.stateDirectories = ["/var/lib/kiosk"]
+        sandboxed.unitFile = "kioskd.service"
+        #expect(
+            ConfigurationCheck.check(path: path, account: sandboxed).diagnostics.contains {
+                $0.key == "StateDirectory" && $0.message.contains("ProtectSystem=strict")
+            })
+    }
+
+    @Test func theShippedUnitIsRead() throws {
+        let unit = examplesDirectory() + "/../../systemd/kioskd.service"
+        let account = try #require(ServiceAccount.fromUnit(path: unit))
+        #expect(account.user == "kiosk")
+        #expect(account.group == "kiosk")
+        #expect(account.supplementaryGroups == ["dialout", "input"])
+        #expect(account.stateDirectories == ["/var/lib/kiosk"])
+        #expect(account.writablePaths == ["/run/kiosk"])
+        #expect(account.protectsSystem)
+    }
+}
