@@ -50,7 +50,7 @@ public struct DeviceDiscovery: Sendable {
                 }
                 info.udevRule = UdevRule.line(
                     subsystem: "input", kernel: event, vendorId: usb?.vendorId, productId: usb?.productId,
-                    link: "kiosk-scanner")
+                    role: "scanner")
                 return info
             }
     }
@@ -80,7 +80,7 @@ public struct DeviceDiscovery: Sendable {
                 looksLikeScanner: looksLikeScanner, reasons: reasons,
                 udevRule: UdevRule.line(
                     subsystem: "tty", kernel: name, vendorId: usb?.vendorId, productId: usb?.productId,
-                    link: looksLikeScanner ? "kiosk-scanner" : "kiosk-printer"))
+                    role: looksLikeScanner ? "scanner" : "printer"))
         }
     }
 

@@ -54,22 +54,28 @@ public struct SerialPortInfo: Sendable, Equatable, Encodable {
 
 /// udev rule lines for stable device names.
 public enum UdevRule {
-    /// `SUBSYSTEM=="tty", ATTRS{idVendor}=="0c2e", ATTRS{idProduct}=="0b61", SYMLINK+="kiosk-scanner", TAG+="systemd"`;
-    /// by kernel name when the device is not on USB (a built-in UART).
-    public static func line(subsystem: String, kernel: String, vendorId: String?, productId: String?, link: String)
+    /// Where a technician's own rule lines go: read by /lib/udev/rules.d/60-kiosk.rules, which
+    /// turns `ENV{KIOSK_ROLE}` into the /dev/kiosk-printer and /dev/kiosk-scanner links.
+    public static let localRulesFile = "/etc/udev/rules.d/60-kiosk-local.rules"
+
+    /// The line for 60-kiosk-local.rules, in the form the shipped rules document:
+    /// `SUBSYSTEM=="tty", ATTRS{idVendor}=="0403", ATTRS{idProduct}=="6001", ENV{KIOSK_ROLE}="printer"`;
+    /// input devices match their keyboard interface only (`ENV{ID_INPUT_KEYBOARD}=="1"`), so a
+    /// scanner with several input nodes gets the link on the one that types; by kernel name
+    /// when the device is not on USB (a built-in UART).
+    public static func line(subsystem: String, kernel: String, vendorId: String?, productId: String?, role: String)
         -> String
     {
         var parts = ["SUBSYSTEM==\"\(subsystem)\""]
-        if subsystem == "input" { parts.append("KERNEL==\"event*\"") }
         if let vendorId, let productId {
+            if subsystem == "input" { parts.append("KERNEL==\"event*\"") }
             parts.append("ATTRS{idVendor}==\"\(vendorId)\"")
             parts.append("ATTRS{idProduct}==\"\(productId)\"")
         } else {
-            parts.removeAll { $0.hasPrefix("KERNEL") }
             parts.append("KERNEL==\"\(kernel)\"")
         }
-        parts.append("SYMLINK+=\"\(link)\"")
-        parts.append("TAG+=\"systemd\"")
+        if subsystem == "input" { parts.append("ENV{ID_INPUT_KEYBOARD}==\"1\"") }
+        parts.append("ENV{KIOSK_ROLE}=\"\(role)\"")
         return parts.joined(separator: ", ")
     }
 }

@@ -19,7 +19,8 @@ enum PrintCatalogCommand {
         }
         let check = ConfigurationCheck.check(path: config)
         guard check.isValid, let configuration = check.configuration, let catalog = check.catalog else {
-            throw CommandFailure(message: check.text, exitCode: ExitCode.configError)
+            throw CommandFailure.configuration(
+                "\(config) has problems (run `kioskctl config check \(config)`)", check.diagnostics)
         }
         let profile = try HardwareData.printerProfile(named: profileName ?? configuration.printer.profile)
         let sheet = CatalogSheet(
@@ -27,9 +28,9 @@ enum PrintCatalogCommand {
             includeTechnicianCodes: configuration.control.technicianCodes)
         let bytes = ESCPOSEncoder.encode(sheet.document(columns: profile.columnsFontA), profile: profile)
         let rendered = ESCPOSInterpreter.interpret(bytes, profile: profile)
-        if let png { try Data(rendered.png(scale: 1)).write(to: URL(fileURLWithPath: png)) }
-        if let text { try Data(rendered.transcript.utf8).write(to: URL(fileURLWithPath: text)) }
-        if let raw { try Data(bytes).write(to: URL(fileURLWithPath: raw)) }
+        if let png { try OutputFile.write(rendered.png(scale: 1), to: png, what: "the catalog sheet (PNG)") }
+        if let text { try OutputFile.write(Array(rendered.transcript.utf8), to: text, what: "the catalog sheet (text)") }
+        if let raw { try OutputFile.write(bytes, to: raw, what: "the catalog sheet (ESC/POS)") }
         if json {
             print("{\"procedures\":\(catalog.procedures.count),\"bytes\":\(bytes.count)}")
         } else {

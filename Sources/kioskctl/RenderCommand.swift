@@ -30,9 +30,7 @@ enum RenderCommand {
         let profile = try profileName.map { name in try PrinterProfiles.load(name, directory: profilesDirectory) }
         let rendered = ESCPOSInterpreter.interpret(Array(data), profile: profile)
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: Data(rendered.png(scale: scale))) else {
-                throw CommandFailure(message: "cannot write \(output)")
-            }
+            try OutputFile.write(rendered.png(scale: scale), to: output, what: "the rendered image (PNG)")
         }
         if json {
             struct Rendered: Encodable {

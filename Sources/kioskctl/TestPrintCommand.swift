@@ -64,9 +64,7 @@ enum TestPrintCommand {
         let profile = try PrinterProfiles.load(profileName ?? "generic-80mm", directory: profilesDirectory)
         let bytes = page(for: profile)
         if let out {
-            guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {
-                throw CommandFailure(message: "cannot write \(out)")
-            }
+            try OutputFile.write(bytes, to: out, what: "the test page (ESC/POS)")
             report(json, ["written": out, "bytes": "\(bytes.count)", "profile": profile.name])
             return ExitCode.ok
         }

@@ -98,11 +98,11 @@ struct DeviceDiscoveryTests {
         #expect(scanner.reasons.contains("USB vendor 0c2e is Honeywell (Metrologic)"))
         #expect(
             scanner.udevRule
-                == #"SUBSYSTEM=="input", KERNEL=="event*", ATTRS{idVendor}=="0c2e", ATTRS{idProduct}=="0b61", SYMLINK+="kiosk-scanner", TAG+="systemd""#
+                == #"SUBSYSTEM=="input", KERNEL=="event*", ATTRS{idVendor}=="0c2e", ATTRS{idProduct}=="0b61", ENV{ID_INPUT_KEYBOARD}=="1", ENV{KIOSK_ROLE}="scanner""#
         )
         #expect(devices[0].isKeyboard && !devices[0].looksLikeScanner && devices[0].vendorId == nil)
         #expect(
-            devices[0].udevRule == #"SUBSYSTEM=="input", KERNEL=="event2", SYMLINK+="kiosk-scanner", TAG+="systemd""#)
+            devices[0].udevRule == #"SUBSYSTEM=="input", KERNEL=="event2", ENV{ID_INPUT_KEYBOARD}=="1", ENV{KIOSK_ROLE}="scanner""#)
         #expect(!devices[2].isKeyboard && !devices[2].looksLikeScanner && devices[2].vendorId == "046d")
     }
 
@@ -114,16 +114,16 @@ struct DeviceDiscoveryTests {
         #expect(ports.map(\.name) == ["ttyACM0", "ttyS0", "ttyUSB0"])
         let acm = ports[0]
         #expect(acm.vendorId == "1eab" && acm.looksLikeScanner)
-        #expect(acm.udevRule?.hasSuffix(#"SYMLINK+="kiosk-scanner", TAG+="systemd""#) == true)
+        #expect(acm.udevRule?.hasSuffix(#"ENV{KIOSK_ROLE}="scanner""#) == true)
         let ftdi = ports[2]
         #expect(ftdi.vendorId == "0403" && ftdi.productId == "6001" && !ftdi.looksLikeScanner)
         #expect(ftdi.driver == "ftdi_sio")
         #expect(ftdi.byIdLinks == [root + "/dev/serial/by-id/usb-FTDI_FT232R_USB_UART_A1B2C3-if00-port0"])
         #expect(
             ftdi.udevRule
-                == #"SUBSYSTEM=="tty", ATTRS{idVendor}=="0403", ATTRS{idProduct}=="6001", SYMLINK+="kiosk-printer", TAG+="systemd""#
+                == #"SUBSYSTEM=="tty", ATTRS{idVendor}=="0403", ATTRS{idProduct}=="6001", ENV{KIOSK_ROLE}="printer""#
         )
-        #expect(ports[1].udevRule == #"SUBSYSTEM=="tty", KERNEL=="ttyS0", SYMLINK+="kiosk-printer", TAG+="systemd""#)
+        #expect(ports[1].udevRule == #"SUBSYSTEM=="tty", KERNEL=="ttyS0", ENV{KIOSK_ROLE}="printer""#)
     }
 
     @Test("a missing sysfs gives empty lists, not a crash")
