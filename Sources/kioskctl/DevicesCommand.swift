@@ -37,35 +37,42 @@ enum DevicesCommand {
             JSONOutput.print(listing)
             return ExitCode.ok
         }
-        print("Input devices (\(listing.inputDevices.count)):")
-        if listing.inputDevices.isEmpty { print("  none (is /sys mounted? is the scanner plugged in?)") }
-        for device in listing.inputDevices {
-            let usb = device.vendorId.map { " USB \($0):\(device.productId ?? "?")" } ?? ""
-            let verdict = device.looksLikeScanner ? "  <- looks like a barcode scanner" : ""
-            print("  \(device.devicePath)  \"\(device.name)\"\(usb)\(verdict)")
-            if !device.reasons.isEmpty { print("      why: \(device.reasons.joined(separator: "; "))") }
-            for link in device.byIdLinks { print("      by-id: \(link)") }
-            if let rule = device.udevRule, device.isKeyboard { print("      rule:  \(rule)") }
-        }
-        print("")
-        print("Serial ports (\(listing.serialPorts.count)):")
-        if listing.serialPorts.isEmpty { print("  none") }
-        for port in listing.serialPorts {
-            let usb = port.vendorId.map { " USB \($0):\(port.productId ?? "?")" } ?? ""
-            let name = [port.manufacturer, port.product].compactMap { $0 }.joined(separator: " ")
-            let driver = port.driver.map { " driver \($0)" } ?? ""
-            let verdict = port.looksLikeScanner ? "  <- looks like a scanner in serial mode" : ""
-            print("  \(port.devicePath)\(usb)\(name.isEmpty ? "" : " \"\(name)\"")\(driver)\(verdict)")
-            if !port.reasons.isEmpty { print("      why: \(port.reasons.joined(separator: "; "))") }
-            for link in port.byIdLinks { print("      by-id: \(link)") }
-            if let rule = port.udevRule { print("      rule:  \(rule)") }
-        }
+        lines(listing).forEach { print($0) }
         print("")
         print("A device without its /dev/kiosk-printer or /dev/kiosk-scanner link: put its rule line in")
         print("\(UdevRule.localRulesFile) (or run `kioskctl devices --write-rules`), then")
         print("`udevadm control --reload && udevadm trigger`. Keep Device=/dev/kiosk-printer and")
         print("Device=/dev/kiosk-scanner in kiosk.conf.")
         return ExitCode.ok
+    }
+
+    /// The listing as text lines.
+    static func lines(_ listing: Listing) -> [String] {
+        var out: [String] = []
+        out.append("Input devices (\(listing.inputDevices.count)):")
+        if listing.inputDevices.isEmpty { out.append("  none (is /sys mounted? is the scanner plugged in?)") }
+        for device in listing.inputDevices {
+            let usb = device.vendorId.map { " USB \($0):\(device.productId ?? "?")" } ?? ""
+            let verdict = device.looksLikeScanner ? "  <- looks like a barcode scanner" : ""
+            out.append("  \(device.devicePath)  \"\(device.name)\"\(usb)\(verdict)")
+            if !device.reasons.isEmpty { out.append("      why: \(device.reasons.joined(separator: "; "))") }
+            for link in device.byIdLinks { out.append("      by-id: \(link)") }
+            if let rule = device.udevRule, device.isKeyboard { out.append("      rule:  \(rule)") }
+        }
+        out.append("")
+        out.append("Serial ports (\(listing.serialPorts.count)):")
+        if listing.serialPorts.isEmpty { out.append("  none") }
+        for port in listing.serialPorts {
+            let usb = port.vendorId.map { " USB \($0):\(port.productId ?? "?")" } ?? ""
+            let name = [port.manufacturer, port.product].compactMap { $0 }.joined(separator: " ")
+            let driver = port.driver.map { " driver \($0)" } ?? ""
+            let verdict = port.looksLikeScanner ? "  <- looks like a scanner in serial mode" : ""
+            out.append("  \(port.devicePath)\(usb)\(name.isEmpty ? "" : " \"\(name)\"")\(driver)\(verdict)")
+            if !port.reasons.isEmpty { out.append("      why: \(port.reasons.joined(separator: "; "))") }
+            for link in port.byIdLinks { out.append("      by-id: \(link)") }
+            if let rule = port.udevRule { out.append("      rule:  \(rule)") }
+        }
+        return out
     }
 
     /// The lines `--write-rules` writes: every input device that looks like a scanner and

@@ -22,6 +22,27 @@ enum StatusCommand {
         let source = try DatabaseLocation.source(&arguments)
         try arguments.expectEnd()
 
+        let (health, report, details) = await assess(endpoint: endpoint, source: source, maximumAge: maximumAge)
+        if json {
+            if !quiet { JSONOutput.print(ControlJSON(value: .object(report))) }
+        } else if !quiet {
+            print(health.problems.isEmpty ? health.verdict.rawValue : "\(health.verdict.rawValue): "
+                + health.problems.joined(separator: "; "))
+            details.forEach { print($0) }
+        }
+        switch health.verdict {
+        case .healthy: return StatusExitCode.healthy
+        case .degraded: return StatusExitCode.degraded
+        case .notRunning: return StatusExitCode.notRunning
+        case .unknown: return StatusExitCode.unknown
+        }
+    }
+
+    /// The verdict, the `--json` fields and the detail lines: from the running kioskd, else
+    /// (stopped) the database read read-only.
+    static func assess(
+        endpoint: ServiceConnection.Endpoint, source: DatabaseLocation.Source, maximumAge: Duration
+    ) async -> (KioskHealth, [String: ControlValue], [String]) {
         let client = ServiceConnection.client(endpoint, defaultTimeout: .seconds(10))
         let health: KioskHealth
         var report: [String: ControlValue] = [:]
@@ -47,19 +68,7 @@ enum StatusCommand {
         }
         report["verdict"] = .string(health.verdict.rawValue)
         report["problems"] = .array(health.problems.map { .string($0) })
-        if json {
-            if !quiet { JSONOutput.print(ControlJSON(value: .object(report))) }
-        } else if !quiet {
-            print(health.problems.isEmpty ? health.verdict.rawValue : "\(health.verdict.rawValue): "
-                + health.problems.joined(separator: "; "))
-            details.forEach { print($0) }
-        }
-        switch health.verdict {
-        case .healthy: return StatusExitCode.healthy
-        case .degraded: return StatusExitCode.degraded
-        case .notRunning: return StatusExitCode.notRunning
-        case .unknown: return StatusExitCode.unknown
-        }
+        return (health, report, details)
     }
 
     /// The outbox as the database holds it, opened read-only (kioskd is stopped).

@@ -171,6 +171,42 @@ import Testing
         #expect(outcome.errors.contains("older than this program's"))
     }
 
+    @Test func theSupportReportHoldsNoPersonalData() async throws {
+        let (kiosk, scanner) = try await Self.startHealthyKiosk()
+        for text in [KioskFlowsEndToEndTests.card, "1.001234"] {
+            let before = kiosk.log.filter { $0.contains("scan handled") }.count
+            try scanner.scan(text)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while kiosk.log.filter({ $0.contains("scan handled") }).count == before, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        #expect(await kiosk.printer.waitForReceipts(count: 1, timeout: .seconds(60)).count == 1)
+        let running = try await Self.kioskctl(["report", "--config", kiosk.configPath])
+        #expect(running.status == 0, "\(running.errors)")
+        for section in ["== versions ==", "== status ==", "== queue ==", "== configuration", "== devices ==", "journal"] {
+            #expect(running.output.contains(section), "\(section)")
+        }
+        #expect(running.output.contains("verdict: healthy") || running.output.contains("verdict: degraded"))
+        #expect(running.output.contains("[Kiosk] Id=\(KioskdProcess.kioskId)"))
+        await kiosk.stop()
+        withExtendedLifetime(scanner) {}
+        // Stopped: the database is read directly (read-only); still nothing personal.
+        let file = kiosk.directory.path + "/report.txt"
+        let stopped = try await Self.kioskctl(["report", "--config", kiosk.configPath, "--out", file])
+        #expect(stopped.status == 0, "\(stopped.errors)")
+        let written = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(written.contains("verdict: not-running"))
+        #expect(written.contains("pending"))
+        var info = stat()
+        #expect(stat(file, &info) == 0 && info.st_mode & 0o077 == 0)
+        for report in [running.output, written] {
+            for item in KioskFlowsEndToEndTests.personalData {
+                #expect(!report.contains(item), "personal data in the report: \(item)")
+            }
+        }
+    }
+
     @Test func aMissingDatabaseIsNotAPermissionProblem() async throws {
         let directory = try TemporaryDirectory()
         let outcome = try await Self.kioskctl([
