@@ -29,7 +29,8 @@ public enum RunTimeCheck {
         run.keyFile()
         run.controlSocket()
         run.device(section: "Printer", defaultPath: "/dev/kiosk-printer", write: true)
-        run.device(section: "Scanner", defaultPath: "/dev/kiosk-scanner", write: run.text("Scanner", "Mode") == "serial")
+        run.device(
+            section: "Scanner", defaultPath: "/dev/kiosk-scanner", write: run.text("Scanner", "Mode") == "serial")
         return (run.errors, run.warnings)
     }
 
@@ -142,7 +143,10 @@ public enum RunTimeCheck {
             let setting = setting("Central", "KeyFile", default: "/etc/kiosk/central.key")
             var info = stat()
             guard stat(setting.path, &info) == 0 else {
-                report(setting, "the key file is not there (\(String(cString: strerror(errno)))); put the key the central server gave this kiosk there")
+                report(
+                    setting,
+                    "the key file is not there (\(String(cString: strerror(errno)))); put the key the central server gave this kiosk there"
+                )
                 return
             }
             let mode = info.st_mode & 0o777
@@ -153,7 +157,9 @@ public enum RunTimeCheck {
                     "the key is readable or writable by every user (\(Self.describe(info))); run `chown root:\(account.group) "
                         + "\(setting.path) && chmod 0640 \(setting.path)`")
             } else if mode & 0o020 != 0 {
-                report(setting, "the key is writable by its group (\(Self.describe(info))); run `chmod 0640 \(setting.path)`")
+                report(
+                    setting,
+                    "the key is writable by its group (\(Self.describe(info))); run `chmod 0640 \(setting.path)`")
             } else if mode & 0o040 != 0, info.st_gid != serviceGroup {
                 report(
                     setting,

@@ -40,102 +40,102 @@ enum CommandHelp {
 
     static let pages: [String: String] = [
         "status": """
-            kioskctl status [--json] [--quiet] [--max-backlog-age DURATION] [--config FILE] [--socket PATH]
-                            [--db FILE | --state-dir DIR] [--timeout SECONDS]
+        kioskctl status [--json] [--quiet] [--max-backlog-age DURATION] [--config FILE] [--socket PATH]
+                        [--db FILE | --state-dir DIR] [--timeout SECONDS]
 
-            The kiosk's health in one line, then the details: printer (asked now), scanner, backlog,
-            dead letters, last delivery. The exit code is the verdict, for scripts and monitoring,
-            as `systemctl is-active`:
-              0  healthy
-              1  degraded: printer not ok (paper out or nearly out, cover open, offline, missing),
-                 scanner missing, oldest undelivered event older than --max-backlog-age (default
-                 1h; only when [Central] URL= is set), or dead letters
-              3  not running (the control socket does not answer); the database is read read-only
-              4  cannot tell: permission denied on the socket, kioskd busy, or no answer in time
-            --json prints {"verdict": "healthy|degraded|not-running|unknown", "problems": [...], ...}.
-            --quiet prints nothing; only the exit code.
+        The kiosk's health in one line, then the details: printer (asked now), scanner, backlog,
+        dead letters, last delivery. The exit code is the verdict, for scripts and monitoring,
+        as `systemctl is-active`:
+          0  healthy
+          1  degraded: printer not ok (paper out or nearly out, cover open, offline, missing),
+             scanner missing, oldest undelivered event older than --max-backlog-age (default
+             1h; only when [Central] URL= is set), or dead letters
+          3  not running (the control socket does not answer); the database is read read-only
+          4  cannot tell: permission denied on the socket, kioskd busy, or no answer in time
+        --json prints {"verdict": "healthy|degraded|not-running|unknown", "problems": [...], ...}.
+        --quiet prints nothing; only the exit code.
 
-            Examples:
-              kioskctl status
-              kioskctl status --quiet || logger -t kiosk "kiosk degraded"
-              kioskctl status --json | jq -r .verdict
-            """,
+        Examples:
+          kioskctl status
+          kioskctl status --quiet || logger -t kiosk "kiosk degraded"
+          kioskctl status --json | jq -r .verdict
+        """,
         "queue": """
-            kioskctl queue list [--limit N] [--json]
-            kioskctl queue dead [--limit N] [--json]
-            kioskctl queue requeue EVENT-ID | --all [--json]
-              options: --config FILE, --socket PATH, --timeout SECONDS; when kioskd is stopped:
-              --db FILE or --state-dir DIR
+        kioskctl queue list [--limit N] [--json]
+        kioskctl queue dead [--limit N] [--json]
+        kioskctl queue requeue EVENT-ID | --all [--json]
+          options: --config FILE, --socket PATH, --timeout SECONDS; when kioskd is stopped:
+          --db FILE or --state-dir DIR
 
-            The outbox: events waiting for the central server (list), events the server rejected
-            with its reasons (dead), and sending dead letters again (requeue). Event data is never
-            shown: it holds citizens' personal data.
+        The outbox: events waiting for the central server (list), events the server rejected
+        with its reasons (dead), and sending dead letters again (requeue). Event data is never
+        shown: it holds citizens' personal data.
 
-            While kioskd runs, every queue command goes through its control socket (members of
-            the socket's group can use them; a requeue wakes the forwarder and kioskd logs who
-            asked). When kioskd is stopped, list and dead open the database read-only (nothing is
-            migrated or moved; a database of another schema version is refused), and requeue
-            changes it directly and logs the change to the system log (kioskctl, priority notice).
+        While kioskd runs, every queue command goes through its control socket (members of
+        the socket's group can use them; a requeue wakes the forwarder and kioskd logs who
+        asked). When kioskd is stopped, list and dead open the database read-only (nothing is
+        migrated or moved; a database of another schema version is refused), and requeue
+        changes it directly and logs the change to the system log (kioskctl, priority notice).
 
-            Examples:
-              kioskctl queue list --limit 10
-              kioskctl queue dead --json | jq '.[].deadReason'
-              kioskctl queue requeue 6f1c1b2e-3c39-4f7e-9d8a-0b6a3f1e2c11
-              kioskctl queue requeue --all
-            """,
+        Examples:
+          kioskctl queue list --limit 10
+          kioskctl queue dead --json | jq '.[].deadReason'
+          kioskctl queue requeue 6f1c1b2e-3c39-4f7e-9d8a-0b6a3f1e2c11
+          kioskctl queue requeue --all
+        """,
         "config": """
-            kioskctl config check [FILE] [--json] [--user NAME] [--unit FILE]
-            kioskctl config show [FILE] [--json]
+        kioskctl config check [FILE] [--json] [--user NAME] [--unit FILE]
+        kioskctl config show [FILE] [--json]
 
-            check: every problem in one pass, each with its file, line and key: kiosk.conf, the
-            catalog and holiday files, the central key, printer profile, scanner keymap — and
-            what kioskd will meet when it runs as its user (User= of the unit, default kiosk):
-            the state directory exists or can be created and is writable by that user, the key
-            file is readable by it and not by group or others, the control socket path fits in
-            107 bytes and its group exists, the devices are there with permissions the user has
-            (absent devices are warnings: they may be plugged in later). Exit 0 when there is no
-            error, 78 when there is one.
-            --json: {"ok": bool, "file": …, "errors": n, "warnings": n,
-                     "problems": [{"severity": "error"|"warning", "message", "text", "file"?, "line"?,
-                                   "section"?, "key"?, "value"?}]}
+        check: every problem in one pass, each with its file, line and key: kiosk.conf, the
+        catalog and holiday files, the central key, printer profile, scanner keymap — and
+        what kioskd will meet when it runs as its user (User= of the unit, default kiosk):
+        the state directory exists or can be created and is writable by that user, the key
+        file is readable by it and not by group or others, the control socket path fits in
+        107 bytes and its group exists, the devices are there with permissions the user has
+        (absent devices are warnings: they may be plugged in later). Exit 0 when there is no
+        error, 78 when there is one.
+        --json: {"ok": bool, "file": …, "errors": n, "warnings": n,
+                 "problems": [{"severity": "error"|"warning", "message", "text", "file"?, "line"?,
+                               "section"?, "key"?, "value"?}]}
 
-            show: the effective configuration with every default filled in and, for each value,
-            where it came from (FILE:LINE, or "default").
+        show: the effective configuration with every default filled in and, for each value,
+        where it came from (FILE:LINE, or "default").
 
-            Examples:
-              kioskctl config check
-              kioskctl config check /tmp/new-kiosk.conf --json | jq '.problems[].text'
-              kioskctl config show | grep Printer
-            """,
+        Examples:
+          kioskctl config check
+          kioskctl config check /tmp/new-kiosk.conf --json | jq '.problems[].text'
+          kioskctl config show | grep Printer
+        """,
         "devices": """
-            kioskctl devices [--json] [--write-rules [FILE]] [--sysfs DIR] [--dev DIR]
+        kioskctl devices [--json] [--write-rules [FILE]] [--sysfs DIR] [--dev DIR]
 
-            Input devices (and which look like barcode scanners, and why) and serial ports, with
-            USB ids and by-id links, and for each the udev rule line that gives it its role, in
-            the form /lib/udev/rules.d/60-kiosk.rules reads: ENV{KIOSK_ROLE}="printer"|"scanner"
-            in /etc/udev/rules.d/60-kiosk-local.rules (scanner lines match the keyboard
-            interface only, ENV{ID_INPUT_KEYBOARD}=="1").
-            --write-rules writes the lines for the devices found (the scanner-looking input
-            devices and every serial port) to FILE (default /etc/udev/rules.d/60-kiosk-local.rules);
-            then run `udevadm control --reload && udevadm trigger`.
+        Input devices (and which look like barcode scanners, and why) and serial ports, with
+        USB ids and by-id links, and for each the udev rule line that gives it its role, in
+        the form /lib/udev/rules.d/60-kiosk.rules reads: ENV{KIOSK_ROLE}="printer"|"scanner"
+        in /etc/udev/rules.d/60-kiosk-local.rules (scanner lines match the keyboard
+        interface only, ENV{ID_INPUT_KEYBOARD}=="1").
+        --write-rules writes the lines for the devices found (the scanner-looking input
+        devices and every serial port) to FILE (default /etc/udev/rules.d/60-kiosk-local.rules);
+        then run `udevadm control --reload && udevadm trigger`.
 
-            Examples:
-              kioskctl devices
-              kioskctl devices --write-rules && udevadm control --reload && udevadm trigger
-            """,
+        Examples:
+          kioskctl devices
+          kioskctl devices --write-rules && udevadm control --reload && udevadm trigger
+        """,
         "test-print": """
-            kioskctl test-print [--config FILE] [--device PATH] [--profile NAME] [--profiles DIR]
-                                [--baud N] [--flow none|rtscts|xonxoff] [--out FILE] [--json]
+        kioskctl test-print [--config FILE] [--device PATH] [--profile NAME] [--profiles DIR]
+                            [--baud N] [--flow none|rtscts|xonxoff] [--out FILE] [--json]
 
-            A test page: every text style, a CODE128 barcode, a QR code and the Vietnamese
-            alphabet in each code page of the profile. While kioskd runs it prints through
-            kioskd's queue; otherwise on the device directly, or to --out FILE (see render).
+        A test page: every text style, a CODE128 barcode, a QR code and the Vietnamese
+        alphabet in each code page of the profile. While kioskd runs it prints through
+        kioskd's queue; otherwise on the device directly, or to --out FILE (see render).
 
-            Examples:
-              kioskctl test-print
-              kioskctl test-print --device /dev/ttyUSB0 --profile epson-tm-t20iii --baud 38400
-              kioskctl test-print --out page.bin && kioskctl render page.bin --png page.png
-            """,
+        Examples:
+          kioskctl test-print
+          kioskctl test-print --device /dev/ttyUSB0 --profile epson-tm-t20iii --baud 38400
+          kioskctl test-print --out page.bin && kioskctl render page.bin --png page.png
+        """,
         "scan-test": ScanTestCommand.help + """
 
 
@@ -144,65 +144,65 @@ enum CommandHelp {
               kioskctl scan-test --device /dev/input/event5 --keymap us --raw
             """,
         "lookup": """
-            kioskctl lookup CODE [--print] [--json] [--config FILE] [--socket PATH]
+        kioskctl lookup CODE [--print] [--json] [--config FILE] [--socket PATH]
 
-            A dossier's status as the running kioskd knows it (the ID number masked); --print
-            also prints the status slip at the kiosk.
+        A dossier's status as the running kioskd knows it (the ID number masked); --print
+        also prints the status slip at the kiosk.
 
-            Example:
-              kioskctl lookup YBVY01-261121-0007-K
-            """,
+        Example:
+          kioskctl lookup YBVY01-261121-0007-K
+        """,
         "reprint": """
-            kioskctl reprint CODE [--json] [--config FILE] [--socket PATH]
+        kioskctl reprint CODE [--json] [--config FILE] [--socket PATH]
 
-            The running kioskd prints a dossier's receipt again, marked as a reprint.
+        The running kioskd prints a dossier's receipt again, marked as a reprint.
 
-            Example:
-              kioskctl reprint YBVY01-261121-0007-K
-            """,
+        Example:
+          kioskctl reprint YBVY01-261121-0007-K
+        """,
         "watch": """
-            kioskctl watch [--json] [--config FILE] [--socket PATH]
+        kioskctl watch [--json] [--config FILE] [--socket PATH]
 
-            kioskd's events as they happen (scans handled, printer and scanner changes), one
-            line each, until Ctrl-C or until kioskd stops.
+        kioskd's events as they happen (scans handled, printer and scanner changes), one
+        line each, until Ctrl-C or until kioskd stops.
 
-            Example:
-              kioskctl watch --json | jq -c .
-            """,
+        Example:
+          kioskctl watch --json | jq -c .
+        """,
         "print-catalog": """
-            kioskctl print-catalog [--config FILE] [--png OUT] [--text OUT] [--escpos OUT] [--profile NAME] [--json]
+        kioskctl print-catalog [--config FILE] [--png OUT] [--text OUT] [--escpos OUT] [--profile NAME] [--json]
 
-            The sheet citizens scan procedures from (and the technician codes when
-            [Control] TechnicianCodes=yes), from the configured catalog, as PNG, text or
-            ESC/POS bytes for a printer.
+        The sheet citizens scan procedures from (and the technician codes when
+        [Control] TechnicianCodes=yes), from the configured catalog, as PNG, text or
+        ESC/POS bytes for a printer.
 
-            Example:
-              kioskctl print-catalog --png /tmp/catalog.png --escpos /tmp/catalog.bin
-            """,
+        Example:
+          kioskctl print-catalog --png /tmp/catalog.png --escpos /tmp/catalog.bin
+        """,
         "render": """
-            kioskctl render FILE [--png OUT] [--text] [--profile NAME] [--profiles DIR] [--scale N] [--json]
+        kioskctl render FILE [--png OUT] [--text] [--profile NAME] [--profiles DIR] [--scale N] [--json]
 
-            What a file of ESC/POS bytes prints: a PNG image and (--text) a transcript.
+        What a file of ESC/POS bytes prints: a PNG image and (--text) a transcript.
 
-            Example:
-              kioskctl render receipt.bin --png receipt.png --text
-            """,
+        Example:
+          kioskctl render receipt.bin --png receipt.png --text
+        """,
         "report": """
-            kioskctl report [--out FILE] [--lines N] [--config FILE] [--socket PATH] [--db FILE | --state-dir DIR]
+        kioskctl report [--out FILE] [--lines N] [--config FILE] [--socket PATH] [--db FILE | --state-dir DIR]
 
-            A support bundle to send to support: versions, the configuration without secrets
-            (the central key is never read; URL credentials are removed), the devices, the
-            status and queue summary, the last N (default 200) lines of kioskd's journal when
-            journalctl is there. Never personal data: no ID numbers, names, addresses or event
-            data. Written to FILE (mode 0600) or to stdout.
+        A support bundle to send to support: versions, the configuration without secrets
+        (the central key is never read; URL credentials are removed), the devices, the
+        status and queue summary, the last N (default 200) lines of kioskd's journal when
+        journalctl is there. Never personal data: no ID numbers, names, addresses or event
+        data. Written to FILE (mode 0600) or to stdout.
 
-            Example:
-              kioskctl report --out /tmp/kiosk-report.txt
-            """,
+        Example:
+          kioskctl report --out /tmp/kiosk-report.txt
+        """,
         "version": """
-            kioskctl version [--json]     (or kioskctl --version)
+        kioskctl version [--json]     (or kioskctl --version)
 
-            kioskctl's version and the database schema version it reads.
-            """,
+        kioskctl's version and the database schema version it reads.
+        """,
     ]
 }

@@ -24,7 +24,9 @@ enum ConfigShowCommand {
             }
             JSONOutput.print(
                 settings.map {
-                    Row(section: $0.section, key: $0.key, value: $0.value, origin: $0.origin, file: $0.file, line: $0.line)
+                    Row(
+                        section: $0.section, key: $0.key, value: $0.value, origin: $0.origin, file: $0.file,
+                        line: $0.line)
                 })
             return ExitCode.ok
         }

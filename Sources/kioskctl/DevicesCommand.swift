@@ -125,7 +125,9 @@ enum DevicesCommand {
         lines += added
         try OutputFile.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: file, what: "the udev rules")
         if json {
-            JSONOutput.print(["file": file, "added": "\(added.count)", "apply": "udevadm control --reload && udevadm trigger"])
+            JSONOutput.print([
+                "file": file, "added": "\(added.count)", "apply": "udevadm control --reload && udevadm trigger",
+            ])
         } else {
             print("\(file): \(added.count) rule line(s) added, \(rules.count - added.count) already there")
             added.forEach { print("  \($0)") }

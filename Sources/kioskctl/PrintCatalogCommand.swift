@@ -29,7 +29,9 @@ enum PrintCatalogCommand {
         let bytes = ESCPOSEncoder.encode(sheet.document(columns: profile.columnsFontA), profile: profile)
         let rendered = ESCPOSInterpreter.interpret(bytes, profile: profile)
         if let png { try OutputFile.write(rendered.png(scale: 1), to: png, what: "the catalog sheet (PNG)") }
-        if let text { try OutputFile.write(Array(rendered.transcript.utf8), to: text, what: "the catalog sheet (text)") }
+        if let text {
+            try OutputFile.write(Array(rendered.transcript.utf8), to: text, what: "the catalog sheet (text)")
+        }
         if let raw { try OutputFile.write(bytes, to: raw, what: "the catalog sheet (ESC/POS)") }
         if json {
             print("{\"procedures\":\(catalog.procedures.count),\"bytes\":\(bytes.count)}")

@@ -49,7 +49,8 @@ enum QueueCommand {
             let limit =
                 try arguments.option("--limit").map { text in
                     guard let n = Int(text), (1...ControlRequest.maximumQueueLimit).contains(n) else {
-                        throw ArgumentList.UsageError("--limit needs a number from 1 to \(ControlRequest.maximumQueueLimit)")
+                        throw ArgumentList.UsageError(
+                            "--limit needs a number from 1 to \(ControlRequest.maximumQueueLimit)")
                     }
                     return n
                 } ?? (action == "list" ? 50 : ControlRequest.maximumQueueLimit)
@@ -156,7 +157,8 @@ enum QueueCommand {
         }
         await store.close()
         SystemLog.notice(
-            "dead letters requeued directly (kioskd stopped) database=\(path) event=\(id ?? "all") count=\(requeued.count)")
+            "dead letters requeued directly (kioskd stopped) database=\(path) event=\(id ?? "all") count=\(requeued.count)"
+        )
         FileHandleOutput.standardError(
             "kioskctl: kioskd is not running: requeued in \(path) directly (recorded in the system log)\n")
         return (requeued, false)

@@ -75,13 +75,14 @@ enum ReportCommand {
     }
 
     /// Counts only: how many events wait, of which types, how many are dead letters.
-    static func queueSummary(endpoint: ServiceConnection.Endpoint, source: DatabaseLocation.Source) async -> [String]
-    {
+    static func queueSummary(endpoint: ServiceConnection.Endpoint, source: DatabaseLocation.Source) async -> [String] {
         do {
             let listing = try await QueueCommand.read(
                 limit: ControlRequest.maximumQueueLimit, endpoint: endpoint, source: source)
             var lines = ["pending \(listing.pending)", "dead letters \(listing.deadCount)"]
-            if let oldest = listing.rows.first { lines.append("oldest pending \(oldest.occurredAt) (seq \(oldest.seq))") }
+            if let oldest = listing.rows.first {
+                lines.append("oldest pending \(oldest.occurredAt) (seq \(oldest.seq))")
+            }
             var types: [String: Int] = [:]
             for row in listing.rows { types[row.type, default: 0] += 1 }
             for row in listing.dead { types["dead " + row.type, default: 0] += 1 }

@@ -26,8 +26,11 @@ enum StatusCommand {
         if json {
             if !quiet { JSONOutput.print(ControlJSON(value: .object(report))) }
         } else if !quiet {
-            print(health.problems.isEmpty ? health.verdict.rawValue : "\(health.verdict.rawValue): "
-                + health.problems.joined(separator: "; "))
+            print(
+                health.problems.isEmpty
+                    ? health.verdict.rawValue
+                    : "\(health.verdict.rawValue): "
+                        + health.problems.joined(separator: "; "))
             details.forEach { print($0) }
         }
         switch health.verdict {

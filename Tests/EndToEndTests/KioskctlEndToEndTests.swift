@@ -184,7 +184,9 @@ import Testing
         #expect(await kiosk.printer.waitForReceipts(count: 1, timeout: .seconds(60)).count == 1)
         let running = try await Self.kioskctl(["report", "--config", kiosk.configPath])
         #expect(running.status == 0, "\(running.errors)")
-        for section in ["== versions ==", "== status ==", "== queue ==", "== configuration", "== devices ==", "journal"] {
+        for section in [
+            "== versions ==", "== status ==", "== queue ==", "== configuration", "== devices ==", "journal",
+        ] {
             #expect(running.output.contains(section), "\(section)")
         }
         #expect(running.output.contains("verdict: healthy") || running.output.contains("verdict: degraded"))

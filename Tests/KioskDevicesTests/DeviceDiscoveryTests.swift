@@ -102,7 +102,8 @@ struct DeviceDiscoveryTests {
         )
         #expect(devices[0].isKeyboard && !devices[0].looksLikeScanner && devices[0].vendorId == nil)
         #expect(
-            devices[0].udevRule == #"SUBSYSTEM=="input", KERNEL=="event2", ENV{ID_INPUT_KEYBOARD}=="1", ENV{KIOSK_ROLE}="scanner""#)
+            devices[0].udevRule
+                == #"SUBSYSTEM=="input", KERNEL=="event2", ENV{ID_INPUT_KEYBOARD}=="1", ENV{KIOSK_ROLE}="scanner""#)
         #expect(!devices[2].isKeyboard && !devices[2].looksLikeScanner && devices[2].vendorId == "046d")
     }
 

@@ -189,7 +189,10 @@ struct KioskctlControlTests {
         #expect(problems.allSatisfy { $0["severity"] is String && $0["message"] is String && $0["text"] is String })
         let keys = Set(problems.filter { $0["severity"] as? String == "error" }.compactMap { $0["key"] as? String })
         #expect(keys.isSuperset(of: ["Baud", "KeyFile", "Socket"]), "\(problems)")
-        #expect(problems.contains { ($0["key"] as? String) == "KeyFile" && ($0["message"] as? String)?.contains("0644") == true })
+        #expect(
+            problems.contains {
+                ($0["key"] as? String) == "KeyFile" && ($0["message"] as? String)?.contains("0644") == true
+            })
         #expect(problems.filter { $0["severity"] as? String == "warning" }.count == 2)
         #expect(report["errors"] as? Int == problems.filter { $0["severity"] as? String == "error" }.count)
         let text = try await Kioskctl.run(["config", "check", config, "--user", "nobody"])

@@ -67,7 +67,8 @@ import Testing
         #expect(listing.status == 0)
         let scannerRule =
             #"SUBSYSTEM=="input", KERNEL=="event*", ATTRS{idVendor}=="065a", ATTRS{idProduct}=="0001", ENV{ID_INPUT_KEYBOARD}=="1", ENV{KIOSK_ROLE}="scanner""#
-        let printerRule = #"SUBSYSTEM=="tty", ATTRS{idVendor}=="1234", ATTRS{idProduct}=="5678", ENV{KIOSK_ROLE}="printer""#
+        let printerRule =
+            #"SUBSYSTEM=="tty", ATTRS{idVendor}=="1234", ATTRS{idProduct}=="5678", ENV{KIOSK_ROLE}="printer""#
         #expect(listing.output.contains("rule:  " + scannerRule), "\(listing.output)")
         #expect(listing.output.contains("rule:  " + printerRule))
         #expect(listing.output.contains("60-kiosk-local.rules"))
@@ -85,7 +86,9 @@ import Testing
         #expect(lines.first == "# mine")  // the technician's own lines stay
         #expect(lines.contains(scannerRule) && lines.contains(printerRule))
         // Written twice: nothing is repeated.
-        _ = try await Kioskctl.run(["devices", "--sysfs", root + "/sys", "--dev", root + "/dev", "--write-rules", local])
+        _ = try await Kioskctl.run([
+            "devices", "--sysfs", root + "/sys", "--dev", root + "/dev", "--write-rules", local,
+        ])
         #expect(try String(contentsOfFile: local, encoding: .utf8).split(separator: "\n").count == lines.count)
 
         // The shipped rules turn them into the links: the scanner's keyboard node only.
