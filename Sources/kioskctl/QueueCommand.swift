@@ -160,7 +160,10 @@ enum QueueCommand {
             "dead letters requeued directly (kioskd stopped) database=\(path) event=\(id ?? "all") count=\(requeued.count)"
         )
         FileHandleOutput.standardError(
-            "kioskctl: kioskd is not running: requeued in \(path) directly (recorded in the system log)\n")
+            "kioskctl: kioskd is not running: requeued in \(path) directly "
+                + (SystemLog.isAvailable
+                    ? "(recorded in the system log: journalctl -t kioskctl)\n"
+                    : "(this machine has no system log at /dev/log: this message is the only record)\n"))
         return (requeued, false)
     }
 

@@ -5,6 +5,9 @@
 /// kioskctl's own record of a change it made without the service: a line in the system log
 /// (journald reads it from /dev/log as `kioskctl`), with who made it.
 enum SystemLog {
+    /// Whether a system log listens (`/dev/log`, journald's or a syslog daemon's socket).
+    static var isAvailable: Bool { access("/dev/log", W_OK) == 0 }
+
     /// Writes `message` with priority notice, followed by the user that ran kioskctl.
     static func notice(_ message: String) {
         let line = "\(message) user=\(userName) uid=\(getuid())"

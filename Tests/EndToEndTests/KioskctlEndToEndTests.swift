@@ -1,4 +1,5 @@
 import Foundation
+import KioskDomain
 import KioskSQLite
 import KioskStore
 import Testing
@@ -207,6 +208,36 @@ import Testing
                 #expect(!report.contains(item), "personal data in the report: \(item)")
             }
         }
+    }
+
+    @Test func withKioskdStoppedDeadLettersAreReadReadOnlyAndARequeueIsMadeDirectly() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/kiosk.db"
+        let store = try KioskStore(path: path)
+        let event = try await store.appendEvent(
+            type: "dossier.received", data: Array(#"{"applicant":{"idNumber":"001094012345"}}"#.utf8),
+            occurredAt: Timestamp(unixSeconds: 1_780_000_000))
+        try await store.moveToDeadLetters(
+            id: event.id, reason: "rejected: unknown procedure", at: Timestamp(unixSeconds: 1_780_000_100))
+        await store.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let socket = ["--socket", directory.path + "/none.sock", "--db", path]
+        let dead = try await Self.kioskctl(["queue", "dead", "--json"] + socket)
+        #expect(dead.status == 0, "\(dead.errors)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(dead.output.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["id"] as? String } == [event.id])
+        #expect(rows.first?["deadReason"] as? String == "rejected: unknown procedure")
+        #expect(!dead.output.contains("001094012345"))  // event data is never shown
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)  // read-only
+
+        let requeue = try await Self.kioskctl(["queue", "requeue", event.id] + socket)
+        #expect(requeue.status == 0, "\(requeue.errors)")
+        #expect(requeue.output.contains("requeued 1 event(s)"))
+        #expect(requeue.errors.contains("requeued in \(path) directly ("))
+        let reopened = try KioskStore(existing: path, access: .readOnly)
+        #expect(try await reopened.deadLetters(limit: 10).isEmpty)
+        #expect(try await reopened.pendingEvents(limit: 10).map(\.id) == [event.id])
+        await reopened.close()
     }
 
     @Test func aMissingDatabaseIsNotAPermissionProblem() async throws {
