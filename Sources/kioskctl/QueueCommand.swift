@@ -138,11 +138,18 @@ enum QueueCommand {
             id.map { .object(["request": .string("requeue"), "event": .string($0)]) }
             ?? .object(["request": .string("requeue"), "all": .bool(true)])
         do {
-            if let answer = try ServiceConnection.answerIfRunning(request, endpoint: endpoint) {
-                return ((answer["requeued"]?.arrayValue ?? []).compactMap(\.stringValue), true)
+            let answer = try ServiceConnection.client(endpoint).request(request)
+            if answer.isErrorAnswer {
+                // Not a dead letter: the caller says so. Any other refusal is kioskd's to tell.
+                if answer["error"]?.stringValue == "not-found" { return ([], true) }
+                let code = answer["error"]?.stringValue ?? "error"
+                throw CommandFailure(message: "kioskd: \(answer["message"]?.stringValue ?? code) (\(code))")
             }
-        } catch let failure as CommandFailure where failure.message.hasSuffix("(not-found)") {
-            return ([], true)
+            return ((answer["requeued"]?.arrayValue ?? []).compactMap(\.stringValue), true)
+        } catch let error as ControlClientError where !error.meansServiceUnavailable {
+            throw ServiceConnection.failure(error)
+        } catch is ControlClientError {
+            // kioskd is not running: the database itself, below.
         }
         let path = try DatabaseLocation.path(of: source)
         let store = try DatabaseLocation.open(path: path, access: .readWrite)

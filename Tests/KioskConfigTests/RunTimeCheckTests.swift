@@ -121,3 +121,31 @@ import Testing
         #expect(account.protectsSystem)
     }
 }
+
+/// `kioskctl config show`: every key, defaults filled in, and where each came from.
+@Suite struct EffectiveSettingTests {
+    @Test func everyKeyWithItsOrigin() throws {
+        let directory = try temporaryDirectory()
+        defer { removeTree(directory) }
+        let path = directory + "/kiosk.conf"
+        try write(
+            Array(minimalConfig("Procedures=\(examplesDirectory())/procedures.conf\n[Printer]\nBaud=9600\n").utf8),
+            to: path)
+        let result = ConfigurationCheck.check(path: path)
+        #expect(result.isValid, "\(result.diagnostics)")
+        let settings = result.effectiveSettings
+        func setting(_ section: String, _ key: String) -> EffectiveSetting? {
+            settings.first { $0.section == section && $0.key == key }
+        }
+        #expect(setting("Printer", "Baud")?.value == "9600")
+        #expect(setting("Printer", "Baud")?.origin == "\(path):6")
+        #expect(setting("Kiosk", "Id")?.origin == "\(path):2")
+        #expect(setting("Printer", "FlowControl")?.value == "rtscts")
+        #expect(setting("Printer", "FlowControl")?.origin == "default")
+        #expect(setting("Scanner", "ScanTimeout")?.value == "80ms")
+        #expect(setting("Central", "PollUpdates")?.value == "5min")
+        #expect(setting("Control", "Socket")?.value == "/run/kiosk/control.sock")
+        #expect(settings.allSatisfy { !$0.section.isEmpty && !$0.key.isEmpty })
+        #expect(Set(settings.map(\.section)) == ["Kiosk", "Printer", "Scanner", "Central", "Control"])
+    }
+}
