@@ -7,7 +7,8 @@ import Testing
 /// Vietnamese code page: read back by the interpreter letter by letter, and dot for dot against
 /// the raster-only rendering of the same text.
 @Suite struct UserDefinedCharacterTests {
-    static let profiles = ["generic-58mm", "generic-80mm", "epson-tm-t20iii", "rongta-rp326"]
+    /// Every shipped profile.
+    static let profiles = TestSupport.shippedProfileNames
 
     /// All 134 letters, in lines of every style a receipt uses, font B too.
     static let allLettersReceipt: ReceiptDocument = {
