@@ -10,13 +10,16 @@ enum DevicesCommand {
     struct Listing: Encodable {
         var inputDevices: [InputDeviceInfo]
         var serialPorts: [SerialPortInfo]
+        var usbPrinters: [USBLinePrinterInfo]
     }
 
     static func run(_ arguments: inout ArgumentList, json: Bool) async throws -> Int32 {
         let discovery = DeviceDiscovery(
             sysfsRoot: try arguments.option("--sysfs") ?? "/sys", devRoot: try arguments.option("--dev") ?? "/dev")
         try arguments.expectEnd()
-        let listing = Listing(inputDevices: discovery.inputDevices(), serialPorts: discovery.serialPorts())
+        let listing = Listing(
+            inputDevices: discovery.inputDevices(), serialPorts: discovery.serialPorts(),
+            usbPrinters: discovery.usbLinePrinters())
         if json {
             JSONOutput.print(listing)
             return ExitCode.ok
@@ -43,6 +46,15 @@ enum DevicesCommand {
             if !port.reasons.isEmpty { print("      why: \(port.reasons.joined(separator: "; "))") }
             for link in port.byIdLinks { print("      by-id: \(link)") }
             if let rule = port.udevRule { print("      udev:  \(rule)") }
+        }
+        print("")
+        print("USB printers, usblp (\(listing.usbPrinters.count)):")
+        if listing.usbPrinters.isEmpty { print("  none") }
+        for printer in listing.usbPrinters {
+            let usb = printer.vendorId.map { " USB \($0):\(printer.productId ?? "?")" } ?? ""
+            let name = [printer.manufacturer, printer.product].compactMap { $0 }.joined(separator: " ")
+            print("  \(printer.devicePath)\(usb)\(name.isEmpty ? "" : " \"\(name)\"")")
+            if let rule = printer.udevRule { print("      udev:  \(rule)") }
         }
         print("")
         print("A stable name: put the device's udev line in /etc/udev/rules.d/70-kiosk.rules, run")
