@@ -25,7 +25,9 @@ public struct ESCPOSInterpreter {
     private let cellSizes: [TextStyle.Font: UserDefinedCell]
     private var userDefined: [TextStyle.Font: [UInt8: MonochromeBitmap]] = [:]
     private var userDefinedOn = false
-    private var recognizer = UserDefinedGlyphRecognizer(face: .system)
+    // Made on the first downloaded character printed: loading Unifont takes a while, and a
+    // stream without ESC & (every status request an emulator reads) must not wait for it.
+    private var recognizer: UserDefinedGlyphRecognizer?
 
     /// Interprets `bytes` for `profile` (its code page numbers, paper width and user-defined
     /// character cells); without a profile, Epson numbering (30/31 TCVN-3, 52 CP1258), 80 mm
@@ -112,7 +114,8 @@ public struct ESCPOSInterpreter {
     private mutating func printable(_ b: UInt8) {
         // A selected user-defined set prints its defined codes; the others stay resident.
         if userDefinedOn, let cell = userDefined[style.font]?[b], let size = cellSizes[style.font] {
-            return addUserDefined(cell, letter: recognizer.letter(for: cell, size: size))
+            if recognizer == nil { recognizer = UserDefinedGlyphRecognizer(face: .system) }
+            return addUserDefined(cell, letter: recognizer!.letter(for: cell, size: size))
         }
         let codePage = pagesByNumber[page] ?? .cp437
         guard let s = codePage.decode(b) else {
