@@ -5,8 +5,11 @@
 public struct ESCPOSEncoder: Sendable {
     /// How text lines are turned into bytes.
     public enum TextRendering: Sendable {
-        /// Code pages wherever they render every character, raster only for the rest.
+        /// Code pages wherever they render every character; for the other lines, user-defined
+        /// characters or raster, whichever is fewer bytes.
         case cheapest
+        /// Code pages where they render every character, raster for the rest (no `ESC &`).
+        case codePagesOrRaster
         /// Every text line as a raster image (for comparison and for printers with no usable page).
         case rasterOnly
     }
@@ -29,6 +32,8 @@ public struct ESCPOSEncoder: Sendable {
     private let rasterText: RasterTextRenderer
     private var page: CodePage?
     private var style = TextStyle.plain
+    private var userDefinedSets: [TextStyle.Font: UserDefinedCharacterSet] = [:]
+    private var userDefinedOn = false
 
     /// Creates an encoder; `face` is the Unifont used for raster lines.
     public init(profile: PrinterProfile, textRendering: TextRendering = .cheapest, face: UnifontFace? = .system) {
@@ -67,6 +72,9 @@ public struct ESCPOSEncoder: Sendable {
         bytes += [0x1B, 0x40]
         page = nil
         style = .plain
+        // ESC @ clears the downloaded characters and deselects the set.
+        userDefinedSets = [:]
+        userDefinedOn = false
     }
 
     /// `ESC E n`: emphasis on or off.
@@ -151,31 +159,117 @@ public struct ESCPOSEncoder: Sendable {
     // MARK: Text
 
     /// Prints text in `style`, line by line, each line in the cheapest form that renders
-    /// every character: code pages where possible, a Unifont raster image otherwise.
+    /// every character: code pages where possible, otherwise user-defined characters or a
+    /// Unifont raster image, whichever is fewer bytes.
     public mutating func text(_ s: String, style newStyle: TextStyle = .plain) {
         for rawLine in s.split(separator: "\n", omittingEmptySubsequences: false) {
             line(PrintableText.sanitize(String(rawLine)), style: newStyle)
         }
     }
 
+    /// Sends one line in the cheapest form that prints every character right: code pages
+    /// alone where they can; otherwise user-defined characters (downloaded as needed) or a
+    /// raster image, whichever puts fewer bytes on the wire. Each form is encoded on a copy of
+    /// the encoder and the copy with the fewest bytes is kept, so the comparison is exact.
     private mutating func line(_ line: String, style newStyle: TextStyle) {
-        let runs: [LineEncodingPlanner.Run]? =
-            textRendering == .rasterOnly && !line.isEmpty
-            ? nil : LineEncodingPlanner(profile: profile).plan(line, startingPage: page)
-        guard let runs else {
-            align(newStyle.alignment)
-            let image = rasterText.render(line, style: newStyle, maxWidth: profile.paperWidthDots)
-            raster(image)
-            // Glyphs are 16 dots high, text lines 24: ESC J adds the missing line spacing for 3 bytes.
-            bytes += [0x1B, 0x4A, UInt8(8 * (newStyle.doubleHeight ? 2 : 1))]
+        guard textRendering != .rasterOnly || line.isEmpty else { return rasterLine(line, style: newStyle) }
+        let planner = LineEncodingPlanner(profile: profile)
+        if let runs = planner.plan(line, startingPage: page, userDefined: [:], userDefinedOn: userDefinedOn) {
+            return textLine(runs, style: newStyle, downloads: [])
+        }
+        var raster = self
+        raster.bytes = []
+        raster.rasterLine(line, style: newStyle)
+        guard textRendering == .cheapest,
+            var viaUserDefined = userDefinedTrial(line, style: newStyle, planner: planner),
+            viaUserDefined.bytes.count < raster.bytes.count
+        else {
+            let prefix = bytes
+            self = raster
+            bytes = prefix + raster.bytes
             return
+        }
+        viaUserDefined.bytes = bytes + viaUserDefined.bytes
+        self = viaUserDefined
+    }
+
+    /// The line through user-defined characters, encoded on a copy holding only the line's
+    /// bytes; nil when the profile takes none in this font or a letter does not fit the cell.
+    private func userDefinedTrial(_ line: String, style newStyle: TextStyle, planner: LineEncodingPlanner)
+        -> ESCPOSEncoder?
+    {
+        guard let cell = profile.userDefinedCells[newStyle.font] else { return nil }
+        let pages = CodePage.allCases.filter { profile.codePages[$0] != nil }
+        var needed: [Character] = []
+        for ch in line where !needed.contains(ch) {
+            let ascii = ch.unicodeScalars.count == 1 && (0x20..<0x7F).contains(ch.unicodeScalars.first!.value)
+            if ascii || pages.contains(where: { planner.encode(ch, on: $0) != nil }) { continue }
+            needed.append(ch)
+        }
+        guard !needed.isEmpty else { return nil }
+        // A blank cell lets a space between two downloaded letters stay in the set (4 bytes once).
+        if line.contains(" ") { needed.append(" ") }
+        var cells: [Character: MonochromeBitmap] = [:]
+        for ch in needed {
+            guard let fitted = cell.fit(rasterText.glyphBitmap(for: ch)) else { return nil }
+            cells[ch] = fitted
+        }
+        let set = userDefinedSets[newStyle.font] ?? UserDefinedCharacterSet(codes: profile.userDefinedCodes)
+        guard let codes = set.assignment(for: needed),
+            let runs = planner.plan(line, startingPage: page, userDefined: codes, userDefinedOn: userDefinedOn)
+        else { return nil }
+        let used = Set(runs.filter(\.userDefined).flatMap(\.bytes))
+        let downloads = codes.filter { used.contains($0.value) && set.codesByLetter[$0.key] != $0.value }
+            .map { (code: $0.value, letter: $0.key, cell: cells[$0.key]!) }.sorted { $0.code < $1.code }
+        var trial = self
+        trial.bytes = []
+        trial.textLine(runs, style: newStyle, downloads: downloads)
+        trial.userDefinedSets[newStyle.font, default: set].markUsed(used)
+        return trial
+    }
+
+    /// `ESC &` for the downloads (consecutive codes in one command), then the runs and LF.
+    private mutating func textLine(
+        _ runs: [LineEncodingPlanner.Run], style newStyle: TextStyle,
+        downloads: [(code: UInt8, letter: Character, cell: MonochromeBitmap)]
+    ) {
+        if !downloads.isEmpty, let cell = profile.userDefinedCells[newStyle.font] {
+            // ESC & defines the characters of the font selected when it arrives.
+            font(newStyle.font)
+            var k = 0
+            while k < downloads.count {
+                var end = k
+                while end + 1 < downloads.count && downloads[end + 1].code == downloads[end].code + 1 { end += 1 }
+                bytes += [0x1B, 0x26, UInt8(cell.bytesPerColumn), downloads[k].code, downloads[end].code]
+                for d in downloads[k...end] {
+                    bytes += cell.definition(of: d.cell)
+                    userDefinedSets[newStyle.font, default: UserDefinedCharacterSet(codes: profile.userDefinedCodes)]
+                        .define(d.letter, at: d.code)
+                }
+                k = end + 1
+            }
         }
         apply(newStyle)
         for run in runs {
-            if let p = run.page, p != page, let n = profile.codePages[p] { selectCodePage(number: n) }
+            if run.userDefined != userDefinedOn {
+                bytes += [0x1B, 0x25, run.userDefined ? 1 : 0]
+                userDefinedOn = run.userDefined
+            }
+            if !run.userDefined, let p = run.page, p != page, let n = profile.codePages[p] {
+                selectCodePage(number: n)
+            }
             bytes += run.bytes
         }
         bytes.append(0x0A)
+    }
+
+    /// The line as a Unifont raster image.
+    private mutating func rasterLine(_ line: String, style newStyle: TextStyle) {
+        align(newStyle.alignment)
+        let image = rasterText.render(line, style: newStyle, maxWidth: profile.paperWidthDots)
+        raster(image)
+        // Glyphs are 16 dots high, text lines 24: ESC J adds the missing line spacing for 3 bytes.
+        bytes += [0x1B, 0x4A, UInt8(8 * (newStyle.doubleHeight ? 2 : 1))]
     }
 
     // MARK: Barcodes and images
@@ -202,7 +296,11 @@ public struct ESCPOSEncoder: Sendable {
         if profile.nativeQR {
             nativeQR(data, moduleSize: profile.qrModuleSize, errorCorrection: errorCorrection)
         } else if let code = try? QRCode.encode(data, errorCorrection: errorCorrection) {
-            raster(code.bitmap(moduleSize: profile.qrModuleSize))
+            if profile.rasterScaling && profile.qrModuleSize % 2 == 0 {
+                raster(code.bitmap(moduleSize: profile.qrModuleSize / 2, quietZone: 4), scale: 2)
+            } else {
+                raster(code.bitmap(moduleSize: profile.qrModuleSize))
+            }
         }
     }
 
@@ -218,15 +316,20 @@ public struct ESCPOSEncoder: Sendable {
     }
 
     /// `GS v 0`: a raster image, sent in bands of at most 128 rows (printers' receive buffers
-    /// are small). Wider images are cut at the paper width.
-    public mutating func raster(_ image: MonochromeBitmap) {
-        let bitmap = image.width > profile.paperWidthDots ? image.cropped(toWidth: profile.paperWidthDots) : image
+    /// are small). Wider images are cut at the paper width. With `scale` 2 the printer prints
+    /// each dot 2×2 (`m` = 3), for profiles with `RasterScaling=yes`.
+    public mutating func raster(_ image: MonochromeBitmap, scale: Int = 1) {
+        let scale = scale == 2 && profile.rasterScaling ? 2 : 1
+        let widest = profile.paperWidthDots / scale
+        let bitmap = image.width > widest ? image.cropped(toWidth: widest) : image
         guard bitmap.width > 0, bitmap.height > 0 else { return }
         let w = bitmap.bytesPerRow
         var y = 0
         while y < bitmap.height {
             let h = min(128, bitmap.height - y)
-            bytes += [0x1D, 0x76, 0x30, 0, UInt8(w & 0xFF), UInt8(w >> 8), UInt8(h & 0xFF), UInt8(h >> 8)]
+            bytes += [
+                0x1D, 0x76, 0x30, scale == 2 ? 3 : 0, UInt8(w & 0xFF), UInt8(w >> 8), UInt8(h & 0xFF), UInt8(h >> 8),
+            ]
             bytes += bitmap.bytes[(y * w)..<((y + h) * w)]
             y += h
         }

@@ -22,20 +22,34 @@ public struct ESCPOSInterpreter {
     private var qrData: [UInt8] = []
     private var qrModule = 3
     private var qrLevel = QRErrorCorrection.low
+    private let cellSizes: [TextStyle.Font: UserDefinedCell]
+    private var userDefined: [TextStyle.Font: [UInt8: MonochromeBitmap]] = [:]
+    private var userDefinedOn = false
+    // Made on the first downloaded character printed: loading Unifont takes a while, and a
+    // stream without ESC & (every status request an emulator reads) must not wait for it.
+    private var recognizer: UserDefinedGlyphRecognizer?
 
-    /// Interprets `bytes` for `profile` (its code page numbers and paper width); without a
-    /// profile, Epson numbering (30/31 TCVN-3, 52 CP1258) and 80 mm paper.
+    /// Interprets `bytes` for `profile` (its code page numbers, paper width and user-defined
+    /// character cells); without a profile, Epson numbering (30/31 TCVN-3, 52 CP1258), 80 mm
+    /// paper and Epson's cells (12×24 font A, 9×17 font B).
     public static func interpret(_ bytes: [UInt8], profile: PrinterProfile? = nil) -> RenderedReceipt {
         var pages: [UInt8: CodePage] = [0: .cp437, 30: .tcvn3Lower, 31: .tcvn3Upper, 52: .cp1258]
         if let profile { pages = Dictionary(profile.codePages.map { ($0.value, $0.key) }) { a, _ in a } }
         var it = ESCPOSInterpreter(
             bytes: bytes, width: profile?.paperWidthDots ?? 576, pages: pages, columnsA: profile?.columnsFontA ?? 48,
-            columnsB: profile?.columnsFontB ?? 64)
+            columnsB: profile?.columnsFontB ?? 64,
+            cells: profile?.userDefinedCells ?? [
+                .a: UserDefinedCell(width: 12, height: 24), .b: UserDefinedCell(width: 9, height: 17),
+            ])
         it.run()
         return it.result
     }
 
-    private init(bytes: [UInt8], width: Int, pages: [UInt8: CodePage], columnsA: Int, columnsB: Int) {
+    private init(
+        bytes: [UInt8], width: Int, pages: [UInt8: CodePage], columnsA: Int, columnsB: Int,
+        cells: [TextStyle.Font: UserDefinedCell]
+    ) {
+        self.cellSizes = cells
         self.bytes = bytes
         self.result = RenderedReceipt(paperWidthDots: width, columnsFontA: columnsA, columnsFontB: columnsB)
         self.pagesByNumber = pages
@@ -98,6 +112,11 @@ public struct ESCPOSInterpreter {
     // MARK: Text
 
     private mutating func printable(_ b: UInt8) {
+        // A selected user-defined set prints its defined codes; the others stay resident.
+        if userDefinedOn, let cell = userDefined[style.font]?[b], let size = cellSizes[style.font] {
+            if recognizer == nil { recognizer = UserDefinedGlyphRecognizer(face: .system) }
+            return addUserDefined(cell, letter: recognizer!.letter(for: cell, size: size))
+        }
         let codePage = pagesByNumber[page] ?? .cp437
         guard let s = codePage.decode(b) else {
             addText("\u{FFFD}")
@@ -112,11 +131,52 @@ public struct ESCPOSInterpreter {
             * (style.doubleWidth ? 2 : 1)
         if !isMark && lineDots + cell > result.paperWidthDots && lineDots > 0 { flushLine(force: false) }
         if !isMark { lineDots += cell }
-        if var last = runs.last, last.style == style, last.codePage == page {
+        if var last = runs.last, last.style == style, last.codePage == page, last.userDefinedGlyphs.isEmpty {
             last.text.unicodeScalars.append(contentsOf: s.unicodeScalars)
             runs[runs.count - 1] = last
         } else {
             runs.append(RenderedReceipt.Run(text: s, style: style, codePage: page))
+        }
+    }
+
+    private mutating func addUserDefined(_ cell: MonochromeBitmap, letter: Character) {
+        let width =
+            (style.font == .a ? result.paperWidthDots / max(1, columnsA) : result.paperWidthDots / max(1, columnsB))
+            * (style.doubleWidth ? 2 : 1)
+        if lineDots + width > result.paperWidthDots && lineDots > 0 { flushLine(force: false) }
+        lineDots += width
+        if var last = runs.last, last.style == style, last.codePage == page, !last.userDefinedGlyphs.isEmpty {
+            last.text.append(letter)
+            last.userDefinedGlyphs.append(cell)
+            runs[runs.count - 1] = last
+        } else {
+            runs.append(
+                RenderedReceipt.Run(text: String(letter), style: style, codePage: page, userDefinedGlyphs: [cell]))
+        }
+    }
+
+    /// `ESC & y c1 c2 [x d1…d(y·x)]…`: defines codes c1…c2 of the selected font, each `x`
+    /// columns of `y` bytes. Codes outside 32…126 or wider than the cell are read and dropped,
+    /// as a printer drops them.
+    private mutating func defineUserCharacters() {
+        guard let h = take(3) else { return note("ESC & cut short") }
+        let y = Int(h[0])
+        guard h[1] <= h[2] else { return note("ESC & with c1 > c2 skipped") }
+        let size = cellSizes[style.font]
+        for code in h[1]...h[2] {
+            guard let x = byte() else { return note("ESC & cut short") }
+            let n = y * Int(x)
+            guard i + n <= bytes.count else {
+                i = bytes.count
+                return note("ESC & cut short")
+            }
+            let data = bytes[i..<(i + n)]
+            i += n
+            guard let size, (32...126).contains(code), Int(x) <= size.width, y == size.bytesPerColumn else {
+                note("ESC & definition of code \(code) does not fit the font's cell, dropped")
+                continue
+            }
+            userDefined[style.font, default: [:]][code] = size.cell(columns: Int(x), data: data, bytesPerColumn: y)
         }
     }
 
@@ -153,6 +213,8 @@ public struct ESCPOSInterpreter {
             style = .plain
             page = 0
             qrData = []
+            userDefined = [:]
+            userDefinedOn = false
         case 0x45, 0x47: if let n = byte() { style.bold = n & 1 == 1 }
         case 0x2D: if let n = byte() { style.underline = n & 3 != 0 && n != 0x30 }
         case 0x61:
@@ -187,7 +249,9 @@ public struct ESCPOSInterpreter {
             flushLine(force: false)
             result.elements.append(.cut(partial: c == 0x6D))
         case 0x32, 0x3C, 0x53, 0x4C: break
-        case 0x33, 0x20, 0x52, 0x56, 0x7B, 0x72, 0x55, 0x54, 0x25, 0x3F, 0x3D, 0x65: _ = byte()
+        case 0x25: if let n = byte() { userDefinedOn = n & 1 == 1 }
+        case 0x3F: if let n = byte() { userDefined[style.font]?[n] = nil }
+        case 0x33, 0x20, 0x52, 0x56, 0x7B, 0x72, 0x55, 0x54, 0x3D, 0x65: _ = byte()
         case 0x63: skip(2)
         case 0x24, 0x5C: skip(2)
         case 0x70: skip(3)
@@ -204,16 +268,7 @@ public struct ESCPOSInterpreter {
             } else {
                 note("ESC * bit image skipped")
             }
-        case 0x26:
-            guard let h = take(3) else { return }
-            let y = Int(h[0])
-            if h[1] <= h[2] {
-                for _ in h[1]...h[2] {
-                    guard let x = byte() else { return }
-                    skip(y * Int(x))
-                }
-            }
-            note("user-defined characters skipped")
+        case 0x26: defineUserCharacters()
         case 0x28:
             guard let h = take(3) else { return }
             skip(Int(h[1]) + Int(h[2]) * 256)
@@ -255,7 +310,11 @@ public struct ESCPOSInterpreter {
         case 0x76:
             guard let h = take(6) else { return note("GS v cut short") }
             guard h[0] == 0x30 else { return note("GS v with unknown function skipped") }
-            raster(widthBytes: Int(h[2]) + Int(h[3]) * 256, height: Int(h[4]) + Int(h[5]) * 256)
+            // m: 0 normal, 1 double width, 2 double height, 3 both (or '0'…'3').
+            let m = h[1] & 0x03
+            raster(
+                widthBytes: Int(h[2]) + Int(h[3]) * 256, height: Int(h[4]) + Int(h[5]) * 256,
+                scaleX: m & 1 == 1 ? 2 : 1, scaleY: m & 2 == 2 ? 2 : 1)
         case 0x28:
             guard let h = take(3) else { return note("GS ( cut short") }
             let len = Int(h[1]) + Int(h[2]) * 256
@@ -298,7 +357,7 @@ public struct ESCPOSInterpreter {
         }
     }
 
-    private mutating func raster(widthBytes w: Int, height h: Int) {
+    private mutating func raster(widthBytes w: Int, height h: Int, scaleX: Int, scaleY: Int) {
         guard w > 0, h > 0 else { return }
         // Only rows actually present are kept: a lying header cannot make us allocate more.
         let available = (bytes.count - i) / w
@@ -311,7 +370,9 @@ public struct ESCPOSInterpreter {
         flushLine(force: false)
         if rows > 0 {
             result.elements.append(
-                .raster(MonochromeBitmap(width: w * 8, height: rows, packedRows: data), alignment: style.alignment))
+                .raster(
+                    MonochromeBitmap(width: w * 8, height: rows, packedRows: data).scaled(x: scaleX, y: scaleY),
+                    alignment: style.alignment))
         }
     }
 

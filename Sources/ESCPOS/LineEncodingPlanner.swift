@@ -6,11 +6,15 @@ import Foundation
 /// A small dynamic programme over the profile's pages: each character costs its bytes on a
 /// page, each `ESC t n` switch costs 3. TCVN-3 lines switch between the lower-case and capitals
 /// pages within the line; CP1258 letters that are not precomposed go as base letter plus
-/// combining tone mark, only where the profile says the printer composes them.
+/// combining tone mark, only where the profile says the printer composes them. Letters no page
+/// has may go as user-defined characters, switched on and off within the line (`ESC %`).
 struct LineEncodingPlanner {
     /// A stretch of a line sent on one page.
     struct Run: Equatable {
         var page: CodePage?
+        /// Sent with the user-defined character set selected (`ESC % 1`); `page` is then the
+        /// page left in force underneath.
+        var userDefined = false
         var bytes: [UInt8]
     }
 
@@ -42,12 +46,23 @@ struct LineEncodingPlanner {
     /// The cheapest runs for `line` given the page the printer is on (nil: unknown, only
     /// printable ASCII is safe); nil when some character fits no page.
     func plan(_ line: String, startingPage: CodePage?) -> [Run]? {
+        plan(line, startingPage: startingPage, userDefined: [:], userDefinedOn: false)
+    }
+
+    /// The cheapest runs for `line` when the characters of `userDefined` are also available
+    /// as user-defined characters (their codes), selected with `ESC % 1` and deselected with
+    /// `ESC % 0` (3 bytes each); `userDefinedOn` says whether the set is selected at the start.
+    /// While it is selected only those codes print; the code page stays as it was.
+    func plan(
+        _ line: String, startingPage: CodePage?, userDefined: [Character: UInt8], userDefinedOn: Bool
+    ) -> [Run]? {
         let pages = CodePage.allCases.filter { profile.codePages[$0] != nil }
-        // State index: 0 = the starting page, 1... = pages[i - 1].
-        let stateCount = pages.count + 1
+        // Page state: 0 = the starting page, 1... = pages[i - 1]; state = page state * 2 + (set selected ? 1 : 0).
+        let pageStates = pages.count + 1
+        let stateCount = pageStates * 2
         let infinity = Int.max / 4
         var cost = [Int](repeating: infinity, count: stateCount)
-        cost[0] = 0
+        cost[userDefinedOn ? 1 : 0] = 0
         var back: [[Int]] = []
         var choices: [[[UInt8]?]] = []
         for ch in line {
@@ -57,15 +72,21 @@ struct LineEncodingPlanner {
             } else if ch.unicodeScalars.count == 1, let v = ch.unicodeScalars.first?.value, v >= 0x20, v < 0x7F {
                 options[0] = [UInt8(v)]
             }
-            for (i, p) in pages.enumerated() { options[i + 1] = encode(ch, on: p) }
+            for (i, p) in pages.enumerated() { options[(i + 1) * 2] = encode(ch, on: p) }
+            if let code = userDefined[ch] {
+                for ps in 0..<pageStates { options[ps * 2 + 1] = [code] }
+            }
             var next = [Int](repeating: infinity, count: stateCount)
             var from = [Int](repeating: -1, count: stateCount)
             for s in 0..<stateCount {
                 guard let bytes = options[s] else { continue }
+                let (sp, su) = (s / 2, s % 2)
                 for prev in 0..<stateCount where cost[prev] < infinity {
-                    // Staying in the starting state or a page costs nothing; moving to a page costs ESC t n.
-                    let same = prev == s || (s > 0 && prev == 0 && pages[s - 1] == startingPage)
-                    let c = cost[prev] + bytes.count + (same ? 0 : (s == 0 ? infinity : 3))
+                    let (pp, pu) = (prev / 2, prev % 2)
+                    // Staying on a page costs nothing, moving to one costs ESC t n; never back to "unknown".
+                    let samePage = pp == sp || (sp > 0 && pp == 0 && pages[sp - 1] == startingPage)
+                    guard samePage || sp > 0 else { continue }
+                    let c = cost[prev] + bytes.count + (samePage ? 0 : 3) + (pu == su ? 0 : 3)
                     if c < next[s] {
                         next[s] = c
                         from[s] = prev
@@ -86,12 +107,13 @@ struct LineEncodingPlanner {
         states.reverse()
         var runs: [Run] = []
         for (k, s) in states.enumerated() {
-            let page = s == 0 ? startingPage : pages[s - 1]
+            let page = s / 2 == 0 ? startingPage : pages[s / 2 - 1]
+            let userDefined = s % 2 == 1
             let bytes = choices[k][s]!
-            if let last = runs.last, last.page == page {
+            if let last = runs.last, last.page == page, last.userDefined == userDefined {
                 runs[runs.count - 1].bytes += bytes
             } else {
-                runs.append(Run(page: page, bytes: bytes))
+                runs.append(Run(page: page, userDefined: userDefined, bytes: bytes))
             }
         }
         return runs

@@ -4,6 +4,8 @@ import Foundation
 ///
 /// Loaded from `Hardware/printers/NAME.conf` (systemd-unit INI syntax). The encoder reads it to
 /// decide how each line is sent; the device layer reads `defaultBaud` and `hasStatus`.
+/// A `[UserDefinedCharacters]` section (`CellFontA=12x24`, `CellFontB=9x17`, `Codes=32-126`)
+/// lets the encoder download letters no code page has (`ESC &`).
 public struct PrinterProfile: Sendable, Equatable {
     /// How the printer cuts paper.
     public enum Cutter: String, Sendable, Equatable {
@@ -37,17 +39,25 @@ public struct PrinterProfile: Sendable, Equatable {
     public var hasStatus: Bool
     /// Whether the printer has a buzzer driven by `ESC B n t`.
     public var hasBuzzer: Bool
+    /// Whether `GS v 0` honours its scale parameter (m = 3: each dot printed 2×2), so a raster
+    /// QR code goes at half its module size for a quarter of the bytes.
+    public var rasterScaling = false
     /// Factory baud rate of the serial interface.
     public var defaultBaud: Int
     /// Dots per QR module, native or raster.
     public var qrModuleSize: Int
+    /// The user-defined character cell (`ESC &`) of each font that takes them.
+    public var userDefinedCells: [TextStyle.Font: UserDefinedCell]
+    /// Codes the encoder may define (`ESC &` takes 32...126; some firmware fewer).
+    public var userDefinedCodes: ClosedRange<UInt8>
 
     /// Creates a profile from its parts (tests and built-in fallbacks).
     public init(
         name: String, model: String, paperWidthDots: Int, columnsFontA: Int, columnsFontB: Int,
         codePages: [CodePage: UInt8] = [.cp437: 0], cp1258ComposesMarks: Bool = false, nativeQR: Bool = false,
         cutter: Cutter = .partial, hasStatus: Bool = true, hasBuzzer: Bool = false, defaultBaud: Int = 115200,
-        qrModuleSize: Int = 6
+        qrModuleSize: Int = 6, userDefinedCells: [TextStyle.Font: UserDefinedCell] = [:],
+        userDefinedCodes: ClosedRange<UInt8> = 32...126
     ) {
         self.name = name
         self.model = model
@@ -62,6 +72,8 @@ public struct PrinterProfile: Sendable, Equatable {
         self.hasBuzzer = hasBuzzer
         self.defaultBaud = defaultBaud
         self.qrModuleSize = qrModuleSize
+        self.userDefinedCells = userDefinedCells
+        self.userDefinedCodes = userDefinedCodes
     }
 
     /// Parses a profile from the text of its `.conf` file.
@@ -110,9 +122,20 @@ public struct PrinterProfile: Sendable, Equatable {
                 p.cutter = c
             case "Features.Status": p.hasStatus = try bool()
             case "Features.Buzzer": p.hasBuzzer = try bool()
+            case "Features.RasterScaling": p.rasterScaling = try bool()
             case "Features.QRModuleSize": p.qrModuleSize = try int(1...16)
+            case "UserDefinedCharacters.CellFontA", "UserDefinedCharacters.CellFontB":
+                guard let cell = UserDefinedCell(e.value) else {
+                    throw fail("'\(e.value)' is not a cell size like 12x24 (width 1...32, height 8...32 dots)")
+                }
+                p.userDefinedCells[e.key == "CellFontA" ? .a : .b] = cell
+            case "UserDefinedCharacters.Codes":
+                let bounds = e.value.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard bounds.count == 2, let low = bounds[0], let high = bounds[1], 32 <= low, low <= high, high <= 126
+                else { throw fail("'\(e.value)' is not a range of codes like 32-126 (within 32-126)") }
+                p.userDefinedCodes = UInt8(low)...UInt8(high)
             default:
-                if !["Printer", "CodePages", "Features"].contains(e.section) {
+                if !["Printer", "CodePages", "Features", "UserDefinedCharacters"].contains(e.section) {
                     throw fail("unknown section [\(e.section)]")
                 }
                 throw fail("unknown key in [\(e.section)]")

@@ -30,7 +30,6 @@ public struct RasterTextRenderer: Sendable {
 
     /// Renders `text` (already sanitized) in `style`, at most `maxWidth` dots wide.
     public func render(_ text: String, style: TextStyle, maxWidth: Int) -> MonochromeBitmap {
-        let sx = style.doubleWidth ? 2 : 1
         let sy = style.doubleHeight ? 2 : 1
         let bandHeight = UnifontFace.height * sy
         var cells: [(MonochromeBitmap, x: Int, band: Int)] = []
@@ -38,15 +37,7 @@ public struct RasterTextRenderer: Sendable {
         var band = 0
         var widest = 0
         for ch in text {
-            var cell = glyphBitmap(for: ch)
-            if style.bold {
-                // Emphasis as printers do it: each dot doubled one dot to the right.
-                let plain = cell
-                cell = MonochromeBitmap(width: plain.width, height: plain.height)
-                cell.draw(plain, x: 0, y: 0)
-                cell.draw(plain, x: 1, y: 0)
-            }
-            cell = cell.scaled(x: sx, y: sy)
+            let cell = Self.styled(glyphBitmap(for: ch), style)
             if x > 0 && x + cell.width > maxWidth {
                 band += 1
                 x = 0
@@ -64,6 +55,18 @@ public struct RasterTextRenderer: Sendable {
             }
         }
         return out
+    }
+
+    /// A character cell as a printer prints it in `style`: emphasis doubles each dot one dot to
+    /// the right (within the cell), double width and height scale it.
+    public static func styled(_ cell: MonochromeBitmap, _ style: TextStyle) -> MonochromeBitmap {
+        var out = cell
+        if style.bold {
+            out = MonochromeBitmap(width: cell.width, height: cell.height)
+            out.draw(cell, x: 0, y: 0)
+            out.draw(cell, x: 1, y: 0)
+        }
+        return out.scaled(x: style.doubleWidth ? 2 : 1, y: style.doubleHeight ? 2 : 1)
     }
 
     static func bitmap(of glyph: UnifontFace.Glyph) -> MonochromeBitmap {

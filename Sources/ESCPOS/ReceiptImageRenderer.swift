@@ -51,21 +51,30 @@ struct ReceiptImageRenderer {
         let renderer = RasterTextRenderer(face: face)
         let tall = line.runs.contains { $0.style.doubleHeight }
         let lineHeight = tall ? 48 : 24
-        var cells: [(MonochromeBitmap, Int)] = []
+        var cells: [(MonochromeBitmap, x: Int, bottomGap: Int)] = []
         var x = 0
         for run in line.runs {
             let cellWidth =
                 (receipt.paperWidthDots / max(1, run.style.font == .a ? receipt.columnsFontA : receipt.columnsFontB))
                 * (run.style.doubleWidth ? 2 : 1)
+            if !run.userDefinedGlyphs.isEmpty {
+                // Downloaded cells print as sent, bottom-aligned in the line like resident text.
+                for cell in run.userDefinedGlyphs {
+                    let dots = RasterTextRenderer.styled(cell, run.style)
+                    cells.append((dots, x, 0))
+                    x += max(cellWidth, dots.width)
+                }
+                continue
+            }
             for ch in run.text {
                 let glyph = renderer.render(String(ch), style: run.style, maxWidth: 64)
                 let w = max(cellWidth, glyph.width)
-                cells.append((glyph, x + (w - glyph.width) / 2))
+                cells.append((glyph, x + (w - glyph.width) / 2, 4))
                 x += w
             }
         }
         var out = MonochromeBitmap(width: min(max(x, 1), receipt.paperWidthDots), height: lineHeight)
-        for (g, cx) in cells { out.draw(g, x: cx, y: lineHeight - g.height - 4) }
+        for (g, cx, gap) in cells { out.draw(g, x: cx, y: lineHeight - g.height - gap) }
         return out
     }
 

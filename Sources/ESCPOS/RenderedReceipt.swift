@@ -8,6 +8,10 @@ public struct RenderedReceipt: Sendable, Equatable {
         public var style: TextStyle
         /// `ESC t` number in force.
         public var codePage: UInt8
+        /// For a run of user-defined characters (`ESC % 1`), each character's cell as
+        /// downloaded, in the order of `text`'s characters (which name the letters the cells
+        /// show); empty for resident text.
+        public var userDefinedGlyphs: [MonochromeBitmap] = []
     }
 
     /// One printed text line.
@@ -79,6 +83,8 @@ public struct RenderedReceipt: Sendable, Equatable {
                 if pages != [0] && !line.runs.isEmpty {
                     out += "  [code page " + pages.map(String.init).joined(separator: "→") + "]"
                 }
+                let downloaded = line.runs.reduce(0) { $0 + $1.userDefinedGlyphs.count }
+                if downloaded > 0 { out += "  [user-defined ×\(downloaded)]" }
             case .code128(let symbol, _, _, _): out += "[CODE128 \(symbol?.text ?? "invalid data")]"
             case .otherBarcode(let type, let data): out += "[BARCODE type \(type), \(data.count) bytes]"
             case .qr(let data, _, let level, _):

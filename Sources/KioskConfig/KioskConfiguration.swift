@@ -144,7 +144,9 @@ extension KioskConfiguration {
         copy.kiosk.stateDirectory = resolve(kiosk.stateDirectory)
         copy.kiosk.procedures = resolve(kiosk.procedures)
         copy.kiosk.holidays = kiosk.holidays.map(resolve)
-        copy.printer.device = resolve(printer.device)
+        // A network printer (tcp://HOST:PORT) or a forced USB printer class (usblp:PATH) is not a file path.
+        let isAddress = printer.device.hasPrefix("tcp://") || printer.device.hasPrefix("usblp:")
+        copy.printer.device = isAddress ? printer.device : resolve(printer.device)
         copy.scanner.device = resolve(scanner.device)
         copy.central.keyFile = resolve(central.keyFile)
         copy.central.caFile = central.caFile.map(resolve)

@@ -4,7 +4,7 @@ import KioskSystem
 /// (or none while the device is missing), reopen backoff, status probes and job transfer.
 final class PrinterConnection {
     private let configuration: PrinterLinkConfiguration
-    private var port: SerialPort?
+    private var port: (any PrinterTransport)?
     private var backoff: Duration
     private var nextOpenAt: UInt64 = 0
     private var nextCheckAt: UInt64 = 0
@@ -36,12 +36,13 @@ final class PrinterConnection {
     }
 
     /// Opens the port if it is closed and the backoff allows; returns it when open.
-    private func openPort() -> SerialPort? {
+    private func openPort() -> (any PrinterTransport)? {
         if let port { return port }
         let now = monotonicNanoseconds()
         guard now >= nextOpenAt else { return nil }
         do {
-            let opened = try SerialPort(path: configuration.devicePath, settings: configuration.serial)
+            // Serial, USB printer class or TCP, by the Device= value (PrinterTransportKind).
+            let opened = try PrinterTransportKind.open(device: configuration.devicePath, serial: configuration.serial)
             port = opened
             openProblem = nil
             backoff = configuration.minimumBackoff

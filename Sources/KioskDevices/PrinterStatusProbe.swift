@@ -24,7 +24,7 @@ struct PrinterStatusProbe {
     var rounds = 3
 
     /// Runs the probe; throws only when the port itself fails (device gone).
-    func run(on port: SerialPort) throws(SerialPortError) -> Finding {
+    func run(on port: any PrinterTransport) throws(SerialPortError) -> Finding {
         for _ in 0..<rounds {
             try discardPending(port)
             var replies = ReplyStream(port: port)
@@ -51,7 +51,7 @@ struct PrinterStatusProbe {
     /// Reads until the line is quiet for 10 ms (at most ~200 ms), then flushes the input queue.
     /// Drops what already arrived (without waiting for more: an answer still in flight shows
     /// up as a fifth answer in the settle window, and the round is asked again).
-    private func discardPending(_ port: SerialPort) throws(SerialPortError) {
+    private func discardPending(_ port: any PrinterTransport) throws(SerialPortError) {
         for _ in 0..<20 {
             if try port.read(upTo: 256, timeout: .zero).isEmpty { break }
         }
@@ -60,7 +60,7 @@ struct PrinterStatusProbe {
 
     /// Received bytes, filtered down to status answers, kept across reads.
     private struct ReplyStream {
-        let port: SerialPort
+        let port: any PrinterTransport
         var filter = PrinterReplyFilter()
         var pending: [UInt8] = []
         var position = 0

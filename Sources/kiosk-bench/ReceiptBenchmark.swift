@@ -5,8 +5,9 @@ import KioskSystem
 
 /// Bytes on the wire and encode time of the standard intake receipt (Vietnamese name and
 /// address), per printer profile: as ASCII-folded text (what a stack without Vietnamese sends;
-/// lossy, the lower bound), as the encoder chooses (code pages where they render every letter,
-/// raster for the rest), and all raster. Wire time at 9600 and 115200 baud is bytes × 10 / baud.
+/// lossy, the lower bound), with code pages or raster line by line (no user-defined
+/// characters), as the encoder chooses (code pages where they render every letter, otherwise
+/// user-defined characters or raster, whichever is fewer bytes), and all raster. Wire time at 9600 and 115200 baud is bytes × 10 / baud.
 /// Then the encoder's receipt written through a real pseudo-terminal to the emulated printer.
 ///
 /// Arguments: `--profiles DIR` (default `Hardware/printers`), `--count N` encodes timed per
@@ -38,10 +39,14 @@ func runReceiptBenchmark(arguments: [String]) async throws {
     print("profile            variant        bytes   @9600 s  @115200 s  encode µs (median of \(count))")
     for name in names {
         let profile = try PrinterProfile.load(named: name, from: directory)
-        for (label, doc, mode) in [
-            ("ascii text", folded, ESCPOSEncoder.TextRendering.cheapest),
-            ("encoder", document, .cheapest),
-            ("all raster", document, .rasterOnly),
+        // "pages/raster": the encoder before user-defined characters and raster scaling.
+        var previous = profile
+        previous.rasterScaling = false
+        for (label, doc, mode, profile) in [
+            ("ascii text", folded, ESCPOSEncoder.TextRendering.cheapest, profile),
+            ("pages/raster", document, .codePagesOrRaster, previous),
+            ("encoder", document, .cheapest, profile),
+            ("all raster", document, .rasterOnly, profile),
         ] {
             var times: [Double] = []
             var bytes: [UInt8] = []

@@ -16,6 +16,7 @@ enum DevicesCommand {
     struct Listing: Encodable {
         var inputDevices: [InputDeviceInfo]
         var serialPorts: [SerialPortInfo]
+        var usbPrinters: [USBLinePrinterInfo]
     }
 
     static func run(_ arguments: inout ArgumentList, json: Bool) async throws -> Int32 {
@@ -29,7 +30,9 @@ enum DevicesCommand {
             if !hasFile { _ = arguments.flag("--write-rules") }
         }
         try arguments.expectEnd()
-        let listing = Listing(inputDevices: discovery.inputDevices(), serialPorts: discovery.serialPorts())
+        let listing = Listing(
+            inputDevices: discovery.inputDevices(), serialPorts: discovery.serialPorts(),
+            usbPrinters: discovery.usbLinePrinters())
         if let rulesFile {
             return try writeRules(listing, to: rulesFile, json: json)
         }
@@ -72,12 +75,21 @@ enum DevicesCommand {
             for link in port.byIdLinks { out.append("      by-id: \(link)") }
             if let rule = port.udevRule { out.append("      rule:  \(rule)") }
         }
+        out.append("")
+        out.append("USB printers, usblp (\(listing.usbPrinters.count)):")
+        if listing.usbPrinters.isEmpty { out.append("  none") }
+        for printer in listing.usbPrinters {
+            let usb = printer.vendorId.map { " USB \($0):\(printer.productId ?? "?")" } ?? ""
+            let name = [printer.manufacturer, printer.product].compactMap { $0 }.joined(separator: " ")
+            out.append("  \(printer.devicePath)\(usb)\(name.isEmpty ? "" : " \"\(name)\"")")
+            if let rule = printer.udevRule { out.append("      rule:  \(rule)") }
+        }
         return out
     }
 
     /// The lines `--write-rules` writes: every input device that looks like a scanner and
     /// types (its keyboard node), every serial port that looks like a scanner, and the USB
-    /// serial ports that do not (the printer). Built-in UARTs (`ttyS*`) are left out: most
+    /// serial ports that do not (the printer), and USB printer-class printers. Built-in UARTs (`ttyS*`) are left out: most
     /// machines have some with nothing attached; write their line by hand.
     static func rules(for listing: Listing) -> [String] {
         var lines: [String] = []
@@ -86,6 +98,9 @@ enum DevicesCommand {
         }
         for port in listing.serialPorts where port.looksLikeScanner || port.vendorId != nil {
             if let rule = port.udevRule { lines.append(rule) }
+        }
+        for printer in listing.usbPrinters {
+            if let rule = printer.udevRule { lines.append(rule) }
         }
         var seen = Set<String>()
         return lines.filter { seen.insert($0).inserted }

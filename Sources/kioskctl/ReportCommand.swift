@@ -38,8 +38,10 @@ enum ReportCommand {
             ("status", ["verdict: \(health.verdict.rawValue)"] + health.problems.map { "problem: \($0)" } + details))
         sections.append(("queue", await queueSummary(endpoint: endpoint, source: source)))
         sections.append(("configuration \(config)", configuration(config)))
+        let discovery = DeviceDiscovery()
         let listing = DevicesCommand.Listing(
-            inputDevices: DeviceDiscovery().inputDevices(), serialPorts: DeviceDiscovery().serialPorts())
+            inputDevices: discovery.inputDevices(), serialPorts: discovery.serialPorts(),
+            usbPrinters: discovery.usbLinePrinters())
         sections.append(("devices", DevicesCommand.lines(listing)))
         sections.append(("kioskd journal (last \(lineCount) lines)", journal(lines: lineCount)))
 

@@ -1,8 +1,33 @@
+import Foundation
 import Testing
 
 @testable import ESCPOS
 
 @Suite struct ProfileTests {
+    /// Every value of every shipped profile says where it comes from: a `# confirmed: SOURCE`
+    /// or `# unconfirmed: WHY` line right above it.
+    @Test(arguments: TestSupport.shippedProfileNames)
+    func everyValueIsMarkedConfirmedOrNot(profileName: String) throws {
+        let text = try String(contentsOfFile: TestSupport.profileDirectory + "/\(profileName).conf", encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for (k, line) in lines.enumerated() where line.contains("=") && !line.hasPrefix("#") {
+            let above = k > 0 ? lines[k - 1] : ""
+            #expect(
+                above.hasPrefix("# confirmed: ") || above.hasPrefix("# unconfirmed"),
+                "\(profileName).conf line \(k + 1) '\(line)' has no confirmed/unconfirmed note above it")
+        }
+        _ = TestSupport.profile(profileName)
+    }
+
+    /// The widely copied capability database maps TCVN-3 capitals byte 0xA7 to U+00D0 (Ð, Icelandic
+    /// eth); TCVN 5712 has U+0110 (Đ) there. The tables here follow the standard.
+    @Test func tcvn3CapitalDIsU0110() {
+        #expect(CodePage.tcvn3Upper.decode(0xA7) == "\u{0110}")
+        #expect(CodePage.tcvn3Upper.encode("\u{0110}") == 0xA7)
+        #expect(CodePage.tcvn3Upper.encode("\u{00D0}") == nil)
+        #expect(CodePage.tcvn3Lower.decode(0xAE) == "\u{0111}")
+    }
+
     @Test func shippedProfilesLoad() {
         let p58 = TestSupport.profile("generic-58mm")
         #expect(p58.paperWidthDots == 384 && p58.columnsFontA == 32 && p58.columnsFontB == 42)

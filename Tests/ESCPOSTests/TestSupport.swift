@@ -9,6 +9,12 @@ enum TestSupport {
 
     static let profileDirectory = repositoryRoot + "/Hardware/printers"
 
+    /// Names of every profile in `Hardware/printers`.
+    static let shippedProfileNames: [String] = {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: profileDirectory)) ?? []
+        return files.filter { $0.hasSuffix(".conf") }.map { String($0.dropLast(5)) }.sorted()
+    }()
+
     static func profile(_ name: String) -> PrinterProfile {
         do { return try PrinterProfile.load(named: name, from: profileDirectory) } catch {
             fatalError("shipped profile \(name) does not load: \(error)")

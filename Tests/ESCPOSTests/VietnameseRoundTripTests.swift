@@ -52,7 +52,8 @@ import Testing
 
     @Test func rasterWhereNoPageFits() throws {
         let face = try #require(UnifontFace.system, "the Debian package 'unifont' must be installed")
-        let profile = TestSupport.profile("generic-80mm")
+        var profile = TestSupport.profile("generic-80mm")
+        profile.userDefinedCells = [:]  // the raster path (user-defined characters: UserDefinedCharacterTests)
         let (_, r) = roundTrip(profile)
         let rasters: [MonochromeBitmap] = r.elements.compactMap {
             if case .raster(let b, _) = $0 { b } else { nil }
@@ -77,7 +78,7 @@ import Testing
 
     @Test func doubleSizeRasterScalesGlyphs() throws {
         let face = try #require(UnifontFace.system)
-        var e = ESCPOSEncoder(profile: TestSupport.profile("generic-58mm"))
+        var e = ESCPOSEncoder(profile: TestSupport.profile("generic-58mm"), textRendering: .codePagesOrRaster)
         e.text("Ữ", style: TextStyle(doubleWidth: true, doubleHeight: true))
         let r = ESCPOSInterpreter.interpret(e.bytes)
         guard case .raster(let b, _) = r.elements.first else {
@@ -90,7 +91,8 @@ import Testing
     }
 
     @Test func precomposedOnlyCP1258MixesTextAndRaster() {
-        let profile = TestSupport.profile("rongta-rp326")
+        var profile = TestSupport.profile("rongta-rp326")
+        profile.userDefinedCells = [:]
         let (_, r) = roundTrip(profile)
         var text = 0
         var raster = 0

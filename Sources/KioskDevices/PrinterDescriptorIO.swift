@@ -1,0 +1,102 @@
+import KioskSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Bounded writes and reads on a non-blocking descriptor that is not a terminal (a usblp
+/// device, a TCP socket): `poll` with the remaining time, partial writes, `EAGAIN`, hang-ups.
+struct PrinterDescriptorIO {
+    /// The descriptor (owned by the port using this).
+    var fd: Int32
+    /// Name in errors: the path or the `tcp://` address.
+    var name: String
+    /// Whether writes go through `send(MSG_NOSIGNAL)` (sockets: a dropped peer must not raise SIGPIPE).
+    var isSocket: Bool
+
+    /// Writes every byte before the deadline.
+    ///
+    /// The corresponding C functions are `poll` and `write` (`send` on sockets).
+    func write(_ bytes: [UInt8], timeout: Duration) throws(SerialPortError) {
+        let deadline = SerialDeadline(after: timeout)
+        let operation = "writing \(bytes.count) bytes"
+        var written = 0
+        while written < bytes.count {
+            try wait(for: Int16(POLLOUT), until: deadline, operation: operation, bytesWritten: written)
+            let n = bytes.withUnsafeBufferPointer { buffer in
+                isSocket
+                    ? Glibc.send(fd, buffer.baseAddress! + written, bytes.count - written, Int32(MSG_NOSIGNAL))
+                    : Glibc.write(fd, buffer.baseAddress! + written, bytes.count - written)
+            }
+            if n >= 0 {
+                written += n
+                continue
+            }
+            let code = errno
+            if code == EINTR || code == EAGAIN { continue }
+            if code == EPIPE || code == ECONNRESET || code == ENOTCONN {
+                throw .hangUp(path: name, operation: operation, bytesWritten: written)
+            }
+            throw SerialPortError.from(
+                SystemError(code, call: isSocket ? "send" : "write"), path: name, operation: operation,
+                bytesWritten: written)
+        }
+    }
+
+    /// Reads up to `maxCount` bytes, waiting at most `timeout` for the first; zero bytes read
+    /// (end of stream) is a hang-up.
+    ///
+    /// The corresponding C functions are `poll` and `read`.
+    func read(upTo maxCount: Int, timeout: Duration) throws(SerialPortError) -> [UInt8] {
+        let deadline = SerialDeadline(after: timeout)
+        while true {
+            do {
+                try wait(for: Int16(POLLIN), until: deadline, operation: "reading", bytesWritten: nil)
+            } catch {
+                if error.isTimeout { return [] }
+                throw error
+            }
+            var buffer = [UInt8](repeating: 0, count: max(1, maxCount))
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n > 0 { return Array(buffer[0..<n]) }
+            if n == 0 { throw .hangUp(path: name, operation: "reading") }
+            let code = errno
+            if code == EINTR || code == EAGAIN { continue }
+            if code == ECONNRESET { throw .hangUp(path: name, operation: "reading") }
+            throw SerialPortError.from(SystemError(code, call: "read"), path: name, operation: "reading")
+        }
+    }
+
+    /// Reads and drops what is waiting, without waiting for more.
+    func discardInput() throws(SerialPortError) {
+        for _ in 0..<64 where try !read(upTo: 4096, timeout: .zero).isEmpty {}
+    }
+
+    private func wait(
+        for events: Int16, until deadline: SerialDeadline, operation: String, bytesWritten: Int?
+    ) throws(SerialPortError) {
+        while true {
+            var entry = pollfd(fd: fd, events: events, revents: 0)
+            let ready = Glibc.poll(&entry, 1, deadline.pollMilliseconds)
+            if ready < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw SerialPortError.from(
+                    SystemError(code, call: "poll"), path: name, operation: operation, bytesWritten: bytesWritten)
+            }
+            if ready == 0 {
+                if deadline.hasPassed { throw .timedOut(path: name, operation: operation, bytesWritten: bytesWritten) }
+                continue
+            }
+            // Data still waiting is read before a hang-up is reported; a write to a hung-up peer fails.
+            if entry.revents & events != 0 && entry.revents & Int16(POLLERR | POLLNVAL) == 0
+                && !(events == Int16(POLLOUT) && entry.revents & Int16(POLLHUP) != 0)
+            {
+                return
+            }
+            if entry.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                throw .hangUp(path: name, operation: operation, bytesWritten: bytesWritten)
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/// A serial port is the original printer transport: its methods already have the shape.
+extension SerialPort: PrinterTransport {}

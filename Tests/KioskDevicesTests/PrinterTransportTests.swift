@@ -1,0 +1,95 @@
+import ESCPOS
+import Foundation
+import Testing
+
+@testable import KioskDevices
+
+/// USB printer-class (usblp) and network (TCP 9100) printers through the printer link's own
+/// connection: status before and after a job, the job's outcome, reconnect with backoff.
+@Suite struct PrinterTransportTests {
+    static func configuration(_ device: String) -> PrinterLinkConfiguration {
+        PrinterLinkConfiguration(
+            devicePath: device, serial: SerialPortSettings(baudRate: .b115200, flowControl: .none),
+            statusTimeout: .milliseconds(300), settleAfterJob: .milliseconds(20), minimumBackoff: .milliseconds(10),
+            maximumBackoff: .milliseconds(50), idleCheckInterval: .seconds(30), writeMargin: .seconds(5))
+    }
+
+    /// Asks until the state is `wanted`, within a bound (reconnects wait out their backoff).
+    static func waitFor(_ wanted: PrinterState, _ connection: PrinterConnection) -> PrinterState {
+        var state = connection.check().state
+        let deadline = ContinuousClock.now + .seconds(10)
+        while state != wanted && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.01)  // the backoff's wait, not synchronisation
+            state = connection.check().state
+        }
+        return state
+    }
+
+    @Test func deviceValuesChooseTheTransport() {
+        #expect(PrinterTransportKind.of(device: "tcp://192.0.2.10:9100") == .network(host: "192.0.2.10", port: 9100))
+        #expect(PrinterTransportKind.of(device: "tcp://printer.local") == .network(host: "printer.local", port: 9100))
+        #expect(PrinterTransportKind.of(device: "tcp://[::1]:9101") == .network(host: "::1", port: 9101))
+        #expect(PrinterTransportKind.of(device: "tcp://192.0.2.10:99999") == nil)
+        #expect(PrinterTransportKind.of(device: "tcp://") == nil)
+        #expect(PrinterTransportKind.of(device: "/dev/usb/lp0") == .usbLinePrinter(path: "/dev/usb/lp0"))
+        #expect(PrinterTransportKind.of(device: "usblp:/tmp/x") == .usbLinePrinter(path: "/tmp/x"))
+        #expect(PrinterTransportKind.of(device: "/dev/ttyUSB0") == .serial(path: "/dev/ttyUSB0"))
+    }
+
+    /// A pseudo-terminal stands in for /dev/usb/lp0: the job arrives whole, status is answered
+    /// before and after, and an unplug and replug reconnect.
+    @Test func usbLinePrinterThroughAStandIn() async throws {
+        let (folder, emulator) = try PrinterRig.emulatorOnly()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let connection = PrinterConnection(configuration: Self.configuration("usblp:" + folder + "/printer"))
+        #expect(connection.check().state == .ok)
+        let job = ESCPOSEncoder.encode(PrinterRig.receipt(), profile: PrinterRig.epson)
+        let outcome = connection.print(job)
+        #expect((try? outcome.get())?.isPrinted == true, "\(outcome)")
+        let receipts = await emulator.waitForReceipts(count: 1)
+        #expect(receipts.first?.rendered.textLines.contains { $0.contains("Nguyễn Thị Ánh Tuyết") } == true)
+        await emulator.vanish()
+        #expect(Self.waitFor(.missing, connection) == .missing)
+        await emulator.comeBack()
+        #expect(Self.waitFor(.ok, connection) == .ok)
+        connection.close()
+        await emulator.stop()
+    }
+
+    /// A network printer on loopback: a job prints; a printer that resets the connection
+    /// mid-job gives an incomplete outcome; the link reconnects and the next job prints whole.
+    @Test func networkPrinterDroppingTheConnectionMidJob() throws {
+        let printer = try LoopbackNetworkPrinter()
+        defer { printer.stop() }
+        let connection = PrinterConnection(configuration: Self.configuration(printer.address))
+        #expect(connection.check().state == .ok)
+        let job = ESCPOSEncoder.encode(PrinterRig.receipt(), profile: PrinterRig.epson)
+        #expect((try? connection.print(job).get())?.isPrinted == true)
+        #expect(printer.shared.withLock { $0.connections.last?.contains(subsequence: job) } == true)
+
+        // A long raster job; the printer resets after 2,000 bytes.
+        var encoder = ESCPOSEncoder(profile: PrinterRig.epson)
+        encoder.raster(
+            MonochromeBitmap(width: 576, height: 20_000, packedRows: Array(repeating: 0x55, count: 72 * 20_000)))
+        printer.shared.withLock { $0.dropAfterBytes = 2_000 }
+        let dropped = connection.print(encoder.bytes)
+        guard case .success(.incomplete(_, let total, _)) = dropped else {
+            Issue.record("expected an incomplete job, got \(dropped)")
+            return
+        }
+        // Handed to TCP is not printed: the printer got only part of it, and the link says so.
+        #expect(printer.shared.withLock { $0.connections.last?.count ?? 0 } < total)
+        #expect(Self.waitFor(.ok, connection) == .ok)
+        #expect((try? connection.print(job).get())?.isPrinted == true)
+        #expect(printer.shared.withLock { $0.connections.count } >= 2)
+        #expect(printer.shared.withLock { $0.connections.last?.contains(subsequence: job) } == true)
+        connection.close()
+    }
+}
+
+extension Array where Element == UInt8 {
+    fileprivate func contains(subsequence: [UInt8]) -> Bool {
+        guard subsequence.count <= count else { return false }
+        return (0...(count - subsequence.count)).contains { Array(self[$0..<($0 + subsequence.count)]) == subsequence }
+    }
+}
