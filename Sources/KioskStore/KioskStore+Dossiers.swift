@@ -85,7 +85,7 @@ extension KioskStore {
             }
             let applicant = Applicant(
                 idNumber: select.string(at: 3) ?? "", name: select.string(at: 4) ?? "",
-                birthDate: select.string(at: 5).flatMap(CalendarDay.init(iso:)), gender: select.string(at: 6) ?? "",
+                birth: select.string(at: 5).flatMap(BirthDate.init(iso:)), gender: select.string(at: 6) ?? "",
                 address: select.string(at: 7) ?? "")
             let delivery: Delivery =
                 select.string(at: 11) == "post" ? .post(address: select.string(at: 12) ?? "") : .counter

@@ -11,13 +11,13 @@ import Testing
 /// The real kioskd: scans in through a FIFO of input_event records, receipts out through a
 /// pseudo-terminal to the emulated printer, events to a loopback kiosk-central.
 @Suite(.serialized) struct KioskFlowsEndToEndTests {
-    static let idNumber = "001094012345"
+    static let idNumber = "001095012345"
     static let name = "Nguyễn Bá Hoàng"
     static let address = "Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái"
     static let card = "\(idNumber)||\(name)|14031995|Nam|\(address)|01022021"
-    static let otherCard = "001094099999||Trần Thị Mai|02021990|Nữ|Xã Đông Cuông, huyện Văn Yên|01022021"
+    static let otherCard = "001190099999||Trần Thị Mai|02021990|Nữ|Xã Đông Cuông, huyện Văn Yên|01022021"
     static let personalData = [
-        idNumber, name, address, "001094099999", "Trần Thị Mai", "Xã Đông Cuông", "14031995", "1995-03-14",
+        idNumber, name, address, "001190099999", "Trần Thị Mai", "Xã Đông Cuông", "14031995", "1995-03-14",
     ]
 
     struct Rig {

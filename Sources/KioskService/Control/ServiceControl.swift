@@ -185,7 +185,12 @@ struct ServiceControl: ControlRequestHandling {
         case .handled(let result):
             var fields: [String: ControlValue] = ["event": .string("scan"), "outcome": .string(result.outcome.name)]
             if let code = result.code { fields["code"] = .string(code) }
-            if case .refused(let refusal) = result.outcome { fields["refused"] = .string(refusal.code) }
+            if case .refused(let refusal) = result.outcome {
+                fields["refused"] = .string(refusal.code)
+                // For the clerk (never personal data): why, and what to tell the citizen.
+                fields["reason"] = .string(refusal.description)
+                fields["vietnamese"] = .string(refusal.vietnamese)
+            }
             return .object(fields)
         case .printer(let state): return .object(["event": .string("printer"), "state": .string(state)])
         case .scanner(let state): return .object(["event": .string("scanner"), "state": .string(state)])

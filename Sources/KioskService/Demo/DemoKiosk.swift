@@ -129,7 +129,7 @@ enum DemoKiosk {
             A loopback kiosk-central receives the events: http://127.0.0.1:\(port)
 
             1. An ID card (the QR on a chip ID card; copy this line):
-                001094012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021
+                001095012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021
             2. Then a procedure code from the catalog:
 
             """

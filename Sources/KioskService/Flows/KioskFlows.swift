@@ -226,7 +226,14 @@ public actor KioskFlows {
     private func log(_ parsed: Swift.Result<Scan, ScanRejection>, _ result: Result) {
         var fields: [(String, String)] = []
         switch parsed {
-        case .success(let scan): fields.append(("scan", scan.kind))
+        case .success(let scan):
+            fields.append(("scan", scan.kind))
+            if case .idCard(let card) = scan, card.ignoredFieldCount > 0 {
+                // The count and layout only: the fields themselves may be personal data.
+                logger.log(
+                    .debug, "id card fields ignored",
+                    [("layout", card.layout.rawValue), ("ignored", "\(card.ignoredFieldCount)")])
+            }
         case .failure(let rejection):
             fields.append(("scan", "unreadable"))
             fields.append(("why", "\(rejection)"))
