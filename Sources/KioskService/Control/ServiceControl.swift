@@ -86,7 +86,8 @@ struct ServiceControl: ControlRequestHandling {
             guard let dossier = try await kiosk.store.dossier(code: code) else {
                 return .error("unknown-dossier", "no dossier \(code) at this kiosk")
             }
-            let receipt = IntakeReceipt(dossier: dossier, kioskId: kiosk.setup.configuration.kiosk.id)
+            let receipt = IntakeReceipt(
+                dossier: dossier, kiosk: kiosk.setup.configuration.kiosk, catalog: kiosk.setup.catalog)
             let bytes =
                 ReprintBanner.bytes(for: kiosk.profile)
                 + ESCPOSEncoder.encode(receipt.document(columns: kiosk.profile.columnsFontA), profile: kiosk.profile)

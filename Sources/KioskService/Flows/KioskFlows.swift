@@ -28,7 +28,6 @@ public actor KioskFlows {
     private let printer: any ReceiptPrinting
     private let profile: PrinterProfile
     private let logger: Logger
-    private let calendar = AppointmentCalendar()
     private let onEventWritten: @Sendable () async -> Void
     private let now: @Sendable () -> Timestamp
     private let events: ServiceEvents?
@@ -129,20 +128,27 @@ public actor KioskFlows {
             return Result(outcome: .refused(.unknownProcedure(code: procedureCode)))
         }
         let receivedAt = now()
-        let due = calendar.appointmentDate(
-            receivedAt: receivedAt, workingDays: procedure.workingDays, extraHolidays: setup.holidays.days,
-            extraWorkingDays: setup.holidays.workingDays)
         let kiosk = setup.configuration.kiosk
+        // The kiosk's cut-off, or the procedure's own for same-day procedures (SameDayCutoff=).
+        let calendar = AppointmentCalendar(cutOffSecondOfDay: kiosk.cutoff.secondOfDay)
+        let due = calendar.appointmentDate(
+            receivedAt: receivedAt, workingDays: procedure.workingDays,
+            cutOffSecondOfDay: procedure.sameDayCutoff?.secondOfDay, extraHolidays: setup.holidays.days,
+            extraWorkingDays: setup.holidays.workingDays)
         let profile = self.profile
         let delivery: Delivery = procedure.delivery == .post ? .post(address: card.applicant.address) : .counter
+        let form = ReceiptForm(kiosk: kiosk, procedure: procedure)
         do {
-            let record = try await store.recordIntake(day: receivedAt.localDay) { sequence in
+            let book = String(receivedAt.localDay.year)
+            let record = try await store.recordIntake(day: receivedAt.localDay, registerBook: book) {
+                sequence, register in
                 guard let code = TrackingCode(prefix: kiosk.codePrefix, day: receivedAt.localDay, sequence: sequence)
                 else { throw SessionRefusalError(refusal: .dailyLimitReached) }
                 let dossier = Dossier(
                     code: code.description, procedure: procedure.ref, applicant: card.applicant, receivedAt: receivedAt,
-                    dueDate: due, feeVND: procedure.feeVND, delivery: delivery, office: kiosk.office)
-                let receipt = IntakeReceipt(dossier: dossier, kioskId: kiosk.id)
+                    dueDate: due, feeVND: procedure.feeVND, delivery: delivery, office: kiosk.office,
+                    register: register, documents: procedure.documents)
+                let receipt = IntakeReceipt(dossier: dossier, kioskId: kiosk.id, form: form)
                 let bytes = ESCPOSEncoder.encode(receipt.document(columns: profile.columnsFontA), profile: profile)
                 return IntakeDraft(
                     dossier: dossier, eventData: EventData.received(dossier),
