@@ -127,7 +127,9 @@ enum Schema {
     /// The kiosk's register ("Sổ theo dõi hồ sơ", issue 15): a book per year and a sequence
     /// per dossier, printed on the receipt ("Quyển số … Số thứ tự …") and sent to the central
     /// as `register`. `intake_register` holds each book's last number; the dossier keeps its
-    /// line. Rows of older versions have none (NULL).
+    /// line. Rows of older versions have none (NULL). The same step gives the central's status
+    /// updates their optional new appointment (`due_date`, `due_time`) and the documents still
+    /// needed (`documents`, one `kind<TAB>count<TAB>name` a line).
     private static let registerBook = """
         CREATE TABLE intake_register (
             book TEXT PRIMARY KEY NOT NULL,
@@ -135,5 +137,8 @@ enum Schema {
         ) WITHOUT ROWID;
         ALTER TABLE dossiers ADD COLUMN register_book TEXT;
         ALTER TABLE dossiers ADD COLUMN register_number INTEGER;
+        ALTER TABLE dossier_status ADD COLUMN due_date TEXT;
+        ALTER TABLE dossier_status ADD COLUMN due_time TEXT;
+        ALTER TABLE dossier_status ADD COLUMN documents TEXT;
         """
 }

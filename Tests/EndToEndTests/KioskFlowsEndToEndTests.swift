@@ -151,6 +151,36 @@ import Testing
         await rig.stop()
     }
 
+    /// Issue 15: the agency sets a new appointment (`dueDate`); a lookup prints the apology and
+    /// new-appointment slip with the old and the new date.
+    @Test func aDueDateUpdatePrintsTheApologySlip() async throws {
+        let rig = try await Rig.start()
+        try await rig.scan(Self.card)
+        try await rig.scan("1.001234")
+        let receipt = await rig.kiosk.printer.waitForReceipts(count: 1, timeout: .seconds(60))
+        let receiptText = receipt.first?.text ?? ""
+        let code = try #require(receiptText.split(separator: "\n").map(String.init).first { TrackingCode(parsing: $0) != nil })
+        try rig.kiosk.central.setStatus(
+            kiosk: KioskdProcess.kioskId, code: code, status: "processing", note: "Chờ xác minh của Công an tỉnh",
+            dueDate: "2027-03-15", dueTime: "14:00")
+        // Wait for the poll to store the new date in the kiosk's database, not for a fixed time.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while (try? Self.count(
+            "SELECT count(*) FROM dossier_status WHERE due_date = '2027-03-15'", rig.kiosk.databasePath)) != 1,
+            ContinuousClock.now < deadline
+        {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await rig.scan(code)
+        let slips = await rig.kiosk.printer.waitForReceipts(count: 2, timeout: .seconds(60))
+        let slip = slips.count == 2 ? slips[1].text.split(separator: "\n").joined(separator: " ") : ""
+        #expect(slip.contains("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"))
+        #expect(slip.contains("Hẹn lại ngày trả kết quả: 14 giờ 00 phút, ngày 15 tháng 03 năm 2027"))
+        #expect(slip.contains("Chờ xác minh của Công an tỉnh"))
+        #expect(slip.contains("Hẹn trả ban đầu: ngày"))
+        await rig.stop()
+    }
+
     @Test func paperOutRefusesTheIntakeAndWritesNothing() async throws {
         let rig = try await Rig.start()
         rig.kiosk.printer.update { $0.paperOut = true }

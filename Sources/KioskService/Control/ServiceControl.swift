@@ -109,6 +109,8 @@ struct ServiceControl: ControlRequestHandling {
             ]
             if let note = status?.note { fields["note"] = .string(note) }
             if let at = status?.at { fields["statusAt"] = .string(at.description) }
+            if let due = status?.dueDate { fields["newDueDate"] = .string(due.description) }
+            if let time = status?.dueTime { fields["newDueTime"] = .string(time.description) }
             if let dossier {
                 fields["procedure"] = .object([
                     "code": .string(dossier.procedure.code), "name": .string(dossier.procedure.name),

@@ -175,11 +175,11 @@ public actor KioskFlows {
             let dossier = try await store.dossier(code: code)
             let status = try await store.latestStatus(code: code)
             guard dossier != nil || status != nil else { return Result(outcome: .refused(.unknownDossier(code: code))) }
-            let slip = StatusSlip(code: code, dossier: dossier, status: status, printedAt: now())
+            let slip = StatusSlip.lookupSlip(code: code, dossier: dossier, status: status, printedAt: now())
             let job = try await store.enqueuePrintJob(
                 PrintJobDraft(
-                    kind: "status-slip",
-                    payload: ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)),
+                    kind: slip.kind,
+                    payload: ESCPOSEncoder.encode(slip.document(profile.columnsFontA), profile: profile)),
                 dossierCode: dossier == nil ? nil : code)
             await printer.jobsAdded()
             return Result(outcome: .lookup(TrackingCode(parsing: code)!), code: code, printJobId: job.id)
