@@ -84,7 +84,8 @@ struct IntakeReceipt {
         doc.text(ReceiptText.field("Số lượng hồ sơ", "\(ReceiptText.two(form.sets)) bộ", columns: columns))
         doc.text(
             ReceiptText.field(
-                "Thời gian giải quyết theo quy định", "\(form.legalDays) ngày làm việc", columns: columns))
+                "Thời gian giải quyết theo quy định",
+                form.legalDays == 0 ? "trong ngày làm việc" : "\(form.legalDays) ngày làm việc", columns: columns))
         doc.text(
             ReceiptText.field(
                 "Thời gian nhận hồ sơ",
