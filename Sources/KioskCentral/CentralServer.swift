@@ -140,10 +140,12 @@ public final class CentralServer: Sendable {
         }
         if let dueTime, !Self.isTime(dueTime) { throw CentralError("due time \(dueTime) is not HH:MM, e.g. 14:00") }
         if dueTime != nil && dueDate == nil { throw CentralError("a due time needs a due date") }
-        for document in documents ?? [] where document.name.isEmpty || !["original", "copy"].contains(document.kind)
+        for document in documents ?? []
+        where document.name.isEmpty || !["original", "copy"].contains(document.kind)
             || document.count < 1
         {
-            throw CentralError("document \"\(document.name)\": needs a name, kind original or copy, and a count of 1 or more")
+            throw CentralError(
+                "document \"\(document.name)\": needs a name, kind original or copy, and a count of 1 or more")
         }
         guard WireStatusUpdate.knownStatuses.contains(status) else {
             throw CentralError(

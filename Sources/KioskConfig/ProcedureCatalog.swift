@@ -176,8 +176,11 @@ public struct ProcedureCatalog: Sendable, Equatable {
         let parts = text.split(separator: "|", omittingEmptySubsequences: false).map {
             String(INIDocument.trimmed($0))
         }
-        let hint = "write Documents=<name> | original or copy | <count>, e.g. Documents=Bản sao Giấy khai sinh | copy | 1"
-        guard (1...3).contains(parts.count), !parts[0].isEmpty else { return .failure(ValueProblem("no name; " + hint)) }
+        let hint =
+            "write Documents=<name> | original or copy | <count>, e.g. Documents=Bản sao Giấy khai sinh | copy | 1"
+        guard (1...3).contains(parts.count), !parts[0].isEmpty else {
+            return .failure(ValueProblem("no name; " + hint))
+        }
         var kind = DossierDocument.Kind.original
         if parts.count > 1 {
             guard let parsed = DossierDocument.Kind(rawValue: parts[1].lowercased()) else {

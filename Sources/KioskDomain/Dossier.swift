@@ -83,7 +83,8 @@ public struct Applicant: Sendable, Equatable {
 
     /// Creates an applicant with a fully known (or no) birth date.
     public init(idNumber: String, name: String, birthDate: CalendarDay?, gender: String, address: String) {
-        self.init(idNumber: idNumber, name: name, birth: birthDate.map(BirthDate.init), gender: gender, address: address)
+        self.init(
+            idNumber: idNumber, name: name, birth: birthDate.map(BirthDate.init), gender: gender, address: address)
     }
 
     /// The ID number masked to its last 4 digits, as receipts print it: `********2345`.

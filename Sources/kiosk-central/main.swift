@@ -177,7 +177,8 @@ func serve(_ arguments: ArraySlice<String>) throws {
 }
 
 func setStatus(_ arguments: ArraySlice<String>) throws {
-    let options = try Options(arguments, valued: ["db", "kiosk", "note", "due-date", "due-time", "document"], flags: [])
+    let options = try Options(
+        arguments, valued: ["db", "kiosk", "note", "due-date", "due-time", "document"], flags: [])
     guard options.positional.count == 2 else { throw UsageError(message: "set-status needs CODE and STATUS") }
     let server = try CentralServer(configuration: .init(databasePath: try options.required("db"), kiosks: [:]))
     let status = options.positional[1]
@@ -196,11 +197,14 @@ func setStatus(_ arguments: ArraySlice<String>) throws {
             parts.count < 2 || ["original", "copy"].contains(parts[1]),
             parts.count < 3 || (Int(parts[2]) ?? 0) >= 1
         else {
-            throw UsageError(message: "--document \"\(text)\": write NAME|original or copy|COUNT, e.g. \"Bản sao Giấy khai sinh|copy|1\"")
+            throw UsageError(
+                message:
+                    "--document \"\(text)\": write NAME|original or copy|COUNT, e.g. \"Bản sao Giấy khai sinh|copy|1\"")
         }
         documents.append(
             WireDocument(
-                name: parts[0], kind: parts.count > 1 ? parts[1] : "original", count: parts.count > 2 ? Int(parts[2])! : 1))
+                name: parts[0], kind: parts.count > 1 ? parts[1] : "original",
+                count: parts.count > 2 ? Int(parts[2])! : 1))
     }
     try server.setStatus(
         kiosk: try options.required("kiosk"), code: options.positional[0], status: status,

@@ -159,7 +159,8 @@ import Testing
         try await rig.scan("1.001234")
         let receipt = await rig.kiosk.printer.waitForReceipts(count: 1, timeout: .seconds(60))
         let receiptText = receipt.first?.text ?? ""
-        let code = try #require(receiptText.split(separator: "\n").map(String.init).first { TrackingCode(parsing: $0) != nil })
+        let code = try #require(
+            receiptText.split(separator: "\n").map(String.init).first { TrackingCode(parsing: $0) != nil })
         try rig.kiosk.central.setStatus(
             kiosk: KioskdProcess.kioskId, code: code, status: "processing", note: "Chờ xác minh của Công an tỉnh",
             dueDate: "2027-03-15", dueTime: "14:00")

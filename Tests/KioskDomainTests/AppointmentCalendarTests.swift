@@ -215,8 +215,9 @@ import Testing
                 == Self.day("2027-09-06"))
         // The weekday rule against the years announced: 2021 (Thu → 3/9), 2022 (Fri → 1/9),
         // 2024 (Mon → 3/9), 2025 (Tue → 1/9).
-        for (year, companion) in [(2021, "2021-09-03"), (2022, "2022-09-01"), (2024, "2024-09-03"), (2025, "2025-09-01")]
-        {
+        for (year, companion) in [
+            (2021, "2021-09-03"), (2022, "2022-09-01"), (2024, "2024-09-03"), (2025, "2025-09-01"),
+        ] {
             #expect(PublicHolidays.NationalDayCompanion.byWeekday.day(inYear: year)?.description == companion)
         }
         // A year announced otherwise is overridden by the holidays file: `2027-09-03 work` and

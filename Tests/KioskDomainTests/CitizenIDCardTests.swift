@@ -115,7 +115,8 @@ import Testing
             }
         }
         #expect(
-            CitizenIDCard.Problem.birthDate.description == "ID card QR: birth date is not a valid ddmmyyyy date or year")
+            CitizenIDCard.Problem.birthDate.description == "ID card QR: birth date is not a valid ddmmyyyy date or year"
+        )
     }
 
     // MARK: Layouts of 2016–2026 cards (docs/id-card.md)

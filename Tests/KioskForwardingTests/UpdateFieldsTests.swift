@@ -32,7 +32,8 @@ struct UpdateFieldsTests {
         try rig.server.setStatus(
             kiosk: ForwardingRig.kioskId, code: "LCVY01-261123-0007-K", status: "processing", note: "Đang xử lý")
         #expect(try await poller.poll().get().stored == 1)
-        #expect(try await rig.store.latestStatus(code: "LCVY01-261123-0007-K")?.dueDate == CalendarDay(iso: "2026-12-15"))
+        #expect(
+            try await rig.store.latestStatus(code: "LCVY01-261123-0007-K")?.dueDate == CalendarDay(iso: "2026-12-15"))
         await rig.tearDown()
     }
 
@@ -60,9 +61,11 @@ struct UpdateFieldsTests {
             #"{"updates":[{"code":"A-1","status":"needs-more","at":"2026-11-22T10:00:00+07:00","dueDate":"15/12/2026","documents":[{"name":"X","kind":"photo","count":1},{"name":"Bản sao Giấy khai sinh","kind":"copy","count":2}]}],"next":"c1"}"#
         let server = try CannedHTTPServer(script: [
             .respond(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"),
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            ),
             .respond(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 26\r\n\r\n{\"updates\":[],\"next\":\"c1\"}"),
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 26\r\n\r\n{\"updates\":[],\"next\":\"c1\"}"
+            ),
         ])
         defer { server.stop() }
         let directory = NSTemporaryDirectory() + "kiosk-update-fields-\(UUID().uuidString)"

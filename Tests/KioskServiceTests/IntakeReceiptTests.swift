@@ -9,7 +9,8 @@ import Testing
 /// The intake receipt against the national form (Mẫu 01, Circular 01/2018/TT-VPCP): each field
 /// a kiosk can know, read back from the printer bytes through the ESC/POS interpreter.
 @Suite struct IntakeReceiptTests {
-    static let profiles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let profiles =
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path + "/Hardware/printers"
 
     static func dossier() -> Dossier {
@@ -131,7 +132,8 @@ import Testing
             for element in rendered.elements {
                 guard case .text(let line) = element else { continue }
                 let fontB = line.runs.first?.style.font == .b
-                #expect(line.text.count <= (fontB ? profile.columnsFontB : profile.columnsFontA), "\(name): \(line.text)")
+                #expect(
+                    line.text.count <= (fontB ? profile.columnsFontB : profile.columnsFontA), "\(name): \(line.text)")
             }
         }
     }

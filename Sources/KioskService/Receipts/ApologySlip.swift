@@ -34,7 +34,8 @@ struct ApologySlip {
                     ReceiptText.formTime(
                         secondOfDay: dossier.receivedAt.localSecondOfDay, day: dossier.receivedAt.localDay),
                     columns: columns))
-            doc.text(ReceiptText.field("Hẹn trả ban đầu", "ngày " + ReceiptText.formDate(dossier.dueDate), columns: columns))
+            doc.text(
+                ReceiptText.field("Hẹn trả ban đầu", "ngày " + ReceiptText.formDate(dossier.dueDate), columns: columns))
         }
         doc.text(
             ReceiptText.wrap(

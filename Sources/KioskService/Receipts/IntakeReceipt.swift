@@ -56,7 +56,8 @@ struct IntakeReceipt {
         doc.text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", TextStyle(font: columns < 40 ? .b : .a).centered)
         doc.text("Độc lập - Tự do - Hạnh phúc", center)
         let dated = "ngày " + ReceiptText.formDate(dossier.receivedAt.localDay)
-        doc.text(ReceiptText.wrap(form.place.map { "\($0), \(dated)" } ?? dated.capitalizedFirst, columns: columns), center)
+        doc.text(
+            ReceiptText.wrap(form.place.map { "\($0), \(dated)" } ?? dated.capitalizedFirst, columns: columns), center)
         doc.text(
             ReceiptText.wrap("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", columns: columns),
             TextStyle(bold: true, alignment: .center))
@@ -89,7 +90,8 @@ struct IntakeReceipt {
         doc.text(
             ReceiptText.field(
                 "Thời gian nhận hồ sơ",
-                ReceiptText.formTime(secondOfDay: dossier.receivedAt.localSecondOfDay, day: dossier.receivedAt.localDay),
+                ReceiptText.formTime(
+                    secondOfDay: dossier.receivedAt.localSecondOfDay, day: dossier.receivedAt.localDay),
                 columns: columns))
         doc.text(
             ReceiptText.field(
@@ -113,7 +115,8 @@ struct IntakeReceipt {
         if copy != 1 {
             doc.elements.append(.qr(dossier.code))
             doc.text(
-                ReceiptText.wrap("Tra cứu hồ sơ: quét mã QR này tại ki-ốt. Giữ phiếu để nhận kết quả.", columns: columns),
+                ReceiptText.wrap(
+                    "Tra cứu hồ sơ: quét mã QR này tại ki-ốt. Giữ phiếu để nhận kết quả.", columns: columns),
                 small)
         }
         doc.elements.append(.cut)

@@ -18,7 +18,8 @@ struct StatusSlip {
         if let status, let newDate = status.dueDate, [.received, .processing, .needsMore].contains(status.status),
             newDate != dossier?.dueDate
         {
-            let slip = ApologySlip(code: code, dossier: dossier, status: status, newDueDate: newDate, printedAt: printedAt)
+            let slip = ApologySlip(
+                code: code, dossier: dossier, status: status, newDueDate: newDate, printedAt: printedAt)
             return ("apology-slip", slip.document(columns:))
         }
         let slip = StatusSlip(code: code, dossier: dossier, status: status, printedAt: printedAt)
