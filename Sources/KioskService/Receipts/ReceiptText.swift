@@ -85,31 +85,39 @@ enum ReceiptText {
     }
 
     /// Wraps text at spaces so no line is longer than `columns` characters (a word longer than
-    /// a line is cut). Vietnamese letters count one column each, as printers draw them.
+    /// a line is cut); every line after the first starts with `indent` spaces. Vietnamese
+    /// letters count one column each, as printers draw them.
     static func wrap(_ text: String, columns: Int, indent: Int = 0) -> String {
         let width = max(columns, 8)
+        let margin = String(repeating: " ", count: min(max(indent, 0), width / 2))
         var lines: [String] = []
         var current = ""
+        var currentHasWord = false
+        func startLine() {
+            current = lines.isEmpty ? "" : margin
+            currentHasWord = false
+        }
+        startLine()
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {
             var word = Substring(word)
-            let prefix = lines.isEmpty ? "" : String(repeating: " ", count: indent)
             while !word.isEmpty {
-                let room = width - (current.isEmpty ? prefix.count : current.count + 1)
+                let room = width - current.count - (currentHasWord ? 1 : 0)
                 if word.count <= room {
-                    current = current.isEmpty ? prefix + word : current + " " + word
+                    current += (currentHasWord ? " " : "") + word
+                    currentHasWord = true
                     word = ""
-                } else if current.isEmpty || current == prefix {
-                    current = prefix + word.prefix(room)
+                } else if !currentHasWord {
+                    current += word.prefix(room)
                     word = word.dropFirst(room)
                     lines.append(current)
-                    current = ""
+                    startLine()
                 } else {
                     lines.append(current)
-                    current = ""
+                    startLine()
                 }
             }
         }
-        if !current.isEmpty { lines.append(current) }
+        if currentHasWord { lines.append(current) }
         return lines.joined(separator: "\n")
     }
 
