@@ -26,6 +26,8 @@ public struct Dossier: Sendable, Equatable {
     public var register: RegisterEntry?
     /// The papers received ("Thành phần hồ sơ"), from the catalog.
     public var documents: [DossierDocument]
+    /// Phone and e-mail, only when a front end gave them (not kept in the store).
+    public var contact: IntakeContact = IntakeContact()
 
     /// Creates a dossier from all its parts.
     public init(

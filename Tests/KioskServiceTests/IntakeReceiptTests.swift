@@ -9,9 +9,10 @@ import Testing
 /// The intake receipt against the national form (Mẫu 01, Circular 01/2018/TT-VPCP): each field
 /// a kiosk can know, read back from the printer bytes through the ESC/POS interpreter.
 @Suite struct IntakeReceiptTests {
-    static let profiles =
+    static let repository =
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path + "/Hardware/printers"
+        .deletingLastPathComponent().path
+    static let profiles = repository + "/Hardware/printers"
 
     static func dossier() -> Dossier {
         Dossier(

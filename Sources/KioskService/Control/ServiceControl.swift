@@ -131,11 +131,25 @@ struct ServiceControl: ControlRequestHandling {
     }
 
     func intake(idCardQR: String, procedureCode: String) async -> ControlValue {
+        await intake(idCardQR: idCardQR, procedureCode: procedureCode, contact: ContactFields())
+    }
+
+    func intake(idCardQR: String, procedureCode: String, contact fields: ContactFields) async -> ControlValue {
+        let contact: IntakeContact
+        switch IntakeContact.parse(address: fields.address, phone: fields.phone, email: fields.email) {
+        case .failure(let problem): return .error("invalid-contact", "\(problem)")
+        case .success(let parsed): contact = parsed
+        }
         switch CitizenIDCard.parse(idCardQR) {
         case .failure(let problem):
-            return .error("invalid-id-card", "\(problem)")
+            // A card read well but unusable here sends the citizen to the counter, not to rescan.
+            let refusal = SessionRefusal.invalidScan(.idCard(problem))
+            return .object([
+                "ok": .bool(false), "error": .string(problem.isMisread ? "invalid-id-card" : refusal.code),
+                "message": .string("\(problem)"), "vietnamese": .string(refusal.vietnamese),
+            ])
         case .success(let card):
-            return Self.answer(await kiosk.flows.intake(card: card, procedureCode: procedureCode))
+            return Self.answer(await kiosk.flows.intake(card: card, procedureCode: procedureCode, contact: contact))
         }
     }
 

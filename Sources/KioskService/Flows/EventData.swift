@@ -25,7 +25,8 @@ enum EventData {
                 office: dossier.office, register: dossier.register.map { .init(book: $0.book, number: $0.number) },
                 documents: dossier.documents.isEmpty
                     ? nil
-                    : dossier.documents.map { WireDocument(name: $0.name, kind: $0.kind.rawValue, count: $0.count) }))
+                    : dossier.documents.map { WireDocument(name: $0.name, kind: $0.kind.rawValue, count: $0.count) },
+                phone: dossier.contact.phone, email: dossier.contact.email))
     }
 
     static func postalItemAttached(code: String, postalItem: String) -> [UInt8] {

@@ -90,20 +90,22 @@ public actor KioskFlows {
 
     /// Takes a dossier in from a front end (the control socket's `intake`): the same checks
     /// and the same transaction as a scanned intake.
-    public func intake(card: CitizenIDCard, procedureCode: String) async -> Result {
-        let result = await frontEndIntake(card: card, procedureCode: procedureCode)
+    public func intake(card: CitizenIDCard, procedureCode: String, contact: IntakeContact = IntakeContact()) async
+        -> Result
+    {
+        let result = await frontEndIntake(card: card, procedureCode: procedureCode, contact: contact)
         events?.publish(.handled(result))
         return result
     }
 
-    private func frontEndIntake(card: CitizenIDCard, procedureCode: String) async -> Result {
+    private func frontEndIntake(card: CitizenIDCard, procedureCode: String, contact: IntakeContact) async -> Result {
         guard setup.catalog.procedure(code: procedureCode) != nil else {
             return Result(outcome: .refused(.unknownProcedure(code: procedureCode)))
         }
         if let problem = await printer.problem() {
             return Result(outcome: .refused(.printerUnavailable(reason: problem)))
         }
-        return await carryOut(.intake(card, procedureCode: procedureCode))
+        return await recordIntake(card: card, procedureCode: procedureCode, contact: contact)
     }
 
     private func carryOut(_ outcome: KioskSession.Outcome) async -> Result {
@@ -123,7 +125,9 @@ public actor KioskFlows {
         }
     }
 
-    private func recordIntake(card: CitizenIDCard, procedureCode: String) async -> Result {
+    private func recordIntake(card: CitizenIDCard, procedureCode: String, contact: IntakeContact = IntakeContact())
+        async -> Result
+    {
         guard let procedure = setup.catalog.procedure(code: procedureCode) else {
             return Result(outcome: .refused(.unknownProcedure(code: procedureCode)))
         }
@@ -136,7 +140,9 @@ public actor KioskFlows {
             cutOffSecondOfDay: procedure.sameDayCutoff?.secondOfDay, extraHolidays: setup.holidays.days,
             extraWorkingDays: setup.holidays.workingDays)
         let profile = self.profile
-        let delivery: Delivery = procedure.delivery == .post ? .post(address: card.applicant.address) : .counter
+        // A front end may give another address for the result; a scan has only the card's.
+        let delivery: Delivery =
+            procedure.delivery == .post ? .post(address: contact.address ?? card.applicant.address) : .counter
         let form = ReceiptForm(kiosk: kiosk, procedure: procedure)
         do {
             let book = String(receivedAt.localDay.year)
@@ -144,10 +150,11 @@ public actor KioskFlows {
                 sequence, register in
                 guard let code = TrackingCode(prefix: kiosk.codePrefix, day: receivedAt.localDay, sequence: sequence)
                 else { throw SessionRefusalError(refusal: .dailyLimitReached) }
-                let dossier = Dossier(
+                var dossier = Dossier(
                     code: code.description, procedure: procedure.ref, applicant: card.applicant, receivedAt: receivedAt,
                     dueDate: due, feeVND: procedure.feeVND, delivery: delivery, office: kiosk.office,
                     register: register, documents: procedure.documents)
+                dossier.contact = contact
                 let receipt = IntakeReceipt(dossier: dossier, kioskId: kiosk.id, form: form)
                 let bytes = ESCPOSEncoder.encode(receipt.document(columns: profile.columnsFontA), profile: profile)
                 return IntakeDraft(

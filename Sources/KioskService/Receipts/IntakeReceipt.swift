@@ -71,6 +71,8 @@ struct IntakeReceipt {
         doc.text(ReceiptText.field("Tiếp nhận hồ sơ của", applicant.name, columns: columns), TextStyle(bold: true))
         doc.text(ReceiptText.field("Số CCCD", applicant.maskedIdNumber, columns: columns))
         if !applicant.address.isEmpty { doc.text(ReceiptText.field("Địa chỉ", applicant.address, columns: columns)) }
+        if let phone = dossier.contact.phone { doc.text(ReceiptText.field("Số điện thoại", phone, columns: columns)) }
+        if let email = dossier.contact.email { doc.text(ReceiptText.field("Email", email, columns: columns)) }
         doc.text(
             ReceiptText.field(
                 "Nội dung yêu cầu giải quyết", "\(dossier.procedure.name) (\(dossier.procedure.code))",
