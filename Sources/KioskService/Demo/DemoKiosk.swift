@@ -144,6 +144,7 @@ enum DemoKiosk {
             Counter mode: KIOSK:CLERK, then a tracking code, then an S10 label (EA123456785VN)
             or the applicant's ID card. KIOSK:CANCEL drops a session.
             Demo commands: !status CODE processing|result-ready|… [note]   (as the agency would)
+                           !late CODE YYYY-MM-DD [note]   (a new appointment: apology slip)
                            !paper-out   !paper-in   !cover-open   !cover-closed   !events   !help
             Ctrl-D or Ctrl-C ends the demo.
             ──────────────────────────────────────────────────────────────────────────
