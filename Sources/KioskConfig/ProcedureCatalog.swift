@@ -23,7 +23,7 @@ public struct Procedure: Sendable, Equatable {
     /// `Documents=` lines: the papers a dossier holds ("Thành phần hồ sơ"), printed on the receipt.
     public var documents: [DossierDocument]
     /// `LegalDays=` (0…365, default `Days`): the processing time the law sets, in working days,
-    /// printed as "Thời gian giải quyết theo quy định".
+    /// printed as "Thời hạn theo quy định".
     public var legalDays: Int
     /// `Sets=` (1…20, default 1): the number of sets of the dossier ("Số lượng hồ sơ").
     public var sets: Int

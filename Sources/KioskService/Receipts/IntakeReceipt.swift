@@ -87,7 +87,7 @@ struct IntakeReceipt {
         doc.text(ReceiptText.field("Số lượng hồ sơ", "\(ReceiptText.two(form.sets)) bộ", columns: columns))
         doc.text(
             ReceiptText.field(
-                "Thời gian giải quyết theo quy định",
+                "Thời hạn theo quy định",
                 form.legalDays == 0 ? "trong ngày làm việc" : "\(form.legalDays) ngày làm việc", columns: columns))
         doc.text(
             ReceiptText.field(
@@ -128,7 +128,11 @@ struct IntakeReceipt {
     private var resultPlace: String {
         switch dossier.delivery {
         case .post(let address):
-            address.isEmpty ? "qua dịch vụ bưu chính" : "qua dịch vụ bưu chính, tới địa chỉ: \(address)"
+            // The card's address is printed above: say so rather than print it twice.
+            address.isEmpty
+                ? "qua dịch vụ bưu chính"
+                : address == dossier.applicant.address
+                    ? "qua dịch vụ bưu chính, tới địa chỉ trên" : "qua dịch vụ bưu chính, tới địa chỉ: \(address)"
         case .counter: "quầy \(dossier.office)"
         }
     }
