@@ -118,7 +118,7 @@ extension CentralServer {
                 try $0.updates(kiosk: kiosk, after: after, limit: configuration.updatesPageSize)
             }
             let page = UpdatesPage(
-                updates: rows.map { WireStatusUpdate(code: $0.code, status: $0.status, note: $0.note, at: $0.at) },
+                updates: rows.map(\.update),
                 next: String(rows.last?.serial ?? after))
             var outcome = Outcome(.json(200, Self.encode(page)), kiosk: kiosk)
             outcome.note = "updates=\(rows.count)"

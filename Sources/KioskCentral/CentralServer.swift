@@ -128,8 +128,25 @@ public final class CentralServer: Sendable {
     /// Sets a dossier's status for a kiosk to pick up through `GET /v1/kiosks/{id}/updates`.
     ///
     /// `status` must be one of the protocol's statuses (received, processing, needs-more,
-    /// result-ready, returned, rejected).
-    public func setStatus(kiosk: String, code: String, status: String, note: String?) throws {
+    /// result-ready, returned, rejected). `dueDate` (`YYYY-MM-DD`) and `dueTime` (`HH:MM`) set
+    /// a new appointment; `documents` list what the citizen must still bring (with
+    /// `needs-more`). Each is checked here, so a kiosk never receives a malformed one.
+    public func setStatus(
+        kiosk: String, code: String, status: String, note: String?, dueDate: String? = nil, dueTime: String? = nil,
+        documents: [WireDocument]? = nil
+    ) throws {
+        if let dueDate, !Self.isDate(dueDate) {
+            throw CentralError("due date \(dueDate) is not a day; write YYYY-MM-DD, e.g. 2026-12-15")
+        }
+        if let dueTime, !Self.isTime(dueTime) { throw CentralError("due time \(dueTime) is not HH:MM, e.g. 14:00") }
+        if dueTime != nil && dueDate == nil { throw CentralError("a due time needs a due date") }
+        for document in documents ?? []
+        where document.name.isEmpty || !["original", "copy"].contains(document.kind)
+            || document.count < 1
+        {
+            throw CentralError(
+                "document \"\(document.name)\": needs a name, kind original or copy, and a count of 1 or more")
+        }
         guard WireStatusUpdate.knownStatuses.contains(status) else {
             throw CentralError(
                 "unknown status \(status); use one of \(WireStatusUpdate.knownStatuses.sorted().joined(separator: ", "))"
@@ -139,7 +156,9 @@ public final class CentralServer: Sendable {
         let at = ReceiverTime.rfc3339(configuration.now(), offsetSeconds: configuration.utcOffsetSeconds)
         do {
             try database.withLock {
-                _ = try $0.appendUpdate(kiosk: kiosk, code: code, status: status, note: note, at: at)
+                _ = try $0.appendUpdate(
+                    kiosk: kiosk, code: code, status: status, note: note, at: at, dueDate: dueDate, dueTime: dueTime,
+                    documents: documents)
             }
         } catch {
             throw CentralError("receiver database: \(error)")
@@ -257,5 +276,27 @@ public final class CentralServer: Sendable {
         } catch {
             return .refused(.error(500, "receiver database: \(error)"))
         }
+    }
+}
+
+extension CentralServer {
+    /// `YYYY-MM-DD` of a real day.
+    static func isDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }), let y = Int(parts[0]),
+            let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), d >= 1
+        else { return false }
+        let days = [31, (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return d <= days[m - 1]
+    }
+
+    /// `HH:MM`, 00:00…23:59.
+    static func isTime(_ text: String) -> Bool {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let h = Int(parts[0]), let m = Int(parts[1])
+        else { return false }
+        return h < 24 && m < 60
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import KioskProtocol
 import KioskSQLite
 
 /// An event as the receiver stored it.
@@ -55,6 +57,22 @@ final class ReceiverDatabase {
     }
 
     private func migrate() throws {
+        try migrateToVersion1()
+        // Version 2: the optional fields of an update (central-protocol.md): a new appointment
+        // and the documents still needed (a JSON array as sent).
+        guard try database.userVersion() < 2 else { return }
+        try database.transaction {
+            try database.execute(
+                """
+                ALTER TABLE updates ADD COLUMN due_date TEXT;
+                ALTER TABLE updates ADD COLUMN due_time TEXT;
+                ALTER TABLE updates ADD COLUMN documents TEXT;
+                """)
+            try database.setUserVersion(2)
+        }
+    }
+
+    private func migrateToVersion1() throws {
         guard try database.userVersion() < 1 else { return }
         try database.transaction {
             try database.execute(
@@ -144,25 +162,38 @@ final class ReceiverDatabase {
 
     /// Appends a status update for a kiosk; returns its serial (the cursor after it).
     @discardableResult
-    func appendUpdate(kiosk: String, code: String, status: String, note: String?, at: String) throws -> Int64 {
+    func appendUpdate(
+        kiosk: String, code: String, status: String, note: String?, at: String, dueDate: String? = nil,
+        dueTime: String? = nil, documents: [WireDocument]? = nil
+    ) throws -> Int64 {
         let statement = try database.cachedStatement(
-            "INSERT INTO updates (kiosk, code, status, note, at) VALUES (?, ?, ?, ?, ?)")
-        try statement.execute([.text(kiosk), .text(code), .text(status), SQLiteValue(note), .text(at)])
+            "INSERT INTO updates (kiosk, code, status, note, at, due_date, due_time, documents)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        let documentsJSON = try documents.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try statement.execute([
+            .text(kiosk), .text(code), .text(status), SQLiteValue(note), .text(at), SQLiteValue(dueDate),
+            SQLiteValue(dueTime), SQLiteValue(documentsJSON),
+        ])
         return database.lastInsertRowID
     }
 
     /// Updates of a kiosk with serial greater than `after`, oldest first, at most `limit`.
-    func updates(kiosk: String, after: Int64, limit: Int) throws -> [(
-        serial: Int64, code: String, status: String, note: String?, at: String
-    )] {
+    func updates(kiosk: String, after: Int64, limit: Int) throws -> [(serial: Int64, update: WireStatusUpdate)] {
         let statement = try database.cachedStatement(
-            "SELECT serial, code, status, note, at FROM updates WHERE kiosk = ? AND serial > ? ORDER BY serial LIMIT ?")
-        var rows: [(serial: Int64, code: String, status: String, note: String?, at: String)] = []
+            "SELECT serial, code, status, note, at, due_date, due_time, documents FROM updates"
+                + " WHERE kiosk = ? AND serial > ? ORDER BY serial LIMIT ?")
+        var rows: [(serial: Int64, update: WireStatusUpdate)] = []
         try statement.forEachRow([.text(kiosk), .integer(after), .integer(Int64(limit))]) { row in
+            let documents = row.string(at: 7).flatMap {
+                try? JSONDecoder().decode([WireDocument].self, from: Data($0.utf8))
+            }
             rows.append(
                 (
-                    row.int64(at: 0), row.string(at: 1) ?? "", row.string(at: 2) ?? "", row.string(at: 3),
-                    row.string(at: 4) ?? ""
+                    row.int64(at: 0),
+                    WireStatusUpdate(
+                        code: row.string(at: 1) ?? "", status: row.string(at: 2) ?? "", note: row.string(at: 3),
+                        at: row.string(at: 4) ?? "", dueDate: row.string(at: 5), dueTime: row.string(at: 6),
+                        documents: documents)
                 ))
         }
         return rows

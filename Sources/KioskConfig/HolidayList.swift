@@ -2,19 +2,22 @@ import KioskDomain
 
 /// Extra non-working days and swapped working days (`[Kiosk] Holidays=`).
 ///
-/// The file holds one date a line, `YYYY-MM-DD`, optionally followed by a label:
+/// The file holds one date a line, `YYYY-MM-DD`, then `off` or `work`, then an optional label:
 ///
 ///     # comment
-///     2026-04-27 Nghỉ bù Giỗ Tổ Hùng Vương      <- a day off
-///     2026-01-10 work  Làm bù cho 2026-01-02    <- a weekend day that is a working day
+///     2026-01-02 off   Nghỉ hoán đổi             <- a day off
+///     2026-01-10 work  Làm bù cho 2026-01-02    <- a working day (a swapped Saturday)
+///     2027-09-03 work  2/9 đi với 1/9 năm nay   <- overrides a day off the rules computed
 ///
-/// The word `work` right after the date marks a working day (government day swaps move a
-/// weekday off onto a Saturday); such a day must be a Saturday or Sunday. A date listed twice,
-/// or both ways, is an error. Blank lines and lines starting with `#` are ignored.
+/// `off` makes any day a day off; `work` makes any day a working day — a Saturday worked for
+/// a swap, or a weekday the rules would give off (a 2/9 companion day or compensation day the
+/// year's announcement placed elsewhere). The file overrides the rules; `work` wins over
+/// everything. A date with only a label (no `off`/`work`) is a day off, as in older files. A
+/// date listed twice is an error. Blank lines and lines starting with `#` are ignored.
 public struct HolidayList: Sendable, Equatable {
     /// Days off in addition to weekends and the public holidays the calendar knows.
     public var days: Set<CalendarDay>
-    /// Weekend days that are working days.
+    /// Days that are working days whatever the rules say (swapped Saturdays, overrides).
     public var workingDays: Set<CalendarDay>
 
     /// Creates a list.
@@ -74,11 +77,8 @@ public struct HolidayList: Sendable, Equatable {
                 continue
             }
             firstLine[day] = line.number
-            if words.count > 1 && words[1] == "work" {
-                guard day.isoWeekday >= 6 else {
-                    report("\(day) is a weekday, already a working day; `work` marks a Saturday or Sunday worked")
-                    continue
-                }
+            let keyword = words.count > 1 ? words[1].lowercased() : ""
+            if keyword == "work" {
                 list.workingDays.insert(day)
             } else {
                 list.days.insert(day)

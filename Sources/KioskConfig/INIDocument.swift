@@ -24,6 +24,9 @@ struct INISection: Sendable, Equatable {
 
     /// The entry for `key`, if present.
     func entry(_ key: String) -> INIEntry? { entries.first { $0.key == key } }
+
+    /// Every entry for a repeatable `key`, in file order.
+    func entries(_ key: String) -> [INIEntry] { entries.filter { $0.key == key } }
 }
 
 /// A file in the syntax of systemd unit files, cut into sections.
@@ -52,8 +55,9 @@ struct INIDocument: Sendable {
         sections.first { $0.name == name && $0.argument == nil }
     }
 
-    /// Parses decoded source text.
-    init(source: SourceText, file: String) {
+    /// Parses decoded source text. Keys in `repeatableKeys` may be written more than once in a
+    /// section (each is kept, in file order: the catalog's `Documents=` lines).
+    init(source: SourceText, file: String, repeatableKeys: Set<String> = []) {
         self.file = file
         self.lineCount = source.lineCount
         var diagnostics = source.diagnostics
@@ -112,7 +116,7 @@ struct INIDocument: Sendable {
                 if !insideDroppedSection { report("Key=Value before any [Section] header", key: key, value: value) }
                 continue
             }
-            if let first = keyLines[key] {
+            if let first = keyLines[key], !repeatableKeys.contains(key) {
                 report(
                     "repeated; the first \(key)= is at line \(first): keep one",
                     section: sectionTitle, key: key, value: value)

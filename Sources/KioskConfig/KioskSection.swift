@@ -1,3 +1,5 @@
+import KioskDomain
+
 extension KioskConfiguration {
     /// `[Kiosk]`: who the kiosk is and where its files are.
     public struct Kiosk: Sendable, Equatable {
@@ -18,6 +20,24 @@ extension KioskConfiguration {
         /// `CodePrefix=`, `[A-Z0-9]{2,8}`: prefix of tracking codes; by default `Id` without
         /// dashes, cut to 8 characters.
         public var codePrefix: String
+        /// `Unit=`: the receiving unit printed at the top left of the receipt (e.g. the
+        /// province's public-service centre or post office); default `Office`.
+        public var unit: String?
+        /// `Place=`: the place in "<place>, ngày … tháng … năm …" (e.g. `Lào Cai`); default none.
+        public var place: String?
+        /// `Cutoff=16:30`: a dossier received at or after it counts from the next working day.
+        public var cutoff: TimeOfDay
+        /// `OfficeHours=07:30-17:00`: when results are handed back; the receipt gives the
+        /// appointment at the opening time (the closing time for same-day procedures).
+        public var officeHours: ClosedRange<TimeOfDay>
+        /// `Copies=1|2`: one receipt, or two ("Liên 1" kept with the dossier, "Liên 2" for the
+        /// citizen) with a cut between.
+        public var receiptCopies: Int
+
+        /// Default of `Cutoff=`.
+        public static let defaultCutoff = TimeOfDay(hour: 16, minute: 30)!
+        /// Default of `OfficeHours=`.
+        public static let defaultOfficeHours = TimeOfDay(hour: 7, minute: 30)!...TimeOfDay(hour: 17, minute: 0)!
 
         /// Default of `StateDirectory=`.
         public static let defaultStateDirectory = "/var/lib/kiosk"
@@ -30,8 +50,15 @@ extension KioskConfiguration {
         public init(
             id: String, office: String, stateDirectory: String = defaultStateDirectory,
             procedures: String = defaultProcedures, holidays: String? = nil,
-            retentionDays: Int = defaultRetentionDays, logLevel: LogLevel = .info, codePrefix: String? = nil
+            retentionDays: Int = defaultRetentionDays, logLevel: LogLevel = .info, codePrefix: String? = nil,
+            unit: String? = nil, place: String? = nil, cutoff: TimeOfDay = defaultCutoff,
+            officeHours: ClosedRange<TimeOfDay> = defaultOfficeHours, receiptCopies: Int = 1
         ) {
+            self.unit = unit
+            self.place = place
+            self.cutoff = cutoff
+            self.officeHours = officeHours
+            self.receiptCopies = receiptCopies
             self.id = id
             self.office = office
             self.stateDirectory = stateDirectory
@@ -49,6 +76,7 @@ extension KioskConfiguration {
 
         static let keys = [
             "Id", "Office", "StateDirectory", "Procedures", "Holidays", "RetentionDays", "LogLevel", "CodePrefix",
+            "Unit", "Place", "Cutoff", "OfficeHours", "Copies",
         ]
 
         static func read(_ reader: inout SectionReader) -> Kiosk? {
@@ -75,10 +103,16 @@ extension KioskConfiguration {
                             + "set CodePrefix= (2 to 8 of A-Z and 0-9)")
                 }
             }
+            let unit = reader.optional("Unit", ValueSyntax.nonEmptyText)
+            let place = reader.optional("Place", ValueSyntax.nonEmptyText)
+            let cutoff = reader.value("Cutoff", default: defaultCutoff, TimeOfDay.parse)
+            let officeHours = reader.value("OfficeHours", default: defaultOfficeHours, TimeOfDay.parseRange)
+            let copies = reader.value("Copies", default: 1) { ValueSyntax.integer($0, in: 1...2, unit: " copies") }
             guard let id, let office, let codePrefix else { return nil }
             return Kiosk(
                 id: id, office: office, stateDirectory: stateDirectory, procedures: procedures, holidays: holidays,
-                retentionDays: retentionDays, logLevel: logLevel, codePrefix: codePrefix)
+                retentionDays: retentionDays, logLevel: logLevel, codePrefix: codePrefix, unit: unit, place: place,
+                cutoff: cutoff, officeHours: officeHours, receiptCopies: copies)
         }
 
         private static func parseId(_ text: String) -> Result<String, ValueProblem> {

@@ -20,14 +20,31 @@ public struct Procedure: Sendable, Equatable {
     public var feeVND: Int
     /// `Delivery=post|counter` (default `post`): how the result comes back by default.
     public var delivery: DeliveryMethod
+    /// `Documents=` lines: the papers a dossier holds ("Thành phần hồ sơ"), printed on the receipt.
+    public var documents: [DossierDocument]
+    /// `LegalDays=` (0…365, default `Days`): the processing time the law sets, in working days,
+    /// printed as "Thời hạn theo quy định".
+    public var legalDays: Int
+    /// `Sets=` (1…20, default 1): the number of sets of the dossier ("Số lượng hồ sơ").
+    public var sets: Int
+    /// `SameDayCutoff=HH:MM` (only with `Days=0`): dossiers at or after it count from the next
+    /// working day, in place of `[Kiosk] Cutoff=`.
+    public var sameDayCutoff: TimeOfDay?
 
     /// Creates a procedure.
-    public init(code: String, name: String, workingDays: Int, feeVND: Int, delivery: DeliveryMethod) {
+    public init(
+        code: String, name: String, workingDays: Int, feeVND: Int, delivery: DeliveryMethod,
+        documents: [DossierDocument] = [], legalDays: Int? = nil, sets: Int = 1, sameDayCutoff: TimeOfDay? = nil
+    ) {
         self.code = code
         self.name = name
         self.workingDays = workingDays
         self.feeVND = feeVND
         self.delivery = delivery
+        self.documents = documents
+        self.legalDays = legalDays ?? workingDays
+        self.sets = sets
+        self.sameDayCutoff = sameDayCutoff
     }
 
     /// The reference a dossier carries.
@@ -48,9 +65,16 @@ public struct Procedure: Sendable, Equatable {
 ///     Days=10
 ///     Fee=200000
 ///     Delivery=post
+///     LegalDays=10
+///     Sets=1
+///     Documents=Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp | original | 1
+///     Documents=Thẻ căn cước | copy | 1
 ///
-/// `Name`, `Days` and `Fee` are required; `Delivery` defaults to `post`. A catalog with no
-/// procedure is an error (the kiosk could take nothing in).
+/// `Name`, `Days` and `Fee` are required; `Delivery` defaults to `post`, `LegalDays` to `Days`,
+/// `Sets` to 1. `Documents=` may be repeated: `name | original|copy | count` (kind and count
+/// optional, default `original` and 1). `SameDayCutoff=15:00` (with `Days=0` only) replaces the
+/// kiosk's cut-off for that procedure. A catalog with no procedure is an error (the kiosk could
+/// take nothing in).
 public struct ProcedureCatalog: Sendable, Equatable {
     /// The procedures in file order.
     public var procedures: [Procedure]
@@ -86,11 +110,12 @@ public struct ProcedureCatalog: Sendable, Equatable {
         return catalog
     }
 
-    static let keys = ["Name", "Days", "Fee", "Delivery"]
+    static let keys = ["Name", "Days", "Fee", "Delivery", "Documents", "LegalDays", "Sets", "SameDayCutoff"]
 
     /// The catalog of the well-formed procedures and every problem.
     static func read(bytes: [UInt8], file: String) -> (ProcedureCatalog, [ConfigDiagnostic]) {
-        let document = INIDocument(source: SourceText(bytes: bytes, file: file), file: file)
+        let document = INIDocument(
+            source: SourceText(bytes: bytes, file: file), file: file, repeatableKeys: ["Documents"])
         var diagnostics = document.diagnostics
         diagnostics += unknownSectionDiagnostics(in: document, known: ["Procedure"]) { "[\($0) 1.001234]" }
         var procedures: [Procedure] = []
@@ -114,9 +139,25 @@ public struct ProcedureCatalog: Sendable, Equatable {
             let delivery = reader.value("Delivery", default: DeliveryMethod.post) {
                 ValueSyntax.choice($0, of: DeliveryMethod.self)
             }
+            let legalDays = reader.optional("LegalDays") { ValueSyntax.integer($0, in: 0...365, unit: " working days") }
+            let sets = reader.value("Sets", default: 1) { ValueSyntax.integer($0, in: 1...20, unit: " sets") }
+            let sameDayCutoff = reader.optional("SameDayCutoff", TimeOfDay.parse)
+            if sameDayCutoff != nil, let days, days != 0, let entry = reader.entry("SameDayCutoff") {
+                reader.report(entry, "applies only to same-day procedures (Days=0); this one has Days=\(days)")
+            }
+            var documents: [DossierDocument] = []
+            for entry in section.entries("Documents") {
+                switch parseDocument(entry.value) {
+                case .success(let document): documents.append(document)
+                case .failure(let problem): reader.report(entry, problem.message)
+                }
+            }
             diagnostics += reader.diagnostics
             if let name, let days, let fee {
-                procedures.append(Procedure(code: code, name: name, workingDays: days, feeVND: fee, delivery: delivery))
+                procedures.append(
+                    Procedure(
+                        code: code, name: name, workingDays: days, feeVND: fee, delivery: delivery,
+                        documents: documents, legalDays: legalDays, sets: sets, sameDayCutoff: sameDayCutoff))
             }
         }
         if document.sections.isEmpty && diagnostics.isEmpty {
@@ -128,6 +169,33 @@ public struct ProcedureCatalog: Sendable, Equatable {
             )
         }
         return (ProcedureCatalog(procedures: procedures), diagnostics.sorted { $0.line < $1.line })
+    }
+
+    /// `name | original|copy | count`; kind and count may be left out.
+    static func parseDocument(_ text: String) -> Result<DossierDocument, ValueProblem> {
+        let parts = text.split(separator: "|", omittingEmptySubsequences: false).map {
+            String(INIDocument.trimmed($0))
+        }
+        let hint =
+            "write Documents=<name> | original or copy | <count>, e.g. Documents=Bản sao Giấy khai sinh | copy | 1"
+        guard (1...3).contains(parts.count), !parts[0].isEmpty else {
+            return .failure(ValueProblem("no name; " + hint))
+        }
+        var kind = DossierDocument.Kind.original
+        if parts.count > 1 {
+            guard let parsed = DossierDocument.Kind(rawValue: parts[1].lowercased()) else {
+                return .failure(ValueProblem("\"\(parts[1])\" is neither original nor copy; " + hint))
+            }
+            kind = parsed
+        }
+        var count = 1
+        if parts.count > 2 {
+            switch ValueSyntax.integer(parts[2], in: 1...99, unit: " papers") {
+            case .success(let n): count = n
+            case .failure(let problem): return .failure(ValueProblem(problem.message + "; " + hint))
+            }
+        }
+        return .success(DossierDocument(name: parts[0], kind: kind, count: count))
     }
 
     private static func parseFee(_ text: String) -> Result<Int, ValueProblem> {

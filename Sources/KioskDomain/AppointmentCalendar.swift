@@ -37,22 +37,27 @@ public struct AppointmentCalendar: Sendable {
     /// The day a dossier counts as received on: the local day of `receivedAt` when that is a
     /// working day and the time is before the cut-off, otherwise the next working day.
     public func effectiveReceiptDay(
-        receivedAt: Timestamp, extraHolidays: Set<CalendarDay> = [], extraWorkingDays: Set<CalendarDay> = []
+        receivedAt: Timestamp, cutOffSecondOfDay: Int? = nil, extraHolidays: Set<CalendarDay> = [],
+        extraWorkingDays: Set<CalendarDay> = []
     ) -> CalendarDay {
         var cache = HolidayCache(holidays: holidays)
         return effectiveReceiptDay(
-            receivedAt: receivedAt, extraHolidays: extraHolidays, extraWorkingDays: extraWorkingDays, cache: &cache)
+            receivedAt: receivedAt, cutOff: cutOffSecondOfDay ?? self.cutOffSecondOfDay, extraHolidays: extraHolidays,
+            extraWorkingDays: extraWorkingDays, cache: &cache)
     }
 
     /// The appointment day for a dossier received at `receivedAt` whose procedure takes
     /// `workingDays` working days (negative counts as 0, more than `maximumWorkingDays` as that).
+    /// `cutOffSecondOfDay`, when given, replaces the calendar's cut-off for this dossier (a
+    /// procedure's `SameDayCutoff=`).
     public func appointmentDate(
-        receivedAt: Timestamp, workingDays: Int, extraHolidays: Set<CalendarDay> = [],
+        receivedAt: Timestamp, workingDays: Int, cutOffSecondOfDay: Int? = nil, extraHolidays: Set<CalendarDay> = [],
         extraWorkingDays: Set<CalendarDay> = []
     ) -> CalendarDay {
         var cache = HolidayCache(holidays: holidays)
         var day = effectiveReceiptDay(
-            receivedAt: receivedAt, extraHolidays: extraHolidays, extraWorkingDays: extraWorkingDays, cache: &cache)
+            receivedAt: receivedAt, cutOff: cutOffSecondOfDay ?? self.cutOffSecondOfDay, extraHolidays: extraHolidays,
+            extraWorkingDays: extraWorkingDays, cache: &cache)
         var remaining = min(max(workingDays, 0), AppointmentCalendar.maximumWorkingDays)
         while remaining > 0 {
             day = day.adding(days: 1)
@@ -64,12 +69,12 @@ public struct AppointmentCalendar: Sendable {
     }
 
     private func effectiveReceiptDay(
-        receivedAt: Timestamp, extraHolidays: Set<CalendarDay>, extraWorkingDays: Set<CalendarDay>,
+        receivedAt: Timestamp, cutOff: Int, extraHolidays: Set<CalendarDay>, extraWorkingDays: Set<CalendarDay>,
         cache: inout HolidayCache
     ) -> CalendarDay {
         var day = receivedAt.localDay
         let counts = isWorkingDay(day, extraHolidays: extraHolidays, extraWorkingDays: extraWorkingDays, cache: &cache)
-        if counts && receivedAt.localSecondOfDay < cutOffSecondOfDay { return day }
+        if counts && receivedAt.localSecondOfDay < cutOff { return day }
         // Bounded: a year has far fewer than 400 consecutive days off; stop anyway if the
         // extra holidays say otherwise, rather than loop.
         for _ in 0..<400 {

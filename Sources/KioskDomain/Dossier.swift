@@ -22,12 +22,21 @@ public struct Dossier: Sendable, Equatable {
     public var postalItem: String?
     /// Post office name printed on the receipt.
     public var office: String
+    /// The dossier's line in the kiosk's register, once taken.
+    public var register: RegisterEntry?
+    /// The papers received ("Thành phần hồ sơ"), from the catalog.
+    public var documents: [DossierDocument]
+    /// Phone and e-mail, only when a front end gave them (not kept in the store).
+    public var contact: IntakeContact = IntakeContact()
 
     /// Creates a dossier from all its parts.
     public init(
         code: String, procedure: ProcedureRef, applicant: Applicant, receivedAt: Timestamp,
-        dueDate: CalendarDay, feeVND: Int, delivery: Delivery, postalItem: String? = nil, office: String
+        dueDate: CalendarDay, feeVND: Int, delivery: Delivery, postalItem: String? = nil, office: String,
+        register: RegisterEntry? = nil, documents: [DossierDocument] = []
     ) {
+        self.register = register
+        self.documents = documents
         self.code = code
         self.procedure = procedure
         self.applicant = applicant
@@ -59,19 +68,25 @@ public struct Applicant: Sendable, Equatable {
     public var idNumber: String
     /// Full name with every diacritic.
     public var name: String
-    /// Date of birth.
-    public var birthDate: CalendarDay?
+    /// Date of birth; the day or month may be unknown (`BirthDate`).
+    public var birthDate: BirthDate?
     /// Gender as printed on the card (`Nam`, `Nữ`).
     public var gender: String
     /// Permanent address.
     public var address: String
-    /// Creates an applicant.
-    public init(idNumber: String, name: String, birthDate: CalendarDay?, gender: String, address: String) {
+    /// Creates an applicant whose birth date may lack its day or month.
+    public init(idNumber: String, name: String, birth: BirthDate?, gender: String, address: String) {
         self.idNumber = idNumber
         self.name = name
-        self.birthDate = birthDate
+        self.birthDate = birth
         self.gender = gender
         self.address = address
+    }
+
+    /// Creates an applicant with a fully known (or no) birth date.
+    public init(idNumber: String, name: String, birthDate: CalendarDay?, gender: String, address: String) {
+        self.init(
+            idNumber: idNumber, name: name, birth: birthDate.map(BirthDate.init), gender: gender, address: address)
     }
 
     /// The ID number masked to its last 4 digits, as receipts print it: `********2345`.

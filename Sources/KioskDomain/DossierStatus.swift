@@ -24,11 +24,24 @@ public struct DossierStatusUpdate: Sendable, Equatable {
     public var note: String?
     /// When the status changed.
     public var at: Timestamp
+    /// A new appointment the agency set (the dossier is late): the kiosk's slip is then the
+    /// apology and new-appointment slip.
+    public var dueDate: CalendarDay?
+    /// The new appointment's time of day, when given.
+    public var dueTime: TimeOfDay?
+    /// With `needs-more`: what the citizen must still bring.
+    public var documents: [DossierDocument]
     /// Creates an update.
-    public init(code: String, status: DossierStatus, note: String?, at: Timestamp) {
+    public init(
+        code: String, status: DossierStatus, note: String?, at: Timestamp, dueDate: CalendarDay? = nil,
+        dueTime: TimeOfDay? = nil, documents: [DossierDocument] = []
+    ) {
         self.code = code
         self.status = status
         self.note = note
         self.at = at
+        self.dueDate = dueDate
+        self.dueTime = dueTime
+        self.documents = documents
     }
 }

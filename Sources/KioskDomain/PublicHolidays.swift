@@ -7,11 +7,14 @@
 /// - Giỗ Tổ Hùng Vương: lunar 10/3.
 /// - Victory day 30 April and Labour day 1 May.
 /// - National day 2 September and one day before or after it, decided by the government
-///   each year. Default: 1 September.
+///   each year. Default (`byWeekday`): the day that joins the weekend or makes a bridge with
+///   it — 2/9 on Monday → 3/9; Tuesday → 1/9; Wednesday → 1/9; Thursday → 3/9; Friday,
+///   Saturday → 1/9; Sunday → 3/9 (the choices of 2021–2025).
+/// - Compensation days (nghỉ bù, Labour Code art. 111(3)): a holiday that falls on a Saturday
+///   or Sunday gives the next working day off (`compensationDays`, default on).
 ///
-/// Compensatory days when a holiday falls on a weekend, and the yearly day swaps, are not
-/// rules but government decisions: they come from the `Holidays=` file as extra holidays and
-/// extra working days.
+/// Day swaps, and any year whose announcement differs from these rules, come from the
+/// `Holidays=` file as extra days off and extra working days, which override these rules.
 public struct PublicHolidays: Sendable, Hashable {
     /// Which day goes with National day (2 September).
     public enum NationalDayCompanion: Sendable, Hashable {
@@ -19,6 +22,21 @@ public struct PublicHolidays: Sendable, Hashable {
         case dayBefore
         /// 3 September.
         case dayAfter
+        /// By 2 September's weekday (see the type's notes).
+        case byWeekday
+
+        /// The companion day chosen for a year.
+        public func day(inYear year: Int) -> CalendarDay? {
+            guard let national = CalendarDay(year: year, month: 9, day: 2) else { return nil }
+            let after: Bool
+            switch self {
+            case .dayBefore: after = false
+            case .dayAfter: after = true
+            // Mon, Thu and Sun take 3/9; Tue, Wed, Fri and Sat take 1/9.
+            case .byWeekday: after = [1, 4, 7].contains(national.isoWeekday)
+            }
+            return national.adding(days: after ? 1 : -1)
+        }
     }
 
     /// What a holiday is for.
@@ -35,6 +53,8 @@ public struct PublicHolidays: Sendable, Hashable {
         case labour = "Ngày Quốc tế Lao động"
         /// 2 September and its companion day.
         case nationalDay = "Quốc khánh"
+        /// The working day given off for a holiday that fell on a weekend.
+        case compensation = "Nghỉ bù"
     }
 
     /// One holiday: the day and what it is for.
@@ -53,17 +73,20 @@ public struct PublicHolidays: Sendable, Hashable {
     public var tetDays: ClosedRange<Int>
     /// The lunar calendar used for Tết and Giỗ Tổ.
     public var lunarCalendar: LunarCalendar
+    /// Whether a holiday on a Saturday or Sunday gives the next working day off.
+    public var compensationDays: Bool
 
     /// Creates the holiday rules; the defaults are the usual choices (see the type's notes).
     public init(
-        nationalDayCompanion: NationalDayCompanion = .dayBefore,
+        nationalDayCompanion: NationalDayCompanion = .byWeekday,
         nationalDayCompanionByYear: [Int: NationalDayCompanion] = [:], tetDays: ClosedRange<Int> = -1...3,
-        lunarCalendar: LunarCalendar = .vietnam
+        lunarCalendar: LunarCalendar = .vietnam, compensationDays: Bool = true
     ) {
         self.nationalDayCompanion = nationalDayCompanion
         self.nationalDayCompanionByYear = nationalDayCompanionByYear
         self.tetDays = tetDays
         self.lunarCalendar = lunarCalendar
+        self.compensationDays = compensationDays
     }
 
     /// The holidays falling in a Gregorian year, in date order.
@@ -78,9 +101,8 @@ public struct PublicHolidays: Sendable, Hashable {
         add(4, 30, .reunification)
         add(5, 1, .labour)
         add(9, 2, .nationalDay)
-        switch nationalDayCompanionByYear[year] ?? nationalDayCompanion {
-        case .dayBefore: add(9, 1, .nationalDay)
-        case .dayAfter: add(9, 3, .nationalDay)
+        if let companion = (nationalDayCompanionByYear[year] ?? nationalDayCompanion).day(inYear: year) {
+            add(companion.month, companion.day, .nationalDay)
         }
         // Tết of lunar year `year` is in late January or February of `year` (never before
         // 21 January), and so is the span of months holding Giỗ Tổ: one computation for both.
@@ -100,7 +122,18 @@ public struct PublicHolidays: Sendable, Hashable {
             }
         }
         var seen = Set<CalendarDay>()
-        return list.sorted { $0.day < $1.day }.filter { seen.insert($0.day).inserted }
+        let holidays = list.sorted { $0.day < $1.day }.filter { seen.insert($0.day).inserted }
+        guard compensationDays else { return holidays }
+        // Each weekend holiday, in date order, takes the first weekday after it that is neither a
+        // holiday nor already taken (two weekend holidays in a row give two days).
+        var compensations: [Holiday] = []
+        for holiday in holidays where holiday.day.isoWeekday >= 6 {
+            var day = holiday.day.adding(days: 1)
+            while day.isoWeekday >= 6 || seen.contains(day) { day = day.adding(days: 1) }
+            seen.insert(day)
+            if day.year == year { compensations.append(Holiday(day: day, occasion: .compensation)) }
+        }
+        return (holidays + compensations).sorted { $0.day < $1.day }
     }
 
     /// The holiday days of a Gregorian year.

@@ -1,7 +1,10 @@
 /// Why the kiosk refused what was scanned, as a front end shows it and the log records it.
 ///
 /// The English `description` is for logs and the control socket; `vietnamese` is what the
-/// kiosk's screen or slip tells the citizen. Neither repeats personal data.
+/// kiosk's screen or slip tells the citizen. Neither repeats personal data. Each says what to
+/// do: a misread scan → scan again; an ID card read well but unusable at the kiosk
+/// (`id-card-unusable`) → go to the counter ("Vui lòng đến quầy"), with the reason for the clerk
+/// in `description`, never a rescan loop.
 public enum SessionRefusal: Sendable, Equatable, CustomStringConvertible {
     /// The scan could not be read as anything the kiosk knows.
     case invalidScan(ScanRejection)
@@ -33,6 +36,7 @@ public enum SessionRefusal: Sendable, Equatable, CustomStringConvertible {
     /// A short machine-readable name for front ends: `printer-unavailable`, `id-card-first`, …
     public var code: String {
         switch self {
+        case .invalidScan(.idCard(let problem)) where !problem.isMisread: "id-card-unusable"
         case .invalidScan: "invalid-scan"
         case .idCardFirst: "id-card-first"
         case .unknownProcedure: "unknown-procedure"
@@ -52,6 +56,8 @@ public enum SessionRefusal: Sendable, Equatable, CustomStringConvertible {
     /// English, for logs and the control socket.
     public var description: String {
         switch self {
+        case .invalidScan(.idCard(let problem)) where !problem.isMisread:
+            "ID card read but not usable at the kiosk, send the citizen to the counter: \(problem)"
         case .invalidScan(let rejection): "scan not recognised: \(rejection)"
         case .idCardFirst: "scan the ID card first, then the procedure"
         case .unknownProcedure(let code): "procedure \(code) is not in this kiosk's catalog"
@@ -71,6 +77,8 @@ public enum SessionRefusal: Sendable, Equatable, CustomStringConvertible {
     /// What the kiosk tells the citizen, in Vietnamese.
     public var vietnamese: String {
         switch self {
+        case .invalidScan(.idCard(let problem)) where !problem.isMisread:
+            "Ki-ốt không tiếp nhận được hồ sơ với thẻ này. Vui lòng đến quầy để được hỗ trợ."
         case .invalidScan: "Không đọc được mã. Vui lòng quét lại."
         case .idCardFirst: "Vui lòng quét mã QR trên thẻ căn cước trước, sau đó quét mã thủ tục."
         case .unknownProcedure: "Thủ tục này chưa được nhận tại đây. Vui lòng hỏi nhân viên bưu điện."

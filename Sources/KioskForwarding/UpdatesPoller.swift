@@ -152,7 +152,48 @@ public actor UpdatesPoller {
                 log(.warning, "updates.skipped", ["reason": "bad time"])
                 continue
             }
-            out.append(DossierStatusUpdate(code: update.code, status: status, note: update.note, at: at))
+            out.append(
+                DossierStatusUpdate(
+                    code: update.code, status: status, note: update.note, at: at,
+                    dueDate: optionalDueDate(update), dueTime: optionalDueTime(update),
+                    documents: optionalDocuments(update)))
+        }
+        return out
+    }
+}
+
+extension UpdatesPoller {
+    // The optional fields of an update (central-protocol.md): a malformed one is dropped with a
+    // warning and the status is kept, since the status itself is still right.
+
+    fileprivate func optionalDueDate(_ update: WireStatusUpdate) -> CalendarDay? {
+        guard let text = update.dueDate else { return nil }
+        guard let day = CalendarDay(iso: text) else {
+            log(.warning, "updates.field-ignored", ["field": "dueDate", "reason": "not YYYY-MM-DD"])
+            return nil
+        }
+        return day
+    }
+
+    fileprivate func optionalDueTime(_ update: WireStatusUpdate) -> TimeOfDay? {
+        guard let text = update.dueTime else { return nil }
+        guard let time = TimeOfDay(parsing: text) else {
+            log(.warning, "updates.field-ignored", ["field": "dueTime", "reason": "not HH:MM"])
+            return nil
+        }
+        return time
+    }
+
+    fileprivate func optionalDocuments(_ update: WireStatusUpdate) -> [DossierDocument] {
+        var out: [DossierDocument] = []
+        for document in update.documents ?? [] {
+            guard let kind = DossierDocument.Kind(rawValue: document.kind), document.count > 0,
+                !document.name.isEmpty
+            else {
+                log(.warning, "updates.field-ignored", ["field": "documents", "reason": "bad name, kind or count"])
+                continue
+            }
+            out.append(DossierDocument(name: document.name, kind: kind, count: document.count))
         }
         return out
     }

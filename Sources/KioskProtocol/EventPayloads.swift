@@ -61,6 +61,19 @@ public struct DossierReceivedData: Codable, Sendable, Equatable {
         }
     }
 
+    /// `{"book": "2026", "number": 137}`: the kiosk's register line printed on the receipt.
+    public struct Register: Codable, Sendable, Equatable {
+        /// The book (the year).
+        public var book: String
+        /// The dossier's number in the book.
+        public var number: Int
+        /// Creates a register line.
+        public init(book: String, number: Int) {
+            self.book = book
+            self.number = number
+        }
+    }
+
     /// Tracking code printed on the receipt.
     public var code: String
     /// The procedure applied for.
@@ -79,12 +92,25 @@ public struct DossierReceivedData: Codable, Sendable, Equatable {
     public var postalItem: String?
     /// Post office name.
     public var office: String
+    /// The kiosk's register line, when it keeps one (optional).
+    public var register: Register?
+    /// The papers received, as printed on the receipt (optional).
+    public var documents: [WireDocument]?
+    /// The citizen's phone number, only from a front end (optional; personal data).
+    public var phone: String?
+    /// The citizen's e-mail address, only from a front end (optional; personal data).
+    public var email: String?
 
     /// Creates the payload.
     public init(
         code: String, procedure: Procedure, applicant: Applicant, receivedAt: String, dueDate: String, fee: Fee,
-        delivery: Delivery, postalItem: String?, office: String
+        delivery: Delivery, postalItem: String?, office: String, register: Register? = nil,
+        documents: [WireDocument]? = nil, phone: String? = nil, email: String? = nil
     ) {
+        self.register = register
+        self.documents = documents
+        self.phone = phone
+        self.email = email
         self.code = code
         self.procedure = procedure
         self.applicant = applicant
@@ -150,5 +176,22 @@ public struct KioskHealthData: Codable, Sendable, Equatable {
         self.oldestPendingAt = oldestPendingAt
         self.deadLetters = deadLetters
         self.version = version
+    }
+}
+
+/// A paper of a dossier: `{"name": "Bản sao Giấy khai sinh", "kind": "copy", "count": 1}`, in
+/// `dossier.received`'s `documents` and in an update's `documents` (what to bring).
+public struct WireDocument: Codable, Sendable, Equatable {
+    /// The paper's name.
+    public var name: String
+    /// `original` or `copy`.
+    public var kind: String
+    /// How many.
+    public var count: Int
+    /// Creates a document line.
+    public init(name: String, kind: String, count: Int) {
+        self.name = name
+        self.kind = kind
+        self.count = count
     }
 }

@@ -60,13 +60,25 @@ public struct WireStatusUpdate: Codable, Sendable, Equatable {
     public var note: String?
     /// When it was set, RFC 3339 with offset.
     public var at: String
+    /// A new appointment set by the agency, `YYYY-MM-DD` (optional).
+    public var dueDate: String?
+    /// Its time of day, `HH:MM` (optional, with `dueDate`).
+    public var dueTime: String?
+    /// With `needs-more`: what the citizen must still bring (optional).
+    public var documents: [WireDocument]?
 
     /// Creates an update.
-    public init(code: String, status: String, note: String?, at: String) {
+    public init(
+        code: String, status: String, note: String?, at: String, dueDate: String? = nil, dueTime: String? = nil,
+        documents: [WireDocument]? = nil
+    ) {
         self.code = code
         self.status = status
         self.note = note
         self.at = at
+        self.dueDate = dueDate
+        self.dueTime = dueTime
+        self.documents = documents
     }
 }
 

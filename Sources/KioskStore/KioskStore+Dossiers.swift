@@ -16,6 +16,35 @@ extension KioskStore {
         return upsert.int(at: 0)
     }
 
+    /// Takes the register book's next number (1, 2, 3 … per book) inside the caller's transaction.
+    private func nextRegisterNumber(_ db: Database, book: String) throws -> Int {
+        let upsert = try db.cachedStatement(
+            "INSERT INTO intake_register (book, last_number) VALUES (?, 1)"
+                + " ON CONFLICT (book) DO UPDATE SET last_number = last_number + 1 RETURNING last_number")
+        try upsert.bind([.text(book)])
+        defer { upsert.reset() }
+        guard try upsert.step() == .row else {
+            throw StoreError(.malformedRow, operation: "taking the register number", detail: "no value returned")
+        }
+        return upsert.int(at: 0)
+    }
+
+    /// Records an intake as `recordIntake(day:_:)` does, and gives it the next line of the
+    /// register book `registerBook` (the year, `2026`) in the same transaction; `build` gets
+    /// the day's sequence and the register line, and the dossier keeps that line.
+    public func recordIntake(
+        day: CalendarDay, registerBook: String,
+        _ build: @Sendable (_ sequence: Int, _ register: RegisterEntry) throws -> IntakeDraft
+    ) throws -> IntakeRecord {
+        try write("recording intake") { db in
+            let sequence = try nextDailySequence(db, day: day)
+            let register = RegisterEntry(book: registerBook, number: try nextRegisterNumber(db, book: registerBook))
+            var draft = try build(sequence, register)
+            draft.dossier.register = register
+            return try insert(db, draft)
+        }
+    }
+
     /// Records an intake in ONE transaction: takes the day's next sequence number, calls
     /// `build` with it, and writes the dossier, its `dossier.received` event (occurredAt =
     /// the dossier's receivedAt) and its print job. If `build` or any write throws, nothing is
@@ -26,15 +55,18 @@ extension KioskStore {
     {
         try write("recording intake") { db in
             let sequence = try nextDailySequence(db, day: day)
-            let draft = try build(sequence)
-            let dossier = draft.dossier
-            try insertDossier(db, dossier)
-            let event = try insertEvent(
-                db, type: "dossier.received", data: draft.eventData, occurredAt: dossier.receivedAt,
-                dossierCode: dossier.code)
-            let job = try insertPrintJob(db, draft.printJob, dossierCode: dossier.code)
-            return IntakeRecord(dossier: dossier, event: event, printJob: job)
+            return try insert(db, try build(sequence))
         }
+    }
+
+    private func insert(_ db: Database, _ draft: IntakeDraft) throws -> IntakeRecord {
+        let dossier = draft.dossier
+        try insertDossier(db, dossier)
+        let event = try insertEvent(
+            db, type: "dossier.received", data: draft.eventData, occurredAt: dossier.receivedAt,
+            dossierCode: dossier.code)
+        let job = try insertPrintJob(db, draft.printJob, dossierCode: dossier.code)
+        return IntakeRecord(dossier: dossier, event: event, printJob: job)
     }
 
     private func insertDossier(_ db: Database, _ dossier: Dossier) throws {
@@ -42,8 +74,8 @@ extension KioskStore {
             """
             INSERT INTO dossiers (code, procedure_code, procedure_name, applicant_id_number, applicant_name,
                 applicant_birth_date, applicant_gender, applicant_address, received_at, received_unix, due_date,
-                fee_vnd, delivery_method, delivery_address, postal_item, office)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                fee_vnd, delivery_method, delivery_address, postal_item, office, register_book, register_number)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var address: String? = nil
         if case .post(let postAddress) = dossier.delivery { address = postAddress }
@@ -55,7 +87,8 @@ extension KioskStore {
                 .text(applicant.gender), .text(applicant.address), .text(dossier.receivedAt.description),
                 .integer(dossier.receivedAt.unixSeconds), .text(dossier.dueDate.description),
                 .integer(Int64(dossier.feeVND)), .text(dossier.delivery.method), SQLiteValue(address),
-                SQLiteValue(dossier.postalItem), .text(dossier.office),
+                SQLiteValue(dossier.postalItem), .text(dossier.office), SQLiteValue(dossier.register?.book),
+                dossier.register.map { .integer(Int64($0.number)) } ?? .null,
             ])
         } catch {
             guard error.code == .constraintPrimaryKey || error.code == .constraintUnique else { throw error }
@@ -74,7 +107,7 @@ extension KioskStore {
                 """
                 SELECT code, procedure_code, procedure_name, applicant_id_number, applicant_name,
                     applicant_birth_date, applicant_gender, applicant_address, received_at, due_date,
-                    fee_vnd, delivery_method, delivery_address, postal_item, office
+                    fee_vnd, delivery_method, delivery_address, postal_item, office, register_book, register_number
                 FROM dossiers WHERE code = ?
                 """)
             try select.bind([.text(code)])
@@ -85,7 +118,7 @@ extension KioskStore {
             }
             let applicant = Applicant(
                 idNumber: select.string(at: 3) ?? "", name: select.string(at: 4) ?? "",
-                birthDate: select.string(at: 5).flatMap(CalendarDay.init(iso:)), gender: select.string(at: 6) ?? "",
+                birth: select.string(at: 5).flatMap(BirthDate.init(iso:)), gender: select.string(at: 6) ?? "",
                 address: select.string(at: 7) ?? "")
             let delivery: Delivery =
                 select.string(at: 11) == "post" ? .post(address: select.string(at: 12) ?? "") : .counter
@@ -94,7 +127,8 @@ extension KioskStore {
                 procedure: ProcedureRef(code: select.string(at: 1) ?? "", name: select.string(at: 2) ?? ""),
                 applicant: applicant, receivedAt: try select.timestamp(at: 8, "dossier \(code)"), dueDate: due,
                 feeVND: select.int(at: 10), delivery: delivery, postalItem: select.string(at: 13),
-                office: select.string(at: 14) ?? "")
+                office: select.string(at: 14) ?? "",
+                register: select.string(at: 15).map { RegisterEntry(book: $0, number: select.int(at: 16)) })
         }
     }
 

@@ -6,7 +6,7 @@ import KioskSQLite
 /// Append new steps; never edit a released one.
 enum Schema {
     /// The migrations, in order.
-    static let migrations: [String] = [version1, version2]
+    static let migrations: [String] = [version1, version2, registerBook]
 
     /// The user_version a fully migrated database has.
     static var currentVersion: Int { migrations.count }
@@ -122,5 +122,23 @@ enum Schema {
         BEGIN
             DELETE FROM outbox_data WHERE seq = OLD.seq;
         END;
+        """
+
+    /// The kiosk's register ("Sổ theo dõi hồ sơ", issue 15): a book per year and a sequence
+    /// per dossier, printed on the receipt ("Quyển số … Số thứ tự …") and sent to the central
+    /// as `register`. `intake_register` holds each book's last number; the dossier keeps its
+    /// line. Rows of older versions have none (NULL). The same step gives the central's status
+    /// updates their optional new appointment (`due_date`, `due_time`) and the documents still
+    /// needed (`documents`, one `kind<TAB>count<TAB>name` a line).
+    private static let registerBook = """
+        CREATE TABLE intake_register (
+            book TEXT PRIMARY KEY NOT NULL,
+            last_number INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        ALTER TABLE dossiers ADD COLUMN register_book TEXT;
+        ALTER TABLE dossiers ADD COLUMN register_number INTEGER;
+        ALTER TABLE dossier_status ADD COLUMN due_date TEXT;
+        ALTER TABLE dossier_status ADD COLUMN due_time TEXT;
+        ALTER TABLE dossier_status ADD COLUMN documents TEXT;
         """
 }

@@ -69,7 +69,7 @@ func runIntakeBenchmark(arguments: [String]) async throws {
     let keystrokes = ScannerKeystrokes(keymap: setup.keymap, altCodes: .whenNeeded)
     let card = InputEvent.records(
         try keystrokes.events(
-            for: "001094012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021"))
+            for: "001095012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021"))
     let procedure = InputEvent.records(try keystrokes.events(for: "1.001234"))
 
     let service = KioskService(

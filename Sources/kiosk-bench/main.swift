@@ -15,6 +15,9 @@ let usage = """
       kiosk-bench receipt [--profiles DIR] [--count N] [--receipts N]
           intake receipt per printer profile: bytes and wire time (text, mixed, raster),
           encode time, and throughput through a pty to the emulated printer
+      kiosk-bench receipt-form [--profiles DIR]
+          the real intake receipt (national form) per profile, 1 and 2 copies: bytes, length in
+          mm, wire time at 9600 and 115200 baud
       kiosk-bench scanner [--count N] [--json]
           evdev events decoded per second; Enter-to-parsed-scan latency p50/p99
       kiosk-bench make-capture --text TEXT --keymap us --out FILE [--alt-codes]
@@ -32,6 +35,7 @@ do {
     case "enqueue": try await runEnqueueBenchmark(arguments: arguments)
     case "drain": try await runDrainBenchmark(arguments: arguments)
     case "receipt": try await runReceiptBenchmark(arguments: arguments)
+    case "receipt-form": try runReceiptFormBenchmark(arguments: arguments)
     case "crash-worker": try await runCrashWorker(arguments: arguments)
     case "intake": try await runIntakeBenchmark(arguments: arguments)
     case "make-capture": try runCaptureTool(arguments: arguments)

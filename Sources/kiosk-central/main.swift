@@ -14,7 +14,8 @@ let usage = """
 
     USAGE
       kiosk-central [serve] --db PATH --kiosk ID=KEYFILE [--kiosk ID=KEYFILE …] [--listen HOST:PORT] [--max-skew SECONDS]
-      kiosk-central set-status --db PATH --kiosk ID CODE STATUS [--note TEXT]
+      kiosk-central set-status --db PATH --kiosk ID CODE STATUS [--note TEXT] [--due-date YYYY-MM-DD [--due-time HH:MM]]
+                               [--document "NAME|original|copy|COUNT" …]
       kiosk-central events --db PATH [--kiosk ID] [--json]
       kiosk-central fault [--server URL] (--status CODE [--retry-after S] [--body TEXT] | --stall SECONDS
                           | --reset | --reset-after-processing | --garbage | --not-http | --clear) [--count N]
@@ -26,6 +27,9 @@ let usage = """
                 one trailing newline ignored.
     set-status  Adds a dossier status update for a kiosk to pick up (the running server sees it at once).
                 STATUS: received, processing, needs-more, result-ready, returned, rejected.
+                --due-date (and --due-time) set a new appointment: the kiosk then prints the apology
+                and new-appointment slip. --document (repeatable, with needs-more) lists a paper the
+                citizen must still bring: "Bản sao Giấy khai sinh|copy|1".
     events      Lists stored events (no personal data; --json prints them whole, data included).
     fault       Makes the next N requests (default 1; health checks excepted) of a running server fail:
                 an HTTP status, a stall (no answer, then close), a TCP reset (before processing, or
@@ -36,6 +40,8 @@ let usage = """
       head -c 32 /dev/urandom | base64 > yb01.key
       kiosk-central --db /tmp/central.db --kiosk YB-VANYEN-01=yb01.key --listen 127.0.0.1:8080
       kiosk-central set-status --db /tmp/central.db --kiosk YB-VANYEN-01 YBVY01-261121-0007-K processing --note "Sở Tư pháp đang xử lý"
+      kiosk-central set-status --db /tmp/central.db --kiosk YB-VANYEN-01 YBVY01-261121-0007-K processing --due-date 2026-12-15 --due-time 14:00 --note "Chờ xác minh"
+      kiosk-central set-status --db /tmp/central.db --kiosk YB-VANYEN-01 YBVY01-261121-0007-K needs-more --document "Bản sao Giấy khai sinh|copy|1"
       kiosk-central events --db /tmp/central.db --kiosk YB-VANYEN-01
       kiosk-central fault --server http://127.0.0.1:8080 --status 503 --count 3 --retry-after 5
       kiosk-central fault --server http://127.0.0.1:8080 --stall 40
@@ -171,7 +177,8 @@ func serve(_ arguments: ArraySlice<String>) throws {
 }
 
 func setStatus(_ arguments: ArraySlice<String>) throws {
-    let options = try Options(arguments, valued: ["db", "kiosk", "note"], flags: [])
+    let options = try Options(
+        arguments, valued: ["db", "kiosk", "note", "due-date", "due-time", "document"], flags: [])
     guard options.positional.count == 2 else { throw UsageError(message: "set-status needs CODE and STATUS") }
     let server = try CentralServer(configuration: .init(databasePath: try options.required("db"), kiosks: [:]))
     let status = options.positional[1]
@@ -181,9 +188,28 @@ func setStatus(_ arguments: ArraySlice<String>) throws {
                 "unknown status \(status); use one of \(WireStatusUpdate.knownStatuses.sorted().joined(separator: ", "))"
         )
     }
+    var documents: [WireDocument] = []
+    for text in options.values["document"] ?? [] {
+        let parts = text.split(separator: "|", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        guard (1...3).contains(parts.count), !parts[0].isEmpty,
+            parts.count < 2 || ["original", "copy"].contains(parts[1]),
+            parts.count < 3 || (Int(parts[2]) ?? 0) >= 1
+        else {
+            throw UsageError(
+                message:
+                    "--document \"\(text)\": write NAME|original or copy|COUNT, e.g. \"Bản sao Giấy khai sinh|copy|1\"")
+        }
+        documents.append(
+            WireDocument(
+                name: parts[0], kind: parts.count > 1 ? parts[1] : "original",
+                count: parts.count > 2 ? Int(parts[2])! : 1))
+    }
     try server.setStatus(
-        kiosk: try options.required("kiosk"), code: options.positional[0], status: status, note: try options.one("note")
-    )
+        kiosk: try options.required("kiosk"), code: options.positional[0], status: status,
+        note: try options.one("note"), dueDate: try options.one("due-date"), dueTime: try options.one("due-time"),
+        documents: documents.isEmpty ? nil : documents)
     print("\(options.positional[0]): \(status)")
 }
 

@@ -42,19 +42,31 @@ import Testing
         #expect(found.allSatisfy { $0.file == "/etc/kiosk/holidays.conf" })
     }
 
-    @Test func repeatsAndWeekdayWorkAreErrors() {
+    @Test func repeatsAreErrors() {
         let text = """
             2026-01-02
             2026-01-02 again
-            2026-01-05 work
             2026-01-10 work
             2026-01-10
             """
         let found = holidayDiagnostics(text)
-        #expect(found.map(\.line) == [2, 3, 5])
+        #expect(found.map(\.line) == [2, 4])
         #expect(found[0].message == "2026-01-02 is listed twice; the first is at line 1: keep one")
-        #expect(found[1].message.hasPrefix("2026-01-05 is a weekday"))
-        #expect(found[2].message == "2026-01-10 is listed twice; the first is at line 4: keep one")
+        #expect(found[1].message == "2026-01-10 is listed twice; the first is at line 3: keep one")
+    }
+
+    /// `off` and `work` for any day: a weekday `work` cancels a day off the rules computed
+    /// (issue 15: `2027-09-01 work` used to stop the kiosk with exit 78).
+    @Test func offAndWorkForAnyDay() throws {
+        let text = """
+            2027-09-01 work   1/9 is not the companion day this year
+            2027-09-03 off    3/9 is
+            2026-01-10 WORK   Làm bù
+            2026-01-02 off
+            """
+        let list = try HolidayList.parse(text: text, file: "h")
+        #expect(list.workingDays == [day("2027-09-01"), day("2026-01-10")])
+        #expect(list.days == [day("2027-09-03"), day("2026-01-02")])
     }
 
     @Test func emptyFileIsAnEmptyList() throws {

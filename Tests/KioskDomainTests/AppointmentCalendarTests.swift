@@ -12,10 +12,11 @@ import Testing
         #expect(
             holidays.map(\.day.description) == [
                 "2026-01-01", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20", "2026-04-26",
-                "2026-04-30", "2026-05-01", "2026-09-01", "2026-09-02",
+                "2026-04-27", "2026-04-30", "2026-05-01", "2026-09-01", "2026-09-02",
             ])
         #expect(holidays.filter { $0.occasion == .tet }.count == 5)
         #expect(holidays.first { $0.occasion == .hungKings }?.day == Self.day("2026-04-26"))
+        #expect(holidays.first { $0.occasion == .compensation }?.day == Self.day("2026-04-27"))
     }
 
     @Test func holidayChoices() {
@@ -97,10 +98,13 @@ import Testing
         // Received on the eve: counts from Monday 23.
         #expect(
             calendar.effectiveReceiptDay(receivedAt: Self.at("2026-02-16T08:00:00+07:00")) == Self.day("2026-02-23"))
-        // Tết 2027 (Saturday 6 February): 5, 8 and 9 February are the weekday holidays.
+        // Tết 2027 (Saturday 6 February): 5, 8 and 9 February are the weekday holidays, and
+        // Saturday 6 and Sunday 7 give compensation days on Wednesday 10 and Thursday 11.
         #expect(
             calendar.appointmentDate(receivedAt: Self.at("2027-02-03T10:00:00+07:00"), workingDays: 5)
-                == Self.day("2027-02-15"))
+                == Self.day("2027-02-17"))
+        let compensations = PublicHolidays().holidays(inYear: 2027).filter { $0.occasion == .compensation }
+        #expect(compensations.map(\.day.description).prefix(2) == ["2027-02-10", "2027-02-11"])
     }
 
     @Test func acrossHungKingsDay() {
@@ -108,10 +112,15 @@ import Testing
         #expect(
             calendar.appointmentDate(receivedAt: Self.at("2025-04-04T10:00:00+07:00"), workingDays: 1)
                 == Self.day("2025-04-08"))
-        // Giỗ Tổ 2026 falls on Sunday 26 April: no weekday lost unless the government gives a
-        // compensatory day, which comes as an extra holiday.
+        // Giỗ Tổ 2026 falls on Sunday 26 April: Monday 27 is its compensation day by rule
+        // (Labour Code art. 111(3)); listing it in the file changes nothing.
         #expect(
             calendar.appointmentDate(receivedAt: Self.at("2026-04-24T10:00:00+07:00"), workingDays: 1)
+                == Self.day("2026-04-28"))
+        // Without the rule, only the file's line makes 27 April a day off.
+        let noRule = AppointmentCalendar(holidays: PublicHolidays(compensationDays: false))
+        #expect(
+            noRule.appointmentDate(receivedAt: Self.at("2026-04-24T10:00:00+07:00"), workingDays: 1)
                 == Self.day("2026-04-27"))
         #expect(
             calendar.appointmentDate(
@@ -179,5 +188,86 @@ import Testing
                 == calendar.appointmentDate(
                     receivedAt: Self.at("2026-11-23T09:00:00+07:00"),
                     workingDays: AppointmentCalendar.maximumWorkingDays))
+    }
+
+    // MARK: Issue 15: the calendar of a real year
+
+    @Test func aHolidayOnASundayGivesTheNextWorkingDayOff() {
+        // Labour day 2027 is a Saturday and 30 April a Friday: Monday 3 May 2027 is off.
+        #expect(PublicHolidays().isHoliday(Self.day("2027-05-03")))
+        #expect(!PublicHolidays().isHoliday(Self.day("2027-05-04")))
+        #expect(
+            calendar.appointmentDate(receivedAt: Self.at("2027-04-29T10:00:00+07:00"), workingDays: 1)
+                == Self.day("2027-05-04"))
+        // 1 January 2023 was a Sunday: Monday 2 January was the compensation day.
+        #expect(
+            calendar.appointmentDate(receivedAt: Self.at("2022-12-30T10:00:00+07:00"), workingDays: 1)
+                == Self.day("2023-01-03"))
+    }
+
+    @Test func theNationalDayCompanionOnThe3rd() {
+        // 2/9/2027 is a Thursday: the rule pairs it with Friday 3/9 (as 2021: 2–3/9).
+        let holidays = PublicHolidays()
+        #expect(holidays.isHoliday(Self.day("2027-09-03")))
+        #expect(!holidays.isHoliday(Self.day("2027-09-01")))
+        #expect(
+            calendar.appointmentDate(receivedAt: Self.at("2027-09-01T10:00:00+07:00"), workingDays: 1)
+                == Self.day("2027-09-06"))
+        // The weekday rule against the years announced: 2021 (Thu → 3/9), 2022 (Fri → 1/9),
+        // 2024 (Mon → 3/9), 2025 (Tue → 1/9).
+        for (year, companion) in [
+            (2021, "2021-09-03"), (2022, "2022-09-01"), (2024, "2024-09-03"), (2025, "2025-09-01"),
+        ] {
+            #expect(PublicHolidays.NationalDayCompanion.byWeekday.day(inYear: year)?.description == companion)
+        }
+        // A year announced otherwise is overridden by the holidays file: `2027-09-03 work` and
+        // `2027-09-01 off`.
+        #expect(
+            calendar.appointmentDate(
+                receivedAt: Self.at("2027-08-31T10:00:00+07:00"), workingDays: 1,
+                extraHolidays: [Self.day("2027-09-01")], extraWorkingDays: [Self.day("2027-09-03")])
+                == Self.day("2027-09-03"))
+    }
+
+    @Test func anAppointmentAcrossAWorkedSaturday() {
+        // Holidays file: `2026-01-02 off` and `2026-01-10 work`. Received Thursday 8 January 2026
+        // at 10:00 with 2 days: Friday 9 (1), Saturday 10 worked (2).
+        let off: Set = [Self.day("2026-01-02")]
+        let worked: Set = [Self.day("2026-01-10")]
+        #expect(
+            calendar.appointmentDate(
+                receivedAt: Self.at("2026-01-08T10:00:00+07:00"), workingDays: 2, extraHolidays: off,
+                extraWorkingDays: worked) == Self.day("2026-01-10"))
+        #expect(
+            calendar.appointmentDate(receivedAt: Self.at("2026-01-08T10:00:00+07:00"), workingDays: 2)
+                == Self.day("2026-01-12"))
+    }
+
+    @Test func aDossierAfterTheConfiguredCutOff() {
+        // `[Kiosk] Cutoff=16:00`: Monday 23 November 2026 at 16:10 counts from Tuesday.
+        let fourPM = AppointmentCalendar(cutOffSecondOfDay: 16 * 3600)
+        #expect(
+            fourPM.appointmentDate(receivedAt: Self.at("2026-11-23T16:10:00+07:00"), workingDays: 1)
+                == Self.day("2026-11-25"))
+        #expect(
+            fourPM.appointmentDate(receivedAt: Self.at("2026-11-23T15:59:00+07:00"), workingDays: 1)
+                == Self.day("2026-11-24"))
+    }
+
+    @Test func aSameDayProcedureAfterItsCutOff() {
+        // `SameDayCutoff=15:00`, `Days=0`: at 14:59 the result is due today; at 15:05 tomorrow,
+        // although the kiosk's own cut-off (16:30) has not passed.
+        let fifteen = 15 * 3600
+        #expect(
+            calendar.appointmentDate(
+                receivedAt: Self.at("2026-11-23T14:59:00+07:00"), workingDays: 0, cutOffSecondOfDay: fifteen)
+                == Self.day("2026-11-23"))
+        #expect(
+            calendar.appointmentDate(
+                receivedAt: Self.at("2026-11-23T15:05:00+07:00"), workingDays: 0, cutOffSecondOfDay: fifteen)
+                == Self.day("2026-11-24"))
+        #expect(
+            calendar.appointmentDate(receivedAt: Self.at("2026-11-23T15:05:00+07:00"), workingDays: 0)
+                == Self.day("2026-11-23"))
     }
 }

@@ -3,8 +3,8 @@ import Testing
 @testable import KioskDomain
 
 @Suite struct KioskSessionTests {
-    let card = "001094012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021"
-    let otherCard = "001094099999||Trần Thị Mai|02021990|Nữ|Xã Đông Cuông, huyện Văn Yên|01022021"
+    let card = "001095012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021"
+    let otherCard = "001190099999||Trần Thị Mai|02021990|Nữ|Xã Đông Cuông, huyện Văn Yên|01022021"
     let t0 = Timestamp(rfc3339: "2026-11-23T09:00:00+07:00")!
 
     func at(_ seconds: Int64) -> Timestamp { Timestamp(unixSeconds: t0.unixSeconds + seconds) }
@@ -88,7 +88,7 @@ import Testing
             return
         }
         #expect(handed == tracking)
-        #expect(presented.applicant.idNumber == "001094099999")  // the service compares it to the dossier
+        #expect(presented.applicant.idNumber == "001190099999")  // the service compares it to the dossier
         #expect(handle(&session, "KIOSK:CLERK") == .clerkMode(on: false))
         #expect(!session.isClerkMode)
     }
@@ -108,7 +108,7 @@ import Testing
         ]
         for refusal in refusals {
             #expect(!refusal.description.contains("Nguyễn"))
-            #expect(!refusal.description.contains("001094012345"))
+            #expect(!refusal.description.contains("001095012345"))
             #expect(!refusal.vietnamese.isEmpty)
         }
     }

@@ -69,7 +69,7 @@ import Testing
                 == "tracking code check character does not match: mistyped?")
         let scans = [
             "001099012345|123456789|Nguyễn Văn An|31022000|Nam|Hà Nội|20042021",
-            "001099012345|123456789|Nguyễn Văn An|15031999|Nam|Hà Nội|20042021|x",
+            "001099012345|123456789|Nguyễn Văn An|15031999|Nam|Hà Nội|2004202|x",
             "KIOSK:SECRET-VALUE", "EA123456784VN", "YBVY01-261121-0007-8", "something 001099012345",
             String(repeating: "9", count: 5000),
         ]

@@ -13,8 +13,9 @@ public enum ControlRequest: Sendable, Equatable {
     case reprint(code: String)
     /// `{"request":"lookup","code":"…","print":false}` (`print` optional, default false).
     case lookup(code: String, print: Bool)
-    /// `{"request":"intake","idCard":"<QR text>","procedure":"1.001234"}`.
-    case intake(idCardQR: String, procedureCode: String)
+    /// `{"request":"intake","idCard":"<QR text>","procedure":"1.001234"}`, optionally with
+    /// `"address"` (where the result goes by post), `"phone"` and `"email"`.
+    case intake(idCardQR: String, procedureCode: String, contact: ContactFields = ContactFields())
     /// `{"request":"scan","text":"…"}`.
     case scan(text: String)
     /// `{"request":"subscribe"}`: the connection becomes an event stream.
@@ -82,7 +83,11 @@ public enum ControlRequest: Sendable, Equatable {
         case "intake":
             return .intake(
                 idCardQR: try requiredString(value, "idCard", request: name),
-                procedureCode: try requiredString(value, "procedure", request: name))
+                procedureCode: try requiredString(value, "procedure", request: name),
+                contact: ContactFields(
+                    address: try optionalString(value, "address", request: name),
+                    phone: try optionalString(value, "phone", request: name),
+                    email: try optionalString(value, "email", request: name)))
         case "scan": return .scan(text: try requiredString(value, "text", request: name))
         default: throw .unknownRequest(name)
         }
@@ -124,8 +129,8 @@ public enum ControlRequest: Sendable, Equatable {
         case .testPrint: await handler.testPrint()
         case .reprint(let code): await handler.reprint(code: code)
         case .lookup(let code, let print): await handler.lookup(code: code, print: print)
-        case .intake(let idCardQR, let procedureCode):
-            await handler.intake(idCardQR: idCardQR, procedureCode: procedureCode)
+        case .intake(let idCardQR, let procedureCode, let contact):
+            await handler.intake(idCardQR: idCardQR, procedureCode: procedureCode, contact: contact)
         case .scan(let text): await handler.scan(text: text)
         case .subscribe: .error("bad-request", "subscribe is answered by the socket server, not the service")
         }
@@ -175,4 +180,21 @@ public struct ControlRequestError: Error, Sendable, Equatable, CustomStringConve
 
     /// `code: message`.
     public var description: String { "\(code): \(message)" }
+}
+
+/// The optional contact fields of an `intake` request, as sent (checked by the service).
+public struct ContactFields: Sendable, Equatable {
+    /// `"address"`: where the result goes by post, in place of the card's.
+    public var address: String?
+    /// `"phone"`.
+    public var phone: String?
+    /// `"email"`.
+    public var email: String?
+
+    /// Creates the fields; all optional.
+    public init(address: String? = nil, phone: String? = nil, email: String? = nil) {
+        self.address = address
+        self.phone = phone
+        self.email = email
+    }
 }

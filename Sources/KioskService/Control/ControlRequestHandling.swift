@@ -18,6 +18,8 @@ public protocol ControlRequestHandling: Sendable {
     /// `{"request":"intake","idCard":"<the card's QR text>","procedure":"1.001234"}`: a full
     /// dossier from a touchscreen front end, through the same checks and transaction as a scan.
     func intake(idCardQR: String, procedureCode: String) async -> ControlValue
+    /// The same with the request's optional `address`, `phone` and `email`.
+    func intake(idCardQR: String, procedureCode: String, contact: ContactFields) async -> ControlValue
     /// `{"request":"scan","text":"…"}`: handle text as if scanned (front ends, tests, the demo).
     func scan(text: String) async -> ControlValue
     /// `{"request":"subscribe"}`: a stream of events (scans handled, state changes) until the
@@ -98,5 +100,12 @@ public indirect enum ControlValue: Sendable, Equatable {
     /// An error answer: `{"ok":false,"error":"<code>","message":"…"}`.
     public static func error(_ code: String, _ message: String) -> ControlValue {
         .object(["ok": .bool(false), "error": .string(code), "message": .string(message)])
+    }
+}
+
+extension ControlRequestHandling {
+    /// Handlers that take no contact details ignore them.
+    public func intake(idCardQR: String, procedureCode: String, contact: ContactFields) async -> ControlValue {
+        await intake(idCardQR: idCardQR, procedureCode: procedureCode)
     }
 }

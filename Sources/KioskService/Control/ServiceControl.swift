@@ -101,7 +101,8 @@ struct ServiceControl: ControlRequestHandling {
             guard let dossier = try await kiosk.store.dossier(code: code) else {
                 return .error("unknown-dossier", "no dossier \(code) at this kiosk")
             }
-            let receipt = IntakeReceipt(dossier: dossier, kioskId: kiosk.setup.configuration.kiosk.id)
+            let receipt = IntakeReceipt(
+                dossier: dossier, kiosk: kiosk.setup.configuration.kiosk, catalog: kiosk.setup.catalog)
             let bytes =
                 ReprintBanner.bytes(for: kiosk.profile)
                 + ESCPOSEncoder.encode(receipt.document(columns: kiosk.profile.columnsFontA), profile: kiosk.profile)
@@ -123,6 +124,8 @@ struct ServiceControl: ControlRequestHandling {
             ]
             if let note = status?.note { fields["note"] = .string(note) }
             if let at = status?.at { fields["statusAt"] = .string(at.description) }
+            if let due = status?.dueDate { fields["newDueDate"] = .string(due.description) }
+            if let time = status?.dueTime { fields["newDueTime"] = .string(time.description) }
             if let dossier {
                 fields["procedure"] = .object([
                     "code": .string(dossier.procedure.code), "name": .string(dossier.procedure.name),
@@ -143,11 +146,25 @@ struct ServiceControl: ControlRequestHandling {
     }
 
     func intake(idCardQR: String, procedureCode: String) async -> ControlValue {
+        await intake(idCardQR: idCardQR, procedureCode: procedureCode, contact: ContactFields())
+    }
+
+    func intake(idCardQR: String, procedureCode: String, contact fields: ContactFields) async -> ControlValue {
+        let contact: IntakeContact
+        switch IntakeContact.parse(address: fields.address, phone: fields.phone, email: fields.email) {
+        case .failure(let problem): return .error("invalid-contact", "\(problem)")
+        case .success(let parsed): contact = parsed
+        }
         switch CitizenIDCard.parse(idCardQR) {
         case .failure(let problem):
-            return .error("invalid-id-card", "\(problem)")
+            // A card read well but unusable here sends the citizen to the counter, not to rescan.
+            let refusal = SessionRefusal.invalidScan(.idCard(problem))
+            return .object([
+                "ok": .bool(false), "error": .string(problem.isMisread ? "invalid-id-card" : refusal.code),
+                "message": .string("\(problem)"), "vietnamese": .string(refusal.vietnamese),
+            ])
         case .success(let card):
-            return Self.answer(await kiosk.flows.intake(card: card, procedureCode: procedureCode))
+            return Self.answer(await kiosk.flows.intake(card: card, procedureCode: procedureCode, contact: contact))
         }
     }
 
@@ -200,7 +217,12 @@ struct ServiceControl: ControlRequestHandling {
         case .handled(let result):
             var fields: [String: ControlValue] = ["event": .string("scan"), "outcome": .string(result.outcome.name)]
             if let code = result.code { fields["code"] = .string(code) }
-            if case .refused(let refusal) = result.outcome { fields["refused"] = .string(refusal.code) }
+            if case .refused(let refusal) = result.outcome {
+                fields["refused"] = .string(refusal.code)
+                // For the clerk (never personal data): why, and what to tell the citizen.
+                fields["reason"] = .string(refusal.description)
+                fields["vietnamese"] = .string(refusal.vietnamese)
+            }
             return .object(fields)
         case .printer(let state): return .object(["event": .string("printer"), "state": .string(state)])
         case .scanner(let state): return .object(["event": .string("scanner"), "state": .string(state)])

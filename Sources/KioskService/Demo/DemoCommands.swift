@@ -20,6 +20,17 @@ struct DemoCommands: Sendable {
             } catch {
                 return "central: \(error)"
             }
+        case "late":
+            // The agency sets a new appointment: the kiosk's lookup prints the apology slip.
+            guard words.count >= 3 else { return "usage: !late CODE YYYY-MM-DD [note]" }
+            do {
+                try central.setStatus(
+                    kiosk: kioskId, code: words[1], status: "processing", note: words.count > 3 ? words[3] : nil,
+                    dueDate: words[2])
+                return "central: \(words[1]) has a new appointment, \(words[2]); scan the code for the apology slip"
+            } catch {
+                return "central: \(error)"
+            }
         case "paper-out":
             printer.update { $0.paperOut = true }
             return "printer: paper out (intakes are refused until !paper-in)"
@@ -38,7 +49,8 @@ struct DemoCommands: Sendable {
                 + stored.suffix(8).map { "#\($0.seq) \($0.type)" }.joined(separator: ", ")
         default:
             return
-                "demo commands: !status CODE STATUS [note], !paper-out, !paper-in, !cover-open, !cover-closed, !events"
+                "demo commands: !status CODE STATUS [note], !late CODE YYYY-MM-DD [note], !paper-out, !paper-in, "
+                + "!cover-open, !cover-closed, !events"
         }
     }
 }

@@ -26,7 +26,7 @@ enum DemoKiosk {
                 "kioskd --demo: no example catalog found (looked in \(HardwareData.searchPath))\n")
             return 1
         }
-        let kioskId = "DEMO-VANYEN-01"
+        let kioskId = "DEMO-MAUA-01"
         let key = Array((0..<48).map { _ in UInt8.random(in: 0x21...0x7E) })
         let central: CentralServer
         let printer: EmulatedPrinter
@@ -89,11 +89,13 @@ enum DemoKiosk {
         # Written by kioskd --demo.
         [Kiosk]
         Id=\(kioskId)
-        Office=Bưu điện huyện Văn Yên
+        Office=Bưu điện xã Mậu A
+        Unit=Bưu điện tỉnh Lào Cai
+        Place=Lào Cai
         StateDirectory=\(directory)/state
         Procedures=\(examples)/procedures.conf
         Holidays=\(examples)/holidays.conf
-        CodePrefix=YBVY01
+        CodePrefix=LCMA01
 
         [Printer]
         Device=\(directory)/printer
@@ -119,7 +121,7 @@ enum DemoKiosk {
 
     static func welcome(directory: String, receipts: String, catalog: ProcedureCatalog, port: Int) -> String {
         let today = Timestamp(unixSeconds: wallClockSeconds()).localDay
-        let sampleCode = TrackingCode(prefix: "YBVY01", day: today, sequence: 1)?.description ?? "YBVY01-…-0001-?"
+        let sampleCode = TrackingCode(prefix: "LCMA01", day: today, sequence: 1)?.description ?? "LCMA01-…-0001-?"
         var text = """
 
             ─── Kiosk demo ───────────────────────────────────────────────────────────
@@ -129,7 +131,7 @@ enum DemoKiosk {
             A loopback kiosk-central receives the events: http://127.0.0.1:\(port)
 
             1. An ID card (the QR on a chip ID card; copy this line):
-                001094012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021
+                001095012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, tỉnh Lào Cai|01022021
             2. Then a procedure code from the catalog:
 
             """
@@ -142,6 +144,7 @@ enum DemoKiosk {
             Counter mode: KIOSK:CLERK, then a tracking code, then an S10 label (EA123456785VN)
             or the applicant's ID card. KIOSK:CANCEL drops a session.
             Demo commands: !status CODE processing|result-ready|… [note]   (as the agency would)
+                           !late CODE YYYY-MM-DD [note]   (a new appointment: apology slip)
                            !paper-out   !paper-in   !cover-open   !cover-closed   !events   !help
             Ctrl-D or Ctrl-C ends the demo.
             ──────────────────────────────────────────────────────────────────────────

@@ -22,7 +22,11 @@ enum EventData {
                 receivedAt: dossier.receivedAt.description, dueDate: dossier.dueDate.description,
                 fee: .init(amount: Int64(dossier.feeVND), currency: "VND"),
                 delivery: .init(method: dossier.delivery.method, address: address), postalItem: dossier.postalItem,
-                office: dossier.office))
+                office: dossier.office, register: dossier.register.map { .init(book: $0.book, number: $0.number) },
+                documents: dossier.documents.isEmpty
+                    ? nil
+                    : dossier.documents.map { WireDocument(name: $0.name, kind: $0.kind.rawValue, count: $0.count) },
+                phone: dossier.contact.phone, email: dossier.contact.email))
     }
 
     static func postalItemAttached(code: String, postalItem: String) -> [UInt8] {

@@ -28,7 +28,6 @@ public actor KioskFlows {
     private let printer: any ReceiptPrinting
     private let profile: PrinterProfile
     private let logger: Logger
-    private let calendar = AppointmentCalendar()
     private let onEventWritten: @Sendable () async -> Void
     private let now: @Sendable () -> Timestamp
     private let events: ServiceEvents?
@@ -91,20 +90,22 @@ public actor KioskFlows {
 
     /// Takes a dossier in from a front end (the control socket's `intake`): the same checks
     /// and the same transaction as a scanned intake.
-    public func intake(card: CitizenIDCard, procedureCode: String) async -> Result {
-        let result = await frontEndIntake(card: card, procedureCode: procedureCode)
+    public func intake(card: CitizenIDCard, procedureCode: String, contact: IntakeContact = IntakeContact()) async
+        -> Result
+    {
+        let result = await frontEndIntake(card: card, procedureCode: procedureCode, contact: contact)
         events?.publish(.handled(result))
         return result
     }
 
-    private func frontEndIntake(card: CitizenIDCard, procedureCode: String) async -> Result {
+    private func frontEndIntake(card: CitizenIDCard, procedureCode: String, contact: IntakeContact) async -> Result {
         guard setup.catalog.procedure(code: procedureCode) != nil else {
             return Result(outcome: .refused(.unknownProcedure(code: procedureCode)))
         }
         if let problem = await printer.problem() {
             return Result(outcome: .refused(.printerUnavailable(reason: problem)))
         }
-        return await carryOut(.intake(card, procedureCode: procedureCode))
+        return await recordIntake(card: card, procedureCode: procedureCode, contact: contact)
     }
 
     private func carryOut(_ outcome: KioskSession.Outcome) async -> Result {
@@ -124,25 +125,37 @@ public actor KioskFlows {
         }
     }
 
-    private func recordIntake(card: CitizenIDCard, procedureCode: String) async -> Result {
+    private func recordIntake(card: CitizenIDCard, procedureCode: String, contact: IntakeContact = IntakeContact())
+        async -> Result
+    {
         guard let procedure = setup.catalog.procedure(code: procedureCode) else {
             return Result(outcome: .refused(.unknownProcedure(code: procedureCode)))
         }
         let receivedAt = now()
-        let due = calendar.appointmentDate(
-            receivedAt: receivedAt, workingDays: procedure.workingDays, extraHolidays: setup.holidays.days,
-            extraWorkingDays: setup.holidays.workingDays)
         let kiosk = setup.configuration.kiosk
+        // The kiosk's cut-off, or the procedure's own for same-day procedures (SameDayCutoff=).
+        let calendar = AppointmentCalendar(cutOffSecondOfDay: kiosk.cutoff.secondOfDay)
+        let due = calendar.appointmentDate(
+            receivedAt: receivedAt, workingDays: procedure.workingDays,
+            cutOffSecondOfDay: procedure.sameDayCutoff?.secondOfDay, extraHolidays: setup.holidays.days,
+            extraWorkingDays: setup.holidays.workingDays)
         let profile = self.profile
-        let delivery: Delivery = procedure.delivery == .post ? .post(address: card.applicant.address) : .counter
+        // A front end may give another address for the result; a scan has only the card's.
+        let delivery: Delivery =
+            procedure.delivery == .post ? .post(address: contact.address ?? card.applicant.address) : .counter
+        let form = ReceiptForm(kiosk: kiosk, procedure: procedure)
         do {
-            let record = try await store.recordIntake(day: receivedAt.localDay) { sequence in
+            let book = String(receivedAt.localDay.year)
+            let record = try await store.recordIntake(day: receivedAt.localDay, registerBook: book) {
+                sequence, register in
                 guard let code = TrackingCode(prefix: kiosk.codePrefix, day: receivedAt.localDay, sequence: sequence)
                 else { throw SessionRefusalError(refusal: .dailyLimitReached) }
-                let dossier = Dossier(
+                var dossier = Dossier(
                     code: code.description, procedure: procedure.ref, applicant: card.applicant, receivedAt: receivedAt,
-                    dueDate: due, feeVND: procedure.feeVND, delivery: delivery, office: kiosk.office)
-                let receipt = IntakeReceipt(dossier: dossier, kioskId: kiosk.id)
+                    dueDate: due, feeVND: procedure.feeVND, delivery: delivery, office: kiosk.office,
+                    register: register, documents: procedure.documents)
+                dossier.contact = contact
+                let receipt = IntakeReceipt(dossier: dossier, kioskId: kiosk.id, form: form)
                 let bytes = ESCPOSEncoder.encode(receipt.document(columns: profile.columnsFontA), profile: profile)
                 return IntakeDraft(
                     dossier: dossier, eventData: EventData.received(dossier),
@@ -169,11 +182,11 @@ public actor KioskFlows {
             let dossier = try await store.dossier(code: code)
             let status = try await store.latestStatus(code: code)
             guard dossier != nil || status != nil else { return Result(outcome: .refused(.unknownDossier(code: code))) }
-            let slip = StatusSlip(code: code, dossier: dossier, status: status, printedAt: now())
+            let slip = StatusSlip.lookupSlip(code: code, dossier: dossier, status: status, printedAt: now())
             let job = try await store.enqueuePrintJob(
                 PrintJobDraft(
-                    kind: "status-slip",
-                    payload: ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)),
+                    kind: slip.kind,
+                    payload: ESCPOSEncoder.encode(slip.document(profile.columnsFontA), profile: profile)),
                 dossierCode: dossier == nil ? nil : code)
             await printer.jobsAdded()
             return Result(outcome: .lookup(TrackingCode(parsing: code)!), code: code, printJobId: job.id)
@@ -226,7 +239,14 @@ public actor KioskFlows {
     private func log(_ parsed: Swift.Result<Scan, ScanRejection>, _ result: Result) {
         var fields: [(String, String)] = []
         switch parsed {
-        case .success(let scan): fields.append(("scan", scan.kind))
+        case .success(let scan):
+            fields.append(("scan", scan.kind))
+            if case .idCard(let card) = scan, card.ignoredFieldCount > 0 {
+                // The count and layout only: the fields themselves may be personal data.
+                logger.log(
+                    .debug, "id card fields ignored",
+                    [("layout", card.layout.rawValue), ("ignored", "\(card.ignoredFieldCount)")])
+            }
         case .failure(let rejection):
             fields.append(("scan", "unreadable"))
             fields.append(("why", "\(rejection)"))
