@@ -24,6 +24,22 @@ public enum PrintOutcome: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// How far a job's bytes got: the first half of a print, before the printer's confirmation.
+public enum PrintTransfer: Sendable, Equatable, CustomStringConvertible {
+    /// Every byte was written and drained: the printer has received the whole job.
+    case written(bytes: Int)
+    /// Not every byte got out (device gone, flow control stalled): the copy is incomplete.
+    case incomplete(bytesWritten: Int, of: Int, detail: String)
+
+    /// `written: 691 bytes`, `incomplete: 512 of 4096 bytes (…)`.
+    public var description: String {
+        switch self {
+        case .written(let bytes): "written: \(bytes) bytes"
+        case .incomplete(let written, let total, let detail): "incomplete: \(written) of \(total) bytes (\(detail))"
+        }
+    }
+}
+
 /// Why a job was not started: the printer could not print, so no byte was sent.
 public struct PrintRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     /// The printer's state when the job was refused.

@@ -9,6 +9,13 @@ final class PrinterConnection {
     private var nextOpenAt: UInt64 = 0
     private var nextCheckAt: UInt64 = 0
     private var openProblem: String?
+    /// Whether no stale status answer can be in flight (the printer answered the buffered
+    /// request after the last job), so a probe need not wait out a settle window.
+    private var lineQuiet = false
+    /// Set when the printer let a job's buffered request go unanswered although its
+    /// real-time status stayed ready: it does not know `GS r`, so later jobs are checked after
+    /// `settleAfterJob` instead of waiting for that answer.
+    private var ignoresProcessedRequest = false
 
     init(configuration: PrinterLinkConfiguration) {
         self.configuration = configuration
@@ -35,6 +42,13 @@ final class PrinterConnection {
         port = nil
     }
 
+    /// The device folder changed (hot-plug): the next open is tried at once, backoff reset.
+    func deviceFolderChanged() {
+        guard port == nil else { return }
+        nextOpenAt = 0
+        backoff = configuration.minimumBackoff
+    }
+
     /// Opens the port if it is closed and the backoff allows; returns it when open.
     private func openPort() -> SerialPort? {
         if let port { return port }
@@ -44,6 +58,8 @@ final class PrinterConnection {
             let opened = try SerialPort(path: configuration.devicePath, settings: configuration.serial)
             port = opened
             openProblem = nil
+            lineQuiet = false
+            ignoresProcessedRequest = false
             backoff = configuration.minimumBackoff
             nextCheckAt = now
             return opened
@@ -89,19 +105,31 @@ final class PrinterConnection {
                 _ = try port.read(upTo: 256, timeout: .zero)
                 return (.ok, nil)
             }
-            let probe = PrinterStatusProbe(answerTimeout: configuration.statusTimeout)
-            switch try probe.run(on: port) {
-            case .answered(let status): return (status.state, status.description)
-            case .noAnswer(let n):
-                return (.offline, "no answer to DLE EOT \(n) within \(configuration.statusTimeout)")
-            case .garbled: return (.offline, "status answers garbled by unexpected bytes")
-            }
+            let probe = PrinterStatusProbe(
+                answerTimeout: configuration.statusTimeout, settle: lineQuiet ? nil : configuration.statusSettle)
+            let finding = try probe.run(on: port)
+            return describe(finding)
         } catch {
             if error.needsReopen {
                 drop(error)
                 return (.missing, error.description)
             }
             return (.offline, error.description)
+        }
+    }
+
+    private func describe(_ finding: PrinterStatusProbe.Finding) -> (state: PrinterState, detail: String?) {
+        if case .answered = finding {
+            // Four answers and a quiet settle (or a quiet line already): nothing stale in flight.
+            lineQuiet = true
+        } else {
+            lineQuiet = false
+        }
+        switch finding {
+        case .answered(let status): return (status.state, status.description)
+        case .noAnswer(let n):
+            return (.offline, "no answer to DLE EOT \(n) within \(configuration.statusTimeout)")
+        case .garbled: return (.offline, "status answers garbled by unexpected bytes")
         }
     }
 
@@ -112,14 +140,17 @@ final class PrinterConnection {
         try? port.write(bytes, timeout: .milliseconds(200))
     }
 
-    /// Checks, writes every byte, drains, waits for the printer and checks again.
-    func print(_ bytes: [UInt8]) -> Result<PrintOutcome, PrintRefusal> {
+    /// Checks the printer (a fresh ready answer stands), then writes every byte and drains
+    /// them to the printer. `.written` means the printer has received the whole job.
+    func send(_ bytes: [UInt8]) -> Result<PrintTransfer, PrintRefusal> {
         let path = configuration.devicePath
         let before = check(maxAge: configuration.statusFreshness)
         guard before.state.canPrint, let port else {
             return .failure(PrintRefusal(state: before.state, devicePath: path, detail: before.detail))
         }
         let timeout = configuration.transferTimeout(for: bytes.count)
+        lineQuiet = false
+        lastCheck = nil
         do {
             try port.write(bytes, timeout: timeout)
             try port.drain(timeout: timeout)
@@ -134,13 +165,51 @@ final class PrinterConnection {
                 .incomplete(bytesWritten: error.bytesWritten ?? bytes.count, of: bytes.count, detail: error.description)
             )
         }
-        sleepOnThread(nanoseconds: nanoseconds(configuration.settleAfterJob))
-        lastCheck = nil
-        let after = check()
-        guard after.state.canPrint else {
-            return .success(.faultAfter(stateAfter: after.state, detail: after.detail ?? after.state.reason))
+        return .success(.written(bytes: bytes.count))
+    }
+
+    /// After a written job: waits until the printer has processed it (`PrinterStatusSync`), or
+    /// `settleAfterJob` for a printer that does not answer the buffered request, and asks its
+    /// status. `.printed` only when the printer reports no fault.
+    func confirm() -> PrintOutcome {
+        guard let port else {
+            return .faultAfter(stateAfter: .missing, detail: openProblem ?? "device gone after the job")
         }
-        return .success(.printed(stateAfter: after.state))
+        let result: (state: PrinterState, detail: String?)
+        do {
+            if !configuration.asksStatus {
+                // No status: an empty zero-time read still reveals a hang-up.
+                _ = try port.read(upTo: 256, timeout: .zero)
+                result = (.ok, nil)
+            } else if ignoresProcessedRequest {
+                sleepOnThread(nanoseconds: nanoseconds(configuration.settleAfterJob))
+                result = describe(
+                    try PrinterStatusProbe(
+                        answerTimeout: configuration.statusTimeout, settle: configuration.statusSettle
+                    )
+                    .run(on: port))
+            } else {
+                let sync = PrinterStatusSync(
+                    answerTimeout: configuration.statusTimeout, allowance: configuration.printAllowance)
+                let finding = try sync.run(on: port)
+                let described = describe(finding.status)
+                if !finding.processed, described.state.canPrint { ignoresProcessedRequest = true }
+                result = described
+            }
+        } catch {
+            if error.needsReopen {
+                drop(error)
+                result = (.missing, error.description)
+            } else {
+                result = (.offline, error.description)
+            }
+        }
+        lastCheck = self.port == nil ? nil : (monotonicNanoseconds(), result.state, result.detail)
+        nextCheckAt = monotonicNanoseconds() + nanoseconds(configuration.idleCheckInterval)
+        guard result.state.canPrint else {
+            return .faultAfter(stateAfter: result.state, detail: result.detail ?? result.state.reason)
+        }
+        return .printed(stateAfter: result.state)
     }
 
     private func nanoseconds(_ d: Duration) -> UInt64 {

@@ -22,6 +22,10 @@ struct PrinterAdapter: ReceiptPrinting {
         link.signal(Self.refusalBeep)
     }
 
+    func printSlip(_ bytes: [UInt8]) async -> Bool {
+        (try? await link.print(bytes))?.isPrinted ?? false
+    }
+
     /// `ESC B n t`: n beeps of t × 100 ms.
     static let refusalBeep: [UInt8] = [0x1B, 0x42, 3, 1]
 

@@ -21,9 +21,13 @@ extension KioskStore {
     /// the dossier's receivedAt) and its print job. If `build` or any write throws, nothing is
     /// written and the sequence number is not used up; `build`'s own errors are rethrown
     /// unchanged.
-    public func recordIntake(day: CalendarDay, _ build: @Sendable (_ sequence: Int) throws -> IntakeDraft) throws
-        -> IntakeRecord
-    {
+    ///
+    /// With `claimingReceipt`, the receipt's job is written already `sending` for this session
+    /// (its first attempt): the caller prints it next, and this transaction's fsync is the only
+    /// one before the receipt's first byte (docs/print-once.md).
+    public func recordIntake(
+        day: CalendarDay, claimingReceipt: Bool = false, _ build: @Sendable (_ sequence: Int) throws -> IntakeDraft
+    ) throws -> IntakeRecord {
         try write("recording intake") { db in
             let sequence = try nextDailySequence(db, day: day)
             let draft = try build(sequence)
@@ -32,7 +36,7 @@ extension KioskStore {
             let event = try insertEvent(
                 db, type: "dossier.received", data: draft.eventData, occurredAt: dossier.receivedAt,
                 dossierCode: dossier.code)
-            let job = try insertPrintJob(db, draft.printJob, dossierCode: dossier.code)
+            let job = try insertPrintJob(db, draft.printJob, dossierCode: dossier.code, claimed: claimingReceipt)
             return IntakeRecord(dossier: dossier, event: event, printJob: job)
         }
     }

@@ -54,7 +54,7 @@ struct PrintQueueTests {
         // Paper back.
         rig.emulator.update { $0.paperOut = false }
         let second = await queue.printPending()
-        #expect(second.printed == [job.id])
+        #expect(second.printed == [job.id], "\(second)")
         #expect(second.reprinted == [job.id])
         let receipts = await rig.emulator.waitForReceipts(count: 2)
         #expect(receipts.count == 2)
@@ -100,7 +100,10 @@ struct PrintQueueTests {
             PrintJobDraft(kind: "intake-receipt", payload: payload), dossierCode: nil)
         rig.emulator.update { $0.vanishAfterBytes = payload.count / 3 }
         let first = await queue.printPending()
-        #expect(first.printed.isEmpty)
+        #expect(first.printed.isEmpty, "\(first)")
+        // The emulator marks itself gone just after closing the line the link saw fail.
+        let gone = ContinuousClock.now + .seconds(10)
+        while rig.emulator.isPresent, ContinuousClock.now < gone { try await Task.sleep(for: .milliseconds(5)) }
         #expect(!rig.emulator.isPresent)
         #expect(await rig.link.status() == .missing)
         let whileGone = await queue.printPending()
@@ -112,7 +115,7 @@ struct PrintQueueTests {
             second = await queue.printPending()
             if second.printed.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
         }
-        #expect(second.printed == [job.id])
+        #expect(second.printed == [job.id], "\(second)")
         #expect(second.reprinted == [job.id])
         #expect(try await store.pendingPrintJobs().isEmpty)
         let receipts = await rig.emulator.waitForReceipts(count: 2)
@@ -196,8 +199,8 @@ struct PrintQueueTests {
         let outcome = try await rig.link.print(bytes)
         #expect(outcome.isPrinted)
         _ = await rig.emulator.waitForReceipts(count: 1)
-        // The job, then one probe after it (4 × DLE EOT n); none before it.
-        #expect(rig.emulator.bytesReceived - before == bytes.count + 12)
+        // The job, then the buffered GS r 1 and one probe after it (4 × DLE EOT n); none before.
+        #expect(rig.emulator.bytesReceived - before == bytes.count + 3 + 12)
         await rig.shutDown()
     }
 

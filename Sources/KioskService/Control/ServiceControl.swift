@@ -47,7 +47,9 @@ struct ServiceControl: ControlRequestHandling {
         do {
             let summary = try await kiosk.store.summary()
             let events = try await kiosk.store.pendingEvents(limit: max(1, min(limit, 1000)))
+            let printJobs = try await kiosk.store.allPrintJobs()
             return .ok([
+                "printJobs": .array(printJobs.map(Self.value)),
                 "pending": .int(Int64(summary.pending)), "deadLetters": .int(Int64(summary.deadLetters)),
                 "delivered": .int(Int64(summary.delivered)), "lastSeq": .int(summary.lastSeq),
                 "events": .array(
@@ -87,10 +89,11 @@ struct ServiceControl: ControlRequestHandling {
                 return .error("unknown-dossier", "no dossier \(code) at this kiosk")
             }
             let receipt = IntakeReceipt(dossier: dossier, kioskId: kiosk.setup.configuration.kiosk.id)
-            let bytes =
-                ReprintBanner.bytes(for: kiosk.profile)
-                + ESCPOSEncoder.encode(receipt.document(columns: kiosk.profile.columnsFontA), profile: kiosk.profile)
-            return await enqueue(PrintJobDraft(kind: "intake-receipt-reprint", payload: bytes), code: code)
+            let bytes = ESCPOSEncoder.encode(
+                receipt.document(columns: kiosk.profile.columnsFontA), profile: kiosk.profile)
+            // Marked, not bannered: the queue adds the banner, once, whenever it prints.
+            return await enqueue(
+                PrintJobDraft(kind: "intake-receipt-reprint", payload: bytes, markedReprint: true), code: code)
         } catch {
             return .error("store", "\(error)")
         }
@@ -178,6 +181,17 @@ struct ServiceControl: ControlRequestHandling {
             return .object(fields)
         }
         return .ok(fields)
+    }
+
+    /// A print job as `queue` shows it: its life, never its content.
+    static func value(_ job: PrintJob) -> ControlValue {
+        .object([
+            "id": .int(job.id), "kind": .string(job.kind), "stage": .string(job.stage.rawValue),
+            "attempts": .int(Int64(job.attempts)), "reprint": .bool(job.reprint),
+            "createdAt": .string(job.createdAt.description), "bytes": .int(Int64(job.payload.count)),
+            "code": job.dossierCode.map { .string($0) } ?? .null,
+            "heldReason": job.heldReason.map { .string($0) } ?? .null,
+        ])
     }
 
     static func value(_ event: ServiceEvents.Event) -> ControlValue {
