@@ -148,12 +148,26 @@ final class PrinterConnection {
         guard before.state.canPrint, let port else {
             return .failure(PrintRefusal(state: before.state, devicePath: path, detail: before.detail))
         }
-        let timeout = configuration.transferTimeout(for: bytes.count)
+        let deadline = SerialDeadline(after: configuration.transferTimeout(for: bytes.count))
         lineQuiet = false
         lastCheck = nil
-        do {
-            try port.write(bytes, timeout: timeout)
-            try port.drain(timeout: timeout)
+        var sent = 0
+        do throws(SerialPortError) {
+            // Written in chunks, each drained before the next: once a byte is in the kernel's
+            // buffer a kill no longer stops it, so the kernel never holds more than one chunk
+            // of a job that the job's row does not yet record as written (docs/print-once.md).
+            while sent < bytes.count {
+                let end = min(bytes.count, sent + max(1, configuration.drainChunk))
+                let timeout = Duration.nanoseconds(Int64(clamping: max(deadline.remainingNanoseconds, 1)))
+                do {
+                    try port.write(Array(bytes[sent..<end]), timeout: timeout)
+                } catch {
+                    sent += error.bytesWritten ?? 0
+                    throw error
+                }
+                try port.drain(timeout: timeout)
+                sent = end
+            }
         } catch {
             if error.needsReopen {
                 drop(error)
@@ -162,7 +176,7 @@ final class PrinterConnection {
                 try? port.discardOutput()
             }
             return .success(
-                .incomplete(bytesWritten: error.bytesWritten ?? bytes.count, of: bytes.count, detail: error.description)
+                .incomplete(bytesWritten: sent, of: bytes.count, detail: error.description)
             )
         }
         return .success(.written(bytes: bytes.count))

@@ -16,6 +16,9 @@ public struct PrinterLinkConfiguration: Sendable {
     /// Longest time the printer may take to print what it buffered before the check after a
     /// job stops waiting for its answer to the buffered request.
     public var printAllowance: Duration
+    /// Bytes of a job written before each drain: the most a kill can leave in the kernel's
+    /// buffer, still to be printed, without the job's row saying it was written.
+    public var drainChunk: Int
     /// Quiet time a status probe waits after the fourth answer when a stale answer may still
     /// be in flight (after opening the port, or after a job the printer did not confirm).
     public var statusSettle: Duration
@@ -38,8 +41,9 @@ public struct PrinterLinkConfiguration: Sendable {
         minimumBackoff: Duration = .milliseconds(250), maximumBackoff: Duration = .seconds(10),
         idleCheckInterval: Duration = .seconds(5), writeMargin: Duration = .seconds(10),
         statusFreshness: Duration = .milliseconds(250), printAllowance: Duration = .seconds(5),
-        statusSettle: Duration = .milliseconds(30)
+        statusSettle: Duration = .milliseconds(30), drainChunk: Int = 256
     ) {
+        self.drainChunk = drainChunk
         self.printAllowance = printAllowance
         self.statusSettle = statusSettle
         self.statusFreshness = statusFreshness

@@ -102,6 +102,16 @@ import Testing
         // Some kills landed inside the post-print window (after the last byte, before the job
         // was confirmed), where the old link reprinted every time.
         #expect(afterCut.written + afterCut.sending > 0, "no kill landed inside the post-print window")
+        // What the window's unrecorded part took in each copy that printed (from the log).
+        let windows =
+            (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n")
+            .compactMap { line in line.split(separator: " ").first { $0.hasPrefix("unrecorded-us=") } }
+            .compactMap { Int($0.dropFirst("unrecorded-us=".count)) }.sorted() ?? []
+        if !windows.isEmpty {
+            Swift.print(
+                "kill storm: written recorded after the last byte drained in p50 \(windows[windows.count / 2]) µs,"
+                    + " max \(windows.last ?? 0) µs over \(windows.count) copies")
+        }
         Swift.print(
             "kill storm: \(Self.kills) kills in \(storm); after a cut the job was written \(afterCut.written),"
                 + " sending \(afterCut.sending), confirmed \(afterCut.gone); \(dossiers.count) dossiers,"
