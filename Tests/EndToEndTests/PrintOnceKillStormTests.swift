@@ -156,7 +156,11 @@ import Testing
         let db = try Database(path: database)
         defer { db.close() }
         let sql = "SELECT stage FROM print_jobs WHERE stage IN ('written', 'sending') ORDER BY stage DESC LIMIT 1"
-        return try db.scalar(sql)?.text ?? "none"
+        return try hasStage(db) ? try db.scalar(sql)?.text ?? "none" : "none"
+    }
+
+    static func hasStage(_ db: Database) throws -> Bool {
+        try db.scalar("SELECT count(*) FROM pragma_table_info('print_jobs') WHERE name = 'stage'")?.integer == 1
     }
 
     static func launch(_ kiosk: KioskdProcess, log: String) throws -> Process {
@@ -178,7 +182,9 @@ import Testing
     static func isSettled(database: String, kiosk: KioskdProcess) throws -> Bool {
         let db = try Database(path: database)
         defer { db.close() }
-        let jobs = try db.scalar("SELECT count(*) FROM print_jobs WHERE stage <> 'held'")?.integer ?? 1
+        // (A database of a kioskd from before print-once has no stage: every job counts.)
+        let unheld = try hasStage(db) ? "stage <> 'held'" : "1"
+        let jobs = try db.scalar("SELECT count(*) FROM print_jobs WHERE \(unheld)")?.integer ?? 1
         let pending = try db.scalar("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")?.integer ?? 1
         return jobs == 0 && pending == 0
     }
@@ -188,7 +194,11 @@ import Testing
     }
 
     static func heldJobCodes(database: String) throws -> Set<String> {
-        Set(try strings("SELECT dossier_code FROM print_jobs WHERE stage = 'held'", database: database))
+        let db = try Database(path: database)
+        let staged = try hasStage(db)
+        db.close()
+        guard staged else { return [] }
+        return Set(try strings("SELECT dossier_code FROM print_jobs WHERE stage = 'held'", database: database))
     }
 
     private static func strings(_ sql: String, database: String) throws -> [String] {
