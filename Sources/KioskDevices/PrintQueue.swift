@@ -216,10 +216,16 @@ public actor PrintQueue {
                     )
                 ])
             return true
+        case .unconfirmed:
+            // Written whole, then the printer did not answer (silent, unplugged): nothing says
+            // it did not print. The job stays `written` and is confirmed — or printed once
+            // more, marked, if the printer then reports paper out or cover open — when the
+            // printer answers again.
+            logResult(job, bytes: bytes.count, outcome: "\(outcome)")
+            pass.stoppedBecause = "print job \(job.id): \(outcome)"
+            return false
         case .faultAfter, .incomplete:
-            // The printer did not confirm the copy (it reports a fault, or went away before
-            // answering — a USB adapter pulled may lose what its own FIFO held): one more
-            // copy, marked, rather than a citizen without a whole receipt.
+            // The printer reports it could not print the copy whole: one more copy, marked.
             try await failed(job, attempts: attempts, bytes: bytes.count, outcome: "\(outcome)", &pass)
             return false
         }

@@ -184,33 +184,41 @@ final class PrinterConnection {
 
     /// After a written job: waits until the printer has processed it (`PrinterStatusSync`), or
     /// `settleAfterJob` for a printer that does not answer the buffered request, and asks its
-    /// status. `.printed` only when the printer reports no fault.
+    /// status. `.printed` only when the printer reports no fault; `.faultAfter` when it reports
+    /// one; `.unconfirmed` when it does not answer (silent, or gone).
     func confirm() -> PrintOutcome {
         guard let port else {
-            return .faultAfter(stateAfter: .missing, detail: openProblem ?? "device gone after the job")
+            return .unconfirmed(stateAfter: .missing, detail: openProblem ?? "device gone after the job")
         }
         let result: (state: PrinterState, detail: String?)
+        var answered = true
         do {
             if !configuration.asksStatus {
                 // No status: an empty zero-time read still reveals a hang-up.
                 _ = try port.read(upTo: 256, timeout: .zero)
                 result = (.ok, nil)
-            } else if ignoresProcessedRequest {
-                sleepOnThread(nanoseconds: nanoseconds(configuration.settleAfterJob))
-                result = describe(
-                    try PrinterStatusProbe(
+            } else {
+                let finding: PrinterStatusProbe.Finding
+                if ignoresProcessedRequest {
+                    sleepOnThread(nanoseconds: nanoseconds(configuration.settleAfterJob))
+                    finding = try PrinterStatusProbe(
                         answerTimeout: configuration.statusTimeout, settle: configuration.statusSettle
                     )
-                    .run(on: port))
-            } else {
-                let sync = PrinterStatusSync(
-                    answerTimeout: configuration.statusTimeout, allowance: configuration.printAllowance)
-                let finding = try sync.run(on: port)
-                let described = describe(finding.status)
-                if !finding.processed, described.state.canPrint { ignoresProcessedRequest = true }
-                result = described
+                    .run(on: port)
+                } else {
+                    let sync = PrinterStatusSync(
+                        answerTimeout: configuration.statusTimeout, allowance: configuration.printAllowance)
+                    let synced = try sync.run(on: port)
+                    finding = synced.status
+                    if !synced.processed, case .answered(let status) = finding, status.state.canPrint {
+                        ignoresProcessedRequest = true
+                    }
+                }
+                if case .answered = finding {} else { answered = false }
+                result = describe(finding)
             }
         } catch {
+            answered = false
             if error.needsReopen {
                 drop(error)
                 result = (.missing, error.description)
@@ -221,7 +229,10 @@ final class PrinterConnection {
         lastCheck = self.port == nil ? nil : (monotonicNanoseconds(), result.state, result.detail)
         nextCheckAt = monotonicNanoseconds() + nanoseconds(configuration.idleCheckInterval)
         guard result.state.canPrint else {
-            return .faultAfter(stateAfter: result.state, detail: result.detail ?? result.state.reason)
+            let detail = result.detail ?? result.state.reason
+            return answered
+                ? .faultAfter(stateAfter: result.state, detail: detail)
+                : .unconfirmed(stateAfter: result.state, detail: detail)
         }
         return .printed(stateAfter: result.state)
     }

@@ -250,7 +250,7 @@ public final class PrinterLink: Sendable {
             let outcome = connection.confirm()
             switch outcome {
             case .printed(let state): publish(state, nil)
-            case .faultAfter(let state, let detail): publish(state, detail)
+            case .faultAfter(let state, let detail), .unconfirmed(let state, let detail): publish(state, detail)
             case .incomplete(_, _, let detail): publish(connection.isOpen ? .offline : .missing, detail)
             }
             shared.withLock { $0.jobInProgress = false }

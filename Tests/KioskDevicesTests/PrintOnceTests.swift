@@ -89,6 +89,32 @@ struct PrintOnceTests {
         await rig.shutDown()
     }
 
+    @Test("unplugged right after a receipt went out whole: confirmed when it is back, not printed again")
+    func unpluggedAfterTheJobIsNotReprinted() async throws {
+        let rig = try PrinterRig()
+        let store = try rig.openStore()
+        let queue = PrintQueue(store: store, link: rig.link, profile: rig.profile)
+        let job = try await store.enqueuePrintJob(receiptDraft(rig.profile), dossierCode: nil)
+        // Gone at the first byte after the receipt: the link's check after the job.
+        rig.emulator.update { $0.vanishAfterBytes = job.payload.count + 1 }
+        let first = await queue.printPending()
+        #expect(first.printed.isEmpty)
+        #expect(try await store.pendingPrintJobs().map(\.stage) == [.written])
+        await rig.emulator.comeBack()
+        var back = PrintQueue.Pass()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while back.confirmedWithoutReprint.isEmpty, ContinuousClock.now < deadline {
+            back = await queue.printPending()
+            if back.confirmedWithoutReprint.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(back.confirmedWithoutReprint == [job.id])
+        #expect(back.printed.isEmpty)
+        #expect(rig.emulator.cutsReceived == 1)
+        #expect(try await store.allPrintJobs().isEmpty)
+        await store.close()
+        await rig.shutDown()
+    }
+
     @Test("a job whose copies keep failing is held with its reason after three, not printed in a loop")
     func keepsFailingIsHeld() async throws {
         let rig = try PrinterRig()
