@@ -246,6 +246,7 @@ struct PrinterLinkTimingTests {
         #expect(await rig.link.status() == .missing)
         // A new listener hears the state so far (missing) first, then the change.
         let states = rig.link.stateChanges()
+        let replugged = ContinuousClock.now
         await rig.emulator.comeBack()
         let back = Task {
             for await state in states where state == .ok { return true }
@@ -256,6 +257,7 @@ struct PrinterLinkTimingTests {
             back.cancel()
         }
         #expect(await back.value)
+        Swift.print("printer hot-plug: ready \(ContinuousClock.now - replugged) after the device reappeared")
         timeout.cancel()
         #expect(rig.link.lastKnownState == .ok)
         await rig.shutDown()
