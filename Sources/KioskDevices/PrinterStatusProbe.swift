@@ -27,6 +27,9 @@ struct PrinterStatusProbe {
     /// Quiet time after the last answer in which no further answer may arrive; nil when the
     /// line is known to be quiet (no stale answer can be in flight).
     var settle: Duration? = .milliseconds(30)
+    /// The settle window used when a quiet line turns out not to be.
+    static let defaultSettle: Duration = .milliseconds(30)
+    private var defaultSettle: Duration { Self.defaultSettle }
     /// Rounds before giving up on a noisy line.
     var rounds = 3
 
@@ -39,6 +42,7 @@ struct PrinterStatusProbe {
     /// Runs the probe; sets `processedSeen` when an answer to a buffered `GS r` went by (the
     /// job before has been processed).
     func run(on port: SerialPort, processedSeen: inout Bool) throws(SerialPortError) -> Finding {
+        var settle = self.settle
         for _ in 0..<rounds {
             if try discardPending(port) { processedSeen = true }
             var replies = ReplyStream(port: port)
@@ -55,7 +59,13 @@ struct PrinterStatusProbe {
                 guard let answer = try replies.next(within: answerTimeout) else { return .noAnswer(request: n) }
                 answers.append(answer)
             }
-            if let settle, try replies.next(within: settle) != nil { continue }
+            // A fifth answer means the four were shifted by a stale one: ask again. On a line
+            // known to be quiet only what has already arrived is looked at (no wait); a
+            // surprise there makes the next round settle after all.
+            if try replies.next(within: settle ?? .zero) != nil {
+                settle = settle ?? defaultSettle
+                continue
+            }
             return .answered(
                 PrinterStatus(
                     printer: answers[0], offlineCause: answers[1], errorCause: answers[2], paperSensor: answers[3]))
@@ -103,6 +113,7 @@ struct PrinterStatusProbe {
             -> PrinterReplyFilter.Reply?
         {
             let deadline = SerialDeadline(after: timeout)
+            var polled = false
             while true {
                 while position < pending.count {
                     let byte = pending[position]
@@ -115,9 +126,10 @@ struct PrinterStatusProbe {
                     case nil: break
                     }
                 }
-                if deadline.hasPassed { return nil }
-                let chunk = try port.read(
-                    upTo: 64, timeout: .nanoseconds(Int64(clamping: max(deadline.remainingNanoseconds, 1))))
+                // A zero timeout still looks once at what has already arrived.
+                if deadline.hasPassed && polled { return nil }
+                polled = true
+                let chunk = try port.read(upTo: 64, timeout: .nanoseconds(Int64(clamping: deadline.remainingNanoseconds)))
                 if chunk.isEmpty { return nil }
                 pending = chunk
                 position = 0

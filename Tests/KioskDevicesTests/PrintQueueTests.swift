@@ -91,7 +91,9 @@ struct PrintQueueTests {
 
     @Test("the device vanishes mid-job and returns: the job completes exactly once, marked reprint")
     func vanishMidJob() async throws {
-        let rig = try PrinterRig()
+        // Writes paced to the baud rate (as with FlowControl=none): a pseudo-terminal has no
+        // wire, so without pacing the whole job could sit in its buffer before the vanish.
+        let rig = try PrinterRig(flowControl: .none)
         let store = try rig.openStore()
         let queue = PrintQueue(store: store, link: rig.link, profile: rig.profile)
         // All-raster text makes a job of tens of KB: the vanish lands mid-write.
