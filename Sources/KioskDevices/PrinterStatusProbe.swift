@@ -129,7 +129,8 @@ struct PrinterStatusProbe {
                 // A zero timeout still looks once at what has already arrived.
                 if deadline.hasPassed && polled { return nil }
                 polled = true
-                let chunk = try port.read(upTo: 64, timeout: .nanoseconds(Int64(clamping: deadline.remainingNanoseconds)))
+                let chunk = try port.read(
+                    upTo: 64, timeout: .nanoseconds(Int64(clamping: deadline.remainingNanoseconds)))
                 if chunk.isEmpty { return nil }
                 pending = chunk
                 position = 0
