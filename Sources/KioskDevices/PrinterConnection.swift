@@ -9,6 +9,10 @@ final class PrinterConnection {
     private var nextOpenAt: UInt64 = 0
     private var nextCheckAt: UInt64 = 0
     private var openProblem: String?
+    /// The state an open failure means: `missing` when there is no device (or it went away),
+    /// `offline` when a device is there but cannot be used (busy, not a serial port, a baud
+    /// rate its UART refuses, no permission): a technician must act, not just plug it in.
+    private var openProblemState: PrinterState = .missing
     /// Whether no stale status answer can be in flight (the printer answered the buffered
     /// request after the last job), so a probe need not wait out a settle window.
     private var lineQuiet = false
@@ -65,6 +69,7 @@ final class PrinterConnection {
             return opened
         } catch {
             openProblem = error.description
+            openProblemState = error.isDeviceMissing || error.isDeviceGone ? .missing : .offline
             nextOpenAt = now + nanoseconds(backoff)
             backoff = min(backoff * 2, configuration.maximumBackoff)
             return nil
@@ -76,6 +81,7 @@ final class PrinterConnection {
         port?.close()
         port = nil
         openProblem = error.description
+        openProblemState = .missing
         backoff = configuration.minimumBackoff
         nextOpenAt = monotonicNanoseconds() + nanoseconds(backoff)
     }
@@ -98,7 +104,7 @@ final class PrinterConnection {
 
     private func probe() -> (state: PrinterState, detail: String?) {
         nextCheckAt = monotonicNanoseconds() + nanoseconds(configuration.idleCheckInterval)
-        guard let port = openPort() else { return (.missing, openProblem) }
+        guard let port = openPort() else { return (openProblemState, openProblem) }
         do {
             guard configuration.asksStatus else {
                 // No status: an empty zero-time read still reveals a hang-up.

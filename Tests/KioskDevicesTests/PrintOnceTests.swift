@@ -213,7 +213,7 @@ struct PrintOnceTests {
     }
 }
 
-@Suite("Printer link: checks off the next scan's path, hot-plug")
+@Suite("Printer link: checks off the next scan's path, hot-plug, open failures")
 struct PrinterLinkTimingTests {
     @Test("while a job's check waits for the printer, a status request is answered at once")
     func statusDuringTheCheckAfterAJob() async throws {
@@ -264,6 +264,23 @@ struct PrinterLinkTimingTests {
         timeout.cancel()
         #expect(rig.link.lastKnownState == .ok)
         await rig.shutDown()
+    }
+}
+
+extension PrinterLinkTimingTests {
+    @Test("a device that is there but cannot be used is offline with the reason, not missing")
+    func unusableDeviceIsOffline() async throws {
+        let folder = NSTemporaryDirectory() + "printer-file-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // A regular file where the printer should be: present, but no serial port.
+        _ = FileManager.default.createFile(atPath: folder + "/printer", contents: Data())
+        let link = PrinterLink(
+            configuration: PrinterLinkConfiguration(
+                devicePath: folder + "/printer", serial: SerialPortSettings(baudRate: .b115200, flowControl: .none)))
+        #expect(await link.status() == .offline)
+        #expect(link.lastKnownDetail?.contains("not a serial port") == true)
+        await link.stop()
     }
 }
 
