@@ -110,7 +110,7 @@ public final class PrinterLink: Sendable {
             if !enqueue(.confirm(continuation)) {
                 shared.withLock { $0.jobInProgress = false }
                 continuation.resume(
-                    returning: .faultAfter(stateAfter: lastKnownState, detail: "too many print requests waiting"))
+                    returning: .unconfirmed(stateAfter: lastKnownState, detail: "too many print requests waiting"))
             }
         }
     }

@@ -115,7 +115,7 @@ public actor KioskFlows {
             .info, "print",
             [
                 ("kind", "refusal-slip"), ("refused", refusal.code), ("bytes", "\(bytes.count)"),
-                ("outcome", printed ? "printed" : "not printed"),
+                ("outcome", printed ? "sent" : "not sent"),
             ])
     }
 

@@ -10,6 +10,6 @@ public protocol ReceiptPrinting: Sendable {
     /// Sound the refusal pattern where the printer has a buzzer.
     func signalRefusal() async
     /// Prints a short slip now, outside the store's print jobs (a refusal slip must print when
-    /// the store itself is failing); false when it did not print.
+    /// the store itself is failing); false when it could not be sent whole.
     func printSlip(_ bytes: [UInt8]) async -> Bool
 }
