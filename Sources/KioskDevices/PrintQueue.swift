@@ -57,6 +57,11 @@ public actor PrintQueue {
     private let logger: Logger?
     private let now: @Sendable () -> Int64
     private let wakes: AsyncStream<Void>
+    /// Jobs this run knows more about than their rows say, because recording a step failed
+    /// (a full disk): every byte went out, or the printer confirmed the copy. Kept so such a
+    /// job is never printed again by this run while its row lags behind.
+    private var writtenUnrecorded: Set<Int64> = []
+    private var confirmedUnrecorded: Set<Int64> = []
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
     /// Creates a queue over `store`'s print jobs for the printer behind `link`.
@@ -116,6 +121,14 @@ public actor PrintQueue {
     /// Moves one job on; false when the pass must stop (the printer cannot print now).
     private func handle(_ job: PrintJob, _ pass: inout Pass) async throws -> Bool {
         let ours = job.session == store.printSession
+        if confirmedUnrecorded.contains(job.id) {
+            try await store.completePrintJob(id: job.id)
+            confirmedUnrecorded.remove(job.id)
+            return true
+        }
+        if writtenUnrecorded.contains(job.id), job.stage != .written {
+            return try await confirmWritten(job, &pass)
+        }
         switch job.stage {
         case .held:
             return true
@@ -151,12 +164,14 @@ public actor PrintQueue {
         let state = await link.status()
         switch state {
         case .ok, .paperNearEnd:
-            try await store.completePrintJob(id: job.id)
+            writtenUnrecorded.remove(job.id)
+            try await complete(job)
             pass.confirmedWithoutReprint.append(job.id)
             logResult(job, bytes: job.payload.count, outcome: "confirmed: written whole before, printer \(state)")
             return true
         case .paperOut, .coverOpen:
             // The printer reports it could not print it: one more copy, marked, when it can.
+            writtenUnrecorded.remove(job.id)
             try await store.returnPrintJob(id: job.id, reprint: true)
             logResult(job, bytes: job.payload.count, outcome: "not confirmed: printer \(state), will reprint")
             pass.stoppedBecause = "printer \(link.configuration.devicePath): \(state.reason)"
@@ -199,12 +214,19 @@ public actor PrintQueue {
         // The window docs/print-once.md names: the printer has every byte, the row does not
         // say so yet. A kill inside it gives one marked second copy.
         let drained = ContinuousClock.now
-        try await store.recordPrintWritten(id: job.id)
+        do {
+            try await store.recordPrintWritten(id: job.id)
+        } catch {
+            // The copy is out whatever the row says: this run will not print it again.
+            writtenUnrecorded.insert(job.id)
+            logger?.log(.error, "print job not recorded", [("job", "\(job.id)"), ("reason", "\(error)")])
+        }
         let window = ContinuousClock.now - drained
         let outcome = await link.confirm()
         switch outcome {
         case .printed:
-            try await store.completePrintJob(id: job.id)
+            writtenUnrecorded.remove(job.id)
+            try await complete(job)
             pass.printed.append(job.id)
             if reprint { pass.reprinted.append(job.id) }
             logResult(
@@ -226,8 +248,20 @@ public actor PrintQueue {
             return false
         case .faultAfter, .incomplete:
             // The printer reports it could not print the copy whole: one more copy, marked.
+            writtenUnrecorded.remove(job.id)
             try await failed(job, attempts: attempts, bytes: bytes.count, outcome: "\(outcome)", &pass)
             return false
+        }
+    }
+
+    /// Deletes a confirmed job; if that fails, this run remembers the confirmation and only
+    /// tries the deletion again.
+    private func complete(_ job: PrintJob) async throws {
+        do {
+            try await store.completePrintJob(id: job.id)
+        } catch {
+            confirmedUnrecorded.insert(job.id)
+            throw error
         }
     }
 

@@ -2,6 +2,7 @@ import ESCPOS
 import Foundation
 import KioskDevices
 import KioskDomain
+import KioskSQLite
 import KioskStore
 import Synchronization
 import Testing
@@ -114,6 +115,35 @@ struct PrintOnceTests {
         #expect(back.printed.isEmpty)
         #expect(rig.emulator.cutsReceived == 1)
         #expect(try await store.allPrintJobs().isEmpty)
+        await store.close()
+        await rig.shutDown()
+    }
+
+    @Test("a copy the printer confirmed is not printed again when recording it fails (a full disk)")
+    func failedRecordDoesNotReprint() async throws {
+        let rig = try PrinterRig()
+        let store = try rig.openStore()
+        let queue = PrintQueue(store: store, link: rig.link, profile: rig.profile)
+        let job = try await store.enqueuePrintJob(receiptDraft(rig.profile), dossierCode: nil)
+        // Every later step of the row fails, as on a full disk.
+        let db = try Database(path: rig.folder + "/kiosk.sqlite")
+        try db.execute(
+            "CREATE TRIGGER full_disk_written BEFORE UPDATE OF stage ON print_jobs WHEN NEW.stage = 'written'"
+                + " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"
+                + " CREATE TRIGGER full_disk_delete BEFORE DELETE ON print_jobs"
+                + " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;")
+        let first = await queue.printPending()
+        #expect(first.stoppedBecause?.contains("full") == true)
+        #expect(await queue.printPending().printed.isEmpty)
+        #expect(rig.emulator.cutsReceived == 1)
+        #expect(try await store.pendingPrintJobs().map(\.stage) == [.sending])
+        // Room again: the job is completed, still without another copy.
+        try db.execute("DROP TRIGGER full_disk_written; DROP TRIGGER full_disk_delete;")
+        db.close()
+        _ = await queue.printPending()
+        #expect(try await store.allPrintJobs().isEmpty)
+        #expect(rig.emulator.cutsReceived == 1)
+        _ = job
         await store.close()
         await rig.shutDown()
     }
