@@ -1,6 +1,7 @@
 import ESCPOS
 import Foundation
 import KioskDevices
+import KioskDomain
 import KioskSQLite
 import Testing
 
@@ -119,19 +120,35 @@ import Testing
     }
 
     /// Whole copies (cut) per tracking code, marked or not. A segment of paper may begin with
-    /// the torn tail of a copy a kill interrupted; the copy it ends with is the one after the
-    /// last QR code but one.
+    /// the torn part of a copy a kill interrupted; the copy it ends with is the one of its
+    /// last QR code, and it is marked when, going back from that copy's own code line, the
+    /// reprint banner comes before any earlier copy's code line or QR code.
     static func copies(_ receipts: [EmulatedReceipt]) -> [String: (plain: Int, marked: Int)] {
         var counts: [String: (plain: Int, marked: Int)] = [:]
         for receipt in receipts where receipt.isCut {
             let elements = receipt.rendered.elements
-            let qrIndexes = elements.indices.filter { if case .qr = elements[$0] { true } else { false } }
-            guard let lastQR = qrIndexes.last, case .qr(let data, _, _, _) = elements[lastQR] else { continue }
-            let start = qrIndexes.count > 1 ? qrIndexes[qrIndexes.count - 2] + 1 : 0
-            let marked = elements[start..<lastQR].contains {
-                if case .text(let line) = $0 { line.text.contains(ReprintBanner.title) } else { false }
-            }
+            guard let lastQR = elements.lastIndex(where: { if case .qr = $0 { true } else { false } }),
+                case .qr(let data, _, _, _) = elements[lastQR]
+            else { continue }
             let code = String(decoding: data, as: UTF8.self)
+            let codeLine =
+                elements[..<lastQR].lastIndex {
+                    if case .text(let line) = $0 {
+                        line.text.trimmingCharacters(in: .whitespaces) == code
+                    } else {
+                        false
+                    }
+                } ?? lastQR
+            var marked = false
+            for element in elements[..<codeLine].reversed() {
+                if case .qr = element { break }
+                guard case .text(let line) = element else { continue }
+                if line.text.contains(ReprintBanner.title) {
+                    marked = true
+                    break
+                }
+                if TrackingCode(parsing: line.text.trimmingCharacters(in: .whitespaces)) != nil { break }
+            }
             var count = counts[code] ?? (0, 0)
             if marked { count.marked += 1 } else { count.plain += 1 }
             counts[code] = count
