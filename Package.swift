@@ -86,7 +86,9 @@ let package = Package(
         .testTarget(name: "ESCPOSTests", dependencies: ["ESCPOS", "KioskDomain"], swiftSettings: strict),
         .testTarget(
             name: "KioskDevicesTests",
-            dependencies: ["KioskDevices", "ESCPOS", "KioskDomain", "KioskSystem", "CKioskShim", "KioskStore"],
+            dependencies: [
+                "KioskDevices", "ESCPOS", "KioskDomain", "KioskSystem", "CKioskShim", "KioskStore", "KioskSQLite",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "KioskServiceTests",

@@ -17,6 +17,7 @@ public final class EmulatedPrinter: Sendable {
         var receipts: [EmulatedReceipt] = []
         var bytesReceived = 0
         var bytesDropped = 0
+        var cutsReceived = 0
         var outgoing: [UInt8] = []
         var vanishRequested = false
         var comeBackRequested = false
@@ -66,6 +67,9 @@ public final class EmulatedPrinter: Sendable {
 
     /// Print bytes lost while the printer could not print.
     public var bytesDropped: Int { shared.withLock { $0.bytesDropped } }
+
+    /// Cut commands (`GS V`) received while printing: a whole receipt reached the printer.
+    public var cutsReceived: Int { shared.withLock { $0.cutsReceived } }
 
     /// Whether its device path currently exists (false after `vanish()`).
     public var isPresent: Bool { shared.withLock { $0.present } }
@@ -118,6 +122,7 @@ public final class EmulatedPrinter: Sendable {
         started.signal()
         var paper = EmulatedPaper(profile: profile)
         var realtime = RealtimeCommandScanner()
+        var buffered = BufferedCommandScanner()
         while true {
             let control = shared.withLock { s in
                 defer { s.outgoing = [] }
@@ -132,6 +137,7 @@ public final class EmulatedPrinter: Sendable {
             if control.2 {
                 if pty == nil { pty = try? openLine() }
                 realtime = RealtimeCommandScanner()
+                buffered = BufferedCommandScanner()
                 shared.withLock { $0.comeBackRequested = false }
                 continue
             }
@@ -149,7 +155,7 @@ public final class EmulatedPrinter: Sendable {
                 record(paper.idle())
                 continue
             }
-            if consume(chunk, line, &paper, &realtime) { unplug(&pty, &paper) }
+            if consume(chunk, line, &paper, &realtime, &buffered) { unplug(&pty, &paper) }
         }
         if pty != nil { unplug(&pty, &paper) }
         shared.withLock { $0.finished = true }
@@ -172,7 +178,8 @@ public final class EmulatedPrinter: Sendable {
 
     /// Handles received bytes; returns true when the script says to vanish now.
     private func consume(
-        _ chunk: [UInt8], _ line: PseudoTerminal, _ paper: inout EmulatedPaper, _ realtime: inout RealtimeCommandScanner
+        _ chunk: [UInt8], _ line: PseudoTerminal, _ paper: inout EmulatedPaper,
+        _ realtime: inout RealtimeCommandScanner, _ buffered: inout BufferedCommandScanner
     ) -> Bool {
         for byte in chunk {
             let (state, vanish) = shared.withLock { s -> (EmulatedPrinterState, Bool) in
@@ -201,6 +208,16 @@ public final class EmulatedPrinter: Sendable {
             }
             if state.prints {
                 paper.receive(byte)
+                // Buffered commands are processed in order, after what came before them:
+                // here at once, as nothing is buffered (a stopped printer drops them).
+                switch buffered.feed(byte) {
+                case .cut: shared.withLock { $0.cutsReceived += 1 }
+                case .statusRequest(let n):
+                    if state.answersStatus, state.answersBufferedStatus {
+                        line.writeMaster([state.processedAnswer(to: n)])
+                    }
+                case nil: break
+                }
             } else {
                 // Printing stopped: what is on the paper so far is torn off as it is.
                 record(paper.tear())
@@ -221,6 +238,36 @@ public final class EmulatedPrinter: Sendable {
             _ = FileManager.default.createFile(atPath: base + ".png", contents: Data(receipt.rendered.png(scale: 1)))
             _ = FileManager.default.createFile(atPath: base + ".txt", contents: Data(receipt.rendered.transcript.utf8))
         }
+    }
+}
+
+/// Finds the buffered commands the emulator acts on — `GS V` (cut) and `GS r n` (transmit
+/// status) — in a byte stream, across reads. Approximate (it does not parse the commands'
+/// parameters), which is enough for the kiosk's own receipts.
+struct BufferedCommandScanner {
+    /// What a byte completed.
+    enum Command: Equatable {
+        case cut
+        case statusRequest(UInt8)
+    }
+
+    private var stage = 0
+
+    /// Feeds a byte; returns the command it completes.
+    mutating func feed(_ byte: UInt8) -> Command? {
+        switch stage {
+        case 1 where byte == 0x56:
+            stage = 0
+            return .cut
+        case 1 where byte == 0x72:
+            stage = 2
+        case 2:
+            stage = 0
+            return .statusRequest(byte)
+        default:
+            stage = byte == 0x1D ? 1 : 0
+        }
+        return nil
     }
 }
 

@@ -12,6 +12,9 @@ public struct EmulatedPrinterState: Sendable, Equatable {
     /// Whether it answers `DLE EOT n` at all (false: a printer with status switched off, or
     /// a broken return line).
     public var answersStatus = true
+    /// Whether it answers the buffered `GS r n` once it has printed what came before (false:
+    /// a printer that does not know the command).
+    public var answersBufferedStatus = true
     /// Runs out of paper after this many more received bytes (then `paperOut` turns true).
     public var paperOutAfterBytes: Int?
     /// Vanishes (closes its pseudo-terminal and removes its path, like an unplugged USB
@@ -29,6 +32,12 @@ public struct EmulatedPrinterState: Sendable, Equatable {
 
     /// Whether received print data lands on paper.
     var prints: Bool { !coverOpen && !paperOut && !error }
+
+    /// The answer to a buffered `GS r n`: paper sensor (`n` 1 or 49: bits 0–1 near end) or
+    /// drawer (0). Bits 4 and 7 are always clear.
+    func processedAnswer(to n: UInt8) -> UInt8 {
+        n == 1 || n == 49 ? (paperNearEnd ? 0x03 : 0) : 0
+    }
 
     /// The answer to `DLE EOT n`, or nil for an n the printer does not know.
     func answer(to n: UInt8) -> UInt8? {

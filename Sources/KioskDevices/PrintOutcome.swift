@@ -5,6 +5,10 @@ public enum PrintOutcome: Sendable, Equatable, CustomStringConvertible {
     /// Every byte was written, but the printer reported a fault afterwards (paper ran out,
     /// cover opened): the receipt may be incomplete.
     case faultAfter(stateAfter: PrinterState, detail: String)
+    /// Every byte was written, but the printer did not answer after it (silent, or gone):
+    /// nothing says the receipt did not print, so it is not printed again until the printer
+    /// answers and reports a fault (docs/print-once.md).
+    case unconfirmed(stateAfter: PrinterState, detail: String)
     /// Not every byte got out (device gone, flow control stalled): the receipt is incomplete.
     case incomplete(bytesWritten: Int, of: Int, detail: String)
 
@@ -19,6 +23,23 @@ public enum PrintOutcome: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .printed(let state): "printed (\(state))"
         case .faultAfter(let state, let detail): "fault after job: \(state) (\(detail))"
+        case .unconfirmed(let state, let detail): "not confirmed: printer \(state) (\(detail))"
+        case .incomplete(let written, let total, let detail): "incomplete: \(written) of \(total) bytes (\(detail))"
+        }
+    }
+}
+
+/// How far a job's bytes got: the first half of a print, before the printer's confirmation.
+public enum PrintTransfer: Sendable, Equatable, CustomStringConvertible {
+    /// Every byte was written and drained: the printer has received the whole job.
+    case written(bytes: Int)
+    /// Not every byte got out (device gone, flow control stalled): the copy is incomplete.
+    case incomplete(bytesWritten: Int, of: Int, detail: String)
+
+    /// `written: 691 bytes`, `incomplete: 512 of 4096 bytes (…)`.
+    public var description: String {
+        switch self {
+        case .written(let bytes): "written: \(bytes) bytes"
         case .incomplete(let written, let total, let detail): "incomplete: \(written) of \(total) bytes (\(detail))"
         }
     }

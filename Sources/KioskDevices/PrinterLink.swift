@@ -1,25 +1,38 @@
-import Dispatch
 import Foundation
+import KioskSystem
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The kiosk's receipt printer: owns its serial port on a thread of its own, reopens it by
-/// path with backoff when the device is missing or gone, and prints jobs with a status check
-/// before and after.
+/// path with backoff when the device is missing or gone — at once when the device's folder
+/// changes (hot-plug, `HotPlugWatch`) — and prints jobs in two steps, `send` (checked before,
+/// every byte written and drained) and `confirm` (the printer processed it and reports no
+/// fault), so the print queue can record each step in the job's row.
 ///
-/// Blocking I/O never runs on the Swift concurrency pool: `status()` and `print(_:)` hand a
-/// request to the link's thread and suspend on a continuation until it answers. At most
+/// Blocking I/O never runs on the Swift concurrency pool: requests are handed to the link's
+/// thread and callers suspend on a continuation until it answers. At most
 /// `maximumWaitingRequests` requests wait; beyond that, callers get the last known state (or
-/// a refusal) at once.
+/// a refusal) at once. While a job is being sent or confirmed, a status request is answered
+/// at once with the state the job was started in (unless that was a fault): the check after
+/// one citizen's receipt never holds the next citizen's scan.
 public final class PrinterLink: Sendable {
     private enum Request {
         case status(CheckedContinuation<PrinterState, Never>, maxAge: Duration)
         case signal([UInt8])
-        case print([UInt8], CheckedContinuation<Result<PrintOutcome, PrintRefusal>, Never>)
+        case send([UInt8], CheckedContinuation<Result<PrintTransfer, PrintRefusal>, Never>)
+        case confirm(CheckedContinuation<PrintOutcome, Never>)
     }
 
     private struct Shared {
         var requests: [Request] = []
         var state: PrinterState = .missing
+        /// Whether the first check has been published (before it, `state` means nothing).
+        var checked = false
+        /// A job was sent and is not yet confirmed.
+        var jobInProgress = false
         var detail: String?
         var stopping = false
         var finished = false
@@ -34,11 +47,12 @@ public final class PrinterLink: Sendable {
     /// The configuration the link runs with.
     public let configuration: PrinterLinkConfiguration
     private let shared = Mutex(Shared())
-    private let wake = DispatchSemaphore(value: 0)
+    private let wake: WakePipe?
 
     /// Starts the link's thread; the first open is tried at once.
     public init(configuration: PrinterLinkConfiguration) {
         self.configuration = configuration
+        wake = try? WakePipe()
         let thread = Thread { [self] in run() }
         thread.name = "printer-link"
         thread.start()
@@ -53,20 +67,32 @@ public final class PrinterLink: Sendable {
     /// Asks the printer for its state now (opening the device if it is closed and due); an
     /// answer younger than `maxAge` is reused instead of asking again.
     public func status(maxAge: Duration = .zero) async -> PrinterState {
-        await withCheckedContinuation { continuation in
+        if let busy = shared.withLock({ $0.jobInProgress && $0.state.canPrint ? $0.state : nil }) { return busy }
+        return await withCheckedContinuation { continuation in
             if !enqueue(.status(continuation, maxAge: maxAge)) { continuation.resume(returning: lastKnownState) }
         }
     }
 
-    /// Prints a job: checks the printer, writes every byte (bounded in time), drains, waits
-    /// for the printer, checks again.
+    /// Prints a job in one go: `send`, then `confirm` when every byte went out.
     ///
     /// Throws `PrintRefusal` when the printer cannot print before anything is sent. The
     /// outcome is `.printed` only when all bytes were written and the status after reports
     /// no fault.
     public func print(_ bytes: [UInt8]) async throws(PrintRefusal) -> PrintOutcome {
-        let result: Result<PrintOutcome, PrintRefusal> = await withCheckedContinuation { continuation in
-            if !enqueue(.print(bytes, continuation)) {
+        switch try await send(bytes) {
+        case .incomplete(let written, let total, let detail):
+            return .incomplete(bytesWritten: written, of: total, detail: detail)
+        case .written:
+            return await confirm()
+        }
+    }
+
+    /// Checks the printer and, when it can print, writes every byte of a job (bounded in
+    /// time) and drains them. `.written` means the printer has received the whole job; call
+    /// `confirm()` next. Throws `PrintRefusal` when nothing was sent.
+    public func send(_ bytes: [UInt8]) async throws(PrintRefusal) -> PrintTransfer {
+        let result: Result<PrintTransfer, PrintRefusal> = await withCheckedContinuation { continuation in
+            if !enqueue(.send(bytes, continuation)) {
                 continuation.resume(
                     returning: .failure(
                         PrintRefusal(
@@ -75,6 +101,18 @@ public final class PrinterLink: Sendable {
             }
         }
         return try result.get()
+    }
+
+    /// After a written job: waits until the printer has processed it (no fixed sleep: the
+    /// printer's answer to a buffered status request says so) and asks its status.
+    public func confirm() async -> PrintOutcome {
+        await withCheckedContinuation { continuation in
+            if !enqueue(.confirm(continuation)) {
+                shared.withLock { $0.jobInProgress = false }
+                continuation.resume(
+                    returning: .unconfirmed(stateAfter: lastKnownState, detail: "too many print requests waiting"))
+            }
+        }
     }
 
     /// Sends a few bytes that are not a job — the buzzer's refusal pattern — when the port is
@@ -91,6 +129,8 @@ public final class PrinterLink: Sendable {
             let id = s.nextListener
             s.nextListener += 1
             s.listeners[id] = continuation
+            // A listener learns the state found so far first: the state at start is told too.
+            if s.checked { continuation.yield(s.state) }
             return id
         }
         guard let id else {
@@ -113,7 +153,7 @@ public final class PrinterLink: Sendable {
                 s.stopWaiters.append(continuation)
                 return false
             }
-            if done { continuation.resume() } else { wake.signal() }
+            if done { continuation.resume() } else { wake?.signal() }
         }
     }
 
@@ -123,14 +163,15 @@ public final class PrinterLink: Sendable {
             s.requests.append(request)
             return true
         }
-        if accepted { wake.signal() }
+        if accepted { wake?.signal() }
         return accepted
     }
 
     private func publish(_ state: PrinterState, _ detail: String?) {
         shared.withLock { s in
             s.detail = detail
-            guard s.state != state else { return }
+            guard s.state != state || !s.checked else { return }
+            s.checked = true
             s.state = state
             for listener in s.listeners.values { listener.yield(state) }
         }
@@ -139,8 +180,12 @@ public final class PrinterLink: Sendable {
     /// The thread's body.
     private func run() {
         let connection = PrinterConnection(configuration: configuration)
+        // The device's folder is watched while the port is closed, so a printer plugged back
+        // in is opened at once instead of at the next backoff step.
+        let watch = try? HotPlugWatch(path: configuration.devicePath)
         publishCheck(connection)
         while true {
+            wake?.drain()
             let (request, stopping) = shared.withLock { s -> (Request?, Bool) in
                 s.requests.isEmpty ? (nil, s.stopping) : (s.requests.removeFirst(), false)
             }
@@ -153,8 +198,14 @@ public final class PrinterLink: Sendable {
                 publishCheck(connection)
                 continue
             }
-            let wait = min(connection.nanosecondsToNextDuty, 1_000_000_000)
-            _ = wake.wait(timeout: .now() + .nanoseconds(Int(wait)))
+            let wait = Duration.nanoseconds(Int64(min(connection.nanosecondsToNextDuty, 1_000_000_000)))
+            if !connection.isOpen, let watch, let wake {
+                if case .changed = watch.wait(stop: wake, fallback: wait), !shared.withLock({ $0.stopping }) {
+                    connection.deviceFolderChanged()
+                }
+            } else {
+                Self.waitFor(wake, timeout: wait)
+            }
         }
         connection.close()
         let (waiters, listeners) = shared.withLock { s in
@@ -182,16 +233,41 @@ public final class PrinterLink: Sendable {
             continuation.resume(returning: state)
         case .signal(let bytes):
             connection.signal(bytes)
-        case .print(let bytes, let continuation):
-            let result = connection.print(bytes)
+        case .send(let bytes, let continuation):
+            shared.withLock { $0.jobInProgress = true }
+            let result = connection.send(bytes)
             switch result {
-            case .success(.printed(let state)): publish(state, nil)
-            case .success(.faultAfter(let state, let detail)): publish(state, detail)
+            case .success(.written): break
             case .success(.incomplete(_, _, let detail)):
+                shared.withLock { $0.jobInProgress = false }
                 publish(connection.isOpen ? .offline : .missing, detail)
-            case .failure(let refusal): publish(refusal.state, refusal.detail)
+            case .failure(let refusal):
+                shared.withLock { $0.jobInProgress = false }
+                publish(refusal.state, refusal.detail)
             }
             continuation.resume(returning: result)
+        case .confirm(let continuation):
+            let outcome = connection.confirm()
+            switch outcome {
+            case .printed(let state): publish(state, nil)
+            case .faultAfter(let state, let detail), .unconfirmed(let state, let detail): publish(state, detail)
+            case .incomplete(_, _, let detail): publish(connection.isOpen ? .offline : .missing, detail)
+            }
+            shared.withLock { $0.jobInProgress = false }
+            continuation.resume(returning: outcome)
         }
+    }
+
+    /// Blocks the link's thread until a request is signalled or `timeout` passes.
+    private static func waitFor(_ wake: WakePipe?, timeout: Duration) {
+        let milliseconds = Int32(
+            clamping: max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        )
+        guard let wake else {
+            usleep(UInt32(milliseconds) * 1000)
+            return
+        }
+        var entry = pollfd(fd: wake.readEnd, events: Int16(POLLIN), revents: 0)
+        _ = poll(&entry, 1, milliseconds)
     }
 }

@@ -9,9 +9,19 @@ public struct PrinterLinkConfiguration: Sendable {
     public var asksStatus: Bool
     /// Time to wait for each status answer.
     public var statusTimeout: Duration
-    /// Pause after the last byte drained, before the status check, so the printer has
-    /// printed what it buffered (a paper end shows only when the printer gets there).
+    /// For a printer that does not answer the buffered `GS r` request only: pause after the
+    /// last byte drained, before the status check, so the printer has printed what it
+    /// buffered. Printers that answer it are checked as soon as they have (no fixed pause).
     public var settleAfterJob: Duration
+    /// Longest time the printer may take to print what it buffered before the check after a
+    /// job stops waiting for its answer to the buffered request.
+    public var printAllowance: Duration
+    /// Bytes of a job written before each drain: the most a kill can leave in the kernel's
+    /// buffer, still to be printed, without the job's row saying it was written.
+    public var drainChunk: Int
+    /// Quiet time a status probe waits after the fourth answer when a stale answer may still
+    /// be in flight (after opening the port, or after a job the printer did not confirm).
+    public var statusSettle: Duration
     /// First wait before reopening a missing or vanished device; doubles up to `maximumBackoff`.
     public var minimumBackoff: Duration
     /// Longest wait between reopen attempts.
@@ -30,8 +40,12 @@ public struct PrinterLinkConfiguration: Sendable {
         statusTimeout: Duration = .milliseconds(500), settleAfterJob: Duration = .milliseconds(800),
         minimumBackoff: Duration = .milliseconds(250), maximumBackoff: Duration = .seconds(10),
         idleCheckInterval: Duration = .seconds(5), writeMargin: Duration = .seconds(10),
-        statusFreshness: Duration = .milliseconds(250)
+        statusFreshness: Duration = .milliseconds(250), printAllowance: Duration = .seconds(5),
+        statusSettle: Duration = .milliseconds(30), drainChunk: Int = 256
     ) {
+        self.drainChunk = drainChunk
+        self.printAllowance = printAllowance
+        self.statusSettle = statusSettle
         self.statusFreshness = statusFreshness
         self.devicePath = devicePath
         self.serial = serial

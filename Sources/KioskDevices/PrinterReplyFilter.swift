@@ -13,8 +13,24 @@ public struct PrinterReplyFilter: Sendable {
     /// A filter expecting no block in progress.
     public init() {}
 
+    /// What a received byte turned out to be, when it is an answer.
+    public enum Reply: Sendable, Equatable {
+        /// An answer to a real-time `DLE EOT n` (bits 1 and 4 set, 0 and 7 clear).
+        case realtime(UInt8)
+        /// An answer to a buffered `GS r n`: the printer sends it only once it has processed
+        /// every byte before the request (bits 4 and 7 clear, outside an ASB block).
+        case processed(UInt8)
+    }
+
     /// Feeds one received byte; returns it when it is a status answer.
     public mutating func feed(_ byte: UInt8) -> UInt8? {
+        if case .realtime(let answer) = classify(byte) { return answer }
+        return nil
+    }
+
+    /// Feeds one received byte; returns what answer it is, if any. XON/XOFF and ASB blocks
+    /// are never answers.
+    public mutating func classify(_ byte: UInt8) -> Reply? {
         if byte == 0x11 || byte == 0x13 { return nil }
         if blockBytesLeft > 0 {
             if byte & 0x90 == 0 {
@@ -28,6 +44,7 @@ public struct PrinterReplyFilter: Sendable {
             blockBytesLeft = 3
             return nil
         }
-        return PrinterStatus.isAnswer(byte) ? byte : nil
+        if PrinterStatus.isAnswer(byte) { return .realtime(byte) }
+        return byte & 0x90 == 0 ? .processed(byte) : nil
     }
 }

@@ -31,4 +31,17 @@ public enum PrinterState: String, Sendable, Equatable, CaseIterable, CustomStrin
         case .missing: "not connected"
         }
     }
+
+    /// What a technician should do about it, for the log line that reports the state.
+    public var advice: String {
+        switch self {
+        case .ok: "nothing"
+        case .paperNearEnd: "bring a new paper roll soon"
+        case .paperOut: "load a new paper roll"
+        case .coverOpen: "close the printer cover"
+        case .offline:
+            "check the printer's power and error light (paper jam, cutter), and that Baud= and FlowControl= match it"
+        case .missing: "check the printer's cable and power, and that [Printer] Device= names it (kioskctl devices)"
+        }
+    }
 }

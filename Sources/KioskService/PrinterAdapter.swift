@@ -22,6 +22,15 @@ struct PrinterAdapter: ReceiptPrinting {
         link.signal(Self.refusalBeep)
     }
 
+    /// Sends the slip and returns once its bytes are out; the check after it runs on its own,
+    /// so the next scan does not wait for the printer to finish printing the slip.
+    func printSlip(_ bytes: [UInt8]) async -> Bool {
+        guard case .written = try? await link.send(bytes) else { return false }
+        let link = self.link
+        Task { _ = await link.confirm() }
+        return true
+    }
+
     /// `ESC B n t`: n beeps of t × 100 ms.
     static let refusalBeep: [UInt8] = [0x1B, 0x42, 3, 1]
 

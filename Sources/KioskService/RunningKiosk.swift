@@ -41,7 +41,7 @@ final class RunningKiosk: Sendable {
         self.profile = profile
         let configuration = setup.configuration
         link = PrinterLink(configuration: PrinterAdapter.linkConfiguration(configuration.printer, profile: profile))
-        queue = PrintQueue(store: store, link: link, profile: profile)
+        queue = PrintQueue(store: store, link: link, profile: profile, logger: logger)
         let log = ForwardingLog.bridging(to: logger)
         let client = RunningKiosk.centralClient(setup)
         let forwarder = Forwarder(
@@ -80,11 +80,13 @@ final class RunningKiosk: Sendable {
                     store: self.store, days: self.setup.configuration.kiosk.retentionDays, logger: logger)
             }
             group.addTask {
+                // The first state is the one found at start (logged even when it is "ok");
+                // then each change, once, with what a technician should do.
                 for await state in self.link.stateChanges() {
-                    logger.log(
-                        state.canPrint ? .notice : .warning, "printer \(state.rawValue)",
-                        [("device", self.setup.configuration.printer.device)]
-                            + (self.link.lastKnownDetail.map { [("detail", $0)] } ?? []))
+                    var fields = [("device", self.setup.configuration.printer.device)]
+                    if let detail = self.link.lastKnownDetail { fields.append(("detail", detail)) }
+                    if state != .ok { fields.append(("do", state.advice)) }
+                    logger.log(state.canPrint ? .notice : .warning, "printer \(state.rawValue)", fields)
                     self.events.publish(.printer(state.rawValue))
                     await self.reportHealth()
                 }

@@ -29,11 +29,11 @@ extension KioskStore {
         return upsert.int(at: 0)
     }
 
-    /// Records an intake as `recordIntake(day:_:)` does, and gives it the next line of the
+    /// Records an intake as `recordIntake(day:claimingReceipt:_:)` does, and gives it the next line of the
     /// register book `registerBook` (the year, `2026`) in the same transaction; `build` gets
     /// the day's sequence and the register line, and the dossier keeps that line.
     public func recordIntake(
-        day: CalendarDay, registerBook: String,
+        day: CalendarDay, registerBook: String, claimingReceipt: Bool = false,
         _ build: @Sendable (_ sequence: Int, _ register: RegisterEntry) throws -> IntakeDraft
     ) throws -> IntakeRecord {
         try write("recording intake") { db in
@@ -41,7 +41,7 @@ extension KioskStore {
             let register = RegisterEntry(book: registerBook, number: try nextRegisterNumber(db, book: registerBook))
             var draft = try build(sequence, register)
             draft.dossier.register = register
-            return try insert(db, draft)
+            return try insert(db, draft, claimingReceipt: claimingReceipt)
         }
     }
 
@@ -50,22 +50,26 @@ extension KioskStore {
     /// the dossier's receivedAt) and its print job. If `build` or any write throws, nothing is
     /// written and the sequence number is not used up; `build`'s own errors are rethrown
     /// unchanged.
-    public func recordIntake(day: CalendarDay, _ build: @Sendable (_ sequence: Int) throws -> IntakeDraft) throws
-        -> IntakeRecord
-    {
+    ///
+    /// With `claimingReceipt`, the receipt's job is written already `sending` for this session
+    /// (its first attempt): the caller prints it next, and this transaction's fsync is the only
+    /// one before the receipt's first byte (docs/print-once.md).
+    public func recordIntake(
+        day: CalendarDay, claimingReceipt: Bool = false, _ build: @Sendable (_ sequence: Int) throws -> IntakeDraft
+    ) throws -> IntakeRecord {
         try write("recording intake") { db in
             let sequence = try nextDailySequence(db, day: day)
-            return try insert(db, try build(sequence))
+            return try insert(db, try build(sequence), claimingReceipt: claimingReceipt)
         }
     }
 
-    private func insert(_ db: Database, _ draft: IntakeDraft) throws -> IntakeRecord {
+    private func insert(_ db: Database, _ draft: IntakeDraft, claimingReceipt: Bool) throws -> IntakeRecord {
         let dossier = draft.dossier
         try insertDossier(db, dossier)
         let event = try insertEvent(
             db, type: "dossier.received", data: draft.eventData, occurredAt: dossier.receivedAt,
             dossierCode: dossier.code)
-        let job = try insertPrintJob(db, draft.printJob, dossierCode: dossier.code)
+        let job = try insertPrintJob(db, draft.printJob, dossierCode: dossier.code, claimed: claimingReceipt)
         return IntakeRecord(dossier: dossier, event: event, printJob: job)
     }
 

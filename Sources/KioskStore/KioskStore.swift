@@ -13,6 +13,9 @@ public actor KioskStore {
     public nonisolated let path: String
     /// Set when the file found at open was corrupt and was moved aside for a new one.
     public nonisolated let recovery: StoreRecovery?
+    /// This opening's name in print jobs' `session` column: a job left `sending` or `written`
+    /// by another session was interrupted by a crash (docs/print-once.md).
+    public nonisolated let printSession: String
 
     /// The connection; nil once closed.
     var database: Database?
@@ -30,6 +33,7 @@ public actor KioskStore {
         let (db, recovery) = try StoreFile.open(path: path)
         self.path = path
         self.recovery = recovery
+        self.printSession = UUID().uuidString.lowercased()
         self.database = db
         self.now = now
     }
@@ -38,6 +42,7 @@ public actor KioskStore {
     init(opened database: Database, path: String) {
         self.path = path
         self.recovery = nil
+        self.printSession = UUID().uuidString.lowercased()
         self.database = database
         self.now = { Timestamp(unixSeconds: Int64(Date().timeIntervalSince1970)) }
     }

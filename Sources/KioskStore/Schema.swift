@@ -6,7 +6,7 @@ import KioskSQLite
 /// Append new steps; never edit a released one.
 enum Schema {
     /// The migrations, in order.
-    static let migrations: [String] = [version1, version2, registerBook]
+    static let migrations: [String] = [version1, version2, registerBook, printJobLife]
 
     /// The user_version a fully migrated database has.
     static var currentVersion: Int { migrations.count }
@@ -124,7 +124,7 @@ enum Schema {
         END;
         """
 
-    /// The kiosk's register ("Sổ theo dõi hồ sơ", issue 15): a book per year and a sequence
+    /// Version 3: the kiosk's register ("Sổ theo dõi hồ sơ", issue 15): a book per year and a sequence
     /// per dossier, printed on the receipt ("Quyển số … Số thứ tự …") and sent to the central
     /// as `register`. `intake_register` holds each book's last number; the dossier keeps its
     /// line. Rows of older versions have none (NULL). The same step gives the central's status
@@ -140,5 +140,24 @@ enum Schema {
         ALTER TABLE dossier_status ADD COLUMN due_date TEXT;
         ALTER TABLE dossier_status ADD COLUMN due_time TEXT;
         ALTER TABLE dossier_status ADD COLUMN documents TEXT;
+        """
+
+    /// Version 4: a print job's life in its row, so a restart knows how far the last attempt
+    /// got (docs/print-once.md). `stage`: `queued` (no byte of the current attempt sent),
+    /// `sending` (an attempt began: bytes may have gone out), `written` (every byte written and
+    /// drained, the printer's confirmation not yet seen), `held` (kept for a technician, with
+    /// `held_reason`). A confirmed job is deleted. `session` names the kioskd run that moved
+    /// the job to `sending` or `written`, so a later run tells its own jobs from a crashed
+    /// one's. `reprint`: the next copy prints under the reprint banner. `crash_reprints`:
+    /// copies printed because a run died mid-job (at most one before the job is held).
+    private static let printJobLife = """
+        ALTER TABLE print_jobs ADD COLUMN stage TEXT NOT NULL DEFAULT 'queued'
+            CHECK (stage IN ('queued', 'sending', 'written', 'held'));
+        ALTER TABLE print_jobs ADD COLUMN session TEXT;
+        ALTER TABLE print_jobs ADD COLUMN reprint INTEGER NOT NULL DEFAULT 0 CHECK (reprint IN (0, 1));
+        ALTER TABLE print_jobs ADD COLUMN crash_reprints INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE print_jobs ADD COLUMN held_reason TEXT;
+        ALTER TABLE print_jobs ADD COLUMN stage_at TEXT;
+        UPDATE print_jobs SET reprint = 1 WHERE attempts > 0;
         """
 }

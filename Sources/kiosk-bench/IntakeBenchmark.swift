@@ -130,7 +130,9 @@ private func write(_ fd: Int32, _ bytes: [UInt8]) {
 }
 
 /// A printer that thinks in zero time: answers every `DLE EOT n` with "online, no fault" at
-/// once and timestamps the first byte and the cut of each receipt.
+/// once, answers the buffered `GS r n` the link sends after each job with "paper present"
+/// (nothing is buffered here, so at once), and timestamps the first byte and the cut of each
+/// receipt.
 final class InstantPrinter: Sendable {
     struct Receipt: Sendable {
         var first: UInt64
@@ -155,6 +157,8 @@ final class InstantPrinter: Sendable {
             var count = 0
             var pendingDLE = 0  // 0: none, 1: saw DLE, 2: saw DLE EOT
             var cutTail = 0  // bytes of GS V's parameters still to skip
+            var statusRequest = 0  // 1: saw GS, 2: saw GS r
+            var firstSetByGS = false
             while shared.state.withLock({ $0.running }) {
                 var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
                 guard poll(&pfd, 1, 100) > 0 else { continue }
@@ -178,9 +182,22 @@ final class InstantPrinter: Sendable {
                         var answer: UInt8 = 0x12
                         if b == 1 { answer = 0x16 }
                         _ = withUnsafeBytes(of: &answer) { Glibc.write(master, $0.baseAddress, 1) }
+                    case (_, 0x72) where statusRequest == 1:
+                        // GS r: not receipt data (it follows the cut).
+                        statusRequest = 2
+                        if firstSetByGS {
+                            first = nil
+                            count = 0
+                        }
+                    case (_, _) where statusRequest == 2:
+                        statusRequest = 0
+                        var answer: UInt8 = 0x00
+                        _ = withUnsafeBytes(of: &answer) { Glibc.write(master, $0.baseAddress, 1) }
                     default:
                         if pendingDLE == 1 { count += 1 }
                         pendingDLE = 0
+                        statusRequest = b == 0x1D ? 1 : 0
+                        if b == 0x1D { firstSetByGS = first == nil }
                         if first == nil { first = now }
                         count += 1
                         // GS V: the cut ends the receipt.

@@ -13,7 +13,9 @@ final class PrinterRig: Sendable {
 
     init(
         profile: PrinterProfile = PrinterRig.epson, flowControl: SerialPortSettings.FlowControl = .rtscts,
-        asksStatus: Bool = true, writeMargin: Duration = .seconds(3), statusFreshness: Duration = .milliseconds(250)
+        asksStatus: Bool = true, writeMargin: Duration = .seconds(3), statusFreshness: Duration = .milliseconds(250),
+        minimumBackoff: Duration = .milliseconds(20), maximumBackoff: Duration = .milliseconds(200),
+        printAllowance: Duration = .seconds(5)
     ) throws {
         folder = NSTemporaryDirectory() + "printer-rig-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -24,8 +26,8 @@ final class PrinterRig: Sendable {
                 devicePath: folder + "/printer",
                 serial: SerialPortSettings(baudRate: .b115200, flowControl: flowControl),
                 asksStatus: asksStatus, statusTimeout: .milliseconds(200), settleAfterJob: .milliseconds(60),
-                minimumBackoff: .milliseconds(20), maximumBackoff: .milliseconds(200), idleCheckInterval: .seconds(30),
-                writeMargin: writeMargin, statusFreshness: statusFreshness))
+                minimumBackoff: minimumBackoff, maximumBackoff: maximumBackoff, idleCheckInterval: .seconds(30),
+                writeMargin: writeMargin, statusFreshness: statusFreshness, printAllowance: printAllowance))
     }
 
     func shutDown() async {
@@ -41,6 +43,8 @@ final class PrinterRig: Sendable {
         return (folder, try EmulatedPrinter(profile: epson, devicePath: folder + "/printer"))
     }
 
+    /// The rig's store; each call is a new opening (a new `printSession`), as a restarted
+    /// kioskd would be.
     func openStore() throws -> KioskStore { try KioskStore(path: folder + "/kiosk.sqlite") }
 
     static let epson: PrinterProfile = {

@@ -93,3 +93,16 @@ extension Array where Element == UInt8 {
         return (0...(count - subsequence.count)).contains { Array(self[$0..<($0 + subsequence.count)]) == subsequence }
     }
 }
+
+extension PrinterConnection {
+    /// A whole job as `PrinterLink.print` runs it: `send`, then `confirm` when every byte went out.
+    func print(_ bytes: [UInt8]) -> Result<PrintOutcome, PrintRefusal> {
+        send(bytes).map { transfer in
+            switch transfer {
+            case .incomplete(let written, let total, let detail):
+                .incomplete(bytesWritten: written, of: total, detail: detail)
+            case .written: confirm()
+            }
+        }
+    }
+}

@@ -17,6 +17,7 @@ import Testing
         func problem() async -> String? { nil }
         func jobsAdded() async {}
         func signalRefusal() async {}
+        func printSlip(_ bytes: [UInt8]) async -> Bool { true }
     }
 
     static let catalog = """

@@ -43,7 +43,7 @@ import Testing
         let store = try KioskStore(path: path)
         #expect(store.recovery == nil)
         #expect(try await store.scalar("PRAGMA user_version") == .integer(Int64(Schema.currentVersion)))
-        #expect(Schema.currentVersion >= 2)
+        #expect(Schema.currentVersion == 4)
         // The wide column is gone from the outbox; the data lives in outbox_data.
         #expect(
             try await store.scalar("SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'data'")

@@ -64,7 +64,7 @@ import Testing
             db.close()
         }
         let store = try KioskStore(path: path)
-        #expect(try await store.scalar("PRAGMA user_version") == .integer(3))
+        #expect(try await store.scalar("PRAGMA user_version") == .integer(Int64(Schema.currentVersion)))
         let old = try #require(try await store.dossier(code: "OLD-1"))
         #expect(old.register == nil)
         let next = try await intake(store, "2026-12-30T09:00:00+07:00", book: "2026")

@@ -50,8 +50,10 @@ struct ServiceControl: ControlRequestHandling {
         do {
             let summary = try await kiosk.store.summary()
             let events = try await kiosk.store.pendingEvents(limit: max(1, min(limit, 1000)))
+            let printJobs = try await kiosk.store.allPrintJobs()
             let dead = try await kiosk.store.deadLetters(limit: max(1, min(limit, 1000)))
             return .ok([
+                "printJobs": .array(printJobs.map(Self.value)),
                 "oldestPendingAt": summary.oldestPendingAt.map { .string($0.description) } ?? .null,
                 "lastDeliveredAt": summary.lastDeliveredAt.map { .string($0.description) } ?? .null,
                 "dead": .array(
@@ -103,10 +105,11 @@ struct ServiceControl: ControlRequestHandling {
             }
             let receipt = IntakeReceipt(
                 dossier: dossier, kiosk: kiosk.setup.configuration.kiosk, catalog: kiosk.setup.catalog)
-            let bytes =
-                ReprintBanner.bytes(for: kiosk.profile)
-                + ESCPOSEncoder.encode(receipt.document(columns: kiosk.profile.columnsFontA), profile: kiosk.profile)
-            return await enqueue(PrintJobDraft(kind: "intake-receipt-reprint", payload: bytes), code: code)
+            let bytes = ESCPOSEncoder.encode(
+                receipt.document(columns: kiosk.profile.columnsFontA), profile: kiosk.profile)
+            // Marked, not bannered: the queue adds the banner, once, whenever it prints.
+            return await enqueue(
+                PrintJobDraft(kind: "intake-receipt-reprint", payload: bytes, markedReprint: true), code: code)
         } catch {
             return .error("store", "\(error)")
         }
@@ -210,6 +213,17 @@ struct ServiceControl: ControlRequestHandling {
             return .object(fields)
         }
         return .ok(fields)
+    }
+
+    /// A print job as `queue` shows it: its life, never its content.
+    static func value(_ job: PrintJob) -> ControlValue {
+        .object([
+            "id": .int(job.id), "kind": .string(job.kind), "stage": .string(job.stage.rawValue),
+            "attempts": .int(Int64(job.attempts)), "reprint": .bool(job.reprint),
+            "createdAt": .string(job.createdAt.description), "bytes": .int(Int64(job.payload.count)),
+            "code": job.dossierCode.map { .string($0) } ?? .null,
+            "heldReason": job.heldReason.map { .string($0) } ?? .null,
+        ])
     }
 
     static func value(_ event: ServiceEvents.Event) -> ControlValue {

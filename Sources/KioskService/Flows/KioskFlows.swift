@@ -31,6 +31,11 @@ public actor KioskFlows {
     private let onEventWritten: @Sendable () async -> Void
     private let now: @Sendable () -> Timestamp
     private let events: ServiceEvents?
+    /// When the last refusal slip printed (Unix seconds), so a scanner repeating a bad code
+    /// cannot print a stream of them.
+    private var lastRefusalSlipAt: Int64?
+    /// Shortest gap between two refusal slips.
+    static let refusalSlipGapSeconds: Int64 = 5
 
     /// Creates the flows over a store and a printer.
     public init(
@@ -84,8 +89,33 @@ public actor KioskFlows {
         let result = await carryOut(outcome)
         log(parsed, result)
         events?.publish(.handled(result))
-        if case .refused = result.outcome { await printer.signalRefusal() }
+        if case .refused(let refusal) = result.outcome { await tellCitizen(refusal) }
         return result
+    }
+
+    /// A refusal always reaches the citizen at the kiosk (docs/refusals.md): the buzzer where
+    /// the profile has one; otherwise, for the refusals that send the citizen elsewhere and
+    /// when the printer can print, a short slip saying what happened and what to do. (A front
+    /// end also gets every refusal on the control socket.)
+    private func tellCitizen(_ refusal: SessionRefusal) async {
+        if profile.hasBuzzer {
+            await printer.signalRefusal()
+            return
+        }
+        guard RefusalSlip.prints(for: refusal) else { return }
+        let at = now()
+        if let last = lastRefusalSlipAt, at.unixSeconds - last < Self.refusalSlipGapSeconds { return }
+        guard await printer.problem() == nil else { return }
+        let slip = RefusalSlip(refusal: refusal, kioskId: setup.configuration.kiosk.id, printedAt: at)
+        let bytes = ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)
+        lastRefusalSlipAt = at.unixSeconds
+        let printed = await printer.printSlip(bytes)
+        logger.log(
+            .info, "print",
+            [
+                ("kind", "refusal-slip"), ("refused", refusal.code), ("bytes", "\(bytes.count)"),
+                ("outcome", printed ? "sent" : "not sent"),
+            ])
     }
 
     /// Takes a dossier in from a front end (the control socket's `intake`): the same checks
@@ -146,8 +176,11 @@ public actor KioskFlows {
         let form = ReceiptForm(kiosk: kiosk, procedure: procedure)
         do {
             let book = String(receivedAt.localDay.year)
-            let record = try await store.recordIntake(day: receivedAt.localDay, registerBook: book) {
-                sequence, register in
+            // The receipt's job is written `sending` in the intake's own transaction: one fsync
+            // before its first byte (docs/print-once.md).
+            let record = try await store.recordIntake(
+                day: receivedAt.localDay, registerBook: book, claimingReceipt: true
+            ) { sequence, register in
                 guard let code = TrackingCode(prefix: kiosk.codePrefix, day: receivedAt.localDay, sequence: sequence)
                 else { throw SessionRefusalError(refusal: .dailyLimitReached) }
                 var dossier = Dossier(
@@ -177,6 +210,11 @@ public actor KioskFlows {
     private func printStatus(code: String?) async -> Result {
         guard let code else {
             return Result(outcome: .technician(.status))
+        }
+        // A slip that cannot print now is refused now, never queued for whoever stands at the
+        // kiosk when the paper is back.
+        if let problem = await printer.problem() {
+            return Result(outcome: .refused(.printerUnavailable(reason: problem)), code: code)
         }
         do {
             let dossier = try await store.dossier(code: code)
@@ -218,6 +256,10 @@ public actor KioskFlows {
             }
             guard dossier.applicant.idNumber == card.applicant.idNumber else {
                 return Result(outcome: .refused(.idCardMismatch), code: code)
+            }
+            // The hand-back slip is the citizen's proof: no hand-back is recorded without it.
+            if let problem = await printer.problem() {
+                return Result(outcome: .refused(.printerUnavailable(reason: problem)), code: code)
             }
             let at = now()
             let slip = HandBackSlip(dossier: dossier, returnedAt: at)
