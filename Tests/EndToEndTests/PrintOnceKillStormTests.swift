@@ -17,7 +17,7 @@ import Testing
 /// names), or held for a technician — never more.
 @Suite(.serialized) struct PrintOnceKillStormTests {
     static let card =
-        "001094012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021"
+        "001095012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, tỉnh Lào Cai|01022021"
     static let kills = 300
 
     @Test func eachReceiptPrintsOnceAcrossAKillStorm() async throws {

@@ -28,7 +28,7 @@ final class FakeReceiptPrinter: ReceiptPrinting {
 
 /// The flows in process: a real store in a temporary folder, a fake printer, a real catalog.
 struct FlowsRig {
-    static let card = "001094012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên|01022021"
+    static let card = "001095012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, tỉnh Lào Cai|01022021"
 
     let folder: String
     let store: KioskStore
