@@ -45,6 +45,9 @@ let usage = """
     socket's group ([Control] Group=, default kiosk-tech). --timeout SECONDS: how long to wait
     for kioskd's answer (default 60, status 10).
 
+    Printer profiles and keymaps: --data-dir DIR or KIOSK_DATA_DIR=DIR (default
+    /usr/share/kiosk, where the package installs them; never the current directory).
+
     Examples:
       kioskctl config check /etc/kiosk/kiosk.conf
       kioskctl queue dead --json | jq .
@@ -63,6 +66,7 @@ func kioskctl(_ words: [String]) async -> Int32 {
     let code: Int32
     do {
         let json = arguments.flag("--json")
+        if let dataDirectory = try arguments.option("--data-dir") { HardwareData.use(directory: dataDirectory) }
         switch arguments.next() {
         case "config":
             guard arguments.next() == "check" else {
