@@ -142,7 +142,9 @@ else
 fi
 
 # 4. Emulated hardware: printer and serial scanner on pseudo-terminals given to kiosk; each
-# line written to fd 3 is one scan.
+# line written to fd 3 is one scan. Receipts are read as the emulator's text transcripts:
+# lines the profile (generic-80mm, no Vietnamese code page) prints as raster are not in them,
+# so the checks look for ASCII lines ("CODE128:" of the test page, tracking codes).
 mkdir -p "$work/dev" "$work/central" "$work/receipts"
 chown kiosk "$work/central"
 mkfifo "$work/scans"
@@ -174,11 +176,10 @@ fi
 # 5. kioskd as kiosk from /, then what a technician runs.
 start_as_kiosk "$work/kioskd.log" kioskd --config /etc/kiosk/kiosk.conf
 kioskd_pid=${pids[-1]}
-if wait_for "$work/kioskd.log" "kioskd started" 60 && wait_for "$work/kioskd.log" "printer ok" 30 &&
-    wait_for "$work/kioskd.log" "scanner ok" 30; then
-    pass "kioskd --config /etc/kiosk/kiosk.conf as kiosk from /: started, printer ok, scanner ok"
+if wait_for "$work/kioskd.log" "kioskd started" 60 && wait_for "$work/kioskd.log" "scanner ok" 30; then
+    pass "kioskd --config /etc/kiosk/kiosk.conf as kiosk from /: started, scanner ok"
 else
-    fail "kioskd did not start with printer and scanner ok:"
+    fail "kioskd did not start with the scanner ok:"
     show "$work/kioskd.log"
 fi
 if as_kiosk kioskctl status >"$work/status.out" 2>&1 && grep -q "ok" "$work/status.out"; then
@@ -187,18 +188,19 @@ else
     fail "kioskctl status as kiosk (exit $?):"
     show "$work/status.out"
 fi
-if as_kiosk kioskctl test-print >"$work/test-print.out" 2>&1 && wait_for_receipt "KIOSK TEST PAGE" 60; then
+if as_kiosk kioskctl test-print >"$work/test-print.out" 2>&1 && wait_for_receipt "CODE128:" 60; then
     pass "kioskctl test-print as kiosk: a test page at the emulated printer"
 else
     fail "kioskctl test-print as kiosk: no test page printed:"
     show "$work/test-print.out"
 fi
-before=$(grep -lF "KIOSK TEST PAGE" "$work"/receipts/receipt-*.txt 2>/dev/null | wc -l)
+before=$(grep -lF "CODE128:" "$work"/receipts/receipt-*.txt 2>/dev/null | wc -l)
 echo "KIOSK:TEST-PAGE" >&3
 deadline=$((SECONDS + 60))
-while [ "$(grep -lF "KIOSK TEST PAGE" "$work"/receipts/receipt-*.txt 2>/dev/null | wc -l)" -le "$before" ] &&
+while [ "$(grep -lF "CODE128:" "$work"/receipts/receipt-*.txt 2>/dev/null | wc -l)" -le "$before" ] &&
     [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
-if [ "$(grep -lF "KIOSK TEST PAGE" "$work"/receipts/receipt-*.txt 2>/dev/null | wc -l)" -gt "$before" ]; then
+if [ "$(grep -lF "CODE128:" "$work"/receipts/receipt-*.txt 2>/dev/null | wc -l)" -gt "$before" ] &&
+    grep -q "outcome=technician-test-page" "$work/kioskd.log"; then
     pass "scan KIOSK:TEST-PAGE (TechnicianCodes=yes): a test page printed"
 else
     fail "scan KIOSK:TEST-PAGE printed nothing"
@@ -212,8 +214,10 @@ fi
 # An intake: ID card, then procedure; the receipt prints and the event reaches kiosk-central.
 echo "001094012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021" >&3
 echo "1.001234" >&3
-if wait_for_receipt "Nguyễn Bá Hoàng" 60; then
-    pass "an intake scanned at the installed kioskd prints its receipt"
+wait_for "$work/kioskd.log" "outcome=intake" 60
+code=$(grep -o 'code=[A-Z0-9-]* outcome=intake' "$work/kioskd.log" | head -n 1 | sed 's/code=\([^ ]*\) .*/\1/')
+if [ -n "$code" ] && wait_for_receipt "$code" 60; then
+    pass "an intake scanned at the installed kioskd prints its receipt ($code)"
 else
     fail "an intake printed no receipt:"
     tail -n 20 "$work/kioskd.log" | show
@@ -256,7 +260,7 @@ done
 sed -i "s/^Version: .*/Version: $new_version/" "$work/repack/root/DEBIAN/control"
 (cd "$work/repack/root" && find . -path ./DEBIAN -prune -o -type f -print | sed 's|^\./||' | sort | xargs md5sum) \
     >"$work/repack/root/DEBIAN/md5sums"
-dpkg-deb --root-owner-group -Zxz --build "$work/repack/root" "$work/repack/kiosk_${new_version}.deb" >/dev/null
+dpkg-deb --root-owner-group -Znone --build "$work/repack/root" "$work/repack/kiosk_${new_version}.deb" >/dev/null
 if DEBIAN_FRONTEND=noninteractive dpkg -i "$work/repack/kiosk_${new_version}.deb" </dev/null >"$work/upgrade.log" 2>&1 &&
     [ "$(dpkg-query -W -f='${Version}' kiosk)" = "$new_version" ] && cmp -s "$conf" "$work/kiosk.conf.edited" &&
     ! grep -q "Configuration file" "$work/upgrade.log"; then
