@@ -200,7 +200,7 @@ deadline=$((SECONDS + 60))
 while [ "$(grep -lF "CODE128:" "$work"/receipts/receipt-*.txt 2>/dev/null | wc -l)" -le "$before" ] &&
     [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
 if [ "$(grep -lF "CODE128:" "$work"/receipts/receipt-*.txt 2>/dev/null | wc -l)" -gt "$before" ] &&
-    grep -q "outcome=technician-test-page" "$work/kioskd.log"; then
+    wait_for "$work/kioskd.log" "outcome=technician-test-page" 30; then
     pass "scan KIOSK:TEST-PAGE (TechnicianCodes=yes): a test page printed"
 else
     fail "scan KIOSK:TEST-PAGE printed nothing"
