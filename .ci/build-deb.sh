@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Builds the Debian package kiosk_VERSION_ARCH.deb with dpkg-deb only (no debhelper, no
-# dpkg-dev): release binaries with the Swift runtime linked in statically, the systemd unit,
-# sysusers.d and tmpfiles.d files, the udev rules, the example configuration as conffiles.
+# dpkg-dev): release binaries with the Swift runtime linked in statically (full RELRO,
+# BIND_NOW), the systemd unit, sysusers.d and tmpfiles.d files, the udev rules, the data the
+# binaries read (printer profiles, scanner keymaps, the example configuration and catalog) in
+# /usr/share/kiosk, man pages, bash completion, changelog and copyright; xz members. The live
+# configuration in /etc/kiosk is no conffile: postinst makes it from the examples when absent.
+# The version is the first entry of systemd/debian/changelog (upstream part = the source's).
 #
 #   .ci/build-deb.sh [OUTDIR]        (default OUTDIR: out/)
 #
@@ -14,14 +18,21 @@
 #
 # Prints the path of the .deb on its last line.
 set -euo pipefail
+umask 022
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 out=${1:-out}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-version=$(sed -n 's/^public let kioskSoftwareVersion = "\(.*\)"$/\1/p' Sources/KioskService/ServiceVersion.swift)
-[ -n "$version" ] || { echo "build-deb: no version in Sources/KioskService/ServiceVersion.swift" >&2; exit 1; }
+upstream=$(sed -n 's/^public let kioskSoftwareVersion = "\(.*\)"$/\1/p' Sources/KioskService/ServiceVersion.swift)
+[ -n "$upstream" ] || { echo "build-deb: no version in Sources/KioskService/ServiceVersion.swift" >&2; exit 1; }
+version=$(sed -n '1s/^kiosk (\([^)]*\)) .*/\1/p' systemd/debian/changelog)
+if [ "${version%-*}" != "$upstream" ]; then
+    echo "build-deb: systemd/debian/changelog's first entry is ${version:-missing}, the source is $upstream:" >&2
+    echo "build-deb: add an entry 'kiosk ($upstream-1) ...' at the top of the changelog" >&2
+    exit 1
+fi
 arch=$(dpkg --print-architecture)
 products=(kioskd kioskctl kiosk-central)
 
@@ -31,7 +42,9 @@ if [ -n "${KIOSK_BIN_DIR:-}" ]; then
 else
     # The Swift runtime and Foundation linked in statically (the toolchain's shared libraries
     # are no Debian package); no $ORIGIN run path (nothing is loaded from /usr/bin).
-    flags=(-c release --static-swift-stdlib --disable-local-rpath --build-path "${KIOSK_BUILD_PATH:-.build-release}")
+    # -z now: full RELRO (BIND_NOW), as Debian's hardening flags ask.
+    flags=(-c release --static-swift-stdlib --disable-local-rpath --build-path "${KIOSK_BUILD_PATH:-.build-release}"
+        -Xlinker -z -Xlinker now)
     for product in "${products[@]}"; do
         echo "build-deb: swift build ${flags[*]} --product $product" >&2
         swift build "${flags[@]}" --product "$product" >&2
@@ -51,27 +64,34 @@ put() { # put MODE SOURCE DESTINATION
 }
 for product in "${products[@]}"; do
     install -D -m 0755 "$bindir/$product" "$stage/usr/bin/$product"
-    if [ "${KIOSK_STRIP:-yes}" != no ]; then strip --strip-unneeded "$stage/usr/bin/$product"; fi
+    if [ "${KIOSK_STRIP:-yes}" != no ]; then strip --strip-unneeded --remove-section=.comment --remove-section=.note "$stage/usr/bin/$product"; fi
 done
 put 0644 systemd/kioskd.service /lib/systemd/system/kioskd.service
 put 0644 systemd/kiosk.sysusers /usr/lib/sysusers.d/kiosk.conf
 put 0644 systemd/kiosk.tmpfiles /usr/lib/tmpfiles.d/kiosk.conf
 put 0644 Hardware/udev/60-kiosk.rules /lib/udev/rules.d/60-kiosk.rules
-conffiles=(/etc/kiosk/kiosk.conf /etc/kiosk/procedures.conf /etc/kiosk/holidays.conf)
-for conffile in "${conffiles[@]}"; do
-    put 0644 "Hardware/examples/$(basename "$conffile")" "$conffile"
+# What kioskd and kioskctl read at run time (HardwareData: /usr/share/kiosk).
+for file in Hardware/printers/*.conf; do put 0644 "$file" "/usr/share/kiosk/printers/$(basename "$file")"; done
+for file in Hardware/keymaps/*.keymap; do put 0644 "$file" "/usr/share/kiosk/keymaps/$(basename "$file")"; done
+# The examples: postinst copies kiosk.conf, procedures.conf and holidays.conf to /etc/kiosk
+# when absent; kioskd --demo takes the catalog and holidays from here.
+for file in kiosk.conf procedures.conf holidays.conf kiosk.dev.conf; do
+    put 0644 "Hardware/examples/$file" "/usr/share/kiosk/examples/$file"
 done
-# Printer profiles and scanner keymaps, when this tree has them.
-for kind in printers keymaps; do
-    if [ -d "Hardware/$kind" ]; then
-        find "Hardware/$kind" -maxdepth 1 -type f -name '*.conf' | sort | while read -r file; do
-            put 0644 "$file" "/usr/share/kiosk/$kind/$(basename "$file")"
-        done
-    fi
+# Documentation: man pages (troff in docs/man), changelog, copyright, bash completion.
+for page in docs/man/*.[1-8]; do
+    name=$(basename "$page")
+    install -d "$stage/usr/share/man/man${name##*.}"
+    gzip -9n < "$page" > "$stage/usr/share/man/man${name##*.}/$name.gz"
+    chmod 0644 "$stage/usr/share/man/man${name##*.}/$name.gz"
 done
+install -d "$stage/usr/share/doc/kiosk"
+gzip -9n < systemd/debian/changelog > "$stage/usr/share/doc/kiosk/changelog.Debian.gz"
+chmod 0644 "$stage/usr/share/doc/kiosk/changelog.Debian.gz"
+put 0644 systemd/debian/copyright /usr/share/doc/kiosk/copyright
+put 0644 systemd/debian/completions/kioskctl /usr/share/bash-completion/completions/kioskctl
 put 0644 docs/install.md /usr/share/doc/kiosk/install.md
 put 0644 README.md /usr/share/doc/kiosk/README.md
-put 0644 Hardware/examples/kiosk.dev.conf /usr/share/doc/kiosk/examples/kiosk.dev.conf
 for doc in kiosk-central.md tracking-code.md appointment-dates.md; do
     if [ -f "docs/$doc" ]; then put 0644 "docs/$doc" "/usr/share/doc/kiosk/$doc"; fi
 done
@@ -119,21 +139,23 @@ for package in $(printf '%s\n' "${!minimum[@]}" | sort); do
 done
 # systemd-sysusers and systemd-tmpfiles (postinst); the unit's settings need systemd 252.
 depends="$depends, systemd (>= 252)"
+# deb-systemd-helper and deb-systemd-invoke (maintainer scripts); unifont: the bitmap font of
+# the raster lines that print Vietnamese on printers without a Vietnamese code page.
+depends="$depends, init-system-helpers (>= 1.54~), unifont"
 
 # 4. Control files.
 installed_size=$(du -k -s --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@INSTALLED_SIZE@|$installed_size|" \
     -e "s|@DEPENDS@|$depends|" systemd/debian/control.in > "$stage/DEBIAN/control"
-printf '%s\n' "${conffiles[@]}" > "$stage/DEBIAN/conffiles"
 for script in postinst prerm postrm; do
     install -m 0755 "systemd/debian/$script" "$stage/DEBIAN/$script"
 done
 (cd "$stage" && find . -path ./DEBIAN -prune -o -type f -print | sed 's|^\./||' | sort | xargs md5sum) \
     > "$stage/DEBIAN/md5sums"
-chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/conffiles" "$stage/DEBIAN/md5sums"
+chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums"
 
 # 5. The archive: files owned by root whoever builds it.
 deb="$out/kiosk_${version}_${arch}.deb"
-dpkg-deb --root-owner-group -Zzstd --build "$stage" "$deb" >&2
+dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >&2
 echo "build-deb: Depends: $depends" >&2
 echo "$deb"

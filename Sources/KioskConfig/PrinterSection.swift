@@ -7,7 +7,7 @@ extension KioskConfiguration {
         public var baud: Int
         /// `FlowControl=rtscts`.
         public var flowControl: FlowControl
-        /// `Profile=generic-80mm`: a profile of `Hardware/printers/`.
+        /// `Profile=generic-80mm`: a profile of the data folder's `printers/` (`/usr/share/kiosk`).
         public var profile: String
         /// `Status=yes`; no when the printer does not answer `DLE EOT`.
         public var status: Bool
@@ -38,7 +38,7 @@ extension KioskConfiguration {
                     ValueSyntax.choice($0, of: FlowControl.self)
                 },
                 profile: reader.value("Profile", default: defaults.profile) {
-                    ValueSyntax.resourceName($0, folder: "Hardware/printers/")
+                    ValueSyntax.resourceName($0, folder: "the printer profiles (/usr/share/kiosk/printers)")
                 },
                 status: reader.value("Status", default: defaults.status, ValueSyntax.boolean))
         }

@@ -5,7 +5,7 @@ extension KioskConfiguration {
         public var device: String
         /// `Mode=evdev`.
         public var mode: ScannerMode
-        /// `Keymap=us`: a keymap of `Hardware/keymaps/` (evdev mode).
+        /// `Keymap=us`: a keymap of the data folder's `keymaps/` (`/usr/share/kiosk`; evdev mode).
         public var keymap: String
         /// `Grab=yes`: grab the evdev device so scans never reach a console.
         public var grab: Bool
@@ -32,7 +32,7 @@ extension KioskConfiguration {
                 device: reader.value("Device", default: defaults.device, ValueSyntax.path),
                 mode: reader.value("Mode", default: defaults.mode) { ValueSyntax.choice($0, of: ScannerMode.self) },
                 keymap: reader.value("Keymap", default: defaults.keymap) {
-                    ValueSyntax.resourceName($0, folder: "Hardware/keymaps/")
+                    ValueSyntax.resourceName($0, folder: "the keymaps (/usr/share/kiosk/keymaps)")
                 },
                 grab: reader.value("Grab", default: defaults.grab, ValueSyntax.boolean),
                 scanTimeout: reader.value("ScanTimeout", default: defaults.scanTimeout, positiveDuration))

@@ -2,16 +2,14 @@ import Foundation
 
 /// Where keymap files are found and how they are loaded.
 extension Keymap {
-    /// The folders searched for `NAME.keymap`, in order: `$KIOSK_KEYMAPS`,
-    /// `/usr/share/kiosk/keymaps` (installed), `./Hardware/keymaps` (a source checkout).
+    /// The folder searched for `NAME.keymap` by default: `$KIOSK_DATA_DIR/keymaps` when the
+    /// variable is set, else `/usr/share/kiosk/keymaps` (installed); never the current
+    /// directory. The service and `kioskctl` ask `HardwareData`, which also knows `--data-dir`.
     public static var searchDirectories: [String] {
-        var directories: [String] = []
-        if let custom = ProcessInfo.processInfo.environment["KIOSK_KEYMAPS"], !custom.isEmpty {
-            directories.append(custom)
+        if let data = ProcessInfo.processInfo.environment["KIOSK_DATA_DIR"], !data.isEmpty {
+            return [data + "/keymaps"]
         }
-        directories.append("/usr/share/kiosk/keymaps")
-        directories.append(FileManager.default.currentDirectoryPath + "/Hardware/keymaps")
-        return directories
+        return ["/usr/share/kiosk/keymaps"]
     }
 
     /// Loads and validates a keymap file.

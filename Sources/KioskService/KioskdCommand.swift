@@ -13,6 +13,8 @@ public enum KioskdCommand {
         Usage:
           kioskd [--config FILE]   run the service (default config /etc/kiosk/kiosk.conf)
           kioskd --demo            run the whole kiosk on emulated hardware, no setup
+          --data-dir DIR           printer profiles, keymaps and examples from DIR (also
+                                   KIOSK_DATA_DIR=DIR; default /usr/share/kiosk)
           kioskd --version         print the version
           kioskd --help            print this text
 
@@ -41,6 +43,7 @@ public enum KioskdCommand {
         let configPath: String
         do {
             configPath = try args.option("--config") ?? "/etc/kiosk/kiosk.conf"
+            if let dataDirectory = try args.option("--data-dir") { HardwareData.use(directory: dataDirectory) }
             try args.expectEnd()
         } catch {
             FileHandleOutput.standardError("kioskd: \(error)\n\(usage)\n")

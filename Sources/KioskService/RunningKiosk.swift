@@ -61,6 +61,8 @@ final class RunningKiosk: Sendable {
     /// Runs until cancelled; the receipt being printed is finished first.
     func run() async {
         let logger = self.logger
+        // Weak: the flows belong to this kiosk; a strong capture would keep both after a reload.
+        await flows.attachTechnicianStatus { [weak self] in await self?.technicianStatus() }
         let control = ControlServer(
             socketPath: setup.configuration.control.socket, group: setup.configuration.control.group,
             handler: ServiceControl(kiosk: self), logger: logger)
@@ -146,6 +148,24 @@ final class RunningKiosk: Sendable {
         }
         statusLine.publish(
             printer: snapshot.printer, scanner: snapshot.scanner, summary: summary, forwarder: await forwarder.status)
+    }
+
+    /// The facts of the `KIOSK:STATUS` slip, from the same sources as the control socket's
+    /// `status`.
+    func technicianStatus() async -> TechnicianStatus {
+        let configuration = setup.configuration
+        let summary = try? await store.summary()
+        let forwarding = await forwarder.status
+        return TechnicianStatus(
+            kioskId: configuration.kiosk.id, version: kioskSoftwareVersion, printerProfile: profile.name,
+            printerDevice: configuration.printer.device, printerState: link.lastKnownState.rawValue,
+            printerDetail: link.lastKnownDetail, scannerDevice: configuration.scanner.device, scannerState: scanner,
+            backlog: summary?.pending ?? 0, oldestPendingAt: summary?.oldestPendingAt,
+            deadLetters: summary?.deadLetters ?? 0, centralURL: configuration.central.url,
+            forwarding: forwarding.state.rawValue,
+            lastDeliveryAt: forwarding.lastDeliveryAt ?? summary?.lastDeliveredAt,
+            lastError: forwarding.consecutiveFailures > 0 ? forwarding.lastError : nil,
+            hostName: NetworkAddresses.hostName(), addresses: NetworkAddresses.current())
     }
 
     /// The scanner's last reported state.

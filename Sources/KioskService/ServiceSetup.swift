@@ -61,9 +61,7 @@ public struct ServiceSetup: Sendable {
         }
         var keymap: Keymap?
         do {
-            keymap = try Keymap.load(
-                named: configuration.scanner.keymap,
-                in: (HardwareData.directory("keymaps").map { [$0] } ?? []) + Keymap.searchDirectories)
+            keymap = try HardwareData.keymap(named: configuration.scanner.keymap)
         } catch {
             problems.append("\(path): [Scanner] Keymap=\(configuration.scanner.keymap): \(error)")
         }

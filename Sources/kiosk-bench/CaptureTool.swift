@@ -1,5 +1,6 @@
 import Foundation
 import KioskDevices
+import KioskService
 import KioskSystem
 
 #if canImport(Glibc)
@@ -34,7 +35,7 @@ func runCaptureTool(arguments: [String]) throws {
     let altCodes: ScannerKeystrokes.AltCodes = list.flag("--alt-codes") ? .nonASCII : .whenNeeded
     let enter = !list.flag("--no-enter")
     try list.expectEnd()
-    let keymap = try Keymap.load(named: keymapName)
+    let keymap = try HardwareData.keymap(named: keymapName)
     let events = try ScannerKeystrokes(keymap: keymap, altCodes: altCodes).events(for: text, enter: enter)
     let bytes = InputEvent.records(events)
     guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {

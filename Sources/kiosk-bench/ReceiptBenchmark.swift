@@ -1,6 +1,7 @@
 import ESCPOS
 import Foundation
 import KioskDevices
+import KioskService
 import KioskSystem
 
 /// Bytes on the wire and encode time of the standard intake receipt (Vietnamese name and
@@ -10,10 +11,10 @@ import KioskSystem
 /// user-defined characters or raster, whichever is fewer bytes), and all raster. Wire time at 9600 and 115200 baud is bytes × 10 / baud.
 /// Then the encoder's receipt written through a real pseudo-terminal to the emulated printer.
 ///
-/// Arguments: `--profiles DIR` (default `Hardware/printers`), `--count N` encodes timed per
+/// Arguments: `--profiles DIR` (default the data folder's `printers`, see `HardwareData`), `--count N` encodes timed per
 /// profile (default 200), `--receipts N` receipts written through the pty (default 50).
 func runReceiptBenchmark(arguments: [String]) async throws {
-    var directory = FileManager.default.currentDirectoryPath + "/Hardware/printers"
+    var directory = HardwareData.root.path + "/printers"
     var count = 200
     var receipts = 50
     var i = 0

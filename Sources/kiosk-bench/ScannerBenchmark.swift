@@ -1,6 +1,7 @@
 import Foundation
 import KioskDevices
 import KioskDomain
+import KioskService
 import KioskSystem
 
 #if canImport(Glibc)
@@ -25,7 +26,7 @@ func runScannerBenchmark(arguments: [String]) async throws {
     let json = list.flag("--json")
     try list.expectEnd()
 
-    let keymap = try Keymap.load(named: "us")
+    let keymap = try HardwareData.keymap(named: "us")
     let idCard =
         "001190012345|012345678|Nguy\u{1EC5}n Th\u{1ECB} \u{00C1}nh Tuy\u{1EBF}t|01011990|N\u{1EEF}|S\u{1ED1} 1 Ph\u{1ED1} Hu\u{1EBF}, Hai B\u{00E0} Tr\u{01B0}ng, H\u{00E0} N\u{1ED9}i|15082021"
     let scanEvents = try ScannerKeystrokes(keymap: keymap, altCodes: .nonASCII).events(for: idCard)

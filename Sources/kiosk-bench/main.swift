@@ -24,6 +24,8 @@ let usage = """
           write the input_event records a keyboard-wedge scanner would send (Hardware/captures)
       kiosk-bench intake [--count N] [--no-status] [--json]
           scan-to-first-byte: Enter on the scanner FIFO to the first receipt byte, p50/p99
+      kiosk-bench emulate --printer PATH [--profile NAME] [--out DIR] [--scanner PATH] [--owner USER]
+          emulated printer (and serial scanner typing standard input) on pseudo-terminals
       kiosk-bench crash-worker --db PATH --central URL --key FILE [--kiosk ID] [--events N]
           the process the crash test kills with SIGKILL (writes and forwards events)
     """
@@ -40,6 +42,7 @@ do {
     case "intake": try await runIntakeBenchmark(arguments: arguments)
     case "make-capture": try runCaptureTool(arguments: arguments)
     case "scanner": try await runScannerBenchmark(arguments: arguments)
+    case "emulate": try await runEmulatorTool(arguments: arguments)
     case "--help", "-h", "help": print(usage)
     default:
         FileHandleOutput.standardError("kiosk-bench: unknown command \(command)\n\(usage)\n")

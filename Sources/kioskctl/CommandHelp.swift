@@ -22,7 +22,9 @@ enum CommandHelp {
           version         kioskctl's version (also --version)
 
         Common options: --json (data, and errors as one JSON object on stderr), --config FILE
-        (default /etc/kiosk/kiosk.conf), --socket PATH, --timeout SECONDS.
+        (default /etc/kiosk/kiosk.conf), --socket PATH, --timeout SECONDS. Printer profiles and
+        keymaps: --data-dir DIR or KIOSK_DATA_DIR=DIR (default /usr/share/kiosk, where the package
+        installs them; never the current directory).
 
         While kioskd runs, status, queue, lookup, reprint, test-print and watch go through its
         control socket ([Control] Socket=, group [Control] Group=, default kiosk-tech). When it is

@@ -1,5 +1,6 @@
 import ESCPOS
 import Foundation
+import KioskService
 import KioskSystem
 
 /// `kioskctl render FILE --png OUT [--text] [--profile NAME] [--profiles DIR] [--scale N]`:
@@ -51,16 +52,11 @@ enum RenderCommand {
     }
 }
 
-/// Where printer profiles are found: `--profiles DIR`, else `$KIOSK_PRINTER_PROFILES`, else
-/// `/usr/share/kiosk/printers`, else `Hardware/printers` under the current directory.
+/// Where printer profiles are found: `--profiles DIR`, else the data folder's `printers`
+/// (`--data-dir`, `$KIOSK_DATA_DIR` or `/usr/share/kiosk`: `HardwareData`).
 enum PrinterProfiles {
     static func load(_ name: String, directory: String?) throws -> PrinterProfile {
-        let candidates =
-            directory.map { [$0] }
-            ?? [
-                ProcessInfo.processInfo.environment["KIOSK_PRINTER_PROFILES"], "/usr/share/kiosk/printers",
-                FileManager.default.currentDirectoryPath + "/Hardware/printers",
-            ].compactMap { $0 }
+        let candidates = [directory ?? HardwareData.root.path + "/printers"]
         for folder in candidates where FileManager.default.fileExists(atPath: folder + "/" + name + ".conf") {
             do {
                 return try PrinterProfile.load(named: name, from: folder)

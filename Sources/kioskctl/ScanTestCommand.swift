@@ -3,6 +3,7 @@ import Foundation
 import KioskConfig
 import KioskDevices
 import KioskDomain
+import KioskService
 import KioskSystem
 
 #if canImport(Glibc)
@@ -64,9 +65,9 @@ enum ScanTestCommand {
         }
         let keymap: Keymap
         do {
-            keymap = try Keymap.load(named: keymapName ?? section.keymap)
+            keymap = try HardwareData.keymap(named: keymapName ?? section.keymap)
         } catch {
-            throw CommandFailure(message: error.description, exitCode: ExitCode.configError)
+            throw CommandFailure(message: "\(error)", exitCode: ExitCode.configError)
         }
         let settings = ScannerSettings(
             device: device ?? section.device, mode: mode ?? (section.mode == .serial ? .serial : .evdev),

@@ -51,6 +51,7 @@ func kioskctl(_ words: [String]) async -> Int32 {
     let json = arguments.flag("--json")
     let code: Int32
     do {
+        if let dataDirectory = try arguments.option("--data-dir") { HardwareData.use(directory: dataDirectory) }
         switch arguments.next() {
         case "config":
             switch arguments.next() {

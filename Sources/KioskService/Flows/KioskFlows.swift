@@ -36,6 +36,8 @@ public actor KioskFlows {
     private var lastRefusalSlipAt: Int64?
     /// Shortest gap between two refusal slips.
     static let refusalSlipGapSeconds: Int64 = 5
+    /// The facts a `KIOSK:STATUS` slip prints, from the running service (nil: not attached).
+    private var technicianStatus: (@Sendable () async -> TechnicianStatus?)?
 
     /// Creates the flows over a store and a printer.
     public init(
@@ -52,6 +54,11 @@ public actor KioskFlows {
         self.now = now
         self.onEventWritten = onEventWritten
         self.session = KioskSession(technicianCodesEnabled: setup.configuration.control.technicianCodes)
+    }
+
+    /// Where `KIOSK:STATUS` takes its facts from: the running service attaches itself here.
+    func attachTechnicianStatus(_ source: @escaping @Sendable () async -> TechnicianStatus?) {
+        technicianStatus = source
     }
 
     /// Blocks this actor (and so the main loop's pulse) for a while: the watchdog test hook.
@@ -148,8 +155,8 @@ public actor KioskFlows {
             return await attach(code: code.description, item: item.description)
         case .handBack(let code, let card):
             return await handBack(code: code.description, card: card)
-        case .technician(.status):
-            return await printStatus(code: nil)
+        case .technician(let control):
+            return await printTechnicianPage(control)
         default:
             return Result(outcome: outcome)
         }
@@ -207,10 +214,50 @@ public actor KioskFlows {
         }
     }
 
-    private func printStatus(code: String?) async -> Result {
-        guard let code else {
-            return Result(outcome: .technician(.status))
+    /// `KIOSK:TEST-PAGE` and `KIOSK:STATUS`: a print job like every other slip's, refused now
+    /// when the printer cannot print (never queued for later).
+    private func printTechnicianPage(_ control: ControlCode) async -> Result {
+        let kind: String
+        let payload: [UInt8]
+        switch control {
+        case .testPage:
+            kind = "test-page"
+            payload = TestPage.bytes(for: profile)
+        case .status:
+            let status: TechnicianStatus
+            if let attached = await technicianStatus?() { status = attached } else { status = await unattachedStatus() }
+            let slip = TechnicianStatusSlip(status: status, printedAt: now())
+            kind = "technician-status"
+            payload = ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)
+        default:
+            return Result(outcome: .technician(control))
         }
+        if let problem = await printer.problem() {
+            return Result(outcome: .refused(.printerUnavailable(reason: problem)))
+        }
+        do {
+            let job = try await store.enqueuePrintJob(PrintJobDraft(kind: kind, payload: payload), dossierCode: nil)
+            await printer.jobsAdded()
+            return Result(outcome: .technician(control), printJobId: job.id)
+        } catch {
+            logger.log(.error, "\(kind) not printed", [("reason", "\(error)")])
+            return Result(outcome: .refused(.storeFailure(reason: "\(error)")))
+        }
+    }
+
+    /// What the flows know themselves, when no running service attached its facts.
+    private func unattachedStatus() async -> TechnicianStatus {
+        let configuration = setup.configuration
+        return TechnicianStatus(
+            kioskId: configuration.kiosk.id, version: kioskSoftwareVersion, printerProfile: profile.name,
+            printerDevice: configuration.printer.device, printerState: "unknown",
+            scannerDevice: configuration.scanner.device,
+            scannerState: "unknown", backlog: (try? await store.summary())?.pending ?? 0, deadLetters: 0,
+            centralURL: configuration.central.url, forwarding: "unknown", hostName: NetworkAddresses.hostName(),
+            addresses: NetworkAddresses.current())
+    }
+
+    private func printStatus(code: String) async -> Result {
         // A slip that cannot print now is refused now, never queued for whoever stands at the
         // kiosk when the paper is back.
         if let problem = await printer.problem() {
