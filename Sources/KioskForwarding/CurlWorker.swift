@@ -118,8 +118,12 @@ final class CurlWorker: @unchecked Sendable {
             kiosk_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(configuration.connectTimeout * 1000)),
             "CURLOPT_CONNECTTIMEOUT_MS")
         check(kiosk_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
-        if let caFile = configuration.caFile {
-            check(kiosk_curl_setopt_string(handle, CURLOPT_CAINFO, caFile), "CURLOPT_CAINFO")
+        // Trust exactly what the configuration names. Debian's libcurl has a built-in CA
+        // directory (/etc/ssl/certs) as well as a built-in bundle: setting CAINFO alone would
+        // still trust every CA of that directory, so the one not given is cleared (NULL).
+        if configuration.caFile != nil || configuration.caPath != nil {
+            check(kiosk_curl_setopt_string(handle, CURLOPT_CAINFO, configuration.caFile), "CURLOPT_CAINFO")
+            check(kiosk_curl_setopt_string(handle, CURLOPT_CAPATH, configuration.caPath), "CURLOPT_CAPATH")
         }
         if let certificate = configuration.certificate {
             check(kiosk_curl_setopt_string(handle, CURLOPT_SSLCERT, certificate), "CURLOPT_SSLCERT")

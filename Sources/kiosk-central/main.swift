@@ -43,7 +43,8 @@ let usage = """
       curl http://127.0.0.1:8080/v1/health
 
     EXIT STATUS
-      0 success, 1 failure (cannot bind, database, server unreachable), 2 usage error
+      0 success, 1 failure (cannot bind, database, server unreachable), 2 usage error,
+      78 a key file is missing, too short, or readable by other users (chmod 600 KEYFILE)
     """
 
 /// A usage mistake: print it with a hint and exit 2.
@@ -261,6 +262,9 @@ func fault(_ arguments: ArraySlice<String>) throws {
     print(try AdminClient.send(order, server: server))
 }
 
+// The receiver's database holds personal data: nothing it creates is for others (the
+// database itself is 0640 whatever the umask, see ReceiverDatabase).
+umask(0o027)
 let arguments = CommandLine.arguments.dropFirst()
 do {
     switch arguments.first {
@@ -281,6 +285,9 @@ do {
     }
 } catch let error as UsageError {
     fail(error.message, code: 2)
+} catch let error as KeyError {
+    // A key file that is missing, short, or readable by others: a configuration error.
+    fail("\(error)", code: 78)
 } catch {
     fail("\(error)", code: 1)
 }
