@@ -50,13 +50,15 @@ public struct KioskKey: Sendable, Equatable {
     ///
     /// Throws when the file cannot be read, is readable by other users (see
     /// ``KeyFilePermissions``) or the key is too short; the error names the file.
-    public init(contentsOfFile path: String) throws(KeyError) {
+    /// `minimumLength` is the protocol's 32 for kiosk keys (other secrets, such as the
+    /// receiver's admin token, may ask for less).
+    public init(contentsOfFile path: String, minimumLength: Int = KioskKey.minimumLength) throws(KeyError) {
         var raw = try Self.readFile(path)
         Self.stripTrailingNewline(&raw)
-        guard raw.count >= Self.minimumLength else {
+        guard raw.count >= minimumLength else {
             throw KeyError(
                 path: path,
-                reason: "\(raw.count) bytes after stripping the newline, need at least \(Self.minimumLength)")
+                reason: "\(raw.count) bytes after stripping the newline, need at least \(minimumLength)")
         }
         self.bytes = raw
     }

@@ -27,11 +27,32 @@ public struct ControlClient: Sendable {
     /// of the socket.
     public func request(_ request: ControlValue) throws(ControlClientError) -> ControlValue {
         let connection = try ControlLineConnection(path: socketPath, group: group)
-        try connection.send(request, timeout: timeout)
+        do {
+            try connection.send(request, timeout: timeout)
+        } catch {
+            // kioskd may have answered before reading (`busy`) and closed: that answer is
+            // waiting to be read, and it is what the user must see, not "connection closed".
+            if let answer = try? connection.nextValue(timeout: .seconds(1)) { try Self.refusal(answer); return answer }
+            throw error
+        }
         guard let answer = try connection.nextValue(timeout: timeout) else {
             throw ControlClientError(.closed, "kioskd closed the control connection without answering")
         }
+        try Self.refusal(answer)
         return answer
+    }
+
+    /// Throws when the answer is the connection being turned away rather than an answer to
+    /// the request: `busy` (no slot free), `idle-closed`, `idle-timeout`, `request-timeout`.
+    static func refusal(_ answer: ControlValue) throws(ControlClientError) {
+        guard answer["ok"] == .bool(false), let code = answer["error"]?.stringValue else { return }
+        let message = answer["message"]?.stringValue ?? code
+        switch code {
+        case "busy": throw ControlClientError(.busy, "kioskd is busy: \(message)")
+        case "idle-closed", "idle-timeout", "request-timeout":
+            throw ControlClientError(.closed, "kioskd closed the control connection: \(message)")
+        default: return
+        }
     }
 
     /// Subscribes to the service's events. Throws when the service refuses (its error answer's
