@@ -58,28 +58,34 @@ struct ControlSlotTests {
     @Test func subscribersHaveTheirOwnBudgetAndAreNotTimedOut() async throws {
         let rig = try ControlRig(
             limits: ControlServer.Limits(
-                maximumClients: 2, maximumSubscribers: 2, idleTimeout: .milliseconds(200),
-                requestTimeout: .milliseconds(200)))
+                maximumClients: 2, maximumSubscribers: 2, idleTimeout: .seconds(1), requestTimeout: .seconds(1)))
         defer { rig.server.stop() }
         let answers = try await onThread { () -> [ControlValue?] in
             var subscribers: [RawControlConnection] = []
-            var acks: [ControlValue?] = []
+            var answers: [ControlValue?] = []
             for _ in 0..<3 {
                 let connection = try rig.raw()
-                acks.append(connection.exchange(#"{"request":"subscribe"}"#))
+                answers.append(connection.exchange(#"{"request":"subscribe"}"#))
                 subscribers.append(connection)
             }
-            defer { withExtendedLifetime(subscribers) {} }
-            // Subscribers do not take request slots: two clients still get answers.
-            let a = try rig.raw()
-            let b = try rig.raw()
-            return acks + [a.exchange(#"{"request":"status"}"#), b.exchange(#"{"request":"status"}"#)]
+            // An idle client's deadline passes (its answer is the proof the time went by)...
+            answers.append(try rig.raw().answer())
+            // ...subscribers do not take request slots: two clients are still served...
+            for _ in 0..<2 { answers.append(try rig.raw().exchange(#"{"request":"status"}"#)) }
+            // ...and the subscribers, silent all along, still get events.
+            rig.handler.emit(.object(["event": .string("printer"), "state": .string("ready")]))
+            answers.append(subscribers[0].answer())
+            answers.append(subscribers[1].answer())
+            return answers
         }
         #expect(answers[0]?["ok"] == .bool(true))
         #expect(answers[1]?["ok"] == .bool(true))
         #expect(answers[2]?["error"] == .string("busy"))
-        #expect(answers[3]?["ok"] == .bool(true))
+        #expect(answers[3]?["error"] == .string("idle-timeout"))
         #expect(answers[4]?["ok"] == .bool(true))
+        #expect(answers[5]?["ok"] == .bool(true))
+        #expect(answers[6]?["event"] == .string("printer"))
+        #expect(answers[7]?["event"] == .string("printer"))
     }
 
     @Test func busyWhileEverySlotIsInServiceIsReportedAsBusy() async throws {
