@@ -16,12 +16,14 @@ import Testing
 @Suite("Control socket slots and deadlines")
 struct ControlSlotTests {
     @Test func sixteenIdleClientsDoNotLockOutKioskctlStatus() async throws {
-        let rig = try ControlRig()
+        // Deadlines longer than the test: the sixteen hold their slots until kioskctl comes.
+        let rig = try ControlRig(
+            limits: ControlServer.Limits(idleTimeout: .seconds(300), requestTimeout: .seconds(300)))
         defer { rig.server.stop() }
         var idle: [RawControlConnection] = []
         for _ in 0..<16 { idle.append(try rig.raw()) }
         // Half of them trickle a request that never ends, half send nothing.
-        for connection in idle.prefix(8) { connection.send(Array(#"{"request":"sta"#.utf8)) }
+        for connection in idle.suffix(8) { connection.send(Array(#"{"request":"sta"#.utf8)) }
         #expect(await eventually { rig.server.clientCount == 16 })
         let status = try await Kioskctl.run([
             "status", "--timeout", "120", "--socket", rig.directory.socket, "--db", rig.directory.path + "/none.db",
