@@ -186,7 +186,7 @@ run() {
         return 1
     fi
     # Figures summed over the processes.
-    cat "$dir"/run.log "$dir"/fuzz-*.log 2>/dev/null | awk '
+    { cat "$dir"/run.log "$dir"/fuzz-*.log 2>/dev/null || true; } | awk '
         /^stat::number_of_executed_units:/ { runs += $2 }
         /^stat::new_units_added:/ { added += $2 }
         /^stat::peak_rss_mb:/ { if ($2 > rss) rss = $2 }
