@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the OS integration files without a running systemd:
 #   - systemd/kioskd.service: `systemd-analyze verify` clean, and
-#     `systemd-analyze security --offline=true` exposure at 2.0 or lower (and a weakened copy
+#     `systemd-analyze security --offline=true` exposure at 1.1 or lower (and a weakened copy
 #     of the unit must fail that check, so the check can fail);
 #   - systemd/kiosk.sysusers and kiosk.tmpfiles: applied to a throw-away root, they give the
 #     user, groups, memberships, owners and modes the unit relies on;
@@ -43,7 +43,8 @@ else
     printf '%s\n' "$output" | sed 's/^/    /'
 fi
 
-# 2. systemd-analyze security --offline=true: exposure 2.0 or lower (threshold is in tenths).
+# 2. systemd-analyze security --offline=true: exposure 1.1 or lower (threshold is in tenths).
+# What is left open, item by item, and why: docs/install.md, "What the sandbox leaves open".
 report=$(systemd-analyze security --offline=true "$unit" 2>&1)
 status=$?
 exposure=$(printf '%s\n' "$report" | sed -n 's/.*Overall exposure level for kioskd.service: \([0-9.]*\).*/\1/p')
@@ -52,29 +53,36 @@ if [ -z "$exposure" ]; then
     printf '%s\n' "$report" | tail -n 5 | sed 's/^/    /'
 elif [ "$status" -ne 0 ]; then
     fail "systemd-analyze security $unit: exit status $status"
-elif systemd-analyze security --offline=true --threshold=20 "$unit" >/dev/null 2>&1; then
-    pass "systemd-analyze security --offline=true $unit: exposure $exposure (limit 2.0)"
+elif systemd-analyze security --offline=true --threshold=11 "$unit" >/dev/null 2>&1; then
+    pass "systemd-analyze security --offline=true $unit: exposure $exposure (limit 1.1)"
 else
-    fail "systemd-analyze security $unit: exposure $exposure is above 2.0"
+    fail "systemd-analyze security $unit: exposure $exposure is above 1.1"
     printf '%s\n' "$report" | grep '✗' | sed 's/^/    /'
 fi
 # The check must be able to fail: without the system-call filter, namespaces and capability
-# settings the same unit rates above 2.0.
+# settings the same unit rates above 1.1.
 mkdir -p "$work/unit/weak"
 grep -vE '^(SystemCallFilter|CapabilityBoundingSet|RestrictNamespaces|ProtectKernel|PrivateTmp|ProtectSystem|ProtectHome)' \
     "$unit" > "$work/unit/weak/kioskd.service"
-if systemd-analyze security --offline=true --threshold=20 "$work/unit/weak/kioskd.service" >/dev/null 2>&1; then
-    fail "the security check cannot fail: a weakened copy of $unit also passes --threshold=20"
+if systemd-analyze security --offline=true --threshold=11 "$work/unit/weak/kioskd.service" >/dev/null 2>&1; then
+    fail "the security check cannot fail: a weakened copy of $unit also passes --threshold=11"
 else
     pass "a weakened copy of $unit fails the same security check"
 fi
 # Settings the service relies on, present as written.
 for line in 'Type=notify' 'NotifyAccess=main' 'WatchdogSec=30s' 'Restart=on-failure' 'ExecReload=/bin/kill -HUP $MAINPID' \
     'User=kiosk' 'SupplementaryGroups=dialout input' 'StateDirectory=kiosk' 'ReadWritePaths=/run/kiosk' \
-    'DevicePolicy=closed' 'DeviceAllow=char-ttyUSB rw' 'DeviceAllow=char-input r' 'CapabilityBoundingSet=' \
+    'DevicePolicy=closed' 'DeviceAllow=/dev/kiosk-printer rw' 'DeviceAllow=/dev/kiosk-scanner r' 'CapabilityBoundingSet=' \
+    'PrivateUsers=yes' 'IPAddressDeny=any' 'IPAddressAllow=localhost' \
     'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6' 'SystemCallFilter=@system-service'; do
     grep -qxF "$line" "$unit" || fail "$unit: missing '$line'"
 done
+
+# Not every keyboard nor every serial port: only the two devices (issue: char-input let
+# kioskd read a technician's keyboard).
+if grep -qE '^DeviceAllow=char-(input|tty)' "$unit"; then
+    fail "$unit: DeviceAllow= by device class (char-input/char-tty*): allow the two devices only"
+fi
 
 # 3. sysusers.d and tmpfiles.d applied to a throw-away root.
 root="$work/root"

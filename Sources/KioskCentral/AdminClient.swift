@@ -1,12 +1,13 @@
 import Foundation
 import KioskSystem
 
-/// Talks to a running receiver's loopback-only admin endpoint (the `kiosk-central fault` command).
+/// Talks to a running receiver's admin listener (the `kiosk-central fault` command).
 public enum AdminClient {
-    /// Posts a fault order to `server` (`http://127.0.0.1:8080`) and returns the answer body.
+    /// Posts a fault order to the admin listener `server` (`http://127.0.0.1:8081`) with the
+    /// admin `token`, and returns the answer body.
     ///
     /// Throws when the server cannot be reached or answers anything but 200.
-    public static func send(_ order: FaultOrder, server: String) throws -> String {
+    public static func send(_ order: FaultOrder, server: String, token: String) throws -> String {
         let (host, port) = try address(of: server)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -15,7 +16,7 @@ public enum AdminClient {
         defer { socket.close() }
         socket.configureConnection(sendTimeoutSeconds: 10)
         let head =
-            "POST /admin/fault HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+            "POST /admin/fault HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: application/json\r\nAuthorization: Bearer \(token)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         guard socket.writeAll(Array(head.utf8) + body) else {
             throw CentralError("\(server): connection lost while sending")
         }

@@ -24,6 +24,17 @@ public final class CentralServer: Sendable {
         public var limits = HTTPLimits()
         /// Most connections served at once; more are answered 503 and closed.
         public var maxConnections = 64
+        /// Most connections from one peer address at once (more are answered 503 and closed),
+        /// so one slow or hostile client cannot take every slot.
+        public var maxConnectionsPerAddress = 16
+        /// Where `/admin/*` listens: a loopback address (127.0.0.0/8, ::1, localhost), its own
+        /// listener; nil: no admin endpoint at all. The main listener never answers `/admin/*`.
+        public var adminHost: String? = nil
+        /// The admin listener's port; 0 lets the kernel pick one (``CentralServer/adminPort``).
+        public var adminPort = 0
+        /// The token admin requests must carry as `Authorization: Bearer <token>` (at least 16
+        /// bytes; required with ``adminHost``).
+        public var adminToken: String? = nil
         /// Most updates in one `GET …/updates` page.
         public var updatesPageSize = 500
         /// Offset of the times the receiver writes (`at` of status updates), seconds east of UTC.
@@ -52,6 +63,7 @@ public final class CentralServer: Sendable {
     public let configuration: Configuration
     let database: Mutex<ReceiverDatabase>
     private let listener = Mutex<HTTPServer?>(nil)
+    private let adminListener = Mutex<HTTPServer?>(nil)
     private let faults = Mutex<[(fault: Fault, remaining: Int)]>([])
     let counters = Mutex(Statistics())
     let authentication: RequestAuthentication
@@ -76,6 +88,7 @@ public final class CentralServer: Sendable {
             let server = try HTTPServer(
                 host: configuration.host, port: configuration.port, limits: configuration.limits,
                 maxConnections: configuration.maxConnections,
+                maxConnectionsPerAddress: configuration.maxConnectionsPerAddress,
                 handler: { [weak self] request in self?.handle(request) ?? .respond(.error(503, "stopping")) },
                 refusalObserver: { [weak self] method, target, status in
                     self?.counters.withLock { $0.record(route: "-", status: status) }
@@ -84,7 +97,42 @@ public final class CentralServer: Sendable {
             server.start()
             current = server
         }
+        if let host = configuration.adminHost {
+            try startAdmin(host: host)
+        }
     }
+
+    /// The admin listener: loopback only, its own token, its own connections (a flood of
+    /// kiosks cannot lock the operator out, nor the operator the kiosks).
+    private func startAdmin(host: String) throws {
+        guard Self.isLoopbackHost(host) else {
+            throw CentralError(
+                "admin listener \(host): the admin endpoint listens on a loopback address only (127.0.0.1, ::1)")
+        }
+        guard let token = configuration.adminToken, token.utf8.count >= 16 else {
+            throw CentralError("admin listener: an admin token of at least 16 bytes is required")
+        }
+        let server = try HTTPServer(
+            host: host, port: configuration.adminPort, limits: configuration.limits, maxConnections: 8,
+            maxConnectionsPerAddress: 8,
+            handler: { [weak self] request in
+                self?.handleAdmin(request, token: token) ?? .respond(.error(503, "stopping"))
+            },
+            refusalObserver: { [weak self] method, target, status in
+                self?.configuration.log?("admin \(method) \(target) \(status) refused")
+            })
+        server.start()
+        adminListener.withLock { $0 = server }
+    }
+
+    /// Whether `host` names a loopback address.
+    static func isLoopbackHost(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]"
+            || (host.hasPrefix("127.") && host.split(separator: ".").count == 4)
+    }
+
+    /// The admin listener's port (0 when there is none).
+    public var adminPort: Int { adminListener.withLock { $0?.port ?? 0 } }
 
     /// The port it listens on (0 when not started).
     public var port: Int { listener.withLock { $0?.port ?? 0 } }
@@ -96,6 +144,11 @@ public final class CentralServer: Sendable {
             return current
         }
         server?.stop()
+        let admin = adminListener.withLock { current -> HTTPServer? in
+            defer { current = nil }
+            return current
+        }
+        admin?.stop()
     }
 
     /// The next `count` requests (any path except /v1/health and /admin/) get this fault.
@@ -240,15 +293,28 @@ public final class CentralServer: Sendable {
         case .updates(let kiosk):
             guard request.method == "GET" else { return Outcome(methodNotAllowed("GET")) }
             return sendUpdates(request, kiosk: kiosk)
-        case .adminFault:
-            guard request.fromLoopback else {
-                return Outcome(.error(403, "the admin endpoint answers loopback clients only"))
-            }
-            guard request.method == "POST" else { return Outcome(methodNotAllowed("POST")) }
-            return Outcome(adminFault(request))
-        case .other:
+        case .adminFault, .other:
+            // /admin/* is served on the admin listener only (``Configuration/adminHost``).
             return Outcome(.error(404, "no such path"))
         }
+    }
+
+    /// One request on the admin listener: the token, then `POST /admin/fault`.
+    private func handleAdmin(_ request: HTTPRequest, token: String) -> Reply {
+        let response: HTTPResponse
+        let given = request.header("authorization") ?? ""
+        if !RequestAuthentication.constantTimeEqual(given, "Bearer " + token) {
+            response = .error(401, "admin token required: Authorization: Bearer <token>")
+        } else if Route(path: request.path) != .adminFault {
+            response = .error(404, "no such path; the admin listener serves POST /admin/fault")
+        } else if request.method != "POST" {
+            response = methodNotAllowed("POST")
+        } else {
+            response = adminFault(request)
+        }
+        counters.withLock { $0.record(route: "/admin/fault", status: response.status) }
+        configuration.log?("admin \(request.method) \(request.target) \(response.status)")
+        return .respond(response)
     }
 
     private func methodNotAllowed(_ allowed: String) -> HTTPResponse {

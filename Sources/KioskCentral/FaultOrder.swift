@@ -22,6 +22,9 @@ public struct FaultOrder: Codable, Sendable, Equatable {
     /// How long `stall` holds the connection.
     public var seconds: Double?
 
+    /// The largest `count` one order may ask for.
+    public static let maximumCount = 10_000
+
     /// An order for `count` requests.
     public init(fault: CentralServer.Fault, count: Int) {
         self.count = count
@@ -70,7 +73,9 @@ public struct FaultOrder: Codable, Sendable, Equatable {
 
     /// The fault it describes, or why it describes none.
     public func fault() throws -> CentralServer.Fault {
-        if let count, count < 1 { throw CentralError("count must be at least 1") }
+        if let count, !(1...Self.maximumCount).contains(count) {
+            throw CentralError("count must be between 1 and \(Self.maximumCount)")
+        }
         switch mode ?? (status != nil ? "status" : "") {
         case "status":
             guard let status, (100...599).contains(status) else {

@@ -10,10 +10,15 @@ public struct HTTPLimits: Sendable {
     public var maxBodyBytes = (4 << 20) + 64 * 1024
     /// How long an idle keep-alive connection waits for the next request, seconds.
     public var idleTimeout: Double = 15
-    /// How long one request may take to arrive completely once its first byte came, seconds.
+    /// How long one request may take to arrive completely once its first byte came, seconds
+    /// (plus 0.1 s per 64 KiB of declared body).
     public var requestTimeout: Double = 30
+    /// How long the request line and header fields may take once their first byte came,
+    /// seconds: a client that trickles its head (slowloris) loses the connection after this.
+    public var headerTimeout: Double = 10
 
-    /// The defaults: 8 KiB of headers, 4 MiB + 64 KiB of body, 15 s idle, 30 s per request.
+    /// The defaults: 8 KiB of headers, 4 MiB + 64 KiB of body, 15 s idle, 10 s for the head,
+    /// 30 s per request.
     public init() {}
 }
 
@@ -51,6 +56,7 @@ struct HTTPRequestReader {
     mutating func next(fromLoopback: Bool) -> ReadOutcome {
         let idleDeadline = monotonicNanoseconds() + UInt64(limits.idleTimeout * 1e9)
         var requestDeadline: UInt64? = nil
+        var headDeadline: UInt64? = nil
         var searchFrom = 0
         var headEnd: Int? = nil
         // Read until the blank line that ends the head.
@@ -58,7 +64,10 @@ struct HTTPRequestReader {
             // Empty lines before a request line are allowed (RFC 9112 §2.2).
             while buffer.count >= 2, buffer[0] == 13, buffer[1] == 10 { buffer.removeFirst(2) }
             if !buffer.isEmpty && requestDeadline == nil {
-                requestDeadline = monotonicNanoseconds() + UInt64(limits.requestTimeout * 1e9)
+                let start = monotonicNanoseconds()
+                let whole = start + UInt64(limits.requestTimeout * 1e9)
+                requestDeadline = whole
+                headDeadline = min(whole, start + UInt64(limits.headerTimeout * 1e9))
             }
             if let found = buffer.firstRange(of: Self.crlfcrlf, from: searchFrom) {
                 headEnd = found
@@ -68,7 +77,7 @@ struct HTTPRequestReader {
             if buffer.count > limits.maxHeaderBytes {
                 return .refused(status: 431, reason: "request head longer than \(limits.maxHeaderBytes) bytes")
             }
-            switch socket.read(into: &buffer, maxBytes: 16 * 1024, deadline: requestDeadline ?? idleDeadline) {
+            switch socket.read(into: &buffer, maxBytes: 16 * 1024, deadline: headDeadline ?? idleDeadline) {
             case .bytes: continue
             case .endOfStream, .failed: return buffer.isEmpty ? .finished : .abandoned
             case .timedOut: return buffer.isEmpty ? .finished : .abandoned

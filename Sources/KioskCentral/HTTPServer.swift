@@ -16,7 +16,8 @@ enum Reply: Sendable {
 }
 
 /// A small HTTP/1.1 server on POSIX sockets: one accept thread, one thread per connection,
-/// at most `maxConnections` at once (more are answered 503 and closed).
+/// at most `maxConnections` at once and `maxConnectionsPerAddress` from one peer address
+/// (more are answered 503 and closed).
 ///
 /// Blocking socket I/O lives on its own threads, never on the Swift concurrency pool.
 final class HTTPServer: Sendable {
@@ -29,11 +30,14 @@ final class HTTPServer: Sendable {
         var stopping = false
         var open: Set<Socket> = []
         var listenerClosed = false
+        /// Open connections by peer address.
+        var perAddress: [String: Int] = [:]
     }
 
     private let listener: Socket
     private let limits: HTTPLimits
     private let maxConnections: Int
+    private let maxConnectionsPerAddress: Int
     private let handler: Handler
     private let refusalObserver: Observer
     private let state = Mutex(State())
@@ -44,9 +48,10 @@ final class HTTPServer: Sendable {
 
     /// Binds `host:port`; `start()` begins accepting.
     init(
-        host: String, port: Int, limits: HTTPLimits, maxConnections: Int, handler: @escaping Handler,
-        refusalObserver: @escaping Observer
+        host: String, port: Int, limits: HTTPLimits, maxConnections: Int, maxConnectionsPerAddress: Int = 16,
+        handler: @escaping Handler, refusalObserver: @escaping Observer
     ) throws {
+        self.maxConnectionsPerAddress = maxConnectionsPerAddress
         listener = try Socket.listen(host: host, port: port)
         self.port = listener.localPort
         self.limits = limits
@@ -92,15 +97,21 @@ final class HTTPServer: Sendable {
 
     private func acceptLoop() {
         while !isStopping {
-            guard let (socket, isLoopback) = listener.accept(timeoutMilliseconds: 100) else { continue }
-            let admitted = state.withLock { state -> Bool in
-                guard !state.stopping, state.open.count < maxConnections else { return false }
+            guard let (socket, isLoopback, address) = listener.accept(timeoutMilliseconds: 100) else { continue }
+            // One address may hold only its share: a slow client (slowloris) opening connections
+            // from one address cannot take the slots of every kiosk.
+            let refusal = state.withLock { state -> String? in
+                guard !state.stopping, state.open.count < maxConnections else { return "too many connections" }
+                guard state.perAddress[address, default: 0] < maxConnectionsPerAddress else {
+                    return "too many connections from \(address) (limit \(maxConnectionsPerAddress))"
+                }
                 state.open.insert(socket)
-                return true
+                state.perAddress[address, default: 0] += 1
+                return nil
             }
-            guard admitted else {
+            if let refusal {
                 socket.configureConnection(sendTimeoutSeconds: 2)
-                let busy = HTTPResponse.error(503, "too many connections")
+                let busy = HTTPResponse.error(503, refusal)
                 var response = busy
                 response.headers.append(("Retry-After", "1"))
                 socket.writeAll(response.serialized(date: HTTPDate.now(), keepAlive: false))
@@ -112,7 +123,11 @@ final class HTTPServer: Sendable {
             let thread = Thread { [self] in
                 let end = serve(socket, isLoopback: isLoopback)
                 // Leave the open set before closing, so stop() never shuts a reused descriptor.
-                state.withLock { _ = $0.open.remove(socket) }
+                state.withLock { state in
+                    _ = state.open.remove(socket)
+                    let left = state.perAddress[address, default: 1] - 1
+                    state.perAddress[address] = left > 0 ? left : nil
+                }
                 switch end {
                 case .close: socket.close()
                 case .reset: socket.closeWithReset()

@@ -2,6 +2,10 @@ import Foundation
 import KioskProtocol
 import KioskSQLite
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// An event as the receiver stored it.
 public struct StoredEvent: Sendable, Equatable {
     /// The kiosk that sent it (the signer).
@@ -36,7 +40,12 @@ final class ReceiverDatabase {
     /// How long a nonce is remembered (protocol: replay within 10 minutes).
     static let nonceLifetime: Int64 = 600
 
+    /// Mode of the receiver's database, `-wal` and `-shm`: the events hold personal data, so
+    /// the owner writes, its group (a central team's readers) reads, others nothing.
+    static let mode: mode_t = 0o640
+
     init(path: String) throws {
+        try DatabaseFileMode.apply(Self.mode, toDatabaseAt: path)
         database = try Database(path: path)
         try database.setBusyTimeout(milliseconds: 5_000)
         try database.setPragma("journal_mode", "WAL")

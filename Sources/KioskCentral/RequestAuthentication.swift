@@ -50,8 +50,18 @@ struct RequestAuthentication: Sendable {
             method: request.method, pathAndQuery: request.target, body: request.body, unixTime: header.ts,
             nonce: header.nonce)
         guard Self.constantTimeEqual(expected, header.sig.lowercased()) else { return .failure(.badSignature) }
-        guard abs(header.ts - now) <= maxClockSkew else { return .failure(.clockSkew) }
+        guard Self.withinSkew(header.ts, of: now, maxSkew: maxClockSkew) else { return .failure(.clockSkew) }
         return .success(Signed(kiosk: header.kiosk, nonce: header.nonce.lowercased()))
+    }
+
+    /// Whether `ts` (any Int64 off the wire, Int64.min and Int64.max included) is at most
+    /// `maxSkew` seconds from `now`. Checked arithmetic: `abs(ts - now)` traps on overflow,
+    /// and one signed request must not stop the receiver for every kiosk.
+    static func withinSkew(_ ts: Int64, of now: Int64, maxSkew: Int64) -> Bool {
+        guard maxSkew >= 0 else { return false }
+        let (difference, overflow) = ts.subtractingReportingOverflow(now)
+        guard !overflow else { return false }
+        return difference.magnitude <= UInt64(maxSkew)
     }
 
     /// Compares without an early exit, so timing does not reveal how many digits matched.

@@ -6,7 +6,7 @@ enum Route: Equatable {
     case events
     /// `/v1/kiosks/{kioskId}/updates`.
     case updates(kiosk: String)
-    /// `/admin/fault` (loopback only).
+    /// `/admin/fault` (on the admin listener only).
     case adminFault
     /// Anything else (404).
     case other

@@ -67,7 +67,7 @@ struct Socket: Sendable, Hashable {
     /// Waits up to `timeoutMilliseconds` for a connection; nil on timeout or a transient error.
     ///
     /// The corresponding C functions are `poll` and `accept`.
-    func accept(timeoutMilliseconds: Int32) -> (Socket, isLoopback: Bool)? {
+    func accept(timeoutMilliseconds: Int32) -> (Socket, isLoopback: Bool, address: String)? {
         var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         guard poll(&entry, 1, timeoutMilliseconds) > 0 else { return nil }
         var storage = sockaddr_storage()
@@ -78,7 +78,34 @@ struct Socket: Sendable, Hashable {
         // EMFILE, ECONNABORTED, EINTR…: nothing to do for this one; the loop goes on.
         guard client >= 0 else { return nil }
         _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-        return (Socket(fd: client), Self.isLoopback(storage))
+        return (Socket(fd: client), Self.isLoopback(storage), Self.address(of: storage))
+    }
+
+    /// The peer's IP address as text (`127.0.0.2`, `::1`); IPv4-mapped IPv6 addresses as IPv4,
+    /// so one client counts once whichever way it came.
+    private static func address(of storage: sockaddr_storage) -> String {
+        var storage = storage
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        switch Int32(storage.ss_family) {
+        case AF_INET:
+            withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
+                    var address = pointer.pointee.sin_addr
+                    _ = inet_ntop(AF_INET, &address, &text, socklen_t(text.count))
+                }
+            }
+        case AF_INET6:
+            withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                    var address = pointer.pointee.sin6_addr
+                    _ = inet_ntop(AF_INET6, &address, &text, socklen_t(text.count))
+                }
+            }
+        default:
+            return "unknown"
+        }
+        let result = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return result.hasPrefix("::ffff:") && result.contains(".") ? String(result.dropFirst(7)) : result
     }
 
     private static func port(of storage: sockaddr_storage) -> Int {

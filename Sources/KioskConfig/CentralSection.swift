@@ -6,7 +6,11 @@ extension KioskConfiguration {
         /// `KeyFile=/etc/kiosk/central.key`: the kiosk's HMAC secret.
         public var keyFile: String
         /// `CAFile=`: CA bundle to check the server against; nil uses the system's bundle.
+        /// When set, it is the only trust: the system's CA directory is not consulted.
         public var caFile: String?
+        /// `CAPath=`: a directory of CA certificates named by hash (`openssl rehash`), trusted
+        /// instead of the system's; with `CAFile=` both are trusted.
+        public var caPath: String?
         /// `Certificate=`: client certificate (PEM) for mutual TLS; set together with ``privateKey``.
         public var certificate: String?
         /// `PrivateKey=`: the client certificate's key (PEM).
@@ -22,8 +26,9 @@ extension KioskConfiguration {
         public init(
             url: String? = nil, keyFile: String = "/etc/kiosk/central.key", caFile: String? = nil,
             certificate: String? = nil, privateKey: String? = nil, batchSize: Int = 100,
-            timeout: Duration = .seconds(15), pollUpdates: Duration = .seconds(300)
+            timeout: Duration = .seconds(15), pollUpdates: Duration = .seconds(300), caPath: String? = nil
         ) {
+            self.caPath = caPath
             self.url = url
             self.keyFile = keyFile
             self.caFile = caFile
@@ -35,7 +40,7 @@ extension KioskConfiguration {
         }
 
         static let keys = [
-            "URL", "KeyFile", "CAFile", "Certificate", "PrivateKey", "BatchSize", "Timeout", "PollUpdates",
+            "URL", "KeyFile", "CAFile", "CAPath", "Certificate", "PrivateKey", "BatchSize", "Timeout", "PollUpdates",
         ]
 
         static func read(_ reader: inout SectionReader) -> Central? {
@@ -50,7 +55,8 @@ extension KioskConfiguration {
                     ValueSyntax.integer($0, in: 1...500, unit: " events")
                 },
                 timeout: reader.value("Timeout", default: defaults.timeout, positiveDuration),
-                pollUpdates: reader.value("PollUpdates", default: defaults.pollUpdates, positiveDuration))
+                pollUpdates: reader.value("PollUpdates", default: defaults.pollUpdates, positiveDuration),
+                caPath: reader.optional("CAPath", ValueSyntax.path))
             let certificate = reader.entry("Certificate").flatMap { $0.value.isEmpty ? nil : $0 }
             let privateKey = reader.entry("PrivateKey").flatMap { $0.value.isEmpty ? nil : $0 }
             switch (certificate, privateKey) {

@@ -150,6 +150,7 @@ extension KioskConfiguration {
         copy.scanner.device = resolve(scanner.device)
         copy.central.keyFile = resolve(central.keyFile)
         copy.central.caFile = central.caFile.map(resolve)
+        copy.central.caPath = central.caPath.map(resolve)
         copy.central.certificate = central.certificate.map(resolve)
         copy.central.privateKey = central.privateKey.map(resolve)
         copy.control.socket = resolve(control.socket)

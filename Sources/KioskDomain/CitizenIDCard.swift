@@ -39,10 +39,15 @@ public struct CitizenIDCard: Sendable, Equatable, CustomStringConvertible {
         case other = "other"
     }
 
-    /// Longest accepted name, in characters.
+    /// Longest accepted name, in Unicode code points (after NFC composition). Characters
+    /// would let one "character" of 30,000 combining marks through.
     public static let maximumNameLength = 100
-    /// Longest accepted address, in characters.
+    /// Longest accepted name, in UTF-8 bytes (a composed Vietnamese letter takes at most 3).
+    public static let maximumNameBytes = 300
+    /// Longest accepted address, in Unicode code points (after NFC composition).
     public static let maximumAddressLength = 300
+    /// Longest accepted address, in UTF-8 bytes.
+    public static let maximumAddressBytes = 900
 
     /// Creates a card from its parts.
     public init(
@@ -97,12 +102,13 @@ public struct CitizenIDCard: Sendable, Equatable, CustomStringConvertible {
             case .idNumberMismatch(let mismatch): "ID card QR: ID number misread, \(mismatch)"
             case .oldIdNumber: "ID card QR: old ID number is neither empty nor 9 or 12 digits"
             case .emptyName: "ID card QR: name is empty"
-            case .nameTooLong: "ID card QR: name is longer than \(CitizenIDCard.maximumNameLength) characters"
+            case .nameTooLong:
+                "ID card QR: name is longer than \(CitizenIDCard.maximumNameLength) code points or \(CitizenIDCard.maximumNameBytes) bytes"
             case .birthDate: "ID card QR: birth date is not a valid ddmmyyyy date or year"
             case .gender: "ID card QR: gender is neither Nam nor Nữ"
             case .emptyAddress: "ID card QR: address is empty"
             case .addressTooLong:
-                "ID card QR: address is longer than \(CitizenIDCard.maximumAddressLength) characters"
+                "ID card QR: address is longer than \(CitizenIDCard.maximumAddressLength) code points or \(CitizenIDCard.maximumAddressBytes) bytes"
             case .issueDate: "ID card QR: issue date is not a valid ddmmyyyy date"
             case .birthAfterIssue: "ID card QR: birth date is after the issue date"
             }
@@ -143,7 +149,9 @@ public struct CitizenIDCard: Sendable, Equatable, CustomStringConvertible {
         }
         let name = cleaned(fields[2])
         guard !name.isEmpty else { return .failure(.emptyName) }
-        guard name.count <= maximumNameLength else { return .failure(.nameTooLong) }
+        guard Self.fits(name, codePoints: maximumNameLength, bytes: maximumNameBytes) else {
+            return .failure(.nameTooLong)
+        }
         guard let birth = birthDate(fields[3]) else { return .failure(.birthDate) }
         guard let gender = gender(fields[4]) else { return .failure(.gender) }
         if let mismatch = PersonalIdentificationNumber.mismatch(String(id), gender: gender, birthYear: birth.year) {
@@ -151,7 +159,9 @@ public struct CitizenIDCard: Sendable, Equatable, CustomStringConvertible {
         }
         let address = cleaned(fields[5])
         guard !address.isEmpty else { return .failure(.emptyAddress) }
-        guard address.count <= maximumAddressLength else { return .failure(.addressTooLong) }
+        guard Self.fits(address, codePoints: maximumAddressLength, bytes: maximumAddressBytes) else {
+            return .failure(.addressTooLong)
+        }
         guard let issue = day(ddmmyyyy: fields[6]) else { return .failure(.issueDate) }
         guard birth.earliestDay <= issue else { return .failure(.birthAfterIssue) }
         let applicant = Applicant(
@@ -174,6 +184,11 @@ public struct CitizenIDCard: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Stripped of control and format characters, composed to NFC, trimmed of spaces.
+    /// Whether `text` is within both limits (bytes first: O(1)).
+    static func fits(_ text: String, codePoints: Int, bytes: Int) -> Bool {
+        text.utf8.count <= bytes && text.unicodeScalars.count <= codePoints
+    }
+
     static func cleaned(_ field: Substring) -> String {
         let text = VietnameseText.composed(VietnameseText.stripControlCharacters(String(field)))
         return String(ASCIIText.trimmed(text))

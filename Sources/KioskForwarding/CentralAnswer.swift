@@ -24,7 +24,7 @@ enum CentralAnswer {
         case .success(let r): response = r
         }
         let reason = errorReason(response.body)
-        let suffix = reason.map { ": \($0)" } ?? ""
+        let suffix = reason.map { ": \($0)" } ?? (errorNote(response.body) != nil ? ": \(unrecognised)" : "")
         switch response.status {
         case 413:
             return (.tooLarge, "central: batch too large (413)\(suffix)", nil)
@@ -55,13 +55,71 @@ enum CentralAnswer {
         }
     }
 
-    /// The `error` field of a `{"error":…}` body, cut short; nil for anything else.
-    /// Only this field is shown: a body could echo anything, and logs must stay clean.
+    /// The `error` codes of central-protocol.md: the only text of an error body that is ever
+    /// shown (status, logs above debug).
+    static let knownErrorCodes: Set<String> = ["bad-signature", "unknown-kiosk", "clock-skew", "replay"]
+
+    /// Shown in place of an `error` text that is not a known code.
+    static let unrecognised = "error text not shown (not a protocol code; logged at debug as central.error-note)"
+
+    /// The `error` field of a `{"error":…}` body when it is one of ``knownErrorCodes``; nil
+    /// for anything else. A body can echo anything (a citizen's ID number, from a central or a
+    /// man in the middle on plain HTTP): free text never reaches the status or a log above debug.
     static func errorReason(_ body: [UInt8]) -> String? {
+        guard let text = errorField(body), knownErrorCodes.contains(text) else { return nil }
+        return text
+    }
+
+    /// The longest note kept of an unrecognised `error` text, in Unicode scalars.
+    static let noteLimit = 80
+
+    /// An unrecognised `error` text made safe for a debug log line: control and format
+    /// characters removed, runs of 6 or more digits (ID numbers, phone numbers) masked, at
+    /// most ``noteLimit`` scalars. nil when the body has no `error` field or it is a known code.
+    static func errorNote(_ body: [UInt8]) -> String? {
+        guard let text = errorField(body), !knownErrorCodes.contains(text) else { return nil }
+        var kept = String.UnicodeScalarView()
+        var digits = String.UnicodeScalarView()
+        var count = 0
+        func flushDigits() {
+            if digits.count >= 6 {
+                kept.append(contentsOf: "#…#".unicodeScalars)
+            } else {
+                kept.append(contentsOf: digits)
+            }
+            digits.removeAll()
+        }
+        for scalar in text.unicodeScalars {
+            if count >= noteLimit { break }
+            count += 1
+            if scalar.properties.numericType != nil && scalar.properties.generalCategory == .decimalNumber {
+                digits.append(scalar)
+                continue
+            }
+            flushDigits()
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
+                kept.append(" ")
+            default:
+                kept.append(scalar)
+            }
+        }
+        flushDigits()
+        var note = String(kept)
+        if text.unicodeScalars.count > noteLimit { note += "…" }
+        return note
+    }
+
+    /// The note of a failed exchange's answer, for a debug log line only.
+    static func debugNote(_ result: Result<HTTPResponse, TransportError>) -> String? {
+        guard case .success(let response) = result else { return nil }
+        return errorNote(response.body)
+    }
+
+    private static func errorField(_ body: [UInt8]) -> String? {
         guard !body.isEmpty, body.count < 64 << 10,
             let decoded = try? JSONDecoder().decode(ErrorBody.self, from: Data(body))
         else { return nil }
-        let text = decoded.error.filter { !$0.isNewline }
-        return text.count > 120 ? String(text.prefix(120)) + "…" : text
+        return decoded.error
     }
 }

@@ -13,8 +13,11 @@ import Foundation
 public final class CurlTransport: HTTPTransport {
     /// How to reach the central server (`[Central]` keys of kiosk.conf).
     public struct Configuration: Sendable, Equatable {
-        /// PEM bundle of the CAs to trust (`CAFile=`); nil uses the system bundle.
+        /// PEM bundle of the CAs to trust (`CAFile=`). With ``caPath`` nil too, the system's
+        /// CAs; otherwise only what these two name (libcurl's built-in CA directory is cleared).
         public var caFile: String?
+        /// Directory of hashed CA certificates to trust (`CAPath=`, see `openssl rehash`).
+        public var caPath: String?
         /// Client certificate (PEM) for mutual TLS (`Certificate=`).
         public var certificate: String?
         /// Private key of the client certificate (`PrivateKey=`).
@@ -29,9 +32,10 @@ public final class CurlTransport: HTTPTransport {
         /// Creates a configuration; `connectTimeout` defaults to `timeout`.
         public init(
             caFile: String? = nil, certificate: String? = nil, privateKey: String? = nil, timeout: Double = 15,
-            connectTimeout: Double? = nil, maxResponseBytes: Int = 8 << 20
+            connectTimeout: Double? = nil, maxResponseBytes: Int = 8 << 20, caPath: String? = nil
         ) {
             self.caFile = caFile
+            self.caPath = caPath
             self.certificate = certificate
             self.privateKey = privateKey
             self.timeout = timeout

@@ -118,8 +118,12 @@ final class CurlWorker: @unchecked Sendable {
             kiosk_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(configuration.connectTimeout * 1000)),
             "CURLOPT_CONNECTTIMEOUT_MS")
         check(kiosk_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
-        if let caFile = configuration.caFile {
-            check(kiosk_curl_setopt_string(handle, CURLOPT_CAINFO, caFile), "CURLOPT_CAINFO")
+        // Trust exactly what the configuration names. Debian's libcurl has a built-in CA
+        // directory (/etc/ssl/certs) as well as a built-in bundle: setting CAINFO alone would
+        // still trust every CA of that directory, so the one not given is cleared (NULL).
+        if configuration.caFile != nil || configuration.caPath != nil {
+            check(kiosk_curl_setopt_string(handle, CURLOPT_CAINFO, configuration.caFile), "CURLOPT_CAINFO")
+            check(kiosk_curl_setopt_string(handle, CURLOPT_CAPATH, configuration.caPath), "CURLOPT_CAPATH")
         }
         if let certificate = configuration.certificate {
             check(kiosk_curl_setopt_string(handle, CURLOPT_SSLCERT, certificate), "CURLOPT_SSLCERT")
@@ -188,6 +192,14 @@ final class CurlWorker: @unchecked Sendable {
         return .success(HTTPResponse(status: status, headers: buffer.headers, body: buffer.body))
     }
 
+    /// The errno of the last failed connect (`CURLINFO_OS_ERRNO`).
+    private func osErrno() -> Int32 {
+        guard let handle else { return 0 }
+        var value = 0
+        _ = kiosk_curl_getinfo_long(handle, CURLINFO_OS_ERRNO, &value)
+        return Int32(truncatingIfNeeded: value)
+    }
+
     private func classify(_ code: CURLcode, buffer: CurlResponseBuffer, job: CurlJob) -> TransportError {
         let text = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
         let number = Int(code.rawValue)
@@ -205,6 +217,14 @@ final class CurlWorker: @unchecked Sendable {
             CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_USE_SSL_FAILED:
             kind = .tls
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL: kind = .configuration
+        case CURLE_COULDNT_CONNECT where osErrno() == EPERM:
+            // The kernel refused the connection itself: the unit's IPAddressAllow= (loopback
+            // only as shipped) does not include the central server's address.
+            return TransportError(
+                kind: .connectionRefused,
+                detail:
+                    "\(text) (connection refused by the host's IP filter: add the central server's address to IPAddressAllow= with `systemctl edit kioskd`, docs/install.md)",
+                curlCode: number)
         case CURLE_WRITE_ERROR where buffer.tooLarge:
             return TransportError(
                 kind: .responseTooLarge, detail: "answer larger than \(buffer.limit) bytes", curlCode: number)

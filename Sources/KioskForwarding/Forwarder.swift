@@ -132,6 +132,7 @@ public actor Forwarder {
         }
 
         let (trouble, text, skew) = CentralAnswer.trouble(result, now: now.unixSeconds)
+        if let note = CentralAnswer.debugNote(result) { log(.debug, "central.error-note", ["note": note]) }
         if let skew { current.clockSkewSeconds = skew }
         switch trouble {
         case .tooLarge where batch.count > 1:

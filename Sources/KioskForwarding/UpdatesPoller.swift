@@ -120,6 +120,7 @@ public actor UpdatesPoller {
 
     private func failure(_ answer: Result<HTTPResponse, TransportError>) -> PollFailure {
         var (trouble, text, _) = CentralAnswer.trouble(answer, now: clock.now().unixSeconds)
+        if let note = CentralAnswer.debugNote(answer) { log(.debug, "central.error-note", ["note": note]) }
         if case .success(let response) = answer, response.status == 200 {
             text = "central: malformed updates page (200 without valid JSON)"
         }

@@ -48,14 +48,17 @@ public struct KioskKey: Sendable, Equatable {
 
     /// Reads a key file: its raw bytes with one trailing `\n` or `\r\n` removed.
     ///
-    /// Throws when the file cannot be read or the key is too short; the error names the file.
-    public init(contentsOfFile path: String) throws(KeyError) {
+    /// Throws when the file cannot be read, is readable by other users (see
+    /// ``KeyFilePermissions``) or the key is too short; the error names the file.
+    /// `minimumLength` is the protocol's 32 for kiosk keys (other secrets, such as the
+    /// receiver's admin token, may ask for less).
+    public init(contentsOfFile path: String, minimumLength: Int = KioskKey.minimumLength) throws(KeyError) {
         var raw = try Self.readFile(path)
         Self.stripTrailingNewline(&raw)
-        guard raw.count >= Self.minimumLength else {
+        guard raw.count >= minimumLength else {
             throw KeyError(
                 path: path,
-                reason: "\(raw.count) bytes after stripping the newline, need at least \(Self.minimumLength)")
+                reason: "\(raw.count) bytes after stripping the newline, need at least \(minimumLength)")
         }
         self.bytes = raw
     }
@@ -70,10 +73,8 @@ public struct KioskKey: Sendable, Equatable {
 
     /// Reads a whole (small) file with POSIX calls, so errors carry errno text.
     private static func readFile(_ path: String) throws(KeyError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw KeyError(path: path, reason: "cannot open: \(String(cString: strerror(errno)))")
-        }
+        // Refused before a byte is read when others can read it (KeyFilePermissions).
+        let fd = try KeyFilePermissions.openChecked(path)
         defer { close(fd) }
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)

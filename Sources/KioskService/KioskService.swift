@@ -45,6 +45,16 @@ public final class KioskService: Sendable {
         let store: KioskStore
         do {
             try StateDirectory.prepare(layout.directory)
+        } catch {
+            logger.log(.error, "state directory cannot be made", [("path", layout.directory), ("reason", "\(error)")])
+            return 1
+        }
+        if let problem = StateDirectory.writeProblem(layout) {
+            // A database left by a run as root: refuse now, not intake by intake later.
+            logger.log(.error, "kioskd not started: state not writable", [("problem", problem)])
+            return 73  // EX_CANTCREAT
+        }
+        do {
             store = try KioskStore(path: layout.database)
         } catch {
             logger.log(.error, "store cannot open", [("path", layout.database), ("reason", "\(error)")])

@@ -25,7 +25,9 @@ public enum KioskdCommand {
         Signals: SIGTERM or SIGINT stop after the work in progress; SIGHUP reloads the config.
         Logs go to stderr, one line an event with a <N> priority prefix, for journald.
 
-        Exit codes: 0 stopped cleanly, 1 failure, 2 usage, 78 configuration error.
+        Exit codes: 0 stopped cleanly, 1 failure, 2 usage, 73 state directory or database not
+        writable by this user (the message names the owner and the chown that fixes it),
+        78 configuration error (a key file others can read is one).
         """
 
     /// Runs with the words after the program name; returns the exit code.
@@ -49,6 +51,9 @@ public enum KioskdCommand {
             FileHandleOutput.standardError("kioskd: \(error)\n\(usage)\n")
             return 2
         }
+        // Whatever umask kioskd inherits (a shell's 022, or 000), what it creates is its
+        // own: the database holds personal data. The control socket is chmod-ed after bind.
+        umask(0o077)
         if demo { return await DemoKiosk.run(keep: true) }
 
         let logger = Logger()

@@ -176,7 +176,7 @@ final class RunningKiosk: Sendable {
         let transport = CurlTransport(
             configuration: CurlTransport.Configuration(
                 caFile: central.caFile, certificate: central.certificate, privateKey: central.privateKey,
-                timeout: central.timeout.seconds))
+                timeout: central.timeout.seconds, caPath: central.caPath))
         guard let url = central.url, let key = setup.centralKey else {
             // No URL: forwarding is off and events stay queued; the signer is never used.
             let unused = try! KioskKey(bytes: Array(repeating: 0, count: KioskKey.minimumLength))

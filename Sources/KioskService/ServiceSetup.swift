@@ -4,6 +4,10 @@ import KioskDevices
 import KioskDomain
 import KioskProtocol
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Everything the service needs from files, read and checked before any device or the
 /// database is touched: the configuration, the procedure catalog, the holidays and the
 /// central server's key.
@@ -51,6 +55,14 @@ public struct ServiceSetup: Sendable {
                 key = try KioskKey(contentsOfFile: configuration.central.keyFile)
             } catch {
                 problems.append("\(path): [Central] KeyFile=\(configuration.central.keyFile): \(error.reason)")
+            }
+        }
+        if let privateKey = configuration.central.privateKey {
+            // The client TLS key is a secret too: held to the same rule before curl reads it.
+            do {
+                close(try KeyFilePermissions.openChecked(privateKey))
+            } catch {
+                problems.append("\(path): [Central] PrivateKey=\(privateKey): \(error.reason)")
             }
         }
         var profile: PrinterProfile?

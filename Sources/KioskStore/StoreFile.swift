@@ -4,6 +4,8 @@ import KioskSQLite
 /// Opening the database file: pragmas, integrity check, migrations, and moving a corrupt
 /// file aside.
 enum StoreFile {
+    /// Mode of the database, its `-wal` and its `-shm`: the kiosk user's alone.
+    static let mode: mode_t = 0o600
     /// Busy timeout: kioskctl may hold a read or a short write while kioskd writes.
     static let busyTimeoutMilliseconds = 5000
     /// `PRAGMA journal_size_limit`: the WAL is truncated back to this after checkpoints.
@@ -48,6 +50,13 @@ enum StoreFile {
     private static func openChecked(path: String) throws -> Database {
         let operation = "opening \(path)"
         do {
+            // Personal data: the file, its -wal and -shm are the kiosk user's alone (0600),
+            // whatever the umask of whoever runs kioskd.
+            do {
+                try DatabaseFileMode.apply(StoreFile.mode, toDatabaseAt: path)
+            } catch {
+                throw StoreError(.sqlite, operation: operation, detail: error.description)
+            }
             let db = try Database(path: path)
             try db.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
             // Reading the schema is what first touches the file: a destroyed header fails here.

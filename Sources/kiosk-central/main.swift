@@ -14,17 +14,21 @@ let usage = """
 
     USAGE
       kiosk-central [serve] --db PATH --kiosk ID=KEYFILE [--kiosk ID=KEYFILE …] [--listen HOST:PORT] [--max-skew SECONDS]
+                          [--admin-listen 127.0.0.1:PORT --admin-token-file FILE] [--max-per-address N]
       kiosk-central set-status --db PATH --kiosk ID CODE STATUS [--note TEXT] [--due-date YYYY-MM-DD [--due-time HH:MM]]
                                [--document "NAME|original|copy|COUNT" …]
       kiosk-central events --db PATH [--kiosk ID] [--json]
-      kiosk-central fault [--server URL] (--status CODE [--retry-after S] [--body TEXT] | --stall SECONDS
+      kiosk-central fault --server ADMIN-URL --token-file FILE (--status CODE [--retry-after S] [--body TEXT] | --stall SECONDS
                           | --reset | --reset-after-processing | --garbage | --not-http | --clear) [--count N]
       kiosk-central --help
 
     serve       Listens (default 127.0.0.1:8080) for POST /v1/events, GET /v1/kiosks/ID/updates and
-                GET /v1/health; stores events in the SQLite file --db. One log line per request on stderr.
-                Stops on Ctrl-C or SIGTERM. A key file holds the kiosk's secret: at least 32 bytes,
-                one trailing newline ignored.
+                GET /v1/health; stores events in the SQLite file --db (mode 0640). One log line per
+                request on stderr. Stops on Ctrl-C or SIGTERM. A key file holds the kiosk's secret: at
+                least 32 bytes, one trailing newline ignored, readable by its owner only (chmod 600;
+                640 when its group is the server's own). One address may hold --max-per-address
+                connections (default 16). --admin-listen opens the admin listener (loopback only)
+                for `fault`; its requests must carry the token of --admin-token-file.
     set-status  Adds a dossier status update for a kiosk to pick up (the running server sees it at once).
                 STATUS: received, processing, needs-more, result-ready, returned, rejected.
                 --due-date (and --due-time) set a new appointment: the kiosk then prints the apology
@@ -34,22 +38,26 @@ let usage = """
     fault       Makes the next N requests (default 1; health checks excepted) of a running server fail:
                 an HTTP status, a stall (no answer, then close), a TCP reset (before processing, or
                 after it so the answer is lost), a 200 with a body that is not JSON, or bytes that
-                are not HTTP. Talks to POST /admin/fault, loopback only.
+                are not HTTP (count 1-10000). Talks to POST /admin/fault on the admin listener,
+                with the token of --token-file.
 
     EXAMPLES
       head -c 32 /dev/urandom | base64 > yb01.key
-      kiosk-central --db /tmp/central.db --kiosk YB-VANYEN-01=yb01.key --listen 127.0.0.1:8080
+      chmod 600 yb01.key; head -c 24 /dev/urandom | base64 > admin.token; chmod 600 admin.token
+      kiosk-central --db /tmp/central.db --kiosk YB-VANYEN-01=yb01.key --listen 127.0.0.1:8080 \\
+                    --admin-listen 127.0.0.1:8081 --admin-token-file admin.token
       kiosk-central set-status --db /tmp/central.db --kiosk YB-VANYEN-01 YBVY01-261121-0007-K processing --note "Sở Tư pháp đang xử lý"
       kiosk-central set-status --db /tmp/central.db --kiosk YB-VANYEN-01 YBVY01-261121-0007-K processing --due-date 2026-12-15 --due-time 14:00 --note "Chờ xác minh"
       kiosk-central set-status --db /tmp/central.db --kiosk YB-VANYEN-01 YBVY01-261121-0007-K needs-more --document "Bản sao Giấy khai sinh|copy|1"
       kiosk-central events --db /tmp/central.db --kiosk YB-VANYEN-01
-      kiosk-central fault --server http://127.0.0.1:8080 --status 503 --count 3 --retry-after 5
-      kiosk-central fault --server http://127.0.0.1:8080 --stall 40
-      kiosk-central fault --server http://127.0.0.1:8080 --clear
+      kiosk-central fault --server http://127.0.0.1:8081 --token-file admin.token --status 503 --count 3 --retry-after 5
+      kiosk-central fault --server http://127.0.0.1:8081 --token-file admin.token --stall 40
+      kiosk-central fault --server http://127.0.0.1:8081 --token-file admin.token --clear
       curl http://127.0.0.1:8080/v1/health
 
     EXIT STATUS
-      0 success, 1 failure (cannot bind, database, server unreachable), 2 usage error
+      0 success, 1 failure (cannot bind, database, server unreachable), 2 usage error,
+      78 a key file is missing, too short, or readable by other users (chmod 600 KEYFILE)
     """
 
 /// A usage mistake: print it with a hint and exit 2.
@@ -125,7 +133,10 @@ func parseListen(_ text: String) throws -> (String, Int) {
 }
 
 func serve(_ arguments: ArraySlice<String>) throws {
-    let options = try Options(arguments, valued: ["listen", "db", "kiosk", "max-skew"], flags: [])
+    let options = try Options(
+        arguments,
+        valued: ["listen", "db", "kiosk", "max-skew", "admin-listen", "admin-token-file", "max-per-address"],
+        flags: [])
     guard options.positional.isEmpty else { throw UsageError(message: "unexpected argument \(options.positional[0])") }
     let (host, port) = try parseListen(try options.one("listen") ?? "127.0.0.1:8080")
     var kiosks: [String: KioskKey] = [:]
@@ -144,6 +155,20 @@ func serve(_ arguments: ArraySlice<String>) throws {
             throw UsageError(message: "--max-skew \(skew): expected seconds")
         }
         configuration.maxClockSkew = seconds
+    }
+    if let perAddress = try options.one("max-per-address") {
+        guard let n = Int(perAddress), n >= 1 else {
+            throw UsageError(message: "--max-per-address \(perAddress): expected a number ≥ 1")
+        }
+        configuration.maxConnectionsPerAddress = n
+    }
+    if let admin = try options.one("admin-listen") {
+        let (adminHost, adminPort) = try parseListen(admin)
+        configuration.adminHost = adminHost
+        configuration.adminPort = adminPort
+        configuration.adminToken = try readToken(try options.required("admin-token-file"))
+    } else if try options.one("admin-token-file") != nil {
+        throw UsageError(message: "--admin-token-file needs --admin-listen 127.0.0.1:PORT")
     }
     configuration.log = { line in
         let stamp = ISO8601DateFormatter().string(from: Date())
@@ -174,6 +199,13 @@ func serve(_ arguments: ArraySlice<String>) throws {
         Data(
             "kiosk-central: events accepted \(statistics.eventsAccepted), duplicate \(statistics.eventsDuplicate), rejected \(statistics.eventsRejected)\n"
                 .utf8))
+}
+
+/// The admin token from a file: held to the key-file rule (others may not read it), one
+/// trailing newline ignored.
+func readToken(_ path: String) throws -> String {
+    let key = try KioskKey(contentsOfFile: path, minimumLength: 16)
+    return String(decoding: key.bytes, as: UTF8.self)
 }
 
 func setStatus(_ arguments: ArraySlice<String>) throws {
@@ -245,13 +277,15 @@ func listEvents(_ arguments: ArraySlice<String>) throws {
 
 func fault(_ arguments: ArraySlice<String>) throws {
     let options = try Options(
-        arguments, valued: ["server", "status", "retry-after", "body", "stall", "count"],
+        arguments, valued: ["server", "status", "retry-after", "body", "stall", "count", "token-file"],
         flags: ["reset", "reset-after-processing", "garbage", "not-http", "clear"])
     guard options.positional.isEmpty else { throw UsageError(message: "unexpected argument \(options.positional[0])") }
-    let server = try options.one("server") ?? "http://127.0.0.1:8080"
+    let server = try options.required("server")
     let count =
         try options.one("count").map { text -> Int in
-            guard let n = Int(text), n >= 1 else { throw UsageError(message: "--count \(text): expected a number ≥ 1") }
+            guard let n = Int(text), (1...FaultOrder.maximumCount).contains(n) else {
+                throw UsageError(message: "--count \(text): expected a number from 1 to \(FaultOrder.maximumCount)")
+            }
             return n
         } ?? 1
     var chosen: [CentralServer.Fault] = []
@@ -284,9 +318,12 @@ func fault(_ arguments: ArraySlice<String>) throws {
         }
         order = FaultOrder(fault: chosen[0], count: count)
     }
-    print(try AdminClient.send(order, server: server))
+    print(try AdminClient.send(order, server: server, token: try readToken(try options.required("token-file"))))
 }
 
+// The receiver's database holds personal data: nothing it creates is for others (the
+// database itself is 0640 whatever the umask, see ReceiverDatabase).
+umask(0o027)
 let arguments = CommandLine.arguments.dropFirst()
 do {
     switch arguments.first {
@@ -307,6 +344,9 @@ do {
     }
 } catch let error as UsageError {
     fail(error.message, code: 2)
+} catch let error as KeyError {
+    // A key file that is missing, short, or readable by others: a configuration error.
+    fail("\(error)", code: 78)
 } catch {
     fail("\(error)", code: 1)
 }

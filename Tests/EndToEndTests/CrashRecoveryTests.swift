@@ -17,6 +17,7 @@ import Testing
         let keyBytes = Array("crash-test-key-0123456789abcdef-0123456789".utf8)
         let keyFile = dir.path + "/central.key"
         try Data(keyBytes + [10]).write(to: URL(fileURLWithPath: keyFile))
+        chmod(keyFile, 0o600)  // a key others can read is refused
         let server = try CentralServer(
             configuration: .init(databasePath: dir.path + "/central.db", kiosks: [kiosk: try KioskKey(bytes: keyBytes)])
         )

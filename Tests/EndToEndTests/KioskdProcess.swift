@@ -38,6 +38,7 @@ final class KioskdProcess: @unchecked Sendable {
         self.baud = baud
         let key = Array("e2e-test-key-0123456789abcdef-0123456789abcdef".utf8)
         try Data(key).write(to: URL(fileURLWithPath: directory.path + "/central.key"))
+        chmod(directory.path + "/central.key", 0o600)  // a key others can read is refused
         central = try CentralServer(
             configuration: .init(
                 databasePath: directory.path + "/central.db", kiosks: [Self.kioskId: try KioskKey(bytes: key)]))
@@ -47,7 +48,17 @@ final class KioskdProcess: @unchecked Sendable {
         try writeConfig(printerDevice: printerPath, scannerMode: scannerMode, extraKiosk: extraKiosk)
     }
 
-    func writeConfig(printerDevice: String, scannerMode: String = "serial", extraKiosk: String = "") throws {
+    /// Writes kiosk.conf; `central` replaces the [Central] keys (the loopback receiver's by default).
+    func writeConfig(
+        printerDevice: String, scannerMode: String = "serial", extraKiosk: String = "", central: String? = nil
+    ) throws {
+        let centralKeys =
+            central ?? """
+                URL=http://127.0.0.1:\(self.central.port)
+                KeyFile=\(directory.path)/central.key
+                PollUpdates=1s
+                Timeout=5s
+                """
         let text = """
             [Kiosk]
             Id=\(Self.kioskId)
@@ -68,10 +79,7 @@ final class KioskdProcess: @unchecked Sendable {
             Mode=\(scannerMode)
             Grab=no
             [Central]
-            URL=http://127.0.0.1:\(central.port)
-            KeyFile=\(directory.path)/central.key
-            PollUpdates=1s
-            Timeout=5s
+            \(centralKeys)
             [Control]
             Socket=\(directory.path)/control.sock
             TechnicianCodes=yes
@@ -80,10 +88,12 @@ final class KioskdProcess: @unchecked Sendable {
         try Data(text.utf8).write(to: URL(fileURLWithPath: configPath))
     }
 
-    /// Starts kioskd with extra environment (NOTIFY_SOCKET, WATCHDOG_USEC, …).
-    func start(environment: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.path("kioskd"))
-        process.arguments = ["--config", configPath]
+    /// Starts kioskd with extra environment (NOTIFY_SOCKET, WATCHDOG_USEC, …), through
+    /// `launcher` when given (a command that runs its arguments: `unshare -m …`, `setpriv …`).
+    func start(environment: [String: String] = [:], launcher: [String] = []) throws {
+        let command = launcher + [BuiltProducts.path("kioskd"), "--config", configPath]
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         var env = ProcessInfo.processInfo.environment
         env["KIOSK_DATA_DIR"] = Self.repository + "/Hardware"
         for (k, v) in environment { env[k] = v }

@@ -100,29 +100,84 @@ import Testing
         #expect(try eventsRequest(receiver).1.response?.status == 200)
     }
 
-    @Test func adminEndpointQueuesFaultsFromLoopback() throws {
-        let receiver = try TestReceiver()
+    static let adminToken = "admin-token-0123456789abcdef"
+
+    /// A receiver with its admin listener on an ephemeral loopback port.
+    private func receiverWithAdmin() throws -> TestReceiver {
+        try TestReceiver {
+            $0.adminHost = "127.0.0.1"
+            $0.adminToken = Self.adminToken
+        }
+    }
+
+    @Test func adminListenerQueuesFaultsWithItsToken() throws {
+        let receiver = try receiverWithAdmin()
+        let admin = "http://127.0.0.1:\(receiver.server.adminPort)"
+        #expect(receiver.server.adminPort != receiver.port)
         let answer = try AdminClient.send(
-            FaultOrder(fault: .status(503, retryAfter: "7", body: nil), count: 1),
-            server: "http://127.0.0.1:\(receiver.port)")
+            FaultOrder(fault: .status(503, retryAfter: "7", body: nil), count: 1), server: admin,
+            token: Self.adminToken)
         #expect(answer.contains("status 503"))
         let response = try #require(try eventsRequest(receiver).1.response)
         #expect(response.status == 503)
         #expect(response.headers["retry-after"] == "7")
         #expect(try eventsRequest(receiver).1.response?.status == 200)
 
-        _ = try AdminClient.send(FaultOrder(fault: .reset, count: 3), server: "http://127.0.0.1:\(receiver.port)")
-        _ = try AdminClient.send(.clear, server: "http://127.0.0.1:\(receiver.port)")
+        _ = try AdminClient.send(FaultOrder(fault: .reset, count: 3), server: admin, token: Self.adminToken)
+        _ = try AdminClient.send(.clear, server: admin, token: Self.adminToken)
         #expect(receiver.server.pendingFaults.isEmpty)
     }
 
-    @Test func adminEndpointRefusesNonsense() throws {
-        let receiver = try TestReceiver()
-        let client = try receiver.client()
+    @Test func adminListenerRefusesAMissingOrWrongToken() throws {
+        let receiver = try receiverWithAdmin()
+        let admin = "http://127.0.0.1:\(receiver.server.adminPort)"
+        let order = FaultOrder(fault: .status(503, retryAfter: nil, body: nil), count: 9_999)
+        #expect(throws: CentralError.self) { try AdminClient.send(order, server: admin, token: "not-the-token-at-all") }
+        let client = try RawHTTPClient(port: receiver.server.adminPort)
         let response = try #require(
-            client.request("POST", "/admin/fault", body: Array(#"{"mode":"explode"}"#.utf8)).response)
+            client.request("POST", "/admin/fault", body: Array(#"{"mode":"reset","count":5}"#.utf8)).response)
+        #expect(response.status == 401)
+        #expect(receiver.server.pendingFaults.isEmpty)
+    }
+
+    @Test func mainListenerHasNoAdminEndpoint() throws {
+        // Before: any local process could post {"count":9223372036854775807} here, no token.
+        let receiver = try receiverWithAdmin()
+        let response = try #require(
+            try receiver.client().request(
+                "POST", "/admin/fault", headers: [("Authorization", "Bearer \(Self.adminToken)")],
+                body: Array(#"{"mode":"reset","count":9223372036854775807}"#.utf8)
+            ).response)
+        #expect(response.status == 404)
+        #expect(receiver.server.pendingFaults.isEmpty)
+    }
+
+    @Test func adminListenerBindsLoopbackOnlyAndNeedsAToken() throws {
+        #expect(throws: CentralError.self) {
+            try TestReceiver {
+                $0.adminHost = "0.0.0.0"
+                $0.adminToken = Self.adminToken
+            }
+        }
+        #expect(throws: CentralError.self) { try TestReceiver { $0.adminHost = "127.0.0.1" } }
+    }
+
+    @Test func adminEndpointRefusesNonsenseAndBoundsCount() throws {
+        let receiver = try receiverWithAdmin()
+        let client = try RawHTTPClient(port: receiver.server.adminPort)
+        let response = try #require(
+            client.request(
+                "POST", "/admin/fault", headers: [("Authorization", "Bearer \(Self.adminToken)")],
+                body: Array(#"{"mode":"explode"}"#.utf8)
+            ).response)
         #expect(response.status == 400)
         #expect((response.json()?["error"] as? String)?.contains("explode") == true)
+        let huge = try #require(
+            try RawHTTPClient(port: receiver.server.adminPort).request(
+                "POST", "/admin/fault", headers: [("Authorization", "Bearer \(Self.adminToken)")],
+                body: Array(#"{"mode":"reset","count":9223372036854775807}"#.utf8)
+            ).response)
+        #expect(huge.status == 400)
         #expect(receiver.server.pendingFaults.isEmpty)
     }
 

@@ -35,7 +35,7 @@ struct ForwarderTests {
         arguments: [
             (
                 "400", CentralServer.Fault.status(400, retryAfter: nil, body: #"{"error":"bad-json"}"#),
-                "malformed (400): bad-json"
+                "malformed (400): error text not shown"
             ),
             ("401 bad key", .status(401, retryAfter: nil, body: #"{"error":"bad-signature"}"#), "bad-signature"),
             ("500", .status(500, retryAfter: nil, body: nil), "HTTP 500"),

@@ -182,20 +182,20 @@ struct ControlServerTests {
         #expect(rig.handler.recordedCalls.count == clients * requests)
     }
 
-    @Test func clientsOverTheLimitAreToldBusy() async throws {
+    @Test func aClientOverTheLimitClosesTheLongestIdleOne() async throws {
+        // Busy is only for when every slot has a request in service (ControlSlotTests).
         let rig = try ControlRig(limits: ControlServer.Limits(maximumClients: 2))
         defer { rig.server.stop() }
-        let (busy, stillServed) = try await onThread { () -> (ControlValue?, ControlValue?) in
+        let (closed, served, stillServed) = try await onThread { () -> (ControlValue?, ControlValue?, ControlValue?) in
             let first = try rig.raw()
             let second = try rig.raw()
-            // Both are admitted once they have been answered.
             _ = first.exchange(#"{"request":"status"}"#)
             _ = second.exchange(#"{"request":"status"}"#)
             let third = try rig.raw()
-            let busy = third.answer()
-            return (busy, first.exchange(#"{"request":"status"}"#))
+            return (first.answer(), third.exchange(#"{"request":"status"}"#), second.exchange(#"{"request":"status"}"#))
         }
-        #expect(busy?["error"] == .string("busy"))
+        #expect(closed?["error"] == .string("idle-closed"))
+        #expect(served?["ok"] == .bool(true))
         #expect(stillServed?["ok"] == .bool(true))
     }
 

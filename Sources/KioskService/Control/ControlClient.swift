@@ -27,32 +27,32 @@ public struct ControlClient: Sendable {
     /// of the socket.
     public func request(_ request: ControlValue) throws(ControlClientError) -> ControlValue {
         let connection = try ControlLineConnection(path: socketPath, group: group)
-        try Self.send(request, on: connection, timeout: timeout)
-        guard let answer = try connection.nextValue(timeout: timeout) else {
-            throw ControlClientError(.closed, "kioskd closed the control connection without answering")
-        }
-        if let busy = Self.busy(answer) { throw busy }
-        return answer
-    }
-
-    /// Sends a request. A server with all its clients answers `busy` and closes at once,
-    /// perhaps before the request was taken: then that answer is the error, not the write's.
-    private static func send(_ request: ControlValue, on connection: ControlLineConnection, timeout: Duration)
-        throws(ControlClientError)
-    {
         do {
             try connection.send(request, timeout: timeout)
         } catch {
-            if let answer = try? connection.nextValue(timeout: .seconds(1)), let busy = busy(answer) { throw busy }
+            // kioskd may have answered before reading (`busy`) and closed: that answer is
+            // waiting to be read, and it is what the user must see, not "connection closed".
+            if let answer = try? connection.nextValue(timeout: .seconds(1)) { try Self.refusal(answer); return answer }
             throw error
         }
+        guard let answer = try connection.nextValue(timeout: timeout) else {
+            throw ControlClientError(.closed, "kioskd closed the control connection without answering")
+        }
+        try Self.refusal(answer)
+        return answer
     }
 
-    /// The `busy` error answer as a client error.
-    static func busy(_ answer: ControlValue) -> ControlClientError? {
-        guard answer["ok"] == .bool(false), answer["error"]?.stringValue == "busy" else { return nil }
-        let reason = answer["message"]?.stringValue ?? "too many control clients"
-        return ControlClientError(.busy, "kioskd is busy (\(reason))")
+    /// Throws when the answer is the connection being turned away rather than an answer to
+    /// the request: `busy` (no slot free), `idle-closed`, `idle-timeout`, `request-timeout`.
+    static func refusal(_ answer: ControlValue) throws(ControlClientError) {
+        guard answer["ok"] == .bool(false), let code = answer["error"]?.stringValue else { return }
+        let message = answer["message"]?.stringValue ?? code
+        switch code {
+        case "busy": throw ControlClientError(.busy, "kioskd is busy: \(message)")
+        case "idle-closed", "idle-timeout", "request-timeout":
+            throw ControlClientError(.closed, "kioskd closed the control connection: \(message)")
+        default: return
+        }
     }
 
     /// Subscribes to the service's events. Throws when the service refuses (its error answer's
@@ -60,11 +60,16 @@ public struct ControlClient: Sendable {
     /// acknowledgement.
     public func subscribe() throws(ControlClientError) -> ControlEventStream {
         let connection = try ControlLineConnection(path: socketPath, group: group)
-        try Self.send(.object(["request": .string("subscribe")]), on: connection, timeout: timeout)
+        do {
+            try connection.send(.object(["request": .string("subscribe")]), timeout: timeout)
+        } catch {
+            if let answer = try? connection.nextValue(timeout: .seconds(1)) { try Self.refusal(answer) }
+            throw error
+        }
         guard let ack = try connection.nextValue(timeout: timeout) else {
             throw ControlClientError(.closed, "kioskd closed the control connection without answering")
         }
-        if let busy = Self.busy(ack) { throw busy }
+        try Self.refusal(ack)
         guard ack["ok"] == .bool(true) else {
             throw ControlClientError(
                 .other, "kioskd refused the subscription: \(ack["message"]?.stringValue ?? ack.json)")

@@ -14,10 +14,11 @@ public struct ControlClientError: Error, Sendable, Equatable, CustomStringConver
         case permissionDenied
         /// kioskd did not answer in time.
         case timedOut
-        /// kioskd serves as many clients as it allows and refused this one (`busy`).
-        case busy
         /// kioskd closed the connection before answering.
         case closed
+        /// kioskd is running but turned this connection away (`busy`: every control slot has
+        /// a request in progress); trying again shortly works.
+        case busy
         /// The answer was not one JSON line.
         case badAnswer
         /// Anything else (the error text says what).

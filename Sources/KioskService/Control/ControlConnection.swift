@@ -6,6 +6,11 @@ import KioskSystem
 
 /// One client of the control socket, served on its own thread: reads request lines, answers
 /// each with one line, or becomes an event stream after `subscribe`. Owns and closes `fd`.
+///
+/// Deadlines (``ControlServer/Limits``): with no request in progress the client must send
+/// within `idleTimeout`; once a request line has begun it must end within `requestTimeout`.
+/// Either answers an error line (`idle-timeout`, `request-timeout`) and closes. Subscribers
+/// are exempt: they only read.
 struct ControlConnection {
     let fd: Int32
     let peer: UnixStream.PeerCredentials?
@@ -13,6 +18,9 @@ struct ControlConnection {
     let logger: Logger
     let stop: WakePipe
     let limits: ControlServer.Limits
+    /// Its entry in the server's connection table.
+    let id: Int
+    let table: ControlConnectionTable
 
     private var peerFields: [(String, String)] {
         guard let peer else { return [("pid", "unknown")] }
@@ -22,17 +30,23 @@ struct ControlConnection {
     /// Serves until the client closes, breaks a rule, or the server stops.
     func run() {
         defer {
+            // Out of the table before the descriptor is closed: the table may shut it down.
+            table.remove(id)
             close(fd)
             logger.log(.debug, "control client disconnected", peerFields)
         }
         UnixStream.setNonBlocking(fd)
         var buffer = ControlLineBuffer(maximumLineBytes: limits.maximumRequestBytes)
         var chunk = [UInt8](repeating: 0, count: 16_384)
+        var lastActivity = monotonicNanoseconds()
+        var lineStarted: UInt64? = nil
         while true {
             lines: while true {
                 switch buffer.next() {
                 case .line(let line):
                     guard serve(line) else { return }
+                    lastActivity = monotonicNanoseconds()
+                    lineStarted = buffer.hasPartialLine ? lastActivity : nil
                 case .tooLarge:
                     refuseTooLarge()
                     return
@@ -40,10 +54,20 @@ struct ControlConnection {
                     break lines
                 }
             }
-            guard waitReadable() else { return }
+            let deadline =
+                lineStarted.map { $0 + limits.requestTimeoutNanoseconds }
+                ?? lastActivity + limits.idleTimeoutNanoseconds
+            switch waitReadable(until: deadline) {
+            case .readable: break
+            case .stopping: return
+            case .timedOut:
+                refuseSlow(inRequest: lineStarted != nil)
+                return
+            }
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 chunk.withUnsafeBytes { buffer.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                if lineStarted == nil { lineStarted = monotonicNanoseconds() }
             } else if n == 0 {
                 // End of input: a last request sent without its newline is still answered.
                 if buffer.hasPartialLine { _ = serve(buffer.takePartialLine()) }
@@ -54,17 +78,38 @@ struct ControlConnection {
         }
     }
 
-    /// Waits for input or a stop; false when the server is stopping.
-    private func waitReadable() -> Bool {
+    /// What waiting for input came to.
+    private enum Wait {
+        case readable, stopping, timedOut
+    }
+
+    /// Waits for input, a stop, or the deadline (monotonic ns).
+    private func waitReadable(until deadline: UInt64) -> Wait {
         var entries = [
             pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
             pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
         ]
         while true {
-            let ready = poll(&entries, 2, -1)
+            let now = monotonicNanoseconds()
+            guard now < deadline else { return .timedOut }
+            let wait = Int32(min((deadline - now) / 1_000_000 + 1, 60_000))
+            let ready = poll(&entries, 2, wait)
             if ready < 0 && errno == EINTR { continue }
-            return ready > 0 && entries[1].revents == 0
+            if ready < 0 || entries[1].revents != 0 { return .stopping }
+            if ready > 0 { return .readable }
         }
+    }
+
+    /// Closes a client that stayed idle, or sends its request too slowly, with a line saying so.
+    private func refuseSlow(inRequest: Bool) {
+        guard !table.wasEvicted(id) else { return }
+        let code = inRequest ? "request-timeout" : "idle-timeout"
+        let message =
+            inRequest
+            ? "request line not complete within \(limits.requestTimeout); the connection is closed"
+            : "no request within \(limits.idleTimeout); the connection is closed (reconnect when needed)"
+        logger.log(.info, "control client closed", [("reason", code)] + peerFields)
+        _ = send(ControlValue.error(code, message), within: 100_000_000)
     }
 
     /// Answers one line; false when the connection must close.
@@ -88,11 +133,24 @@ struct ControlConnection {
         }
         logger.log(.info, "control request", [("request", request.name)] + peerFields)
         if request == .subscribe {
+            guard table.subscribe(id) else {
+                if table.wasEvicted(id) { return false }
+                _ = send(
+                    Self.echoing(
+                        echo,
+                        in: .error(
+                            "busy",
+                            "all \(limits.maximumSubscribers) subscriber slots are taken; try again later")))
+                return false
+            }
             ControlSubscriber(connection: self).run(echo: echo)
             return false
         }
+        // Closed to make room meanwhile: its request is not served (nobody reads the answer).
+        guard table.beginServing(id) else { return false }
         let handler = self.handler
         let answer = BlockingWait.run { await request.perform(on: handler) }
+        defer { table.endServing(id) }
         if case .requeue(let id, let all) = request { logRequeue(id: id, all: all, answer: answer) }
         return send(Self.echoing(echo, in: answer))
     }

@@ -18,8 +18,18 @@ import Synchronization
 public final class ControlServer: Sendable {
     /// Bounds on what clients may cost the service.
     public struct Limits: Sendable, Equatable {
-        /// Clients served at once; one more is answered `busy` and closed.
+        /// Request clients connected at once. When all are taken, the one that has waited
+        /// longest without a request in service is closed (`idle-closed`) for the newcomer;
+        /// only when all are in service is the newcomer answered `busy` and closed.
         public var maximumClients: Int
+        /// Subscribers at once, a budget of their own; one more `subscribe` is answered `busy`.
+        public var maximumSubscribers: Int
+        /// A connection with no request in progress that sends nothing for this long is
+        /// answered `idle-timeout` and closed (subscribers are exempt).
+        public var idleTimeout: Duration
+        /// A request line must arrive whole within this of its first byte, or it is answered
+        /// `request-timeout` and the connection closed (a client trickling bytes holds no slot).
+        public var requestTimeout: Duration
         /// A request line longer than this is answered `too-large` and the connection closed.
         public var maximumRequestBytes: Int
         /// How long one answer or event line may take to be written before the client is dropped.
@@ -27,19 +37,28 @@ public final class ControlServer: Sendable {
         /// Events waiting for one subscriber before it is dropped as too slow.
         public var subscriberBacklog: Int
 
-        /// The documented limits: 16 clients, 64 KiB requests, 5 s writes, 1000 events.
+        /// The documented limits: 16 clients, 8 subscribers, 64 KiB requests, 30 s idle, 5 s
+        /// per request line, 5 s writes, 1000 events.
         public init(
             maximumClients: Int = 16, maximumRequestBytes: Int = 65_536, writeTimeout: Duration = .seconds(5),
-            subscriberBacklog: Int = 1000
+            subscriberBacklog: Int = 1000, maximumSubscribers: Int = 8, idleTimeout: Duration = .seconds(30),
+            requestTimeout: Duration = .seconds(5)
         ) {
             self.maximumClients = maximumClients
+            self.maximumSubscribers = maximumSubscribers
+            self.idleTimeout = idleTimeout
+            self.requestTimeout = requestTimeout
             self.maximumRequestBytes = maximumRequestBytes
             self.writeTimeout = writeTimeout
             self.subscriberBacklog = subscriberBacklog
         }
 
-        var writeTimeoutNanoseconds: UInt64 {
-            let (seconds, attoseconds) = writeTimeout.components
+        var writeTimeoutNanoseconds: UInt64 { Self.nanoseconds(writeTimeout) }
+        var idleTimeoutNanoseconds: UInt64 { Self.nanoseconds(idleTimeout) }
+        var requestTimeoutNanoseconds: UInt64 { Self.nanoseconds(requestTimeout) }
+
+        private static func nanoseconds(_ duration: Duration) -> UInt64 {
+            let (seconds, attoseconds) = duration.components
             return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
         }
     }
@@ -58,7 +77,7 @@ public final class ControlServer: Sendable {
     private let logger: Logger
     private let limits: Limits
     private let running = Mutex<Running?>(nil)
-    private let activeClients = Mutex(0)
+    private let connections: ControlConnectionTable
     private let clientThreads = DispatchGroup()
 
     /// A server for `socketPath`; nothing happens until `start()`.
@@ -71,10 +90,12 @@ public final class ControlServer: Sendable {
         self.handler = handler
         self.logger = logger
         self.limits = limits
+        self.connections = ControlConnectionTable(
+            maximumClients: limits.maximumClients, maximumSubscribers: limits.maximumSubscribers)
     }
 
     /// The number of clients connected now.
-    public var clientCount: Int { activeClients.withLock { $0 } }
+    public var clientCount: Int { connections.count }
 
     /// Creates the socket (replacing a stale one), sets its mode and group, and starts
     /// accepting. Throws when another kioskd listens on the path or the socket cannot be made.
@@ -105,7 +126,9 @@ public final class ControlServer: Sendable {
             throw .system(path, error)
         }
         ControlSocketFile.applyGroup(group, to: path, logger: logger)
-        guard listen(listener, Int32(limits.maximumClients)) == 0, let stop = try? WakePipe() else {
+        guard listen(listener, Int32(limits.maximumClients + limits.maximumSubscribers)) == 0,
+            let stop = try? WakePipe()
+        else {
             let error = SystemError(errno, call: "listen")
             close(listener)
             unlink(path)
@@ -177,18 +200,17 @@ public final class ControlServer: Sendable {
             peer.map { [("pid", String($0.pid)), ("uid", String($0.uid)), ("gid", String($0.gid))] } ?? [
                 ("pid", "unknown")
             ]
-        let admitted = activeClients.withLock { count in
-            guard count < limits.maximumClients else { return false }
-            count += 1
-            return true
-        }
-        guard admitted else {
+        let notice = ControlValue.error(
+            "idle-closed",
+            "closed to make room for another control client (all \(limits.maximumClients) slots taken); reconnect when needed"
+        )
+        guard let id = connections.admit(fd, notice: Array((notice.json + "\n").utf8)) else {
             logger.log(
                 .warning, "control client refused",
                 [("reason", "busy"), ("limit", String(limits.maximumClients))] + fields)
             UnixStream.setNonBlocking(fd)
             let answer = ControlValue.error(
-                "busy", "too many control clients (\(limits.maximumClients)); try again later")
+                "busy", "all \(limits.maximumClients) control clients have a request in progress; try again shortly")
             _ = UnixStream.write(
                 Array((answer.json + "\n").utf8), to: fd, deadline: monotonicNanoseconds() + 100_000_000)
             close(fd)
@@ -196,11 +218,11 @@ public final class ControlServer: Sendable {
         }
         logger.log(.info, "control client connected", fields)
         let connection = ControlConnection(
-            fd: fd, peer: peer, handler: handler, logger: logger, stop: stop, limits: limits)
+            fd: fd, peer: peer, handler: handler, logger: logger, stop: stop, limits: limits, id: id,
+            table: connections)
         clientThreads.enter()
         let thread = Thread { [self] in
             connection.run()
-            activeClients.withLock { $0 -= 1 }
             clientThreads.leave()
         }
         thread.name = "control-client"

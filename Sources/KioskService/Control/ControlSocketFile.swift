@@ -64,6 +64,14 @@ enum ControlSocketFile {
             return
         }
         if chown(path, uid_t.max, gid) != 0 {
+            if errno == EINVAL {
+                // A user namespace (the unit's PrivateUsers=yes) where the group is not mapped:
+                // the socket takes its group from the setgid directory (/run/kiosk) instead.
+                logger.log(
+                    .info, "control socket group from its directory",
+                    [("group", group), ("path", path), ("reason", "group not mapped in this user namespace")])
+                return
+            }
             let error = SystemError(errno, call: "chown")
             logger.log(
                 .warning, "control socket group not set",

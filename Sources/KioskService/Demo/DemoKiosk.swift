@@ -13,10 +13,21 @@ import KioskSystem
 enum DemoKiosk {
     static func run(keep: Bool) async -> Int32 {
         let out = FileHandleOutput.standardOutput
-        let directory = NSTemporaryDirectory() + "kiosk-demo-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        // The demo's state holds what is typed at it (names, ID numbers), the central's
+        // database and key: a directory only its user can enter (mkdtemp makes it 0700, under
+        // any umask), and files only its user can read (kioskd's umask is 077).
+        var template = Array((NSTemporaryDirectory() + "kiosk-demo-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            FileHandleOutput.standardError(
+                "kioskd --demo: cannot create a directory in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))\n"
+            )
+            return 1
+        }
+        let directory = String(cString: made)
         let receipts = directory + "/receipts"
         do {
-            try FileManager.default.createDirectory(atPath: receipts, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: receipts, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             FileHandleOutput.standardError("kioskd --demo: cannot create \(directory): \(error)\n")
             return 1
@@ -33,6 +44,8 @@ enum DemoKiosk {
         let setup: ServiceSetup
         do {
             try Data(key).write(to: URL(fileURLWithPath: directory + "/central.key"))
+            // A key file others can read is refused (KeyFilePermissions), whatever the umask.
+            chmod(directory + "/central.key", 0o600)
             central = try CentralServer(
                 configuration: .init(
                     databasePath: directory + "/central.db", kiosks: [kioskId: try KioskKey(bytes: key)]))
@@ -79,9 +92,24 @@ enum DemoKiosk {
         forward.cancel()
         await printer.stop()
         central.stop()
-        out("\nDemo stopped. Receipts are in \(receipts)\n")
-        if !keep { out("(state in \(directory); remove it when done)\n") }
+        // Cleaned: the state (databases, key, configuration, socket) goes; the receipts stay
+        // for the user to look at, in the directory only they can enter.
+        Self.removeState(directory: directory, keeping: keep ? "receipts" : nil)
+        if keep {
+            out("\nDemo stopped. Receipts are in \(receipts) (only you can read them; rm -r \(directory) when done)\n")
+        } else {
+            out("\nDemo stopped.\n")
+        }
         return code
+    }
+
+    /// Removes everything in `directory` but the entry `kept` (the directory too when nothing is kept).
+    static func removeState(directory: String, keeping kept: String?) {
+        let files = FileManager.default
+        for entry in (try? files.contentsOfDirectory(atPath: directory)) ?? [] where entry != kept {
+            try? files.removeItem(atPath: directory + "/" + entry)
+        }
+        if kept == nil { try? files.removeItem(atPath: directory) }
     }
 
     static func configuration(directory: String, examples: String, kioskId: String, port: Int) -> String {

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A key file others can read is refused by every program that loads one, with the file and
+/// the `chmod` that fixes it: kioskd (exit 78, before touching any device), `kioskctl config
+/// check`, and kiosk-central (exit 78). Before, a mode-0666 `central.key` was used by all three
+/// without a word.
+@Suite struct KeyFileModeTests {
+    @Test func kioskdRefusesAKeyOthersCanReadAndNamesTheFix() async throws {
+        let kioskd = try KioskdProcess()
+        let key = kioskd.directory.path + "/central.key"
+        chmod(key, 0o644)
+        try kioskd.start()
+        let status = await kioskd.waitForExit(timeout: .seconds(60))
+        await kioskd.stop()
+        #expect(status == 78)
+        let line = kioskd.log.first { $0.contains(key) } ?? ""
+        #expect(line.hasPrefix("<3>config:"), "\(kioskd.log)")
+        #expect(line.contains("mode 0644"))
+        #expect(line.contains("chmod 600 \(key)"))
+    }
+
+    @Test func configCheckReportsIt() async throws {
+        let kioskd = try KioskdProcess()
+        let key = kioskd.directory.path + "/central.key"
+        chmod(key, 0o604)
+        let outcome = try run(BuiltProducts.path("kioskctl"), ["config", "check", kioskd.configPath])
+        await kioskd.stop()
+        #expect(outcome.status == 78)
+        #expect((outcome.output + outcome.errors).contains("chmod 600 \(key)"))
+    }
+
+    @Test func kioskCentralRefusesIt() throws {
+        let directory = try TemporaryDirectory()
+        let key = directory.path + "/yb01.key"
+        try Data("central-mode-key-0123456789abcdef-0123".utf8).write(to: URL(fileURLWithPath: key))
+        chmod(key, 0o666)
+        let outcome = try run(
+            BuiltProducts.path("kiosk-central"),
+            ["serve", "--db", directory.path + "/c.db", "--kiosk", "YB-X-01=\(key)", "--listen", "127.0.0.1:0"])
+        #expect(outcome.status == 78)
+        #expect(outcome.errors.contains("chmod 600 \(key)"))
+    }
+
+    private func run(_ executable: String, _ arguments: [String]) throws -> (
+        status: Int32, output: String, errors: String
+    ) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["KIOSK_DATA_DIR"] = KioskdProcess.repository + "/Hardware"
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import KioskSystem
+import Synchronization
+import Testing
+
+@testable import KioskService
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The control socket's slots cannot be held by clients that do nothing: sixteen idle (or
+/// trickling) clients used to answer every `intake`, `lookup`, `reprint` and `kioskctl status`
+/// with `busy` for as long as they stayed, and kioskctl called that answer "connection closed
+/// or stuck".
+@Suite("Control socket slots and deadlines")
+struct ControlSlotTests {
+    @Test func sixteenIdleClientsDoNotLockOutKioskctlStatus() async throws {
+        // Deadlines longer than the test: the sixteen hold their slots until kioskctl comes.
+        let rig = try ControlRig(
+            limits: ControlServer.Limits(idleTimeout: .seconds(300), requestTimeout: .seconds(300)))
+        defer { rig.server.stop() }
+        var idle: [RawControlConnection] = []
+        for _ in 0..<16 { idle.append(try rig.raw()) }
+        // Half of them trickle a request that never ends, half send nothing.
+        for connection in idle.suffix(8) { connection.send(Array(#"{"request":"sta"#.utf8)) }
+        #expect(await eventually { rig.server.clientCount == 16 })
+        let status = try await Kioskctl.run([
+            "status", "--timeout", "120", "--socket", rig.directory.socket, "--db", rig.directory.path + "/none.db",
+        ])
+        #expect(status.status == 0, "\(status.errors)")
+        #expect(status.output.contains("service         running"))
+        #expect(rig.handler.recordedCalls == ["status"])
+        // The one that waited longest was told why it was closed (the line is there already).
+        let closed = idle[0].answer()
+        #expect(closed?["error"] == .string("idle-closed"))
+    }
+
+    @Test func idleAndTricklingClientsAreClosedAtTheirDeadlines() async throws {
+        let rig = try ControlRig(
+            limits: ControlServer.Limits(idleTimeout: .milliseconds(300), requestTimeout: .milliseconds(300)))
+        defer { rig.server.stop() }
+        let (idle, trickling) = try await onThread { () -> (ControlValue?, ControlValue?) in
+            let idle = try rig.raw()
+            let trickling = try rig.raw()
+            trickling.send(Array(#"{"request":"#.utf8))
+            return (idle.answer(), trickling.answer())
+        }
+        #expect(idle?["error"] == .string("idle-timeout"))
+        #expect(trickling?["error"] == .string("request-timeout"))
+        #expect(await eventually { rig.server.clientCount == 0 })
+        // A client that keeps asking is served for as long as it likes.
+        let answers = try await onThread { () -> [ControlValue?] in
+            let steady = try rig.raw()
+            return (0..<3).map { _ in steady.exchange(#"{"request":"status"}"#) }
+        }
+        #expect(answers.allSatisfy { $0?["ok"] == .bool(true) })
+    }
+
+    @Test func subscribersHaveTheirOwnBudgetAndAreNotTimedOut() async throws {
+        let rig = try ControlRig(
+            limits: ControlServer.Limits(
+                maximumClients: 2, maximumSubscribers: 2, idleTimeout: .seconds(1), requestTimeout: .seconds(1)))
+        defer { rig.server.stop() }
+        let answers = try await onThread { () -> [ControlValue?] in
+            var subscribers: [RawControlConnection] = []
+            var answers: [ControlValue?] = []
+            for _ in 0..<3 {
+                let connection = try rig.raw()
+                answers.append(connection.exchange(#"{"request":"subscribe"}"#))
+                subscribers.append(connection)
+            }
+            // An idle client's deadline passes (its answer is the proof the time went by)...
+            answers.append(try rig.raw().answer())
+            // ...subscribers do not take request slots: two clients are still served...
+            for _ in 0..<2 { answers.append(try rig.raw().exchange(#"{"request":"status"}"#)) }
+            // ...and the subscribers, silent all along, still get events.
+            rig.handler.emit(.object(["event": .string("printer"), "state": .string("ready")]))
+            answers.append(subscribers[0].answer())
+            answers.append(subscribers[1].answer())
+            return answers
+        }
+        #expect(answers[0]?["ok"] == .bool(true))
+        #expect(answers[1]?["ok"] == .bool(true))
+        #expect(answers[2]?["error"] == .string("busy"))
+        #expect(answers[3]?["error"] == .string("idle-timeout"))
+        #expect(answers[4]?["ok"] == .bool(true))
+        #expect(answers[5]?["ok"] == .bool(true))
+        #expect(answers[6]?["event"] == .string("printer"))
+        #expect(answers[7]?["event"] == .string("printer"))
+    }
+
+    @Test func busyWhileEverySlotIsInServiceIsReportedAsBusy() async throws {
+        let handler = GatedStatusHandler()
+        let directory = SocketDirectory()
+        let server = ControlServer(
+            socketPath: directory.socket, group: "no-such-group-kiosk", handler: handler,
+            logger: LogRecorder().logger, limits: ControlServer.Limits(maximumClients: 1))
+        try server.start()
+        defer {
+            handler.open()
+            server.stop()
+        }
+        let held = Held(try RawControlConnection(path: directory.socket))
+        held.connection.send(#"{"request":"status"}"#)
+        #expect(await eventually { handler.waiting })
+        let error = try await onThread { () -> ControlClientError? in
+            do {
+                _ = try ControlClient(socketPath: directory.socket, timeout: .seconds(60)).request(.request("status"))
+                return nil
+            } catch let error as ControlClientError {
+                return error
+            } catch {
+                return nil
+            }
+        }
+        #expect(error?.kind == .busy)
+        #expect(error?.description.hasPrefix("kioskd is busy") == true)
+        handler.open()
+        #expect(try await onThread { held.connection.answer() }?["ok"] == .bool(true))
+    }
+}
+
+/// A connection handed to a test thread.
+final class Held: @unchecked Sendable {
+    // @unchecked Sendable: used by one thread at a time (the test waits for each step).
+    let connection: RawControlConnection
+    init(_ connection: RawControlConnection) { self.connection = connection }
+}
+
+/// Answers `status` only once the test opens the gate; everything else at once.
+final class GatedStatusHandler: ControlRequestHandling, Sendable {
+    private let gate = Mutex<(open: Bool, waiting: Bool)>((false, false))
+
+    var waiting: Bool { gate.withLock { $0.waiting } }
+    func open() { gate.withLock { $0.open = true } }
+
+    func status() async -> ControlValue {
+        gate.withLock { $0.waiting = true }
+        while !gate.withLock({ $0.open }) { try? await Task.sleep(for: .milliseconds(10)) }
+        return .ok(["service": .string("running")])
+    }
+    func queue(limit: Int) async -> ControlValue { .ok([:]) }
+    func requeue(id: String?, all: Bool) async -> ControlValue { .ok([:]) }
+    func testPrint() async -> ControlValue { .ok([:]) }
+    func reprint(code: String) async -> ControlValue { .ok([:]) }
+    func lookup(code: String, print: Bool) async -> ControlValue { .ok([:]) }
+    func intake(idCardQR: String, procedureCode: String) async -> ControlValue { .ok([:]) }
+    func scan(text: String) async -> ControlValue { .ok([:]) }
+    func subscribe() async -> AsyncStream<ControlValue> { AsyncStream { _ in } }
+}
