@@ -20,6 +20,8 @@ import Testing
             Profile=generic-80mm
             [Scanner]
             Keymap=us
+            [Control]
+            Group=root
 
             """
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))

@@ -5,7 +5,7 @@ import Testing
 /// character of 30,000 combining marks (60 KB) was accepted, stored and forwarded before.
 @Suite struct CitizenIDCardLimitTests {
     private func qr(name: String = "Nguyễn Bá Hoàng", address: String = "Thôn 3, xã Mậu A") -> String {
-        "001094012345||\(name)|14031995|Nam|\(address)|01022021"
+        "001095012345||\(name)|14031995|Nam|\(address)|01022021"
     }
 
     @Test func oneCharacterOfThirtyThousandCombiningMarksIsTooLong() {

@@ -28,7 +28,9 @@ struct ControlSlotTests {
         let status = try await Kioskctl.run([
             "status", "--timeout", "120", "--socket", rig.directory.socket, "--db", rig.directory.path + "/none.db",
         ])
-        #expect(status.status == 0, "\(status.errors)")
+        // Answered: healthy (0) or degraded (1: the stand-in handler knows no printer), never
+        // "not running" (3) or "cannot tell" (4).
+        #expect([0, 1].contains(status.status), "\(status.errors)")
         #expect(status.output.contains("service         running"))
         #expect(rig.handler.recordedCalls == ["status"])
         // The one that waited longest was told why it was closed (the line is there already).

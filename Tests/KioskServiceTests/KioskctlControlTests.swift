@@ -89,20 +89,30 @@ struct KioskctlControlTests {
     }
 
     @Test func aFullServerIsReportedAsBusy() async throws {
-        let rig = try ControlRig(limits: ControlServer.Limits(maximumClients: 1))
-        defer { rig.server.stop() }
-        // The one client the server takes, admitted (it has had an answer) and kept open.
-        let holder = try rig.raw()
-        holder.send(#"{"request":"status"}"#)
-        #expect(holder.answer()?["ok"] == .bool(true))
-        let status = try await Kioskctl.run(["status", "--timeout", "120", "--socket", rig.directory.socket])
+        // The one slot the server has, with a request in service (the handler holds it): the
+        // server is busy, not merely holding an idle client (that one would be closed instead).
+        let handler = GatedStatusHandler()
+        let directory = SocketDirectory()
+        let server = ControlServer(
+            socketPath: directory.socket, group: "no-such-group-kiosk", handler: handler,
+            logger: LogRecorder().logger, limits: ControlServer.Limits(maximumClients: 1))
+        try server.start()
+        defer {
+            handler.open()
+            server.stop()
+        }
+        let held = Held(try RawControlConnection(path: directory.socket))
+        held.connection.send(#"{"request":"status"}"#)
+        #expect(await eventually { handler.waiting })
+        let status = try await Kioskctl.run(["status", "--timeout", "120", "--socket", directory.socket])
         #expect(status.status == 4)
         #expect(status.output.hasPrefix("unknown: kioskd is busy"), "\(status.output)")
-        let lookup = try await Kioskctl.run(["lookup", "K", "--timeout", "120", "--socket", rig.directory.socket])
+        let lookup = try await Kioskctl.run(["lookup", "K", "--timeout", "120", "--socket", directory.socket])
         #expect(lookup.status == 1)
         #expect(lookup.errors.contains("kioskd is busy"), "\(lookup.errors)")
         #expect(!lookup.errors.contains("connection closed or stuck"))
-        withExtendedLifetime(holder) {}
+        handler.open()
+        #expect(try await onThread { held.connection.answer() }?["ok"] == .bool(true))
     }
 
     @Test func aRequeueIsLoggedWithWhoAskedAndWhat() async throws {
