@@ -38,8 +38,11 @@ public final class KioskService: Sendable {
         self.reload = reload ?? { ServiceSetup.load(path: file) }
     }
 
-    /// Runs until SIGTERM/SIGINT (or the signal stream ends); returns the exit code.
-    public func run(signals: AsyncStream<ServiceSignal>) async -> Int32 {
+    /// Runs until a stop is asked (SIGTERM/SIGINT through `signals`); returns the exit code.
+    ///
+    /// A stop is read from `signals` as state before anything else, so it is honoured
+    /// whatever else arrives; reloads asked while one is under way make one more reload.
+    public func run(signals: ServiceSignals) async -> Int32 {
         var setup = self.setup
         let layout = StateLayout(directory: setup.configuration.kiosk.stateDirectory)
         let store: KioskStore
@@ -66,8 +69,8 @@ public final class KioskService: Sendable {
             ])
         try? notifier.ready(status: "started")
 
-        signalLoop: for await signal in signals {
-            switch signal {
+        signalLoop: while true {
+            switch await signals.next() {
             case .terminate(let number):
                 logger.log(.notice, "stopping", [("signal", "\(number)")])
                 try? notifier.stopping()
@@ -85,11 +88,19 @@ public final class KioskService: Sendable {
                 case .success(let next):
                     await kiosk.stop()
                     setup = next
-                    kiosk = start(next, store: store)
                     logger.setMinimum(LogPriority(name: next.configuration.kiosk.logLevel.rawValue) ?? .info)
+                    if let number = signals.stopRequested {
+                        // A stop came during the reload: nothing new is started for it.
+                        logger.log(.notice, "stopping", [("signal", "\(number)")])
+                        try? notifier.stopping()
+                        await store.close()
+                        logger.log(.info, "kioskd stopped")
+                        return 0
+                    }
+                    kiosk = start(next, store: store)
                     logger.log(.notice, "configuration reloaded", [("file", next.file)])
                 }
-                try? notifier.ready(status: "reloaded")
+                if signals.stopRequested == nil { try? notifier.ready(status: "reloaded") }
             }
         }
         await kiosk.stop()
