@@ -22,12 +22,14 @@ public actor KioskStore {
     /// Opens (creates) the database file; WAL, synchronous=FULL, foreign keys, busy timeout,
     /// integrity_check, migrations by user_version. A corrupt file is moved aside (with its
     /// `-wal` and `-shm`) as `<path>.corrupt-<UTC timestamp>`, reported in ``recovery``, and a
-    /// new one started.
+    /// new one started. `vfs` names a registered SQLite VFS: only tests pass one (the
+    /// power-cut simulation of docs/durability.md); kioskd uses the default.
     public init(
         path: String,
-        now: @escaping @Sendable () -> Timestamp = { Timestamp(unixSeconds: Int64(Date().timeIntervalSince1970)) }
+        now: @escaping @Sendable () -> Timestamp = { Timestamp(unixSeconds: Int64(Date().timeIntervalSince1970)) },
+        vfs: String? = nil
     ) throws {
-        let (db, recovery) = try StoreFile.open(path: path)
+        let (db, recovery) = try StoreFile.open(path: path, vfs: vfs)
         self.path = path
         self.recovery = recovery
         self.database = db

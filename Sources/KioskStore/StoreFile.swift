@@ -11,16 +11,16 @@ enum StoreFile {
 
     /// Opens the file, moving it aside first when it is corrupt; returns the open database
     /// and the recovery note, if any.
-    static func open(path: String, now: Date = Date()) throws -> (Database, StoreRecovery?) {
+    static func open(path: String, now: Date = Date(), vfs: String? = nil) throws -> (Database, StoreRecovery?) {
         do {
             // Checked before SQLite opens the file: SQLite deletes the -wal of a file whose
             // header is not a WAL database's, and that WAL may be what a recovery needs.
             if let problem = headerProblem(path: path) { throw CorruptFile(reason: problem) }
-            return (try openChecked(path: path), nil)
+            return (try openChecked(path: path, vfs: vfs), nil)
         } catch let failure as CorruptFile {
             let movedTo = try moveAside(path: path, at: now, operation: "opening \(path)")
             let db = try storeOperation("opening \(path) after moving a corrupt file aside") {
-                try openChecked(path: path)
+                try openChecked(path: path, vfs: vfs)
             }
             return (db, StoreRecovery(movedTo: movedTo, reason: failure.reason))
         }
@@ -45,10 +45,10 @@ enum StoreFile {
 
     /// Opens, configures, checks and migrates; throws ``CorruptFile`` for a damaged file and
     /// ``StoreError`` for anything else (a missing directory, a full disk, a lock).
-    private static func openChecked(path: String) throws -> Database {
+    private static func openChecked(path: String, vfs: String?) throws -> Database {
         let operation = "opening \(path)"
         do {
-            let db = try Database(path: path)
+            let db = try Database(path: path, vfs: vfs)
             try db.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
             // Reading the schema is what first touches the file: a destroyed header fails here.
             let tableCount = try db.scalar("SELECT count(*) FROM sqlite_schema")?.integer ?? 0
