@@ -58,7 +58,10 @@ public final class KioskService: Sendable {
                 .error, "store was corrupt: moved aside, started a new one",
                 [("kept", recovery.movedTo), ("reason", recovery.reason)])
         }
-        var kiosk = start(setup, store: store)
+        let window = ReloadWindow()
+        var printer = PrinterInUse(setup: setup, store: store)
+        var scanner = ScannerInUse(setup: setup, source: scanSource(setup), window: window, logger: logger)
+        var kiosk = await start(setup, store: store, printer: printer, scanner: scanner, window: window)
         logger.log(
             .info, "kioskd started",
             [
@@ -86,6 +89,9 @@ public final class KioskService: Sendable {
                     for line in problems.lines { logger.log(.error, "reload refused: config problem", [("at", line)]) }
                     logger.log(.warning, "reload refused: keeping the configuration in use")
                 case .success(let next):
+                    // Scans read from here on wait for the new kiosk instead of meeting this one
+                    // half stopped.
+                    await window.open(nil)
                     await kiosk.stop()
                     setup = next
                     logger.setMinimum(LogPriority(name: next.configuration.kiosk.logLevel.rawValue) ?? .info)
@@ -93,27 +99,51 @@ public final class KioskService: Sendable {
                         // A stop came during the reload: nothing new is started for it.
                         logger.log(.notice, "stopping", [("signal", "\(number)")])
                         try? notifier.stopping()
-                        await store.close()
-                        logger.log(.info, "kioskd stopped")
-                        return 0
+                        break signalLoop
                     }
-                    kiosk = start(next, store: store)
-                    logger.log(.notice, "configuration reloaded", [("file", next.file)])
+                    let keptPrinter = printer.serves(next)
+                    if !keptPrinter {
+                        await printer.stop()
+                        printer = PrinterInUse(setup: next, store: store)
+                    }
+                    let keptScanner = scanner.serves(next)
+                    if !keptScanner {
+                        await scanner.stop()
+                        scanner = ScannerInUse(setup: next, source: scanSource(next), window: window, logger: logger)
+                    }
+                    kiosk = await start(
+                        next, store: store, printer: printer, scanner: scanner, window: window, previous: kiosk)
+                    logger.log(
+                        .notice, "configuration reloaded",
+                        [
+                            ("file", next.file), ("printer", keptPrinter ? "kept open" : "reopened"),
+                            ("scanner", keptScanner ? "kept open" : "reopened"),
+                        ])
                 }
                 if signals.stopRequested == nil { try? notifier.ready(status: "reloaded") }
             }
         }
+        await window.open(nil)
         await kiosk.stop()
+        // The receipt being printed is finished first.
+        await printer.stop()
+        await scanner.stop()
         await store.close()
         logger.log(.info, "kioskd stopped")
         return 0
     }
 
-    private func start(_ setup: ServiceSetup, store: KioskStore) -> RunningKioskTask {
-        RunningKioskTask(
-            RunningKiosk(
-                setup: setup, store: store, profile: setup.profile, logger: logger, notifier: notifier,
-                scanSource: scanSource(setup), events: events))
+    private func start(
+        _ setup: ServiceSetup, store: KioskStore, printer: PrinterInUse, scanner: ScannerInUse, window: ReloadWindow,
+        previous: RunningKioskTask? = nil
+    ) async -> RunningKioskTask {
+        let kiosk = RunningKiosk(
+            setup: setup, store: store, printer: printer, scannerState: scanner.state, logger: logger,
+            notifier: notifier, events: events)
+        if let previous { await kiosk.flows.continueSession(from: previous.kiosk.flows) }
+        let running = RunningKioskTask(kiosk)
+        await window.open(kiosk)
+        return running
     }
 
     static func purgeEveryFewHours(store: KioskStore, days: Int, logger: Logger) async {
