@@ -7,8 +7,15 @@ import KioskSQLite
 ///
 /// One SQLite connection owned by this actor. WAL, `synchronous=FULL` (a returned write has
 /// been fsynced), foreign keys on, every write one `BEGIN IMMEDIATE` transaction, values only
-/// ever bound as parameters.
+/// ever bound as parameters. The actor runs on a thread of its own (`StoreThread`), never on
+/// the Swift concurrency pool, so waiting for the disk blocks no other task.
 public actor KioskStore {
+    /// The thread every call of the store runs on.
+    private nonisolated let thread = StoreThread(name: "kiosk-store")
+
+    /// The store's executor: its own thread.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
+
     /// The database file.
     public nonisolated let path: String
     /// Set when the file found at open was corrupt and was moved aside for a new one.
@@ -35,6 +42,8 @@ public actor KioskStore {
         self.database = db
         self.now = now
     }
+
+    deinit { thread.finish() }
 
     /// Closes the connection; later calls throw a `StoreError` of kind `closed`.
     public func close() {
