@@ -61,6 +61,7 @@ public final class KioskService: Sendable {
         let window = ReloadWindow()
         var printer = PrinterInUse(setup: setup, store: store)
         var scanner = ScannerInUse(setup: setup, source: scanSource(setup), window: window, logger: logger)
+        var control = ControlSocketInUse(setup: setup, window: window, logger: logger)
         var kiosk = await start(setup, store: store, printer: printer, scanner: scanner, window: window)
         logger.log(
             .info, "kioskd started",
@@ -111,6 +112,11 @@ public final class KioskService: Sendable {
                         await scanner.stop()
                         scanner = ScannerInUse(setup: next, source: scanSource(next), window: window, logger: logger)
                     }
+                    let keptControl = control.serves(next)
+                    if !keptControl {
+                        control.stop()
+                        control = ControlSocketInUse(setup: next, window: window, logger: logger)
+                    }
                     kiosk = await start(
                         next, store: store, printer: printer, scanner: scanner, window: window, previous: kiosk)
                     logger.log(
@@ -118,12 +124,16 @@ public final class KioskService: Sendable {
                         [
                             ("file", next.file), ("printer", keptPrinter ? "kept open" : "reopened"),
                             ("scanner", keptScanner ? "kept open" : "reopened"),
+                            ("control-socket", keptControl ? "kept open" : "reopened"),
                         ])
                 }
                 if signals.stopRequested == nil { try? notifier.ready(status: "reloaded") }
             }
         }
-        await window.open(nil)
+        // Requests and scans waiting for a kiosk (a stop during a reload) get none at once;
+        // the running kiosk answers until the socket closes.
+        await window.shutForStop()
+        control.stop()
         await kiosk.stop()
         // The receipt being printed is finished first.
         await printer.stop()

@@ -9,6 +9,7 @@ actor ReloadWindow {
     private var current: RunningKiosk?
     private var waiters: [Int: CheckedContinuation<RunningKiosk?, Never>] = [:]
     private var nextWaiter = 0
+    private var shut = false
 
     /// A window with no kiosk yet.
     init(maximumWait: Duration = .seconds(30)) {
@@ -24,9 +25,20 @@ actor ReloadWindow {
         for waiter in resumed { waiter.resume(returning: kiosk) }
     }
 
-    /// The running kiosk, waiting up to `maximumWait` while there is none; nil after that.
+    /// The service is stopping: whoever waits for a kiosk gets none, at once, from now on
+    /// (a stop never waits behind a reload).
+    func shutForStop() {
+        shut = true
+        let released = waiters.values
+        waiters = [:]
+        for waiter in released { waiter.resume(returning: nil) }
+    }
+
+    /// The running kiosk, waiting up to `maximumWait` while there is none; nil after that,
+    /// and at once when the service is stopping.
     func kiosk() async -> RunningKiosk? {
         if let current { return current }
+        if shut { return nil }
         let id = nextWaiter
         nextWaiter += 1
         let limit = maximumWait

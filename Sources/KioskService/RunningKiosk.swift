@@ -9,9 +9,9 @@ import KioskSystem
 import Synchronization
 
 /// Everything that lives for one configuration: flows, forwarding, updates, health,
-/// watchdog, control socket. A reload stops it and starts a new one on the same open store,
-/// so no job or event is lost; the printer (`PrinterInUse`) and the scanner
-/// (`ScannerInUse`) outlive it when the reload did not change them.
+/// watchdog. A reload stops it and starts a new one on the same open store, so no job or
+/// event is lost; the printer (`PrinterInUse`), the scanner (`ScannerInUse`) and the control
+/// socket (`ControlSocketInUse`) outlive it when the reload did not change them.
 final class RunningKiosk: Sendable {
     let setup: ServiceSetup
     let store: KioskStore
@@ -62,15 +62,6 @@ final class RunningKiosk: Sendable {
     /// finishes the receipt being printed when it is stopped.
     func run() async {
         let logger = self.logger
-        let control = ControlServer(
-            socketPath: setup.configuration.control.socket, group: setup.configuration.control.group,
-            handler: ServiceControl(kiosk: self), logger: logger)
-        do {
-            try control.start()
-        } catch {
-            logger.log(.error, "control socket unavailable", [("reason", "\(error)")])
-        }
-        defer { control.stop() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.forwarder.run() }
             group.addTask { await self.poller.run() }

@@ -77,6 +77,7 @@ import Testing
     }
 
     @Test func sighupStormWhileIntakesRunKeepsDevicesOpenAndRefusesNoIntake() async throws {
+        // Scanned intakes, then a front end's over the control socket, while SIGHUPs rain.
         let kiosk = try KioskdProcess(scannerMode: "evdev")
         let scanner = try ScannerFIFO(path: kiosk.directory.path + "/scanner")
         try kiosk.start()
@@ -101,15 +102,28 @@ import Testing
                 }
             }
         }
+        // A front end's intakes over the control socket, on one connection, during the storm.
+        let client = try ControlLineClient(socketPath: kiosk.directory.path + "/control.sock")
+        let request =
+            #"{"request":"intake","idCard":""# + card + #"","procedure":"1.001234"}"#
+        var answers: [String] = []
+        for _ in 0..<intakes { answers.append(client.ask(request) ?? "no answer") }
         storm.cancel()
+        let failed = answers.filter { !$0.contains(#""ok":true"#) }
+        #expect(failed.isEmpty, "\(failed)")
         let reloads = kiosk.log.filter { $0.contains("configuration reloaded") }
         #expect(reloads.count >= 5, "the storm reloaded \(reloads.count) times")
-        #expect(reloads.allSatisfy { $0.contains("printer=\"kept open\"") && $0.contains("scanner=\"kept open\"") })
+        #expect(
+            reloads.allSatisfy {
+                $0.contains("printer=\"kept open\"") && $0.contains("scanner=\"kept open\"")
+                    && $0.contains("control-socket=\"kept open\"")
+            })
         let refusals = kiosk.log.filter { $0.contains("scan refused") }
         #expect(refusals.isEmpty, "\(refusals)")
         #expect(
-            try KioskFlowsEndToEndTests.count("SELECT count(*) FROM dossiers", kiosk.databasePath) == intakes)
-        #expect(await kiosk.printer.waitForReceipts(count: intakes, timeout: .seconds(120)).count == intakes)
+            try KioskFlowsEndToEndTests.count("SELECT count(*) FROM dossiers", kiosk.databasePath) == 2 * intakes)
+        #expect(
+            await kiosk.printer.waitForReceipts(count: 2 * intakes, timeout: .seconds(120)).count == 2 * intakes)
         #expect(!kiosk.log.contains { $0.contains("scanner missing") })
         await kiosk.stop()
     }
