@@ -82,7 +82,11 @@ let package = Package(
         .testTarget(name: "KioskSystemTests", dependencies: ["KioskSystem"], swiftSettings: strict),
         .testTarget(name: "KioskConfigTests", dependencies: ["KioskConfig"], swiftSettings: strict),
         .testTarget(name: "KioskSQLiteTests", dependencies: ["KioskSQLite"], swiftSettings: strict),
-        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSQLite"], swiftSettings: strict),
+        .testTarget(
+            name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSQLite", "CPowerCutVFS"], swiftSettings: strict),
+        // Test-only: an SQLite VFS that simulates power cuts (docs/durability.md). Only test
+        // targets depend on it, so no product links code that loses writes on purpose.
+        .target(name: "CPowerCutVFS", dependencies: ["CSQLite"], path: "Tests/CPowerCutVFS"),
         .testTarget(name: "ESCPOSTests", dependencies: ["ESCPOS", "KioskDomain"], swiftSettings: strict),
         .testTarget(
             name: "KioskDevicesTests",

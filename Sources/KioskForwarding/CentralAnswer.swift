@@ -45,6 +45,9 @@ enum CentralAnswer {
             case "bad-signature": hint = " (check [Central] KeyFile= matches the key registered at central)"
             case "unknown-kiosk": hint = " (central does not know this [Kiosk] Id=)"
             case "clock-skew": hint = " (set the kiosk's clock; NTP?)"
+            case "replay":
+                hint =
+                    " (central had already seen this request's nonce; it was sent again with a new one, not a key problem)"
             default: hint = ""
             }
             return (.backOff, "central: authentication refused (401)\(suffix)\(skewText)\(hint)", skew)

@@ -35,7 +35,17 @@ public actor CentralClient {
     /// The kiosk id requests are signed for.
     public nonisolated var kioskId: String { signer.kioskId }
 
+    /// Attempts of one request: the first, plus resends with a new nonce after a connection
+    /// that died before answering or a `401 replay`.
+    public static let maximumAttempts = 3
+
     /// Sends a signed request to `pathAndQuery` (e.g. `/v1/events`) and returns the answer.
+    ///
+    /// Every attempt is signed anew, with its own nonce and time. A request whose connection
+    /// died after it went out (libcurl's own resend of it refused, see `CurlResendGuard`) and
+    /// a `401 replay` answer (central saw that nonce: an earlier copy reached it) are sent
+    /// again at once with a new nonce, up to ``maximumAttempts`` in all; central's event ids
+    /// make a batch that arrives twice count once.
     public func send(method: String, pathAndQuery: String, body: [UInt8] = [], contentType: String? = nil) async
         -> Result<HTTPResponse, TransportError>
     {
@@ -44,14 +54,37 @@ public actor CentralClient {
         }
         await takeTurn()
         defer { endTurn() }
-        let signedPath = basePath + pathAndQuery
+        var attempt = 1
+        while true {
+            let result = await transport.perform(
+                signedRequest(method: method, pathAndQuery: pathAndQuery, body: body, contentType: contentType))
+            guard attempt < Self.maximumAttempts, Self.asksForNewNonce(result), !Task.isCancelled else {
+                return result
+            }
+            attempt += 1
+        }
+    }
+
+    /// The request with a fresh `Authorization` (new nonce, current time).
+    private func signedRequest(method: String, pathAndQuery: String, body: [UInt8], contentType: String?)
+        -> HTTPRequest
+    {
         let authorization = signer.authorization(
-            method: method, pathAndQuery: signedPath, body: body, unixTime: clock.now().unixSeconds,
+            method: method, pathAndQuery: basePath + pathAndQuery, body: body, unixTime: clock.now().unixSeconds,
             nonce: RequestSigner.randomNonce())
         var headers = HTTPHeaders([("Authorization", authorization), ("Accept", "application/json")])
         if let contentType { headers.add(name: "Content-Type", value: contentType) }
-        let request = HTTPRequest(method: method, url: baseURL + pathAndQuery, headers: headers, body: body)
-        return await transport.perform(request)
+        return HTTPRequest(method: method, url: baseURL + pathAndQuery, headers: headers, body: body)
+    }
+
+    /// Whether the answer means "this copy of the request was seen or may have been: send it
+    /// again with a new nonce" — never a key problem.
+    static func asksForNewNonce(_ result: Result<HTTPResponse, TransportError>) -> Bool {
+        switch result {
+        case .failure(let error): return error.kind == .resendRefused
+        case .success(let response):
+            return response.status == 401 && CentralAnswer.errorReason(response.body) == "replay"
+        }
     }
 
     private func takeTurn() async {

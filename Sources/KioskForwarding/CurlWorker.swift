@@ -151,12 +151,14 @@ final class CurlWorker: @unchecked Sendable {
         check(kiosk_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0), "CURLOPT_NOPROGRESS")
         check(kiosk_curl_setopt_xferinfo_function(handle, curlProgress), "CURLOPT_XFERINFOFUNCTION")
         check(kiosk_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context), "CURLOPT_XFERINFODATA")
+        let resendGuard = CurlResendGuard()
+        check(resendGuard.install(on: handle), "CURLOPT_PREREQFUNCTION")
 
         guard problems.isEmpty else {
             return .failure(TransportError(kind: .configuration, detail: problems.joined(separator: "; ")))
         }
 
-        let code: CURLcode = withExtendedLifetime(buffer) {
+        let code: CURLcode = withExtendedLifetime((buffer, resendGuard)) {
             request.body.withUnsafeBytes { raw in
                 // Method and body last: setting CURLOPT_POSTFIELDS (even to NULL) makes the
                 // handle POST again, so a GET must not touch it. The body outlives
@@ -185,6 +187,7 @@ final class CurlWorker: @unchecked Sendable {
         }
 
         if code != CURLE_OK {
+            if resendGuard.refusedResend { return .failure(CurlResendGuard.error(curlCode: Int(code.rawValue))) }
             return .failure(classify(code, buffer: buffer, job: job))
         }
         var status = 0

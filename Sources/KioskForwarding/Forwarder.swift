@@ -234,6 +234,10 @@ public actor Forwarder {
         }
         backoff.reset()
         current.consecutiveFailures = 0
+        // A delivery settles every past problem: none of them describes the kiosk any more.
+        current.lastError = nil
+        current.lastErrorAt = nil
+        current.clockSkewSeconds = nil
         current.lastDeliveryAt = now
         current.nextAttemptAt = nil
         if current.batchSize < configuration.batchSize {

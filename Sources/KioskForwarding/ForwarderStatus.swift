@@ -20,8 +20,8 @@ public struct ForwarderStatus: Sendable, Equatable {
     public var state: State = .stopped
     /// When the last batch was delivered.
     public var lastDeliveryAt: Timestamp?
-    /// The last failure, in words a technician can act on (kept after recovery; see
-    /// `consecutiveFailures` for whether it is current).
+    /// The current failure, in words a technician can act on; nil after a delivery (a
+    /// problem that went away is in the log, not in the status).
     public var lastError: String?
     /// When `lastError` happened.
     public var lastErrorAt: Timestamp?
@@ -32,7 +32,7 @@ public struct ForwarderStatus: Sendable, Equatable {
     /// Events per batch now (halved by 413 answers, restored after successes).
     public var batchSize: Int
     /// Kiosk clock minus central's clock, in seconds, measured from the `Date` header of a
-    /// `clock-skew` answer; nil when never measured.
+    /// `clock-skew` answer; nil when not measured since the last delivery.
     public var clockSkewSeconds: Int64?
     /// Events marked delivered since the forwarder started.
     public var totalDelivered: Int = 0

@@ -19,6 +19,10 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         case responseTooLarge = "response-too-large"
         /// The URL or options are wrong (a configuration error).
         case configuration
+        /// The connection died after the request went out and before any answer; libcurl's
+        /// own resend (which would repeat the nonce) was stopped, and the request is signed
+        /// again and sent by ``CentralClient``.
+        case resendRefused = "resend-refused"
         /// Anything else.
         case other
     }

@@ -15,11 +15,12 @@ public final class Database {
     /// Opens (or creates) the database file at `path`, with extended result codes on.
     ///
     /// Throws `SQLITE_CANTOPEN` and the like here; a file that is not a database is usually
-    /// only detected by the first statement that reads it (`SQLITE_NOTADB`).
+    /// only detected by the first statement that reads it (`SQLITE_NOTADB`). `vfs` names a
+    /// registered SQLite VFS (tests simulate power cuts with one); nil is the default.
     /// The corresponding C function is `sqlite3_open_v2`.
-    public init(path: String, flags: OpenFlags = .default) throws(SQLiteError) {
+    public init(path: String, flags: OpenFlags = .default, vfs: String? = nil) throws(SQLiteError) {
         var handle: OpaquePointer?
-        let code = sqlite3_open_v2(path, &handle, flags.rawValue, nil)
+        let code = sqlite3_open_v2(path, &handle, flags.rawValue, vfs)
         guard code == SQLITE_OK, let handle else {
             let error = SQLiteError(code: code, connection: handle, context: "open \(path)")
             sqlite3_close_v2(handle)

@@ -30,8 +30,14 @@ public final class Statement {
     /// The corresponding C function is `sqlite3_prepare_v2`.
     init(connection: OpaquePointer, sql: String) throws(SQLiteError) {
         var statement: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
-        let code = sqlite3_prepare_v2(connection, sql, -1, &statement, &tail)
+        // `tail` points into the C string, so it is read while that string still exists:
+        // a String passed straight to the call is a temporary copy, gone when the call returns.
+        let (code, hasMoreStatements) = sql.withCString { text -> (Int32, Bool) in
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v2(connection, text, -1, &statement, &tail)
+            guard code == SQLITE_OK, let tail, tail.pointee != 0 else { return (code, false) }
+            return (code, String(cString: tail).contains(where: { !$0.isWhitespace && $0 != ";" }))
+        }
         guard code == SQLITE_OK else {
             sqlite3_finalize(statement)
             throw SQLiteError(code: code, connection: connection, context: sql)
@@ -39,9 +45,7 @@ public final class Statement {
         guard let statement else {
             throw SQLiteError(code: .misuse, message: "no SQL statement in the text", context: sql)
         }
-        if let tail, tail.pointee != 0,
-            String(cString: tail).contains(where: { !$0.isWhitespace && $0 != ";" })
-        {
+        if hasMoreStatements {
             sqlite3_finalize(statement)
             throw SQLiteError(
                 code: .misuse, message: "more than one SQL statement; use Database.execute for scripts", context: sql)

@@ -38,8 +38,11 @@ public final class KioskService: Sendable {
         self.reload = reload ?? { ServiceSetup.load(path: file) }
     }
 
-    /// Runs until SIGTERM/SIGINT (or the signal stream ends); returns the exit code.
-    public func run(signals: AsyncStream<ServiceSignal>) async -> Int32 {
+    /// Runs until a stop is asked (SIGTERM/SIGINT through `signals`); returns the exit code.
+    ///
+    /// A stop is read from `signals` as state before anything else, so it is honoured
+    /// whatever else arrives; reloads asked while one is under way make one more reload.
+    public func run(signals: ServiceSignals) async -> Int32 {
         var setup = self.setup
         let layout = StateLayout(directory: setup.configuration.kiosk.stateDirectory)
         let store: KioskStore
@@ -65,7 +68,11 @@ public final class KioskService: Sendable {
                 .error, "store was corrupt: moved aside, started a new one",
                 [("kept", recovery.movedTo), ("reason", recovery.reason)])
         }
-        var kiosk = start(setup, store: store)
+        let window = ReloadWindow()
+        var printer = PrinterInUse(setup: setup, store: store, logger: logger)
+        var scanner = ScannerInUse(setup: setup, source: scanSource(setup), window: window, logger: logger)
+        var control = ControlSocketInUse(setup: setup, window: window, logger: logger)
+        var kiosk = await start(setup, store: store, printer: printer, scanner: scanner, window: window)
         logger.log(
             .info, "kioskd started",
             [
@@ -76,8 +83,8 @@ public final class KioskService: Sendable {
             ])
         try? notifier.ready(status: "started")
 
-        signalLoop: for await signal in signals {
-            switch signal {
+        signalLoop: while true {
+            switch await signals.next() {
             case .terminate(let number):
                 logger.log(.notice, "stopping", [("signal", "\(number)")])
                 try? notifier.stopping()
@@ -93,26 +100,70 @@ public final class KioskService: Sendable {
                     for line in problems.lines { logger.log(.error, "reload refused: config problem", [("at", line)]) }
                     logger.log(.warning, "reload refused: keeping the configuration in use")
                 case .success(let next):
+                    // Scans read from here on wait for the new kiosk instead of meeting this one
+                    // half stopped.
+                    await window.open(nil)
                     await kiosk.stop()
                     setup = next
-                    kiosk = start(next, store: store)
                     logger.setMinimum(LogPriority(name: next.configuration.kiosk.logLevel.rawValue) ?? .info)
-                    logger.log(.notice, "configuration reloaded", [("file", next.file)])
+                    if let number = signals.stopRequested {
+                        // A stop came during the reload: nothing new is started for it.
+                        logger.log(.notice, "stopping", [("signal", "\(number)")])
+                        try? notifier.stopping()
+                        break signalLoop
+                    }
+                    let keptPrinter = printer.serves(next)
+                    if !keptPrinter {
+                        await printer.stop()
+                        printer = PrinterInUse(setup: next, store: store, logger: logger)
+                    }
+                    let keptScanner = scanner.serves(next)
+                    if !keptScanner {
+                        await scanner.stop()
+                        scanner = ScannerInUse(setup: next, source: scanSource(next), window: window, logger: logger)
+                    }
+                    let keptControl = control.serves(next)
+                    if !keptControl {
+                        control.stop()
+                        control = ControlSocketInUse(setup: next, window: window, logger: logger)
+                    }
+                    kiosk = await start(
+                        next, store: store, printer: printer, scanner: scanner, window: window, previous: kiosk)
+                    logger.log(
+                        .notice, "configuration reloaded",
+                        [
+                            ("file", next.file), ("printer", keptPrinter ? "kept open" : "reopened"),
+                            ("scanner", keptScanner ? "kept open" : "reopened"),
+                            ("control-socket", keptControl ? "kept open" : "reopened"),
+                        ])
                 }
-                try? notifier.ready(status: "reloaded")
+                if signals.stopRequested == nil { try? notifier.ready(status: "reloaded") }
             }
         }
+        // Requests and scans waiting for a kiosk (a stop during a reload) get none at once;
+        // the running kiosk answers until the socket closes.
+        await window.shutForStop()
+        control.stop()
         await kiosk.stop()
+        // The receipt being printed is finished first.
+        await printer.stop()
+        await scanner.stop()
         await store.close()
         logger.log(.info, "kioskd stopped")
         return 0
     }
 
-    private func start(_ setup: ServiceSetup, store: KioskStore) -> RunningKioskTask {
-        RunningKioskTask(
-            RunningKiosk(
-                setup: setup, store: store, profile: setup.profile, logger: logger, notifier: notifier,
-                scanSource: scanSource(setup), events: events))
+    private func start(
+        _ setup: ServiceSetup, store: KioskStore, printer: PrinterInUse, scanner: ScannerInUse, window: ReloadWindow,
+        previous: RunningKioskTask? = nil
+    ) async -> RunningKioskTask {
+        let kiosk = RunningKiosk(
+            setup: setup, store: store, printer: printer, scannerState: scanner.state, logger: logger,
+            notifier: notifier, events: events)
+        if let previous { await kiosk.flows.continueSession(from: previous.kiosk.flows) }
+        let running = RunningKioskTask(kiosk)
+        await window.open(kiosk)
+        return running
     }
 
     static func purgeEveryFewHours(store: KioskStore, days: Int, logger: Logger) async {

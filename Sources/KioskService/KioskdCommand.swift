@@ -68,7 +68,7 @@ public enum KioskdCommand {
                 logger.setMinimum(level)
             }
             let service = KioskService(setup: setup, logger: logger)
-            return await service.run(signals: ServiceSignals.stream())
+            return await service.run(signals: ServiceSignals.system())
         }
     }
 }

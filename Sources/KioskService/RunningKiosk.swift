@@ -8,15 +8,15 @@ import KioskStore
 import KioskSystem
 import Synchronization
 
-/// Everything that lives for one configuration: printer link and queue, scanner, flows,
-/// forwarding, updates, health, watchdog. A reload stops it (after the receipt in progress)
-/// and starts a new one on the same open store, so no job or event is lost.
+/// Everything that lives for one configuration: flows, forwarding, updates, health,
+/// watchdog. A reload stops it and starts a new one on the same open store, so no job or
+/// event is lost; the printer (`PrinterInUse`), the scanner (`ScannerInUse`) and the control
+/// socket (`ControlSocketInUse`) outlive it when the reload did not change them.
 final class RunningKiosk: Sendable {
     let setup: ServiceSetup
     let store: KioskStore
     let logger: Logger
     let notifier: SystemdNotifier
-    let scanSource: any ScanSource
     let profile: PrinterProfile
     let link: PrinterLink
     let queue: PrintQueue
@@ -25,23 +25,23 @@ final class RunningKiosk: Sendable {
     let poller: UpdatesPoller
     let health: HealthReporter
     let events: ServiceEvents
-    private let scannerState = Mutex("missing")
+    private let scannerState: Mutex<String>
     private let statusLine: ServiceStatusLine
 
     init(
-        setup: ServiceSetup, store: KioskStore, profile: PrinterProfile, logger: Logger, notifier: SystemdNotifier,
-        scanSource: any ScanSource, events: ServiceEvents
+        setup: ServiceSetup, store: KioskStore, printer: PrinterInUse, scannerState: String, logger: Logger,
+        notifier: SystemdNotifier, events: ServiceEvents
     ) {
         self.events = events
         self.setup = setup
         self.store = store
         self.logger = logger
         self.notifier = notifier
-        self.scanSource = scanSource
-        self.profile = profile
+        self.profile = printer.profile
+        self.scannerState = Mutex(scannerState)
         let configuration = setup.configuration
-        link = PrinterLink(configuration: PrinterAdapter.linkConfiguration(configuration.printer, profile: profile))
-        queue = PrintQueue(store: store, link: link, profile: profile, logger: logger)
+        link = printer.link
+        queue = printer.queue
         let log = ForwardingLog.bridging(to: logger)
         let client = RunningKiosk.centralClient(setup)
         let forwarder = Forwarder(
@@ -58,24 +58,15 @@ final class RunningKiosk: Sendable {
             logger: logger, events: events, onEventWritten: { await forwarder.nudge() })
     }
 
-    /// Runs until cancelled; the receipt being printed is finished first.
+    /// Runs until cancelled. The printer and its queue belong to `PrinterInUse`, which
+    /// finishes the receipt being printed when it is stopped.
     func run() async {
         let logger = self.logger
         // Weak: the flows belong to this kiosk; a strong capture would keep both after a reload.
         await flows.attachTechnicianStatus { [weak self] in await self?.technicianStatus() }
-        let control = ControlServer(
-            socketPath: setup.configuration.control.socket, group: setup.configuration.control.group,
-            handler: ServiceControl(kiosk: self), logger: logger)
-        do {
-            try control.start()
-        } catch {
-            logger.log(.error, "control socket unavailable", [("reason", "\(error)")])
-        }
-        defer { control.stop() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.forwarder.run() }
             group.addTask { await self.poller.run() }
-            group.addTask { await self.queue.run() }
             group.addTask {
                 // Retention follows the configuration in use, so a reload's RetentionDays= applies.
                 await KioskService.purgeEveryFewHours(
@@ -91,21 +82,6 @@ final class RunningKiosk: Sendable {
                     logger.log(state.canPrint ? .notice : .warning, "printer \(state.rawValue)", fields)
                     self.events.publish(.printer(state.rawValue))
                     await self.reportHealth()
-                }
-            }
-            group.addTask {
-                for await signal in self.scanSource.signals() {
-                    switch signal {
-                    case .scan(let text):
-                        _ = await self.flows.handle(scan: text)
-                    case .state(let state):
-                        self.scannerState.withLock { $0 = state }
-                        self.events.publish(.scanner(state))
-                        logger.log(
-                            state == "ok" ? .notice : .warning, "scanner \(state)",
-                            [("device", self.setup.configuration.scanner.device)])
-                        await self.reportHealth()
-                    }
                 }
             }
             group.addTask {
@@ -127,7 +103,22 @@ final class RunningKiosk: Sendable {
             await self.waitForCancellation()
             group.cancelAll()
         }
-        await link.stop()
+    }
+
+    /// Handles what the scanner reported: a scan goes through the flows, a state change to
+    /// the log, the events and the health report.
+    func handle(_ signal: ScannerSignal) async {
+        switch signal {
+        case .scan(let text):
+            _ = await flows.handle(scan: text)
+        case .state(let state):
+            scannerState.withLock { $0 = state }
+            events.publish(.scanner(state))
+            logger.log(
+                state == "ok" ? .notice : .warning, "scanner \(state)", [("device", setup.configuration.scanner.device)]
+            )
+            await reportHealth()
+        }
     }
 
     private func waitForCancellation() async {

@@ -1,12 +1,13 @@
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A signal the service acts on.
+/// What the service is asked to do next, in the order it must be done.
 public enum ServiceSignal: Sendable, Equatable {
-    /// SIGTERM or SIGINT: finish the work in progress and stop.
+    /// SIGTERM or SIGINT (0 when asked from code): finish the work in progress and stop.
     case terminate(signal: Int32)
     /// SIGHUP: reload the configuration.
     case reload
@@ -15,42 +16,121 @@ public enum ServiceSignal: Sendable, Equatable {
     case freezeMainLoopForTesting
 }
 
-/// Turns SIGTERM, SIGINT and SIGHUP into one async sequence, handled in one place.
+/// The signals' requests kept as state, not as queued messages: a stop is a flag that
+/// nothing can drop or push out, and reloads asked while one is pending coalesce into one.
 ///
-/// The signals' default actions are switched off first, so they never kill the process while
-/// the service is running; Dispatch delivers them on its own queue.
-public enum ServiceSignals {
+/// A queue of messages with a bounded buffer loses the oldest when it overflows: a SIGTERM
+/// sent among dozens of SIGHUPs was lost that way. Here each request sets its flag first and
+/// then wakes the service's loop; a wake can be coalesced or dropped without harm, because the
+/// loop reads the flags after every wake. A stop always comes first in ``next()``, so it
+/// never waits behind reloads.
+public final class ServiceSignals: Sendable {
+    /// The first stop's signal number plus one (0: no stop asked); the first stop wins.
+    private let stopSignal = Atomic<Int64>(0)
+    private let reloadRequested = Atomic<Bool>(false)
+    private let freezeRequested = Atomic<Bool>(false)
+    private let wakes: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    /// The Dispatch sources of ``system()``, kept alive as long as this value.
+    private let keeper = SignalSourceKeeper()
+
+    /// Requests only from code (tests, the demo, benchmarks); no OS signal is watched.
+    public init() {
+        // One pending wake is enough: the loop reads every flag after each wake.
+        (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    deinit {
+        keeper.sources.forEach { $0.cancel() }
+        wake.finish()
+    }
+
     /// Whether `KIOSKD_TEST_HOOKS=1` is set (never in the shipped unit).
     public static var testHooksEnabled: Bool {
         guard let value = getenv("KIOSKD_TEST_HOOKS") else { return false }
         return String(cString: value) == "1"
     }
 
-    /// Starts listening; the sources live as long as the stream.
-    public static func stream() -> AsyncStream<ServiceSignal> {
-        let (stream, continuation) = AsyncStream<ServiceSignal>.makeStream(bufferingPolicy: .bufferingNewest(8))
+    /// Watches SIGTERM, SIGINT and SIGHUP (and SIGUSR2 with test hooks) for as long as the
+    /// returned value lives.
+    ///
+    /// The signals' default actions are switched off first, so they never kill the process
+    /// while the service is running; Dispatch runs the handlers on its own queue, where they
+    /// only set a flag and wake the loop.
+    public static func system() -> ServiceSignals {
+        let signals = ServiceSignals()
         let queue = DispatchQueue(label: "kioskd.signals")
+        var numbers = [SIGTERM, SIGINT, SIGHUP]
+        if testHooksEnabled { numbers.append(SIGUSR2) }
         var sources: [any DispatchSourceSignal] = []
-        for (number, meaning) in [
-            (SIGTERM, ServiceSignal.terminate(signal: SIGTERM)), (SIGINT, .terminate(signal: SIGINT)),
-            (SIGHUP, .reload),
-        ] + (testHooksEnabled ? [(SIGUSR2, ServiceSignal.freezeMainLoopForTesting)] : []) {
+        for number in numbers {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { @Sendable in continuation.yield(meaning) }
+            source.setEventHandler { @Sendable [weak signals] in
+                switch number {
+                case SIGHUP: signals?.requestReload()
+                case SIGUSR2: signals?.requestFreezeForTesting()
+                default: signals?.requestStop(signal: number)
+                }
+            }
             source.resume()
             sources.append(source)
         }
-        let keeper = SignalSourceKeeper(sources)
-        continuation.onTermination = { @Sendable _ in keeper.cancel() }
-        return stream
+        signals.keeper.sources = sources
+        return signals
+    }
+
+    /// Asks the service to stop. Sticky: later requests of any kind never undo it.
+    public func requestStop(signal number: Int32) {
+        _ = stopSignal.compareExchange(expected: 0, desired: Int64(number) + 1, ordering: .sequentiallyConsistent)
+        wake.yield()
+    }
+
+    /// Asks for a reload; several asked before the loop gets to them make one reload.
+    public func requestReload() {
+        reloadRequested.store(true, ordering: .sequentiallyConsistent)
+        wake.yield()
+    }
+
+    /// Asks for the watchdog test hook.
+    public func requestFreezeForTesting() {
+        freezeRequested.store(true, ordering: .sequentiallyConsistent)
+        wake.yield()
+    }
+
+    /// The stop's signal number once a stop was asked, nil before.
+    public var stopRequested: Int32? {
+        let value = stopSignal.load(ordering: .sequentiallyConsistent)
+        return value == 0 ? nil : Int32(value - 1)
+    }
+
+    /// The request to act on now, without waiting: a stop first, then a reload, then the
+    /// test hook; nil when nothing is pending. Taking a reload or a freeze clears it; a stop
+    /// stays.
+    public func pending() -> ServiceSignal? {
+        if let number = stopRequested { return .terminate(signal: number) }
+        if reloadRequested.exchange(false, ordering: .sequentiallyConsistent) { return .reload }
+        if freezeRequested.exchange(false, ordering: .sequentiallyConsistent) { return .freezeMainLoopForTesting }
+        return nil
+    }
+
+    /// Waits for the next request (see ``pending()`` for the order). Returns `.terminate`
+    /// with signal 0 when the waiting task is cancelled.
+    public func next() async -> ServiceSignal {
+        var iterator = wakes.makeAsyncIterator()
+        while true {
+            if let request = pending() { return request }
+            // A wake yielded after the flag was set is still buffered here, so no request
+            // set between `pending()` and this wait is missed.
+            guard await iterator.next() != nil else { return .terminate(signal: 0) }
+            if Task.isCancelled { return .terminate(signal: 0) }
+        }
     }
 }
 
-/// Holds the signal sources until the stream ends.
-// @unchecked Sendable: the array is written once in init and only read (to cancel) after.
+/// Holds the signal sources as long as the `ServiceSignals` that owns them.
+// @unchecked Sendable: `sources` is written once, in `ServiceSignals.system()` before the
+// value is shared, and read again only in the owner's deinit.
 private final class SignalSourceKeeper: @unchecked Sendable {
-    private let sources: [any DispatchSourceSignal]
-    init(_ sources: [any DispatchSourceSignal]) { self.sources = sources }
-    func cancel() { sources.forEach { $0.cancel() } }
+    var sources: [any DispatchSourceSignal] = []
 }

@@ -7,8 +7,15 @@ import KioskSQLite
 ///
 /// One SQLite connection owned by this actor. WAL, `synchronous=FULL` (a returned write has
 /// been fsynced), foreign keys on, every write one `BEGIN IMMEDIATE` transaction, values only
-/// ever bound as parameters.
+/// ever bound as parameters. The actor runs on a thread of its own (`StoreThread`), never on
+/// the Swift concurrency pool, so waiting for the disk blocks no other task.
 public actor KioskStore {
+    /// The thread every call of the store runs on.
+    private nonisolated let thread = StoreThread(name: "kiosk-store")
+
+    /// The store's executor: its own thread.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
+
     /// The database file.
     public nonisolated let path: String
     /// Set when the file found at open was corrupt and was moved aside for a new one.
@@ -25,12 +32,14 @@ public actor KioskStore {
     /// Opens (creates) the database file; WAL, synchronous=FULL, foreign keys, busy timeout,
     /// integrity_check, migrations by user_version. A corrupt file is moved aside (with its
     /// `-wal` and `-shm`) as `<path>.corrupt-<UTC timestamp>`, reported in ``recovery``, and a
-    /// new one started.
+    /// new one started. `vfs` names a registered SQLite VFS: only tests pass one (the
+    /// power-cut simulation of docs/durability.md); kioskd uses the default.
     public init(
         path: String,
-        now: @escaping @Sendable () -> Timestamp = { Timestamp(unixSeconds: Int64(Date().timeIntervalSince1970)) }
+        now: @escaping @Sendable () -> Timestamp = { Timestamp(unixSeconds: Int64(Date().timeIntervalSince1970)) },
+        vfs: String? = nil
     ) throws {
-        let (db, recovery) = try StoreFile.open(path: path)
+        let (db, recovery) = try StoreFile.open(path: path, vfs: vfs)
         self.path = path
         self.recovery = recovery
         self.printSession = UUID().uuidString.lowercased()
@@ -46,6 +55,8 @@ public actor KioskStore {
         self.database = database
         self.now = { Timestamp(unixSeconds: Int64(Date().timeIntervalSince1970)) }
     }
+
+    deinit { thread.finish() }
 
     /// Closes the connection; later calls throw a `StoreError` of kind `closed`.
     public func close() {

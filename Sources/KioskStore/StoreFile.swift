@@ -13,16 +13,22 @@ enum StoreFile {
 
     /// Opens the file, moving it aside first when it is corrupt; returns the open database
     /// and the recovery note, if any.
-    static func open(path: String, now: Date = Date()) throws -> (Database, StoreRecovery?) {
+    static func open(path: String, now: Date = Date(), vfs: String? = nil) throws -> (Database, StoreRecovery?) {
         do {
             // Checked before SQLite opens the file: SQLite deletes the -wal of a file whose
             // header is not a WAL database's, and that WAL may be what a recovery needs.
-            if let problem = headerProblem(path: path) { throw CorruptFile(reason: problem) }
-            return (try openChecked(path: path), nil)
+            // A bad first page with frames in the WAL beside it is SQLite's to recover: a power
+            // cut while a checkpoint rewrote page 1, before the file's sync, leaves the page
+            // whole in the WAL (found by the power-cut simulation, docs/durability.md). Only
+            // without such a WAL is a bad header the file's last word.
+            if let problem = headerProblem(path: path), !walHasFrames(path: path) {
+                throw CorruptFile(reason: problem)
+            }
+            return (try openChecked(path: path, vfs: vfs), nil)
         } catch let failure as CorruptFile {
             let movedTo = try moveAside(path: path, at: now, operation: "opening \(path)")
             let db = try storeOperation("opening \(path) after moving a corrupt file aside") {
-                try openChecked(path: path)
+                try openChecked(path: path, vfs: vfs)
             }
             return (db, StoreRecovery(movedTo: movedTo, reason: failure.reason))
         }
@@ -31,6 +37,15 @@ enum StoreFile {
     /// The file failed its check; the reason names the check's findings or SQLite's code.
     struct CorruptFile: Error {
         var reason: String
+    }
+
+    /// Whether `<path>-wal` is a WAL (its magic, 0x377f0682 or 0x377f0683) holding more
+    /// than its 32-byte header, i.e. frames SQLite reads before the database file's pages.
+    static func walHasFrames(path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path + "-wal") else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 33), head.count == 33 else { return false }
+        return Array(head.prefix(3)) == [0x37, 0x7f, 0x06] && (head[3] == 0x82 || head[3] == 0x83)
     }
 
     /// The 16-byte magic every SQLite database file starts with.
@@ -47,7 +62,7 @@ enum StoreFile {
 
     /// Opens, configures, checks and migrates; throws ``CorruptFile`` for a damaged file and
     /// ``StoreError`` for anything else (a missing directory, a full disk, a lock).
-    private static func openChecked(path: String) throws -> Database {
+    private static func openChecked(path: String, vfs: String?) throws -> Database {
         let operation = "opening \(path)"
         do {
             // Personal data: the file, its -wal and -shm are the kiosk user's alone (0600),
@@ -57,7 +72,7 @@ enum StoreFile {
             } catch {
                 throw StoreError(.sqlite, operation: operation, detail: error.description)
             }
-            let db = try Database(path: path)
+            let db = try Database(path: path, vfs: vfs)
             try db.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
             // Reading the schema is what first touches the file: a destroyed header fails here.
             let tableCount = try db.scalar("SELECT count(*) FROM sqlite_schema")?.integer ?? 0

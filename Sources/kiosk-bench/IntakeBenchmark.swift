@@ -74,7 +74,7 @@ func runIntakeBenchmark(arguments: [String]) async throws {
 
     let service = KioskService(
         setup: setup, logger: Logger(minimum: .error), notifier: SystemdNotifier(socketPath: nil))
-    let (signals, stop) = AsyncStream<ServiceSignal>.makeStream()
+    let signals = ServiceSignals()
     let running = Task { await service.run(signals: signals) }
     try await Task.sleep(for: .seconds(1))
     let observer = try KioskStore(path: directory + "/state/kiosk.db")
@@ -98,7 +98,7 @@ func runIntakeBenchmark(arguments: [String]) async throws {
         // after-job status check) before the next citizen scans.
         while try await observer.pendingPrintJobs().count > 0 { try await Task.sleep(for: .milliseconds(20)) }
     }
-    stop.yield(.terminate(signal: 0))
+    signals.requestStop(signal: 0)
     _ = await running.value
     printer.stop()
 

@@ -65,14 +65,67 @@ import Testing
         try kiosk.writeConfig(printerDevice: kiosk.directory.path + "/printer2", scannerMode: "evdev")
         kiosk.signal(SIGHUP)
         #expect(await kiosk.waitForLog("configuration reloaded"))
-        #expect(await kiosk.waitForLog("scanner ok", after: "configuration reloaded"))
-        try await Task.sleep(for: .milliseconds(300))
+        // Only the printer moved: the scanner stays open, the printer is reopened.
+        let reloaded = kiosk.log.first { $0.contains("configuration reloaded") } ?? ""
+        #expect(reloaded.contains("scanner=\"kept open\"") && reloaded.contains("printer=reopened"), "\(reloaded)")
         try scanner.scan(card)
         try scanner.scan("1.001234")
         #expect(await moved.waitForReceipts(count: 1, timeout: .seconds(60)).count == 1)
         #expect(kiosk.printer.receipts.count == 1)
         #expect(try KioskFlowsEndToEndTests.count("SELECT count(*) FROM dossiers", kiosk.databasePath) == 2)
         await moved.stop()
+        await kiosk.stop()
+    }
+
+    @Test func sighupStormWhileIntakesRunKeepsDevicesOpenAndRefusesNoIntake() async throws {
+        // Scanned intakes, then a front end's over the control socket, while SIGHUPs rain.
+        let kiosk = try KioskdProcess(scannerMode: "evdev")
+        let scanner = try ScannerFIFO(path: kiosk.directory.path + "/scanner")
+        try kiosk.start()
+        #expect(await kiosk.waitForLog("scanner ok"))
+        // A SIGHUP every 20 ms for as long as the intakes run (the pacing is the storm's
+        // shape, not a synchronisation).
+        let storm = Task {
+            while !Task.isCancelled {
+                kiosk.signal(SIGHUP)
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let intakes = 15
+        func handled() -> Int { kiosk.log.filter { $0.contains("scan handled") || $0.contains("scan refused") }.count }
+        for _ in 0..<intakes {
+            for scan in [card, "1.001234"] {
+                let before = handled()
+                try scanner.scan(scan)
+                let deadline = ContinuousClock.now + .seconds(60)
+                while handled() == before, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+            }
+        }
+        // A front end's intakes over the control socket, on one connection, during the storm.
+        let client = try ControlLineClient(socketPath: kiosk.directory.path + "/control.sock")
+        let request =
+            #"{"request":"intake","idCard":""# + card + #"","procedure":"1.001234"}"#
+        var answers: [String] = []
+        for _ in 0..<intakes { answers.append(client.ask(request) ?? "no answer") }
+        storm.cancel()
+        let failed = answers.filter { !$0.contains(#""ok":true"#) }
+        #expect(failed.isEmpty, "\(failed)")
+        let reloads = kiosk.log.filter { $0.contains("configuration reloaded") }
+        #expect(reloads.count >= 5, "the storm reloaded \(reloads.count) times")
+        #expect(
+            reloads.allSatisfy {
+                $0.contains("printer=\"kept open\"") && $0.contains("scanner=\"kept open\"")
+                    && $0.contains("control-socket=\"kept open\"")
+            })
+        let refusals = kiosk.log.filter { $0.contains("scan refused") }
+        #expect(refusals.isEmpty, "\(refusals)")
+        #expect(
+            try KioskFlowsEndToEndTests.count("SELECT count(*) FROM dossiers", kiosk.databasePath) == 2 * intakes)
+        #expect(
+            await kiosk.printer.waitForReceipts(count: 2 * intakes, timeout: .seconds(120)).count == 2 * intakes)
+        #expect(!kiosk.log.contains { $0.contains("scanner missing") })
         await kiosk.stop()
     }
 }

@@ -50,13 +50,17 @@ struct ForwarderTests {
         let rig = try ForwardingRig()
         try await rig.fill(250)
         rig.server.injectFault(fault, count: 4)
-        let forwarder = rig.forwarder(batchSize: 100, seed: 99)
+        let failures = FailureLog()
+        let forwarder = rig.forwarder(batchSize: 100, seed: 99, log: failures.log)
         try await forwarder.drain()
         #expect(try rig.expectAllStoredOnce(250), "\(name)")
         #expect(rig.eventRequests() == 4 + 3, "\(name): one request per fault, then three batches")
         #expect(rig.clock.waits == ForwardingRig.expectedWaits(seed: 99, count: 4), "\(name)")
+        #expect(
+            failures.all.count == 4 && failures.all.allSatisfy { $0.contains(errorText) }, "\(name): \(failures.all)")
+        // Recovered: the status describes no past problem.
         let status = await forwarder.status
-        #expect(status.lastError?.contains(errorText) == true, "\(name): \(status.lastError ?? "nil")")
+        #expect(status.lastError == nil, "\(name): \(status.lastError ?? "nil")")
         #expect(status.consecutiveFailures == 0)
         #expect(status.totalDelivered == 250)
         await rig.tearDown()
@@ -67,7 +71,8 @@ struct ForwarderTests {
         let rig = try ForwardingRig(timeout: 1)
         try await rig.fill(150)
         rig.server.injectFault(.stall(seconds: 3), count: 1)
-        let forwarder = rig.forwarder(batchSize: 100, seed: 5)
+        let failures = FailureLog()
+        let forwarder = rig.forwarder(batchSize: 100, seed: 5, log: failures.log)
         try await forwarder.drain()
         #expect(try rig.expectAllStoredOnce(150))
         // Waits are recorded, not slept, so a retry can meet the server still stalled (or
@@ -78,7 +83,8 @@ struct ForwarderTests {
         #expect(waits == ForwardingRig.expectedWaits(seed: 5, count: waits.count))
         #expect(rig.spy.batchSizes.count == waits.count + 2)
         #expect(rig.spy.batchSizes.suffix(2) == [100, 50])
-        #expect(await forwarder.status.lastError?.contains("timeout") == true)
+        #expect(failures.all.first?.contains("timeout") == true, "\(failures.all)")
+        #expect(await forwarder.status.lastError == nil)
         await rig.tearDown()
     }
 
@@ -133,27 +139,35 @@ struct ForwarderTests {
         await rig.tearDown()
     }
 
-    @Test("401 clock-skew: the offset is measured from the Date header and reported")
+    @Test("401 clock-skew: the offset is measured from the Date header, reported, and cleared by a delivery")
     func clockSkew() async throws {
         let clock = TestClock(offset: 1000)
         let rig = try ForwardingRig(clock: clock)
         try await rig.fill(10)
         let forwarder = rig.forwarder(seed: 3)
-        // The technician fixes the clock after the forwarder has reported it twice.
-        let fixer = Task {
+        // The technician fixes the clock after the forwarder has reported it twice; what the
+        // status said then is kept to check.
+        let fixer = Task { () -> ForwarderStatus in
             while clock.waits.count < 2 { await Task.yield() }
+            let reported = await forwarder.status
             clock.setOffset(0)
+            return reported
         }
         try await forwarder.drain()
-        await fixer.value
-        let status = await forwarder.status
+        let reported = await fixer.value
         #expect(
-            status.clockSkewSeconds.map { (998...1002).contains($0) } == true,
-            "\(String(describing: status.clockSkewSeconds))")
-        #expect(status.lastError?.contains("clock-skew") == true)
-        #expect(status.lastError?.contains("ahead") == true)
+            reported.clockSkewSeconds.map { (998...1002).contains($0) } == true,
+            "\(String(describing: reported.clockSkewSeconds))")
+        #expect(reported.lastError?.contains("clock-skew") == true)
+        #expect(reported.lastError?.contains("ahead") == true)
         #expect(try rig.expectAllStoredOnce(10))
         #expect(rig.server.statistics.count(route: "/v1/events", status: 401) == clock.waits.count)
+        // Delivered since: the status no longer describes a problem that went away.
+        let status = await forwarder.status
+        #expect(status.clockSkewSeconds == nil)
+        #expect(status.lastError == nil)
+        #expect(status.lastErrorAt == nil)
+        #expect(status.consecutiveFailures == 0)
         await rig.tearDown()
     }
 

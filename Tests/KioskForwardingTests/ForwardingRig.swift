@@ -89,11 +89,13 @@ struct ForwardingRig {
             transport: spy, clock: clock.clock)
     }
 
-    func forwarder(batchSize: Int = 100, seed: UInt64 = 1, successesBeforeGrowing: Int = 16) -> Forwarder {
+    func forwarder(
+        batchSize: Int = 100, seed: UInt64 = 1, successesBeforeGrowing: Int = 16, log: ForwardingLog = .discarding
+    ) -> Forwarder {
         Forwarder(
             store: store, client: client,
             configuration: ForwarderConfiguration(batchSize: batchSize, successesBeforeGrowing: successesBeforeGrowing),
-            clock: clock.clock, random: SeededRandom(seed: seed))
+            clock: clock.clock, random: SeededRandom(seed: seed), log: log)
     }
 
     /// Writes `count` valid dossier.received events (plus `extra` raw ones) in one transaction.
@@ -139,4 +141,20 @@ func sampleDossier(_ i: Int, procedure: String = "1.001234") -> [UInt8] {
         "note":"Hồ sơ gồm: tờ khai yêu cầu cấp Phiếu lý lịch tư pháp (mẫu số 03/2013/TT-LLTP), bản chụp căn cước công dân, bản chụp giấy tờ chứng minh nơi thường trú; người yêu cầu đã nộp đủ lệ phí."}
         """
     return Array(text.utf8)
+}
+
+/// The `error` fields of the `forward.failed` lines a forwarder logged, in order.
+final class FailureLog: Sendable {
+    private let errors = Mutex<[String]>([])
+
+    var log: ForwardingLog {
+        ForwardingLog { [self] _, event, fields in
+            guard event == "forward.failed", let error = fields.first(where: { $0.key == "error" })?.value else {
+                return
+            }
+            errors.withLock { $0.append(error) }
+        }
+    }
+
+    var all: [String] { errors.withLock { $0 } }
 }

@@ -124,4 +124,28 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: recovery.movedTo + "-wal"))
         #expect(try await store.summary().lastSeq == 0)
     }
+
+    /// A power cut while a checkpoint rewrote page 1, before the file's sync, can leave
+    /// garbage over the header; the WAL still holds the page as committed, and SQLite
+    /// recovers it. The store must not take that for a corrupt file and start over.
+    @Test func tornHeaderWithTheWalBesideItIsRecoveredNotMovedAside() async throws {
+        let dir = try TemporaryDirectory()
+        let live = dir.file("live.db")
+        let store = try KioskStore(path: live)
+        let intake = try await Fixtures.intake(store, receivedAt: Fixtures.time("2026-11-21T09:15:02+07:00"))
+        // The disk as the power cut leaves it: database and WAL as they are, store still open.
+        let path = dir.file("kiosk.db")
+        try FileManager.default.copyItem(atPath: live, toPath: path)
+        try FileManager.default.copyItem(atPath: live + "-wal", toPath: path + "-wal")
+        await store.close()
+        #expect(StoreFile.walHasFrames(path: path))
+        try overwrite(path, at: 0, count: 512)
+
+        let reopened = try KioskStore(path: path)
+        #expect(reopened.recovery == nil, "\(String(describing: reopened.recovery))")
+        #expect(try await reopened.dossier(code: intake.dossier.code) != nil)
+        #expect(try await reopened.pendingEvents(limit: 10).map(\.id) == [intake.event.id])
+        #expect(try await reopened.scalar("PRAGMA integrity_check") == .text("ok"))
+        await reopened.close()
+    }
 }

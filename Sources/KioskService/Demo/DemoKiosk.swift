@@ -70,16 +70,14 @@ enum DemoKiosk {
         }
 
         let logger = Logger(minimum: .notice)
-        let (signals, signalContinuation) = AsyncStream<ServiceSignal>.makeStream()
-        let systemSignals = ServiceSignals.stream()
-        let forward = Task { for await signal in systemSignals { signalContinuation.yield(signal) } }
+        let signals = ServiceSignals.system()
         let commands = DemoCommands(central: central, printer: printer, kioskId: kioskId)
         let scans = StandardInputScans(
             command: { line in out(commands.run(line) + "\n") },
             endOfInput: {
                 // Let the last receipt print before stopping.
                 Thread.sleep(forTimeInterval: 2)
-                signalContinuation.yield(.terminate(signal: 0))
+                signals.requestStop(signal: 0)
             })
         let service = KioskService(
             setup: setup, logger: logger, notifier: SystemdNotifier(socketPath: nil), scanSource: { _ in scans })
@@ -89,7 +87,6 @@ enum DemoKiosk {
         }
         let code = await service.run(signals: signals)
         screen.cancel()
-        forward.cancel()
         await printer.stop()
         central.stop()
         // Cleaned: the state (databases, key, configuration, socket) goes; the receipts stay

@@ -69,6 +69,18 @@ public actor KioskFlows {
     /// Whether counter mode is on.
     public var isClerkMode: Bool { session.isClerkMode }
 
+    /// The conversation as it stands, for the kiosk a reload starts.
+    public var sessionInProgress: KioskSession { session }
+
+    /// Takes over the conversation of the kiosk a reload replaced, so a citizen between two
+    /// scans (ID card read, procedure not yet) does not start over; the technician-code
+    /// setting stays this configuration's.
+    public func continueSession(from previous: KioskFlows) async {
+        var carried = await previous.sessionInProgress
+        carried.technicianCodesEnabled = session.technicianCodesEnabled
+        session = carried
+    }
+
     /// Drops an idle session; call it every few seconds.
     public func expireIdleSession() -> KioskSession.Outcome? {
         let outcome = session.expire(now: now())

@@ -1,0 +1,63 @@
+import Foundation
+
+/// The store's own thread: a serial executor that runs the store actor's jobs, one at a
+/// time, on a dedicated OS thread.
+///
+/// Every write waits for `fsync` (`synchronous=FULL`), and a read of a large backlog can take
+/// a while; on the Swift concurrency pool, with one thread per core, each such wait would
+/// hold one of the few threads every other task needs. GRDB keeps its connection on one
+/// serial queue for the same reason. The thread ends once the store is gone and the jobs
+/// already queued have run.
+///
+/// `@unchecked Sendable`: `jobs` and `finishing` are only touched under `condition`.
+final class StoreThread: SerialExecutor, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var finishing = false
+
+    /// Starts the thread, named `name` (as `ps -L` and debuggers show it).
+    init(name: String) {
+        // Named from inside: on Linux, Foundation gives the OS thread its name only when the
+        // thread names itself.
+        Thread { [self] in
+            Thread.current.name = name
+            serve()
+        }.start()
+    }
+
+    /// Queues a job of the store actor; it runs on the thread, after those before it.
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// This executor, as the actor's `unownedExecutor`.
+    func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(ordinary: self)
+    }
+
+    /// Lets the thread end once the queued jobs have run (the store's deinit).
+    func finish() {
+        condition.lock()
+        finishing = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func serve() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !finishing { condition.wait() }
+            if jobs.isEmpty {
+                condition.unlock()
+                return
+            }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job.runSynchronously(on: asUnownedSerialExecutor())
+        }
+    }
+}
