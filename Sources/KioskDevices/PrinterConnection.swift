@@ -9,6 +9,9 @@ final class PrinterConnection {
     private var nextOpenAt: UInt64 = 0
     private var nextCheckAt: UInt64 = 0
     private var openProblem: String?
+    /// The port is there but cannot take the configured settings (`Baud=` too fast for it):
+    /// reported as offline with the fix, not as not connected.
+    private var openProblemIsSettings = false
 
     init(configuration: PrinterLinkConfiguration) {
         self.configuration = configuration
@@ -49,6 +52,7 @@ final class PrinterConnection {
             return opened
         } catch {
             openProblem = error.description
+            openProblemIsSettings = error.isUnsupportedBaud
             nextOpenAt = now + nanoseconds(backoff)
             backoff = min(backoff * 2, configuration.maximumBackoff)
             return nil
@@ -82,7 +86,7 @@ final class PrinterConnection {
 
     private func probe() -> (state: PrinterState, detail: String?) {
         nextCheckAt = monotonicNanoseconds() + nanoseconds(configuration.idleCheckInterval)
-        guard let port = openPort() else { return (.missing, openProblem) }
+        guard let port = openPort() else { return (openProblemIsSettings ? .offline : .missing, openProblem) }
         do {
             guard configuration.asksStatus else {
                 // No status: an empty zero-time read still reveals a hang-up.

@@ -97,9 +97,7 @@ final class RunningKiosk: Sendable {
                     case .state(let state):
                         self.scannerState.withLock { $0 = state }
                         self.events.publish(.scanner(state))
-                        logger.log(
-                            state == "ok" ? .notice : .warning, "scanner \(state)",
-                            [("device", self.setup.configuration.scanner.device)])
+                        // Logged once, by the scanner reader (with the reason and the device).
                         await self.reportHealth()
                     }
                 }
