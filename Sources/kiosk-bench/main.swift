@@ -23,6 +23,8 @@ let usage = """
           scan-to-first-byte: Enter on the scanner FIFO to the first receipt byte, p50/p99
       kiosk-bench crash-worker --db PATH --central URL --key FILE [--kiosk ID] [--events N]
           the process the crash test kills with SIGKILL (writes and forwards events)
+      kiosk-bench printer-socket --socket PATH --out DIR [--profile NAME] [--profiles DIR]
+          a ready printer at a VM serial port's unix-socket host end (.ci/realkernel)
     """
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -36,6 +38,7 @@ do {
     case "intake": try await runIntakeBenchmark(arguments: arguments)
     case "make-capture": try runCaptureTool(arguments: arguments)
     case "scanner": try await runScannerBenchmark(arguments: arguments)
+    case "printer-socket": try runPrinterSocket(arguments: arguments)
     case "--help", "-h", "help": print(usage)
     default:
         FileHandleOutput.standardError("kiosk-bench: unknown command \(command)\n\(usage)\n")
