@@ -68,7 +68,11 @@ def host(op, **fields):
             raise RuntimeError(f"host did not answer {op}")
         time.sleep(0.01)
     with open(name + ".done") as f:
-        return json.load(f)
+        answer = json.load(f)
+    # Times are the guest's own clock (the host's may differ by a second): when the host
+    # reported the action done.
+    answer["at"] = time.time()
+    return answer
 
 
 # --- kioskd, its log and its control socket ------------------------------------------------
@@ -78,7 +82,7 @@ class Kioskd:
         self.name = name
         self.config = f"{K}/{name}.conf"
         self.socket = f"{K}/{name}.sock"
-        self.logpath = f"{K}/{name}.log"
+        self.logpath = f"{work}/kioskd-{name}.log"
         with open(self.config, "w") as f:
             f.write(f"""[Kiosk]
 Id=YB-VM-01
@@ -252,6 +256,7 @@ def events_seen(device, until):
 def setup():
     out(f"INFO guest kernel {os.uname().release}, booted in {float(open('/proc/uptime').read().split()[0]):.1f} s")
     subprocess.run(["ip", "link", "set", "lo", "up"], check=False)
+    subprocess.run(["modprobe", "uinput"], check=False)
     os.makedirs("/etc/udev/rules.d", exist_ok=True)
     shutil.copy(f"{repo}/Hardware/udev/60-kiosk.rules", "/etc/udev/rules.d/60-kiosk.rules")
     with open("/etc/udev/rules.d/60-kiosk-local.rules", "w") as f:
@@ -285,6 +290,9 @@ def phase_usb(central):
     if not ok:
         return
     kiosk = Kioskd("usb", "/dev/kiosk-printer", "/dev/kiosk-scanner").start()
+    started = kiosk.wait_log("kioskd started", 1, 60)
+    if started:
+        measure("kioskd-exec-to-started-line-seconds", f"{started - kiosk.started:.2f}")
     ready = kiosk.wait_printer({"ok"}, 60)
     if check("kioskd on the FTDI printer: printer ok", ready is not None, kiosk.status_detail()):
         measure("kioskd-start-to-printer-ok-seconds", f"{ready - kiosk.started:.2f}")
@@ -362,6 +370,7 @@ def phase_usb(central):
     kiosk.stop()
 
     # The grab taken back: another process holds it as kioskd starts, then lets go.
+    scanner_node = os.path.realpath("/dev/kiosk-scanner")  # the replugged keyboard's node
     holder = evdev.InputDevice(scanner_node)
     holder.grab()
     kiosk = Kioskd("contended", "/dev/kiosk-printer", "/dev/kiosk-scanner").start()
@@ -374,9 +383,10 @@ def phase_usb(central):
     time.sleep(1.0)
     check("while another process holds the grab, kioskd handles no scan", kiosk.count("scan handled") ==
           handled_before, "a scan was handled while not grabbed")
+    grabbed_before = kiosk.count("scanner grabbed")
     holder.ungrab()
     released = time.time()
-    retaken = kiosk.wait_log("scanner grabbed", 1, 10)
+    retaken = kiosk.wait_log("scanner grabbed", grabbed_before + 1, 10)
     if check("grab taken back after the other holder let go", retaken is not None, "no 'scanner grabbed'"):
         measure("grab-retaken-after-release-ms", f"{(retaken - released) * 1000:.0f}")
     code = grab_error(scanner_node)

@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 
-work, repo, bindir, kernel = sys.argv[1:5]
+work, repo, bindir, kernel, products = sys.argv[1:6]
 budget = float(os.environ.get("KIOSK_VM_TIMEOUT", "420"))
 
 # --- the printers' host ends -------------------------------------------------------------
@@ -136,7 +136,7 @@ def main():
     vng = subprocess.Popen(
         ["vng", "--run", kernel, "--disable-kvm", "--memory", "1G", "--cpus", "2",
          "--rwdir", work, f"--qemu-opts={qemu}",
-         "--exec", f"/usr/bin/python3 {repo}/.ci/realkernel/guest.py {work} {repo} {bindir}"],
+         "--exec", f"/usr/bin/python3 {repo}/.ci/realkernel/guest.py {work} {repo} {products}"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
     def relay():

@@ -33,10 +33,14 @@ for tool in kioskd kioskctl kiosk-central kiosk-bench; do
     [ -x "$bindir/$tool" ] || fail "$bindir/$tool not built (run swift build first)"
 done
 
+# KIOSK_VM_PRODUCTS=DIR runs another build's kioskd, kioskctl and kiosk-central (e.g. to see a
+# check fail on the code before a fix); kiosk-bench (the host's printer) stays this build's.
+products=${KIOSK_VM_PRODUCTS:-$bindir}
+
 work=$(mktemp -d /tmp/kiosk-realkernel.XXXXXX)
 chmod 755 "$work"
 status=0
-/usr/bin/python3 .ci/realkernel/host.py "$work" "$repo" "$bindir" "$kernel" || status=$?
+/usr/bin/python3 .ci/realkernel/host.py "$work" "$repo" "$bindir" "$kernel" "$products" || status=$?
 # Logs and receipts stay in $work (host.py names it) when a check failed or KIOSK_VM_KEEP=1.
 if [ "$status" = 0 ] && [ "${KIOSK_VM_KEEP:-}" != 1 ]; then rm -rf "$work"; fi
 exit "$status"
