@@ -24,6 +24,8 @@ import evdev
 from evdev import ecodes
 
 work, repo, bindir = sys.argv[1:4]
+# Optional: which phases to run (usb, uart, uinput), comma-separated; all by default.
+phases = set(sys.argv[4].split(",")) if len(sys.argv) > 4 and sys.argv[4] else {"usb", "uart", "uinput"}
 results = open(f"{work}/results.txt", "w")
 K = "/tmp/kiosk-vm"
 os.makedirs(K, exist_ok=True)
@@ -78,7 +80,7 @@ def host(op, **fields):
 # --- kioskd, its log and its control socket ------------------------------------------------
 
 class Kioskd:
-    def __init__(self, name, printer, scanner, baud=115200, grab="yes"):
+    def __init__(self, name, printer, scanner, baud=115200, grab="yes", scan_timeout="400ms"):
         self.name = name
         self.config = f"{K}/{name}.conf"
         self.socket = f"{K}/{name}.sock"
@@ -103,7 +105,7 @@ Device={scanner}
 Mode=evdev
 Keymap=us
 Grab={grab}
-ScanTimeout=400ms
+ScanTimeout={scan_timeout}
 [Central]
 URL=http://127.0.0.1:8480
 KeyFile={K}/central.key
@@ -369,6 +371,19 @@ def phase_usb(central):
         measure("usb-serial-replug-to-ok-ms", f"{(back - at) * 1000:.0f}")
     kiosk.stop()
 
+    # The unit's DeviceAllow=char-ttyUSB: systemd resolves the name through /proc/devices when
+    # the unit starts. On Debian's kernel that line exists only once usbserial is loaded.
+    host("printer-off", which="ftdi")
+    wait_path("/dev/ttyUSB0", False, 20)
+    subprocess.run(["modprobe", "-r", "ftdi_sio", "usbserial"], check=False)
+    unloaded = open("/proc/devices").read()
+    host("printer-on", which="ftdi")
+    wait_path("/dev/kiosk-printer", True, 30)
+    loaded = open("/proc/devices").read()
+    check("Debian's kernel: no ttyUSB in /proc/devices until usbserial loads, then major 188",
+          "ttyUSB" not in unloaded and re.search(r"^\s*188 ttyUSB$", loaded, re.M) is not None,
+          f"unloaded has ttyUSB: {'ttyUSB' in unloaded}; loaded: {re.findall(r'.*ttyUSB.*', loaded)}")
+
     # The grab taken back: another process holds it as kioskd starts, then lets go.
     scanner_node = os.path.realpath("/dev/kiosk-scanner")  # the replugged keyboard's node
     holder = evdev.InputDevice(scanner_node)
@@ -383,6 +398,9 @@ def phase_usb(central):
     time.sleep(1.0)
     check("while another process holds the grab, kioskd handles no scan", kiosk.count("scan handled") ==
           handled_before, "a scan was handled while not grabbed")
+    held = holder.active_keys()
+    if held:
+        out(f"INFO keys held down after typing into the other holder's grab: {held}")
     grabbed_before = kiosk.count("scanner grabbed")
     holder.ungrab()
     released = time.time()
@@ -450,11 +468,9 @@ KEYS.update({c.upper(): (getattr(ecodes, f"KEY_{c}"), True) for c in "ABCDEFGHIJ
 KEYS.update({".": (ecodes.KEY_DOT, False), ":": (ecodes.KEY_SEMICOLON, True), "\n": (ecodes.KEY_ENTER, False)})
 
 
-def type_uinput(ui, text, gap=0.007, stall=None):
-    """Types on the uinput device, a report every `gap` s; `stall(i)` runs before character i."""
-    for i, ch in enumerate(text):
-        if stall:
-            stall(i)
+def type_uinput(ui, text, gap=0.007):
+    """Types on the uinput device, a report every `gap` s."""
+    for ch in text:
         code, shift = KEYS[ch]
         if shift:
             ui.write(ecodes.EV_KEY, ecodes.KEY_LEFTSHIFT, 1)
@@ -475,29 +491,26 @@ def phase_uinput():
     ui = uinput_scanner()
     time.sleep(0.5)
     node = ui.device.path
-    kiosk = Kioskd("uinput", "/dev/ttyS1", node, baud=115200).start()
+    kiosk = Kioskd("uinput", "/dev/ttyS1", node, baud=115200, scan_timeout="200ms").start()
     kiosk.wait_log("scanner grabbed", 1, 30)
     kiosk.wait_printer({"ok"}, 30)
 
-    # A reader stall mid-scan: kioskd stopped for 300 ms in the middle of a code typed at 7 ms
-    # a report. Judged by the kernel's event times, it is still one scan.
+    # A reader stall mid-scan: kioskd stopped for 800 ms (ScanTimeout=200ms) while the rest of a
+    # code is typed at 7 ms a report, then it reads that rest at once. Judged by the kernel's
+    # event times, it is still one scan (by read times it was two, both refused as unreadable).
     before = kiosk.count("scan handled") + kiosk.count("scan refused")
-    text = "KIOSK:STATUS\n"
-
-    def stall(i):
-        if i == 6:
-            kiosk.process.send_signal(signal.SIGSTOP)
-            time.sleep(0.3)
-            kiosk.process.send_signal(signal.SIGCONT)
-
-    type_uinput(ui, text, stall=stall)
+    type_uinput(ui, "1.00")
+    kiosk.process.send_signal(signal.SIGSTOP)
+    type_uinput(ui, "1234\n")
+    time.sleep(0.8)
+    kiosk.process.send_signal(signal.SIGCONT)
     deadline = time.time() + 15
     while time.time() < deadline and kiosk.count("scan handled") + kiosk.count("scan refused") == before:
         time.sleep(0.02)
     time.sleep(0.5)
     answers = [line for line in kiosk.lines() if "scan handled" in line or "scan refused" in line][before:]
-    check("reader stalled 300 ms mid-scan (SIGSTOP): still one scan (kernel event times)",
-          len(answers) == 1 and "scan handled" in answers[0], " | ".join(answers)[:300] or "no answer")
+    check("reader stalled 800 ms mid-scan (SIGSTOP, ScanTimeout=200ms): still one scan (kernel event times)",
+          len(answers) == 1 and "unreadable" not in answers[0], " | ".join(answers)[:300] or "no answer")
 
     # An unpaced burst while kioskd is stopped: the kernel's evdev buffer overflows.
     dropped_before = kiosk.count("SYN_DROPPED")
@@ -532,6 +545,8 @@ def phase_uinput():
 def main():
     central = setup()
     for phase in (phase_usb, phase_uart, phase_uinput):
+        if phase.__name__.removeprefix("phase_") not in phases:
+            continue
         try:
             phase(central) if phase is phase_usb else phase()
         except Exception as error:  # a broken phase is a failed check, the next phase still runs

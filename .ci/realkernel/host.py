@@ -114,7 +114,7 @@ def type_text(qmp, text):
     # and give the guest time for it (a scanner types about as fast).
     for events in strokes(text):
         qmp.command("input-send-event", events=events)
-        time.sleep(0.009 * len(events) + 0.004)
+        time.sleep(0.012 * len(events) + 0.008)
 
 
 def main():
@@ -136,7 +136,8 @@ def main():
     vng = subprocess.Popen(
         ["vng", "--run", kernel, "--disable-kvm", "--memory", "1G", "--cpus", "2",
          "--rwdir", work, f"--qemu-opts={qemu}",
-         "--exec", f"/usr/bin/python3 {repo}/.ci/realkernel/guest.py {work} {repo} {products}"],
+         "--exec", f"/usr/bin/python3 {repo}/.ci/realkernel/guest.py {work} {repo} {products} "
+         + os.environ.get("KIOSK_VM_PHASES", "")],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
     def relay():

@@ -9,7 +9,8 @@
 #   bash .ci/realkernel/run.sh            (after `swift build`; as root or with sudo)
 #
 # Prints each check (PASS/FAIL name) and measurement; the last line is "N passed, N failed".
-# Exit 0 when nothing failed. KIOSK_VM_KEEP=1 keeps the work folder (logs, receipts).
+# Exit 0 when nothing failed. KIOSK_VM_KEEP=1 keeps the work folder (logs, receipts);
+# KIOSK_VM_PHASES=usb,uart,uinput runs only those phases (all by default).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)

@@ -17,6 +17,8 @@ final class ScannerReader: @unchecked Sendable {
     private let emit: @Sendable (ScannerEvent) -> Void
     private var reported: ScannerState?
     private var warnedNotEvdev = false
+    /// "grab-postponed" was logged (once a run: a key held when the grab was due).
+    private var loggedKeyHeld = false
     /// The last session ended at the end of a FIFO's stream (its writer closed).
     private var reopeningAfterEndOfFile = false
 
@@ -258,6 +260,10 @@ final class ScannerReader: @unchecked Sendable {
             logger.log(
                 .info, "scanner grabbed",
                 [("device", settings.device)] + (failuresBefore > 0 ? [("failed-tries", String(failuresBefore))] : []))
+        case .keyHeld where !loggedKeyHeld:
+            // Grabbing with a key down would leave it stuck down for the console.
+            loggedKeyHeld = true
+            logger.log(.debug, "scanner grab-postponed", [("device", settings.device), ("reason", "a key is held")])
         case .failed(let reason) where isNewFailure:
             logger.log(
                 .warning, "scanner grab-failed",
