@@ -369,12 +369,25 @@ def phase_usb(central):
     back = kiosk.wait_printer({"ok"}, 30)
     if check("USB-serial replug: printer ok", back is not None, kiosk.status_detail()):
         measure("usb-serial-replug-to-ok-ms", f"{(back - at) * 1000:.0f}")
+
+    # Renumbering: a process still holds ttyUSB0 open as the adapter goes away (root passes
+    # TIOCEXCL), so the replugged adapter becomes ttyUSB1; the udev link and kioskd follow.
+    old = os.path.realpath("/dev/kiosk-printer")
+    stale = os.open(old, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+    host("printer-off", which="ftdi")
+    kiosk.wait_printer({"missing"}, 20)
+    host("printer-on", which="ftdi")
+    back = kiosk.wait_printer({"ok"}, 30)
+    new = os.path.realpath("/dev/kiosk-printer")
+    os.close(stale)
+    check("USB-serial renumbered (old node held open): /dev/kiosk-printer follows to the new ttyUSB, printer ok",
+          back is not None and new != old and new.startswith("/dev/ttyUSB"), f"{old} -> {new}; {kiosk.status_detail()}")
     kiosk.stop()
 
     # The unit's DeviceAllow=char-ttyUSB: systemd resolves the name through /proc/devices when
     # the unit starts. On Debian's kernel that line exists only once usbserial is loaded.
     host("printer-off", which="ftdi")
-    wait_path("/dev/ttyUSB0", False, 20)
+    wait_path("/dev/kiosk-printer", False, 20)
     subprocess.run(["modprobe", "-r", "ftdi_sio", "usbserial"], check=False)
     unloaded = open("/proc/devices").read()
     host("printer-on", which="ftdi")

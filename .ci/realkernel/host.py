@@ -199,7 +199,8 @@ def main():
         print(f"FAIL the VM phase finished within {budget:.0f} s (killed; guest output in {work}/guest-output.log)")
         failed += 1
     if passed + failed == 0:
-        print(f"FAIL the guest ran its checks (no results; guest output in {work}/guest-output.log)")
+        print(f"FAIL the guest ran its checks (vng exit {vng.returncode}, no results; "
+              f"guest output in {work}/guest-output.log)")
         failed = 1
     if failed or os.environ.get("KIOSK_VM_KEEP") == "1":
         print(f"INFO logs, receipts and guest output kept in {work}", flush=True)
