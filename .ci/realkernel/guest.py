@@ -401,7 +401,10 @@ def phase_usb(central):
     scanner_node = os.path.realpath("/dev/kiosk-scanner")  # the replugged keyboard's node
     holder = evdev.InputDevice(scanner_node)
     holder.grab()
-    kiosk = Kioskd("contended", "/dev/kiosk-printer", "/dev/kiosk-scanner").start()
+    # This kioskd reads the scanner through its /dev/input/by-id link (udev's persistent name).
+    by_id = sorted(glob.glob("/dev/input/by-id/*QEMU*event-kbd"))
+    check("udev: /dev/input/by-id link for the usb-kbd", by_id != [], "none")
+    kiosk = Kioskd("contended", "/dev/kiosk-printer", by_id[0] if by_id else "/dev/kiosk-scanner").start()
     failed = kiosk.wait_log("scanner grab-failed", 1, 30)
     check("grab held by another process at start: kioskd logs grab-failed", failed is not None,
           "no 'grab-failed' line")
@@ -426,6 +429,18 @@ def phase_usb(central):
     lines = scan(kiosk, "KIOSK:STATUS")
     check("grab taken back: the next scan is handled by kioskd", lines is not None and
           kiosk.count("scan handled") > handled_before, "no 'scan handled'")
+
+    if by_id:
+        missing_before = kiosk.count("scanner missing")
+        ok_before = kiosk.count("scanner ok")
+        at = host("unplug-scanner")["at"]
+        gone = kiosk.wait_log("scanner missing", missing_before + 1, 20)
+        if check("scanner unplug through /dev/input/by-id: missing", gone is not None, "no 'scanner missing'"):
+            measure("scanner-by-id-unplug-to-missing-ms", f"{(gone - at) * 1000:.0f}")
+        at = host("plug-scanner")["at"]
+        back = kiosk.wait_log("scanner ok", ok_before + 1, 20)
+        if check("scanner replug through /dev/input/by-id: ok", back is not None, "no 'scanner ok'"):
+            measure("scanner-by-id-replug-to-ok-ms", f"{(back - at) * 1000:.0f}")
     kiosk.stop()
 
 

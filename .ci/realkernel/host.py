@@ -124,7 +124,9 @@ def main():
     qemu = " ".join([
         "-machine i8042=off",  # no PS/2 keyboard: QMP key events go to the usb-kbd
         "-device qemu-xhci,id=xhci",
-        "-device usb-kbd,id=scanner,bus=xhci.0",
+        # A fixed serial number, as a real scanner has: its /dev/input/by-id name survives a
+        # replug (QEMU's default serial includes the port, which can change).
+        "-device usb-kbd,id=scanner,bus=xhci.0,serial=KIOSKSCAN1",
         f"-chardev socket,id=uart,path={work}/uart.sock,server=on,wait=off",
         "-device isa-serial,chardev=uart",
         f"-chardev socket,id=ftdi,path={work}/ftdi.sock,server=on,wait=off",
@@ -174,7 +176,7 @@ def main():
             elif op == "unplug-scanner":
                 answer = qmp.command("device_del", id="scanner")
             elif op == "plug-scanner":
-                answer = qmp.command("device_add", driver="usb-kbd", id="scanner", bus="xhci.0")
+                answer = qmp.command("device_add", driver="usb-kbd", id="scanner", bus="xhci.0", serial="KIOSKSCAN1")
             elif op == "printer-off":
                 printer_off(request["which"])
             elif op == "printer-on":
