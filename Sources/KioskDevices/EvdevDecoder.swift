@@ -1,7 +1,7 @@
 /// Turns the key events of a keyboard-wedge scanner into scan texts.
 ///
 /// Pure state machine, no I/O: the reader feeds it each `InputEvent` with the monotonic time
-/// it arrived, and asks it when the pending scan times out. Rules:
+/// it was read, and asks it when the pending scan times out. Rules:
 /// - Key presses (value 1) type the keymap's character with Shift (either), CapsLock
 ///   (toggles; letters only) and AltGr. Autorepeat (value 2) is ignored: a scanner never
 ///   holds a key, so a repeat only comes from a stalled USB transfer with a key down, and
@@ -12,10 +12,17 @@
 ///   of that decimal number (Windows Alt-code style, how scanners send Vietnamese). The number
 ///   is taken as a code point whatever its leading zeros (Windows would use a code page
 ///   below 256); 0, surrogates and numbers above U+10FFFF type nothing.
-/// - `KEY_ENTER`/`KEY_KPENTER` end a scan; so does a gap longer than the scan timeout.
+/// - `KEY_ENTER`/`KEY_KPENTER` end a scan; so does a gap longer than the scan timeout
+///   between two key events by the kernel's own event time (`input_event.time`), so a reader
+///   that stalls mid-scan (and then reads the rest at once) does not split it.
+/// - A scan that never gets its Enter ends when no key was *read* for the scan timeout
+///   (`deadline`, `expire(now:)`): the only use of the read time.
 /// - More than `maximumLength` characters: the scan is dropped, and the rest up to its end.
 /// - `SYN_DROPPED`: events up to the next `SYN_REPORT` are discarded, modifiers (and the
-///   CapsLock/NumLock toggles) reset, and the scan in progress is dropped at its end.
+///   CapsLock/NumLock toggles) reset, and the scan it fell in is dropped at its end, even when
+///   the decoder had seen none of it yet (the kernel keeps the newest events, so what follows
+///   a drop is the tail of a scan whose start was lost). Keys after a gap longer than the
+///   scan timeout start a fresh scan.
 /// - Keys the keymap does not have are ignored and reported as `.ignoredKey`.
 public struct EvdevDecoder: Sendable {
     /// What one event produced.
@@ -51,7 +58,10 @@ public struct EvdevDecoder: Sendable {
     private var overlong = false
     private var damaged = false
     private var discardingToReport = false
+    /// When the last key (or `SYN_DROPPED`) was read (monotonic ns): the no-Enter deadline.
     private var lastKeyAt: UInt64?
+    /// The kernel's time of the last key event (or `SYN_DROPPED`), ns: the inter-key gap.
+    private var lastKeyEventTime: Int64?
 
     /// Key presses with no character so far.
     public private(set) var ignoredKeyCount = 0
@@ -68,28 +78,39 @@ public struct EvdevDecoder: Sendable {
     /// Whether a scan is in progress (characters, or a scan being discarded).
     public var hasPendingScan: Bool { length > 0 || overlong || damaged || altDigits != nil }
 
-    /// When the scan in progress ends for lack of keys (monotonic ns), or nil.
+    /// When the scan in progress ends for lack of keys read (monotonic ns), or nil: only for
+    /// a scan that never gets its Enter (gaps between keys are judged by the kernel's time).
     public var deadline: UInt64? {
         guard hasPendingScan, let lastKeyAt else { return nil }
         return lastKeyAt &+ timeout
     }
 
-    /// Feeds one event that arrived at `now` (monotonic ns) and appends what it produced.
+    /// Feeds one event that was read at `now` (monotonic ns) and appends what it produced.
     public mutating func feed(_ event: InputEvent, now: UInt64, into outputs: inout [Output]) {
-        if let deadline, now > deadline { endScan(into: &outputs) }
+        let isKey = event.type == InputEvent.typeKey && !discardingToReport
+        if isKey || event.isDropped {
+            // The gap by the kernel's clock: when the device typed the keys, not when a busy
+            // reader got to them. A clock that went back counts as no gap.
+            let time = event.nanoseconds
+            if let last = lastKeyEventTime, time > last, UInt64(time - last) > timeout, hasPendingScan {
+                endScan(into: &outputs)
+            }
+            lastKeyEventTime = time
+            lastKeyAt = now
+        }
         if event.type == InputEvent.typeSynchronization {
             if event.code == InputEvent.synDropped {
                 discardingToReport = true
                 resetModifiers()
-                if length > 0 || overlong || altDigits != nil { damaged = true }
+                // Events of this scan were lost, whether or not any of it was decoded yet.
+                damaged = true
                 altDigits = nil
             } else if event.code == InputEvent.synReport {
                 discardingToReport = false
             }
             return
         }
-        guard event.type == InputEvent.typeKey, !discardingToReport else { return }
-        lastKeyAt = now
+        guard isKey else { return }
         switch event.value {
         case InputEvent.pressed: press(event.code, into: &outputs)
         case InputEvent.released: release(event.code, into: &outputs)
@@ -107,6 +128,15 @@ public struct EvdevDecoder: Sendable {
         if length > 0 || overlong || damaged { outputs.append(.dropped(.deviceGone)) }
         clearScan()
         resetModifiers()
+        lastKeyEventTime = nil
+    }
+
+    /// Marks the scan in progress as damaged (events of it were lost before they reached the
+    /// decoder, e.g. a torn record): it is dropped at its end as `eventsLost`.
+    public mutating func markEventsLost(now: UInt64) {
+        damaged = true
+        altDigits = nil
+        lastKeyAt = now
     }
 
     private mutating func press(_ code: UInt16, into outputs: inout [Output]) {

@@ -61,6 +61,15 @@ final class EvdevDevice {
         return bits.contains { $0 != 0 }
     }
 
+    /// Asks the kernel to stamp this descriptor's events with `CLOCK_MONOTONIC` (the scan
+    /// gap is judged by those stamps); best effort, the wall clock is the kernel's default.
+    ///
+    /// The corresponding C function is `ioctl(EVIOCSCLOCKID)`.
+    func useMonotonicEventTimes() {
+        var clock = CLOCK_MONOTONIC
+        _ = kiosk_ioctl_pointer(fileDescriptor, kiosk_EVIOCSCLOCKID(), &clock)
+    }
+
     /// Takes the device for this process alone, so scans never reach a console.
     ///
     /// The corresponding C function is `ioctl(EVIOCGRAB)`.

@@ -31,6 +31,32 @@ final class HotPlugWatch {
 
     deinit { close(inotify) }
 
+    /// The inotify descriptor, for a reader that polls it next to the open device: readable
+    /// when something in the device's folder changed (see `armForSession()`).
+    var fileDescriptor: Int32 { inotify }
+
+    /// Watches the open device's folder, so a reader notices its path being removed or
+    /// replaced (a FIFO made anew, a udev link re-pointed) while it holds the old file open.
+    func armForSession() { arm() }
+
+    /// Forgets the pending change notices (after the reader looked at the path again).
+    func acknowledge() { drain() }
+
+    /// Whether `path` now names the file open as `descriptor`: `.same`, `.gone` (no such
+    /// path) or `.replaced` (another file, or a link pointing elsewhere).
+    static func pathState(_ path: String, open descriptor: Int32) -> PathState {
+        var named = stat()
+        var opened = stat()
+        guard stat(path, &named) == 0 else { return errno == ENOENT || errno == ENOTDIR ? .gone : .same }
+        guard fstat(descriptor, &opened) == 0 else { return .same }
+        return named.st_dev == opened.st_dev && named.st_ino == opened.st_ino ? .same : .replaced
+    }
+
+    /// What `pathState` found.
+    enum PathState: Equatable {
+        case same, gone, replaced
+    }
+
     /// Blocks until the watched folder changes, `stop` is signalled, or `fallback` passes.
     ///
     /// The fallback is a safety net (a folder replaced between two checks, a permission
@@ -58,7 +84,8 @@ final class HotPlugWatch {
         while !HotPlugWatch.isDirectory(folder), folder != "/" { folder = HotPlugWatch.parent(of: folder) }
         if let watched, watched.folder == folder { return }
         if let watched { _ = inotify_rm_watch(inotify, watched.descriptor) }
-        let mask = UInt32(IN_CREATE | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
+        let mask = UInt32(
+            IN_CREATE | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_DELETE | IN_MOVED_FROM)
         let descriptor = inotify_add_watch(inotify, folder, mask)
         watched = descriptor >= 0 ? (descriptor, folder) : nil
     }

@@ -67,6 +67,12 @@ public struct InputEvent: Sendable, Equatable {
         }
     }
 
+    /// The kernel's timestamp in nanoseconds (of `CLOCK_MONOTONIC` when the reader set
+    /// `EVIOCSCLOCKID`, of the wall clock otherwise).
+    public var nanoseconds: Int64 {
+        seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue &+ microseconds &* 1000
+    }
+
     /// Whether this is a key event.
     public var isKey: Bool { type == InputEvent.typeKey }
     /// Whether this is `EV_SYN/SYN_REPORT`, the end of one batch of changes.

@@ -7,6 +7,9 @@ public enum ScanDropReason: Sendable, Equatable, CustomStringConvertible {
     case eventsLost
     /// The device went away in the middle of the scan.
     case deviceGone
+    /// The scan was read while kioskd did not hold the evdev grab (another process held it,
+    /// or it was being taken back), so its keys also reached the console: never acted on.
+    case notGrabbed
 
     /// For log lines (never contains scanned data).
     public var description: String {
@@ -14,6 +17,7 @@ public enum ScanDropReason: Sendable, Equatable, CustomStringConvertible {
         case .tooLong(let n): "scan of \(n) characters is over the limit of \(EvdevDecoder.maximumLength)"
         case .eventsLost: "input events were lost mid-scan (SYN_DROPPED)"
         case .deviceGone: "the scanner went away mid-scan"
+        case .notGrabbed: "the scanner was not grabbed (another process held it) when this scan was typed"
         }
     }
 }

@@ -17,6 +17,10 @@ final class ScannerReader: @unchecked Sendable {
     private let emit: @Sendable (ScannerEvent) -> Void
     private var reported: ScannerState?
     private var warnedNotEvdev = false
+    /// "grab-postponed" was logged (once a run: a key held when the grab was due).
+    private var loggedKeyHeld = false
+    /// The last session ended at the end of a FIFO's stream (its writer closed).
+    private var reopeningAfterEndOfFile = false
 
     /// How a session with an open device ended.
     private enum SessionEnd {
@@ -41,9 +45,16 @@ final class ScannerReader: @unchecked Sendable {
     /// Runs until the stop signal.
     func run() {
         var watch: HotPlugWatch?
+        do {
+            watch = try HotPlugWatch(path: settings.device)
+        } catch {
+            logger.log(
+                .error, "scanner hot-plug-unavailable", [("device", settings.device), ("error", error.description)])
+        }
         var endsOfFile = 0
         while !stop.isSignalled {
-            let end = settings.mode == .evdev ? evdevSession() : serialSession()
+            let end = settings.mode == .evdev ? evdevSession(watch: watch) : serialSession()
+            if case .endOfFile = end { reopeningAfterEndOfFile = true } else { reopeningAfterEndOfFile = false }
             switch end {
             case .stopped:
                 return
@@ -56,15 +67,6 @@ final class ScannerReader: @unchecked Sendable {
                 fallthrough
             case .missing:
                 if case .missing(let reason) = end { report(.missing(reason: reason)) }
-                if watch == nil {
-                    do {
-                        watch = try HotPlugWatch(path: settings.device)
-                    } catch {
-                        logger.log(
-                            .error, "scanner hot-plug-unavailable",
-                            [("device", settings.device), ("error", error.description)])
-                    }
-                }
                 if let watch {
                     if watch.wait(stop: stop, fallback: settings.missingRecheckInterval) == .stopped { return }
                 } else if sleepUnlessStopped(settings.missingRecheckInterval) {
@@ -76,7 +78,10 @@ final class ScannerReader: @unchecked Sendable {
 
     // MARK: - evdev
 
-    private func evdevSession() -> SessionEnd {
+    /// How long a partial `input_event` record may wait for its rest before it counts as torn.
+    static let tornRecordAfter: UInt64 = 50_000_000
+
+    private func evdevSession(watch: HotPlugWatch?) -> SessionEnd {
         let device: EvdevDevice
         do {
             device = try EvdevDevice(path: settings.device)
@@ -84,10 +89,16 @@ final class ScannerReader: @unchecked Sendable {
             return .missing(error.description)
         }
         defer { device.close() }
-        var grabPending = false
+        if reopeningAfterEndOfFile {
+            logger.log(.debug, "scanner reopened", [("device", settings.device), ("after", "end of file")])
+        }
         var isEvdev = true
         do {
-            report(.ok(try device.identity()))
+            let identity = try device.identity()
+            // Kernel event times on the monotonic clock: the inter-key gap must not jump with
+            // the wall clock (NTP, a technician setting the date).
+            device.useMonotonicEventTimes()
+            report(.ok(identity))
         } catch {
             isEvdev = false
             // Once per run: a FIFO is reopened after each writer, which would repeat it.
@@ -99,94 +110,184 @@ final class ScannerReader: @unchecked Sendable {
             }
             report(.ok(nil))
         }
-        if settings.grab && isEvdev { grabPending = !tryGrab(device) }
+        var grab = ScannerGrab(wanted: settings.grab && isEvdev)
+        attemptGrab(device, &grab, now: monotonicNanoseconds(), scanInProgress: false)
+        watch?.armForSession()
 
         var records = InputEventRecordBuffer()
+        var partialSince: UInt64?
         var decoder = EvdevDecoder(keymap: settings.keymap, scanTimeout: settings.scanTimeout)
         var outputs: [EvdevDecoder.Output] = []
         var buffer = [UInt8](repeating: 0, count: InputEvent.recordSize * 64)
         var entries = [
             pollfd(fd: device.fileDescriptor, events: Int16(POLLIN), revents: 0),
             pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: watch?.fileDescriptor ?? -1, events: Int16(POLLIN), revents: 0),
         ]
         var readSomething = false
+
+        /// Reads once; nil when nothing was there, else how the session ends (or `.none`
+        /// wrapped in `.some` to go on).
+        func readOnce() -> SessionEnd?? {
+            let n = buffer.withUnsafeMutableBytes { read(device.fileDescriptor, $0.baseAddress, $0.count) }
+            if n > 0 {
+                readSomething = true
+                let now = monotonicNanoseconds()
+                var sawReport = false
+                buffer.withUnsafeBytes { bytes in
+                    records.append(UnsafeRawBufferPointer(rebasing: bytes[0..<n])) { event in
+                        decoder.feed(event, now: now, into: &outputs)
+                        if event.isReport { sawReport = true }
+                    }
+                }
+                partialSince = records.pendingByteCount > 0 ? (partialSince ?? now) : nil
+                if grab.isDue(now: now, atReport: sawReport) {
+                    attemptGrab(device, &grab, now: now, scanInProgress: decoder.hasPendingScan)
+                }
+                deliver(&outputs, completedAt: now, grab: &grab)
+                return .some(.none)
+            }
+            if n == 0 {
+                device.close()
+                decoder.reset(into: &outputs)
+                deliver(&outputs, completedAt: monotonicNanoseconds(), grab: &grab)
+                return .some(.endOfFile(readSomething: readSomething))
+            }
+            let code = errno
+            if code == EINTR || code == EAGAIN { return nil }
+            // ENODEV (unplugged) or any other read error: close at once, a dead
+            // descriptor left in the poll set would spin at 100% CPU.
+            device.close()
+            decoder.reset(into: &outputs)
+            deliver(&outputs, completedAt: monotonicNanoseconds(), grab: &grab)
+            return .some(.missing(SystemError(code, call: "read(\(settings.device))").description))
+        }
+
         while true {
-            let timeout = decoder.deadline.map { ScannerReader.milliseconds(until: $0) } ?? -1
-            entries[0].revents = 0
-            entries[1].revents = 0
-            let ready = poll(&entries, 2, timeout)
+            var deadlines: [UInt64] = []
+            if let deadline = decoder.deadline { deadlines.append(deadline) }
+            if grab.isPending, let retryAt = grab.retryAt { deadlines.append(retryAt) }
+            if let partialSince { deadlines.append(partialSince &+ ScannerReader.tornRecordAfter) }
+            let timeout = deadlines.min().map { ScannerReader.milliseconds(until: $0) } ?? -1
+            for k in entries.indices { entries[k].revents = 0 }
+            let ready = poll(&entries, nfds_t(entries.count), timeout)
             if ready < 0 {
                 if errno == EINTR { continue }
                 return .missing(SystemError(errno, call: "poll").description)
             }
             if entries[1].revents != 0 { return .stopped }
             if entries[0].revents & Int16(POLLIN) != 0 {
-                let n = buffer.withUnsafeMutableBytes { read(device.fileDescriptor, $0.baseAddress, $0.count) }
-                if n > 0 {
-                    readSomething = true
-                    let now = monotonicNanoseconds()
-                    var sawReport = false
-                    buffer.withUnsafeBytes { bytes in
-                        records.append(UnsafeRawBufferPointer(rebasing: bytes[0..<n])) { event in
-                            decoder.feed(event, now: now, into: &outputs)
-                            if event.isReport { sawReport = true }
-                        }
-                    }
-                    deliver(&outputs, completedAt: now)
-                    if grabPending && sawReport { grabPending = !tryGrab(device) }
+                if let end = readOnce() {
+                    if let end { return end }
                     continue
                 }
-                if n == 0 {
-                    device.close()
-                    decoder.reset(into: &outputs)
-                    deliver(&outputs, completedAt: monotonicNanoseconds())
-                    return .endOfFile(readSomething: readSomething)
-                }
-                let code = errno
-                if code == EINTR || code == EAGAIN { continue }
-                // ENODEV (unplugged) or any other read error: close at once, a dead
-                // descriptor left in the poll set would spin at 100% CPU.
+            } else if entries[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
                 device.close()
                 decoder.reset(into: &outputs)
-                deliver(&outputs, completedAt: monotonicNanoseconds())
-                return .missing(SystemError(code, call: "read(\(settings.device))").description)
-            }
-            if entries[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
-                device.close()
-                decoder.reset(into: &outputs)
-                deliver(&outputs, completedAt: monotonicNanoseconds())
+                deliver(&outputs, completedAt: monotonicNanoseconds(), grab: &grab)
                 if entries[0].revents & Int16(POLLHUP) != 0 && entries[0].revents & Int16(POLLERR | POLLNVAL) == 0 {
                     return .endOfFile(readSomething: readSomething)
                 }
                 return .missing("\(settings.device): device gone (poll reported an error: unplugged?)")
             }
-            let now = monotonicNanoseconds()
-            decoder.expire(now: now, into: &outputs)
-            deliver(&outputs, completedAt: now)
+            if entries[2].revents != 0, let watch {
+                // Something changed in the device's folder: is our path still this file?
+                watch.acknowledge()
+                switch HotPlugWatch.pathState(settings.device, open: device.fileDescriptor) {
+                case .same: break
+                case .gone:
+                    device.close()
+                    decoder.reset(into: &outputs)
+                    deliver(&outputs, completedAt: monotonicNanoseconds(), grab: &grab)
+                    return .missing(
+                        SystemError(ENOENT, call: "stat(\(settings.device)) after a change in its folder").description)
+                case .replaced:
+                    // A new file at the path (a FIFO made anew, a udev link now pointing at
+                    // another node): read that one instead of the old one forever.
+                    device.close()
+                    decoder.reset(into: &outputs)
+                    deliver(&outputs, completedAt: monotonicNanoseconds(), grab: &grab)
+                    return .endOfFile(readSomething: true)
+                }
+            }
+            if ready == 0 || entries[0].revents == 0 {
+                // A timer: before judging the scan by the read clock, take what the device
+                // may hold (a reader that was stalled must not cut a scan typed in time).
+                if ready == 0, let end = readOnce() {
+                    if let end { return end }
+                    continue
+                }
+                let now = monotonicNanoseconds()
+                if let since = partialSince, now &- since >= ScannerReader.tornRecordAfter {
+                    let bytes = records.discardTorn()
+                    partialSince = nil
+                    if decoder.hasPendingScan { decoder.markEventsLost(now: now) }
+                    logger.log(
+                        .warning, "scanner record-torn",
+                        [
+                            ("device", settings.device), ("bytes", String(bytes)),
+                            ("action", "discarded; reading whole records again"),
+                        ])
+                }
+                if grab.isDue(now: now, atReport: false) {
+                    attemptGrab(device, &grab, now: now, scanInProgress: decoder.hasPendingScan)
+                }
+                decoder.expire(now: now, into: &outputs)
+                deliver(&outputs, completedAt: now, grab: &grab)
+            }
         }
     }
 
-    /// Grabs when no key is held (grabbing with a key down leaves that key stuck down for
-    /// the console, which then autorepeats it). Returns whether there is nothing left to do.
-    private func tryGrab(_ device: EvdevDevice) -> Bool {
+    /// Tries to take the grab when one is due, records the result and logs it once per change:
+    /// "grabbed" when held (after how many failed tries), "grab-failed" at the first failure.
+    private func attemptGrab(_ device: EvdevDevice, _ grab: inout ScannerGrab, now: UInt64, scanInProgress: Bool) {
+        guard grab.isPending else { return }
+        let attempt: ScannerGrab.Attempt
         do {
-            if try device.anyKeyHeld() { return false }
-            try device.grab()
-            logger.log(.info, "scanner grabbed", [("device", settings.device)])
+            if try device.anyKeyHeld() {
+                attempt = .keyHeld
+            } else {
+                try device.grab()
+                attempt = .held
+            }
         } catch {
+            attempt = .failed(error.description)
+        }
+        let failuresBefore = grab.failures
+        let isNewFailure = grab.record(attempt, now: now, scanInProgress: scanInProgress)
+        switch attempt {
+        case .held:
+            logger.log(
+                .info, "scanner grabbed",
+                [("device", settings.device)] + (failuresBefore > 0 ? [("failed-tries", String(failuresBefore))] : []))
+        case .keyHeld where !loggedKeyHeld:
+            // Grabbing with a key down would leave it stuck down for the console.
+            loggedKeyHeld = true
+            logger.log(.debug, "scanner grab-postponed", [("device", settings.device), ("reason", "a key is held")])
+        case .failed(let reason) where isNewFailure:
             logger.log(
                 .warning, "scanner grab-failed",
-                [("device", settings.device), ("error", error.description), ("action", "reading without grab")])
+                [
+                    ("device", settings.device), ("error", reason),
+                    ("action", "scans are ignored until the grab is held; retrying every 250 ms"),
+                ])
+        default: break
         }
-        return true
     }
 
-    private func deliver(_ outputs: inout [EvdevDecoder.Output], completedAt: UInt64) {
+    private func deliver(_ outputs: inout [EvdevDecoder.Output], completedAt: UInt64, grab: inout ScannerGrab) {
         for output in outputs {
             switch output {
             case .scan(let text):
-                send(.scan(ScannedText(text: text, completedAt: completedAt)))
+                if let reason = grab.dropReasonForEndedScan() {
+                    logger.log(
+                        .warning, "scanner scan-dropped", [("device", settings.device), ("reason", reason.description)])
+                    send(.dropped(reason))
+                } else {
+                    send(.scan(ScannedText(text: text, completedAt: completedAt)))
+                }
             case .dropped(let reason):
+                grab.scanDiscarded()
                 logger.log(
                     .warning, "scanner scan-dropped", [("device", settings.device), ("reason", reason.description)])
                 send(.dropped(reason))

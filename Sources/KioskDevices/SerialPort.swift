@@ -64,27 +64,52 @@ public final class SerialPort {
     }
 
     private func configure() throws(SerialPortError) {
-        do throws(SystemError) {
+        do {
             try retryingInterrupts("ioctl(TIOCEXCL)") { kiosk_ioctl_none(fd, kiosk_TIOCEXCL()) }
             var t = termios()
             try retryingInterrupts("tcgetattr") { tcgetattr(fd, &t) }
             cfmakeraw(&t)
             settings.apply(to: &t)
-            try retryingInterrupts("cfsetispeed") { cfsetispeed(&t, settings.baudRate.speed) }
-            try retryingInterrupts("cfsetospeed") { cfsetospeed(&t, settings.baudRate.speed) }
-            try retryingInterrupts("tcsetattr") { tcsetattr(fd, TCSANOW, &t) }
+            guard try apply(t, speed: settings.baudRate) else {
+                // The driver refused the speed (EINVAL, or kept another one: an 8250/16550A
+                // tops out at its baud base, 115200). Say which speeds it can do.
+                let highest = SerialPortSettings.BaudRate.allCases.filter { $0.rawValue < settings.baudRate.rawValue }
+                    .sorted { $0.rawValue > $1.rawValue }
+                    .first { (try? apply(t, speed: $0)) == true }
+                throw SerialPortError.unsupportedBaud(path: path, requested: settings.baudRate, highest: highest)
+            }
             // tcsetattr succeeds if ANY change was applied: read back what the driver kept.
             var applied = termios()
             try retryingInterrupts("tcgetattr") { tcgetattr(fd, &applied) }
-            guard cfgetospeed(&applied) == settings.baudRate.speed,
-                applied.c_cflag & tcflag_t(CSIZE) == tcflag_t(CS8)
-            else {
+            guard applied.c_cflag & tcflag_t(CSIZE) == tcflag_t(CS8) else {
                 throw SystemError(EINVAL, call: "tcsetattr(\(settings.baudRate) baud, 8 data bits)")
             }
             try retryingInterrupts("tcflush") { tcflush(fd, TCIOFLUSH) }
-        } catch {
+        } catch let error as SerialPortError {
+            throw error
+        } catch let error as SystemError {
             throw SerialPortError.from(error, path: path, operation: "configuring \(settings.baudRate) baud")
+        } catch {
+            throw SerialPortError.from(
+                SystemError(EINVAL, call: "configuring"), path: path, operation: "configuring \(settings.baudRate) baud"
+            )
         }
+    }
+
+    /// Applies `t` at `speed`; returns whether the driver kept that speed (false when it
+    /// answered EINVAL or silently kept another one).
+    private func apply(_ base: termios, speed: SerialPortSettings.BaudRate) throws(SystemError) -> Bool {
+        var t = base
+        try retryingInterrupts("cfsetispeed") { cfsetispeed(&t, speed.speed) }
+        try retryingInterrupts("cfsetospeed") { cfsetospeed(&t, speed.speed) }
+        do {
+            try retryingInterrupts("tcsetattr") { tcsetattr(fd, TCSANOW, &t) }
+        } catch  where error.code == EINVAL {
+            return false
+        }
+        var applied = termios()
+        try retryingInterrupts("tcgetattr") { tcgetattr(fd, &applied) }
+        return cfgetospeed(&applied) == speed.speed
     }
 
     /// Writes all of `bytes` before `timeout` passes, or throws.

@@ -12,6 +12,7 @@ public struct SerialPortError: Error, Sendable, Equatable, CustomStringConvertib
         case gone
         case timedOut
         case system
+        case unsupportedBaud(requested: SerialPortSettings.BaudRate, highest: SerialPortSettings.BaudRate?)
     }
 
     private let code: Code
@@ -52,6 +53,16 @@ public struct SerialPortError: Error, Sendable, Equatable, CustomStringConvertib
         return SerialPortError(code, path: path, operation: operation, systemError: error, bytesWritten: bytesWritten)
     }
 
+    /// The port's driver cannot do `requested` (tcsetattr EINVAL, or it kept another speed):
+    /// a 16550A UART tops out at 115200. `highest` is the fastest speed it took, if any.
+    static func unsupportedBaud(
+        path: String, requested: SerialPortSettings.BaudRate, highest: SerialPortSettings.BaudRate?
+    ) -> SerialPortError {
+        SerialPortError(
+            .unsupportedBaud(requested: requested, highest: highest), path: path,
+            operation: "configuring \(requested) baud")
+    }
+
     /// The device hung up (`POLLHUP`, `POLLERR`, a zero-byte read on a terminal).
     static func hangUp(path: String, operation: String, bytesWritten: Int? = nil) -> SerialPortError {
         SerialPortError(.gone, path: path, operation: operation, bytesWritten: bytesWritten)
@@ -68,11 +79,23 @@ public struct SerialPortError: Error, Sendable, Equatable, CustomStringConvertib
     public var isDeviceMissing: Bool { code == .missing }
     /// The deadline passed (stalled flow control, a reader that stopped reading).
     public var isTimeout: Bool { code == .timedOut }
+    /// The port cannot do the configured speed: a configuration problem (`Baud=`), not a
+    /// missing device; reopening will not help until the configuration changes.
+    public var isUnsupportedBaud: Bool {
+        if case .unsupportedBaud = code { return true }
+        return false
+    }
     /// Whether the caller should close, wait and reopen the port by path.
     public var needsReopen: Bool { code == .gone || code == .missing }
 
     /// `serial port /dev/ttyUSB0: device gone while writing 512 bytes (write: Input/output error (errno 5))`.
     public var description: String {
+        if case .unsupportedBaud(let requested, let highest) = code {
+            // `cannot do 230400 baud on /dev/ttyS1; set Baud= to 115200 or lower`.
+            let advice =
+                highest.map { "set Baud= to \($0) or lower" } ?? "no standard speed was accepted; check the port"
+            return "cannot do \(requested) baud on \(path); \(advice)"
+        }
         var text = "serial port \(path): "
         switch code {
         case .missing: text += "no such device (not plugged in, or the udev link is missing) while \(operation)"
@@ -81,6 +104,7 @@ public struct SerialPortError: Error, Sendable, Equatable, CustomStringConvertib
         case .gone: text += "device gone while \(operation)"
         case .timedOut: text += "timed out while \(operation)"
         case .system: text += "failed while \(operation)"
+        case .unsupportedBaud: break
         }
         if let bytesWritten { text += " after \(bytesWritten) bytes" }
         if let systemError { text += " (\(systemError))" }

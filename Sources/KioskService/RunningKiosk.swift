@@ -114,9 +114,7 @@ final class RunningKiosk: Sendable {
         case .state(let state):
             scannerState.withLock { $0 = state }
             events.publish(.scanner(state))
-            logger.log(
-                state == "ok" ? .notice : .warning, "scanner \(state)", [("device", setup.configuration.scanner.device)]
-            )
+            // Logged once, by the scanner reader (with the reason and the device).
             await reportHealth()
         }
     }

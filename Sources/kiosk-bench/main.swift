@@ -28,6 +28,8 @@ let usage = """
           emulated printer (and serial scanner typing standard input) on pseudo-terminals
       kiosk-bench crash-worker --db PATH --central URL --key FILE [--kiosk ID] [--events N]
           the process the crash test kills with SIGKILL (writes and forwards events)
+      kiosk-bench printer-socket --socket PATH --out DIR [--profile NAME] [--profiles DIR]
+          a ready printer at a VM serial port's unix-socket host end (.ci/realkernel)
     """
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -43,6 +45,7 @@ do {
     case "make-capture": try runCaptureTool(arguments: arguments)
     case "scanner": try await runScannerBenchmark(arguments: arguments)
     case "emulate": try await runEmulatorTool(arguments: arguments)
+    case "printer-socket": try runPrinterSocket(arguments: arguments)
     case "--help", "-h", "help": print(usage)
     default:
         FileHandleOutput.standardError("kiosk-bench: unknown command \(command)\n\(usage)\n")

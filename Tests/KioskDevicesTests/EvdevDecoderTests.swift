@@ -119,12 +119,50 @@ struct EvdevDecoderTests {
         decoder.expire(now: 97 * ms, into: &outputs)
         #expect(outputs == [.scan("as")])
         #expect(decoder.deadline == nil)
-        // A key after a long gap ends the earlier scan first.
+        // A key typed after a long gap by the kernel's clock ends the earlier scan first, even
+        // when both were read at the same moment.
         outputs.removeAll()
-        for event in press(32) { decoder.feed(event, now: 200 * ms, into: &outputs) }
-        for event in press(33) { decoder.feed(event, now: 400 * ms, into: &outputs) }
-        for event in press(28) { decoder.feed(event, now: 401 * ms, into: &outputs) }
+        func at(_ events: [InputEvent], microseconds: Int64) -> [InputEvent] {
+            events.map {
+                var e = $0; e.seconds = 5; e.microseconds = microseconds; return e
+            }
+        }
+        for event in at(press(32), microseconds: 200_000) { decoder.feed(event, now: 500 * ms, into: &outputs) }
+        for event in at(press(33), microseconds: 400_000) { decoder.feed(event, now: 500 * ms, into: &outputs) }
+        for event in at(press(28), microseconds: 401_000) { decoder.feed(event, now: 500 * ms, into: &outputs) }
         #expect(outputs == [.scan("d"), .scan("f")])
+    }
+
+    @Test("a reader stall mid-scan does not split it: the gap is judged by the kernel's event time")
+    func readerStall() throws {
+        // An ID card typed at 7 ms a report; the reader reads the first half, stalls 300 ms,
+        // then reads the rest at once (all of it typed in time).
+        let text = CaptureSamples.idCard
+        let events = try ScannerKeystrokes(keymap: us, stepMicroseconds: 7_000).events(for: text)
+        var decoder = EvdevDecoder(keymap: us, scanTimeout: .milliseconds(80))
+        var outputs: [EvdevDecoder.Output] = []
+        let ms: UInt64 = 1_000_000
+        let half = events.count / 2
+        for (i, event) in events[..<half].enumerated() {
+            decoder.feed(event, now: 1_000 * ms + UInt64(i / 4) * 7 * ms, into: &outputs)
+        }
+        let stalledUntil = 1_000 * ms + UInt64(half / 4) * 7 * ms + 300 * ms
+        for event in events[half...] { decoder.feed(event, now: stalledUntil, into: &outputs) }
+        #expect(outputs == [.scan(text)])
+    }
+
+    @Test("SYN_DROPPED before the decoder saw any of a scan drops that scan; after a gap the next is fine")
+    func synDroppedBeforeScan() {
+        func at(_ events: [InputEvent], _ microseconds: Int64) -> [InputEvent] {
+            events.map {
+                var e = $0; e.seconds = 7; e.microseconds = microseconds; return e
+            }
+        }
+        // The kernel dropped the start of the scan: what follows the drop is its tail.
+        let events =
+            at([.dropped(), .report()], 1_000) + at(press(31) + press(32) + press(28), 2_000)
+            + at(press(30) + press(28), 500_000)
+        #expect(decode(events) == [.dropped(.eventsLost), .scan("a")])
     }
 
     @Test("more than 4096 characters: dropped with the rest up to Enter; the next scan is fine")

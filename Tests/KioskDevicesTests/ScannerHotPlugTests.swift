@@ -95,6 +95,38 @@ struct ScannerHotPlugTests {
         await rig.shutDown()
     }
 
+    @Test("a FIFO replaced after its writer closed is reopened; removed, it is missing (not ok)")
+    func replacedFIFO() async throws {
+        let rig = try ScannerRig(recheck: .seconds(60))
+        let us = try ScannerRig.keymap("us")
+        var writer = try rig.openWriter()
+        ScannerRig.write(writer, try keystrokes("1.000001", keymap: us))
+        #expect(await rig.waitForScans(1) == ["1.000001"])
+        close(writer)
+        // The reader has the old FIFO open again (end of file reopens at once).
+        #expect(await rig.waitForLine { $0.contains("scanner reopened") })
+
+        // Replaced: a new FIFO at the path. The writer can only open it once the reader has.
+        unlink(rig.path)
+        try ScannerRig.makeFIFO(rig.path)
+        writer = try rig.openWriter()
+        ScannerRig.write(writer, try keystrokes("1.000002", keymap: us))
+        #expect(await rig.waitForScans(2) == ["1.000001", "1.000002"])
+        close(writer)
+        #expect(await rig.waitForLine(count: 2) { $0.contains("scanner reopened") })
+
+        // Removed and not replaced: missing, not ok.
+        unlink(rig.path)
+        #expect(await rig.waitFor { $0.contains(where: isMissing) })
+        try ScannerRig.makeFIFO(rig.path)
+        writer = try rig.openWriter()
+        defer { close(writer) }
+        ScannerRig.write(writer, try keystrokes("1.000003", keymap: us))
+        #expect(await rig.waitForScans(3) == ["1.000001", "1.000002", "1.000003"])
+        #expect(rig.events.last { if case .state = $0 { true } else { false } } == .state(.ok(nil)))
+        await rig.shutDown()
+    }
+
     @Test("stop ends the stream and the thread")
     func stop() async throws {
         let rig = try ScannerRig(device: "/nonexistent/scanner")

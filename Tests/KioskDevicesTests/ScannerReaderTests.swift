@@ -43,7 +43,12 @@ struct ScannerReaderTests {
         defer { close(writer) }
         let us = try ScannerRig.keymap("us")
         var events = try ScannerKeystrokes(keymap: us).events(for: "KIOSK:CAN", enter: false)
-        events += [.key(KeyCode.leftShift, 1), .dropped(), .key(30, 1), .key(30, 0), .report()]
+        // Kernel times as a real device's: the same clock as the keystrokes around them.
+        let t: Int64 = 1_700_000_000
+        events += [
+            .key(KeyCode.leftShift, 1, seconds: t), .dropped(seconds: t), .key(30, 1, seconds: t),
+            .key(30, 0, seconds: t), .report(seconds: t),
+        ]
         events += try ScannerKeystrokes(keymap: us).events(for: "CEL")
         events += try ScannerKeystrokes(keymap: us).events(for: "kiosk:clerk")
         ScannerRig.write(writer, InputEvent.records(events))
@@ -108,6 +113,19 @@ struct ScannerReaderTests {
         await rig.waitForScans(before + 1)
         #expect(rig.scans.last == "KIOSK:STATUS")
         #expect(!rig.events.contains { if case .state(.missing) = $0 { true } else { false } })
+        await rig.shutDown()
+    }
+
+    @Test("a torn input_event record (a writer died mid-record) is discarded: later records read whole again")
+    func tornRecord() async throws {
+        let rig = try ScannerRig()
+        let writer = try rig.openWriter()
+        defer { close(writer) }
+        let us = try ScannerRig.keymap("us")
+        ScannerRig.write(writer, Array(InputEvent.key(30, 1).record.prefix(10)))
+        #expect(await rig.waitForLine { $0.hasPrefix("<4>scanner record-torn") && $0.contains("bytes=10") })
+        ScannerRig.write(writer, try keystrokes("KIOSK:STATUS", keymap: us))
+        #expect(await rig.waitForScans(1) == ["KIOSK:STATUS"])
         await rig.shutDown()
     }
 

@@ -92,6 +92,17 @@ final class ScannerRig: Sendable {
         return condition(events)
     }
 
+    /// Waits (10 s at most) until `count` log lines match `condition`.
+    @discardableResult
+    func waitForLine(count: Int = 1, _ condition: (String) -> Bool) async -> Bool {
+        let deadline = monotonicNanoseconds() + 10_000_000_000
+        while monotonicNanoseconds() < deadline {
+            if lines.filter(condition).count >= count { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return lines.filter(condition).count >= count
+    }
+
     /// Waits until `count` scans have arrived.
     @discardableResult
     func waitForScans(_ count: Int) async -> [String] {

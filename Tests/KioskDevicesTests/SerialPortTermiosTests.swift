@@ -90,6 +90,17 @@ struct SerialPortTermiosTests {
         }
     }
 
+    @Test("a speed the UART cannot do is a settings problem with the fix, not a missing device")
+    func unsupportedBaud() {
+        let error = SerialPortError.unsupportedBaud(path: "/dev/ttyS1", requested: .b230400, highest: .b115200)
+        #expect(error.description == "cannot do 230400 baud on /dev/ttyS1; set Baud= to 115200 or lower")
+        #expect(error.isUnsupportedBaud)
+        #expect(!error.isDeviceMissing && !error.needsReopen && !error.isDeviceGone)
+        let none = SerialPortError.unsupportedBaud(path: "/dev/ttyS1", requested: .b9600, highest: nil)
+        #expect(none.description.hasPrefix("cannot do 9600 baud on /dev/ttyS1;"))
+        // A pseudo-terminal takes any speed: the check on a real 16550A is in .ci/realkernel.
+    }
+
     @Test("a second open of an exclusive port is refused (not as root)")
     func exclusive() throws {
         let pty = try PseudoTerminal()

@@ -32,6 +32,7 @@ static inline unsigned long kiosk_EVIOCGRAB(void) { return EVIOCGRAB; }
 static inline unsigned long kiosk_EVIOCGNAME(size_t len) { return EVIOCGNAME(len); }
 static inline unsigned long kiosk_EVIOCGID(void) { return EVIOCGID; }
 static inline unsigned long kiosk_EVIOCGKEY(size_t len) { return EVIOCGKEY(len); }
+static inline unsigned long kiosk_EVIOCSCLOCKID(void) { return EVIOCSCLOCKID; }
 static inline unsigned long kiosk_TIOCEXCL(void) { return TIOCEXCL; }
 static inline unsigned long kiosk_TIOCNXCL(void) { return TIOCNXCL; }
 
