@@ -7,6 +7,8 @@ public enum ScanDropReason: Sendable, Equatable, CustomStringConvertible {
     case eventsLost
     /// The device went away in the middle of the scan.
     case deviceGone
+    /// A HID-POS scanner said more of the scan would follow and then sent nothing.
+    case incomplete
 
     /// For log lines (never contains scanned data).
     public var description: String {
@@ -14,6 +16,7 @@ public enum ScanDropReason: Sendable, Equatable, CustomStringConvertible {
         case .tooLong(let n): "scan of \(n) characters is over the limit of \(EvdevDecoder.maximumLength)"
         case .eventsLost: "input events were lost mid-scan (SYN_DROPPED)"
         case .deviceGone: "the scanner went away mid-scan"
+        case .incomplete: "the scanner stopped sending mid-scan (its last report said more would follow)"
         }
     }
 }

@@ -10,7 +10,7 @@ struct DeviceScanSource: ScanSource {
 
     func signals() -> AsyncStream<ScannerSignal> {
         let settings = ScannerSettings(
-            device: configuration.device, mode: configuration.mode == .serial ? .serial : .evdev, keymap: keymap,
+            device: configuration.device, mode: ScannerSettings.Mode(rawValue: configuration.mode.rawValue) ?? .evdev, keymap: keymap,
             grab: configuration.grab, scanTimeout: configuration.scanTimeout)
         let logger = self.logger
         return AsyncStream(bufferingPolicy: .bufferingNewest(64)) { continuation in

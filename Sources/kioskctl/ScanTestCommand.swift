@@ -18,7 +18,7 @@ import KioskSystem
 /// else: nothing is logged or stored. `--raw` also prints every scan's text as read.
 enum ScanTestCommand {
     static let help = """
-        kioskctl scan-test [--config FILE] [--device PATH] [--mode evdev|serial] [--keymap NAME] [--raw] [--json]
+        kioskctl scan-test [--config FILE] [--device PATH] [--mode evdev|serial|hidpos] [--keymap NAME] [--raw] [--json]
           Reads the scanner (stop kioskd first: it grabs the device) and prints each scan with what
           it was recognised as, until Ctrl+C. Shows personal data of ID cards (the holder's name)
           on this terminal only; it is never logged.
@@ -48,7 +48,7 @@ enum ScanTestCommand {
         try arguments.expectEnd()
         let mode = try modeText.map { text in
             guard let mode = ScannerSettings.Mode(rawValue: text) else {
-                throw ArgumentList.UsageError("--mode is evdev or serial")
+                throw ArgumentList.UsageError("--mode is evdev, serial or hidpos")
             }
             return mode
         }
@@ -69,7 +69,7 @@ enum ScanTestCommand {
             throw CommandFailure(message: error.description, exitCode: ExitCode.configError)
         }
         let settings = ScannerSettings(
-            device: device ?? section.device, mode: mode ?? (section.mode == .serial ? .serial : .evdev),
+            device: device ?? section.device, mode: mode ?? ScannerSettings.Mode(rawValue: section.mode.rawValue) ?? .evdev,
             keymap: keymap,
             grab: section.grab, scanTimeout: section.scanTimeout)
 
