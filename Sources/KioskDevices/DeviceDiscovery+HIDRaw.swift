@@ -13,6 +13,12 @@ extension DeviceDiscovery {
                 let device = classFolder + "/" + name + "/device"
                 let usb = USBAncestor.find(from: device)
                 let hidName = Self.ueventValue("HID_NAME", device)
+                // Not on USB (Bluetooth, uhid): the ids from HID_ID=BUS:VENDOR:PRODUCT.
+                let hidID = Self.ueventValue("HID_ID", device)?.split(separator: ":").map {
+                    String($0.suffix(4)).lowercased()
+                }
+                let vendorId = usb?.vendorId ?? hidID.flatMap { $0.count == 3 ? $0[1] : nil }
+                let productId = usb?.productId ?? hidID.flatMap { $0.count == 3 ? $0[2] : nil }
                 var verdict: String? = "no report descriptor in sysfs"
                 if let bytes = SysfsFiles.bytes(device + "/report_descriptor") {
                     do throws(HIDPOSDescriptorError) {
@@ -24,8 +30,8 @@ extension DeviceDiscovery {
                 }
                 let speaks = verdict == nil
                 return HIDRawDeviceInfo(
-                    name: name, devicePath: devRoot + "/" + name, hidName: hidName, vendorId: usb?.vendorId,
-                    productId: usb?.productId, speaksHIDPOS: speaks, verdict: verdict,
+                    name: name, devicePath: devRoot + "/" + name, hidName: hidName, vendorId: vendorId,
+                    productId: productId, speaksHIDPOS: speaks, verdict: verdict,
                     udevRule: speaks
                         ? UdevRule.line(
                             subsystem: "hidraw", kernel: name, vendorId: usb?.vendorId, productId: usb?.productId,
