@@ -191,25 +191,33 @@ def check_kioskctl(scanner, kioskctl):
         print(("PASS " + name) if ok else ("FAIL %s: %s" % (name, why)), flush=True)
         passed, failed = passed + bool(ok), failed + (not ok)
 
-    found = subprocess.run([kioskctl, "devices"], capture_output=True, text=True, timeout=30)
+    # From the checkout, so kioskctl finds Hardware/keymaps (scan-test loads the configured keymap).
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    env = dict(os.environ, KIOSK_KEYMAPS=os.path.join(repo, "Hardware", "keymaps"))
+    found = subprocess.run([kioskctl, "devices"], capture_output=True, text=True, timeout=30, cwd=repo, env=env)
     line = next((l for l in found.stdout.splitlines() if scanner.hidraw in l), "")
     check("kioskctl devices: the uhid scanner's hidraw node speaks HID-POS", "HID-POS barcode scanner" in line,
           line or found.stdout[-400:])
     reader = subprocess.Popen([kioskctl, "scan-test", "--mode", "hidpos", "--device", scanner.hidraw, "--json"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=repo, env=env)
     try:
         check("kioskctl scan-test opens the hidraw node", scanner.wait_open(30), "no UHID_OPEN in 30 s")
         scanner.scan(ID_CARD, "]Q1")
         scanner.scan("1.001234", "]C0")
-        lines, deadline = [], time.monotonic() + 30
+        # Raw reads of the pipe (a buffered readline after select would strand a second line
+        # in Python's buffer).
+        lines, pending, deadline = [], b"", time.monotonic() + 30
         while time.monotonic() < deadline and sum(1 for l in lines if l.get("kind") != "state") < 2:
             scanner.pump(0)
             ready, _, _ = select.select([reader.stdout], [], [], 0.2)
             if ready:
-                text = reader.stdout.readline()
-                if not text:
+                chunk = os.read(reader.stdout.fileno(), 65536)
+                if not chunk:
                     break
-                lines.append(json.loads(text))
+                pending += chunk
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    lines.append(json.loads(line.decode("utf-8")))
         card = next((l for l in lines if l.get("kind") == "id-card"), {})
         check("HID-POS on the real kernel: the ID card's name arrives exactly (UTF-8, no Alt codes)",
               card.get("name") == ID_CARD_NAME, repr(lines))
