@@ -19,6 +19,12 @@ last. Python 3 standard library only; run as root (or with write access to /dev/
       --json`, scans an ID-card QR with Vietnamese, and checks that the holder's name came
       through exactly; prints "PASS ..." / "FAIL ..." and "N passed, N failed".
 
+  hidpos_uhid.py check-kioskd KIOSKD KIOSKCTL
+      the intake check: kioskd with [Scanner] Mode=hidpos on the uhid scanner's hidraw node and
+      its printer on a pseudo-terminal (read here); an ID-card QR and a procedure code scanned;
+      the receipt's bytes rendered by `kioskctl render --text` must carry the holder's name
+      exactly. Prints "PASS ..." / "FAIL ..." and "N passed, N failed".
+
 As a module: `Scanner().create()`, `.scan(text)`, `.destroy()`.
 """
 
@@ -27,6 +33,7 @@ import glob
 import json
 import os
 import select
+import shutil
 import struct
 import subprocess
 import sys
@@ -236,12 +243,115 @@ def check_kioskctl(scanner, kioskctl):
     return failed == 0
 
 
+def check_kioskd(scanner, kioskd, kioskctl):
+    """kioskd with Mode=hidpos on the uhid scanner: the intake's receipt carries the name exactly."""
+    import pty
+    import tempfile
+    import tty
+    passed = failed = 0
+
+    def check(name, ok, why=""):
+        nonlocal passed, failed
+        print(("PASS " + name) if ok else ("FAIL %s: %s" % (name, why)), flush=True)
+        passed, failed = passed + bool(ok), failed + (not ok)
+
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    work = tempfile.mkdtemp(prefix="kiosk-hidpos-")
+    master, slave = pty.openpty()
+    tty.setraw(master)
+    printer = os.ttyname(slave)
+    config = os.path.join(work, "kiosk.conf")
+    with open(config, "w", encoding="utf-8") as f:
+        f.write(f"""[Kiosk]
+Id=YB-VM-01
+Office=Bưu điện huyện Văn Yên
+StateDirectory={work}/state
+Procedures={repo}/Hardware/examples/procedures.conf
+Holidays={repo}/Hardware/examples/holidays.conf
+CodePrefix=YBVY01
+LogLevel=debug
+[Printer]
+Device={printer}
+Profile=epson-tm-t20iii
+Baud=115200
+FlowControl=none
+Status=no
+[Scanner]
+Device={scanner.hidraw}
+Mode=hidpos
+[Control]
+Socket={work}/control.sock
+""")
+    log = open(os.path.join(work, "kioskd.log"), "w+", encoding="utf-8")
+    env = dict(os.environ, KIOSK_DATA_DIR=os.path.join(repo, "Hardware"))
+    process = subprocess.Popen([kioskd, "--config", config], cwd=repo, stdout=log, stderr=subprocess.STDOUT, env=env)
+
+    def log_count(pattern):
+        with open(log.name, encoding="utf-8", errors="replace") as f:
+            return sum(1 for line in f if pattern in line)
+
+    def wait(pattern, count=1, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            scanner.pump(0.1)
+            if log_count(pattern) >= count:
+                return True
+            if process.poll() is not None:
+                return False
+        return False
+
+    received = bytearray()
+    try:
+        check("kioskd with Mode=hidpos opens the uhid scanner's hidraw node (scanner ok)",
+              wait("scanner ok") and scanner.wait_open(30), "no 'scanner ok' / UHID_OPEN")
+        with open(log.name, encoding="utf-8", errors="replace") as f:
+            ok_line = next((l for l in f if "scanner ok" in l), "")
+        check("kioskd names the scanner by HIDIOCGRAWNAME/HIDIOCGRAWINFO", "0c2e:0b87" in ok_line, ok_line.strip())
+        scanner.scan(ID_CARD, "]Q1")
+        wait("scan handled", 1, 60)
+        scanner.scan("1.001234", "]C0")
+        wait("scan handled", 2, 60)
+        # The receipt: read the printer's pty until the cut (GS V).
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and b"\x1dV" not in received:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                received += os.read(master, 65536)
+        receipt = os.path.join(work, "receipt.bin")
+        with open(receipt, "wb") as f:
+            f.write(received)
+        render = subprocess.run([kioskctl, "render", receipt, "--text", "--profile", "epson-tm-t20iii"],
+                                capture_output=True, text=True, timeout=60, cwd=repo, env=env)
+        check("HID-POS intake on the real kernel: the receipt carries the name exactly",
+              ("Người nộp: " + ID_CARD_NAME) in render.stdout,
+              (render.stdout[-600:] or render.stderr[-300:]) + " (%d bytes)" % len(received))
+        with open(log.name, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        check("no personal data in kioskd's log", ID_CARD_NAME not in text and "001094012345" not in text,
+              "the name or ID number is in the log")
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        os.close(master)
+        os.close(slave)
+    if failed:
+        print("kept: " + work, flush=True)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed), flush=True)
+    return failed == 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--vendor", default="0c2e")
     parser.add_argument("--product", default="0b87")
     parser.add_argument("--symbology", default="]Q1")
-    parser.add_argument("command", choices=["scan", "serve", "check-kioskctl"])
+    parser.add_argument("command", choices=["scan", "serve", "check-kioskctl", "check-kioskd"])
     parser.add_argument("arguments", nargs="*")
     args = parser.parse_args()
     scanner = Scanner(vendor=int(args.vendor, 16), product=int(args.product, 16))
@@ -257,6 +367,10 @@ def main():
         elif args.command == "serve":
             for line in sys.stdin:
                 scanner.scan(line.rstrip("\n"), args.symbology)
+        elif args.command == "check-kioskd":
+            if len(args.arguments) != 2:
+                parser.error("check-kioskd needs the paths of kioskd and kioskctl")
+            return 0 if check_kioskd(scanner, args.arguments[0], args.arguments[1]) else 1
         else:
             if not args.arguments:
                 parser.error("check-kioskctl needs the path of kioskctl")
