@@ -128,6 +128,7 @@ class Scanner:
 
     def create(self, timeout=20):
         """Creates the device; returns its /dev/hidrawN once udev (or devtmpfs) made it."""
+        self.opened = False
         if not os.path.exists(self.uhid):
             subprocess.run(["modprobe", "uhid"], check=False)
         self.fd = os.open(self.uhid, os.O_RDWR | os.O_CLOEXEC)
@@ -150,6 +151,9 @@ class Scanner:
 
     def pump(self, wait):
         """Reads the kernel's events (START, OPEN, CLOSE, GET_REPORT…) for up to `wait` s."""
+        if self.fd is None:
+            time.sleep(wait)
+            return
         ready, _, _ = select.select([self.fd], [], [], wait)
         while ready:
             event = os.read(self.fd, EVENT_SIZE)
@@ -329,6 +333,19 @@ Socket={work}/control.sock
             text = f.read()
         check("no personal data in kioskd's log", ID_CARD_NAME not in text and "001094012345" not in text,
               "the name or ID number is in the log")
+        # Unplug (UHID_DESTROY) and plug back: missing, then ok again on the new node.
+        node = scanner.hidraw
+        scanner.destroy()
+        check("HID-POS unplug: kioskd reports the scanner missing", wait("scanner missing", 1, 30),
+              "no 'scanner missing'")
+        scanner.create()
+        check("HID-POS replug: kioskd opens it again (scanner ok)",
+              scanner.hidraw == node and wait("scanner ok", 2, 30) and scanner.wait_open(30),
+              "new node %s (was %s) or no second 'scanner ok'" % (scanner.hidraw, node))
+        before = log_count("scan handled")
+        scanner.scan(ID_CARD, "]Q1")
+        check("HID-POS replug: the next scan (an ID card) is handled", wait("scan handled", before + 1, 30),
+              "no 'scan handled'")
     finally:
         process.terminate()
         try:
