@@ -212,7 +212,7 @@ else
     fail "scan KIOSK:STATUS printed no status slip"
 fi
 # An intake: ID card, then procedure; the receipt prints and the event reaches kiosk-central.
-echo "001094012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021" >&3
+echo "001095012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, tỉnh Lào Cai|01022021" >&3
 echo "1.001234" >&3
 wait_for "$work/kioskd.log" "outcome=intake" 60
 code=$(grep -o 'code=[A-Z0-9-]* outcome=intake' "$work/kioskd.log" | head -n 1 | sed 's/code=\([^ ]*\) .*/\1/')
@@ -230,7 +230,7 @@ if as_kiosk kiosk-central events --db "$work/central/central.db" 2>/dev/null | g
 else
     fail "no dossier.received at kiosk-central"
 fi
-if grep -qE "001094012345|Nguyễn Bá Hoàng|Thôn 3" "$work/kioskd.log"; then
+if grep -qE "001095012345|Nguyễn Bá Hoàng|Thôn 3" "$work/kioskd.log"; then
     fail "personal data in kioskd's log"
 fi
 kill -TERM "$kioskd_pid" 2>/dev/null

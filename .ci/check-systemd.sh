@@ -181,6 +181,11 @@ expect_link kiosk-printer "the other FTDI adapter, still the printer" \
 expect_link kiosk-printer "ttyS0 given the printer role locally" "ACTION=add;SUBSYSTEM=tty;KERNEL=ttyS0" "$work/60-kiosk-local.rules"
 expect_link kiosk-scanner "an unlisted keyboard-wedge scanner added locally" \
     "$(usb input event4 0581 0115 'ENV{ID_INPUT_KEYBOARD}=1')" "$work/60-kiosk-local.rules"
+expect_link kiosk-scanner "Honeywell scanner in HID-POS mode (hidraw0)" \
+    "$(usb hidraw hidraw0 0c2e 0b87 'ATTRS{bInterfaceProtocol}=00')"
+expect_link "" "Honeywell scanner as keyboard: its keyboard hidraw node (hidraw1)" \
+    "$(usb hidraw hidraw1 0c2e 0b61 'ATTRS{bInterfaceProtocol}=01')"
+expect_link "" "an ordinary keyboard's hidraw node" "$(usb hidraw hidraw2 046d c31c 'ATTRS{bInterfaceProtocol}=01')"
 
 echo "check-systemd: $failures failure(s)"
 [ "$failures" -eq 0 ]

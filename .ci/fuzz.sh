@@ -68,7 +68,8 @@ add_module ESCPOS "KioskDomain" "$(echo $S/ESCPOS/*.swift)"
 d=$S/KioskDevices
 add_module KioskDevices "" "$d/Keymap.swift $d/KeymapParser.swift $d/KeymapError.swift $d/KeyCodeName.swift
     $d/EvdevDecoder.swift $d/KeyCode.swift $d/InputEvent.swift $d/InputEventRecordBuffer.swift $d/ScanDropReason.swift
-    $d/SerialScanDecoder.swift $d/PrinterReplyFilter.swift $d/PrinterStatus.swift $d/PrinterState.swift"
+    $d/SerialScanDecoder.swift $d/PrinterReplyFilter.swift $d/PrinterStatus.swift $d/PrinterState.swift
+    $d/HIDPOSDescriptor.swift $d/HIDPOSDescriptorError.swift $d/HIDPOSReportAssembler.swift $d/HIDPOSScan.swift"
 c=$S/KioskService/Control
 add_module KioskService "" "$c/ControlJSONReader.swift $c/ControlRequest.swift $c/ControlRequestHandling.swift
     $c/ControlValue+Fields.swift $c/ControlLineBuffer.swift"

@@ -9,7 +9,7 @@
 #
 # It understands the subset the kiosk rules use: match keys ACTION, SUBSYSTEM(S), KERNEL(S),
 # DRIVERS, ATTR{}, ATTRS{}, ENV{}, SYMLINK, TAG; assignments ENV{}, SYMLINK, TAG, MODE,
-# GROUP, OWNER; GOTO and LABEL; patterns with *, ?, [...] and | alternatives.
+# GROUP, OWNER, OPTIONS (not simulated); GOTO and LABEL; patterns with *, ?, [...] and | alternatives.
 
 function problem(file, line, text) {
     printf "%s:%d: %s\n", file, line, text
@@ -67,6 +67,8 @@ function check_field(file, line, i,    k, o) {
     } else if (k ~ /^(SYMLINK|TAG)$/) {
         if (o == ":=" || o == "=") problem(file, line, k " should be added with += (= drops the others)")
         if (k == "SYMLINK" && fvalue[i] ~ /^\//) problem(file, line, "SYMLINK is relative to /dev")
+    } else if (k == "OPTIONS") {
+        if (o != "+=" && o != "=") problem(file, line, "OPTIONS takes += or =")
     } else if (k ~ /^(MODE|GROUP|OWNER)$/) {
         if (o != "=" && o != ":=") problem(file, line, k " is an assignment: use = or :=")
     } else if (k ~ /^(GOTO|LABEL)$/) {

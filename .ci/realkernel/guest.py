@@ -29,8 +29,8 @@ phases = set(sys.argv[4].split(",")) if len(sys.argv) > 4 and sys.argv[4] else {
 results = open(f"{work}/results.txt", "w")
 K = "/tmp/kiosk-vm"
 os.makedirs(K, exist_ok=True)
-CARD = "001094012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021"
-PERSONAL = ["001094012345", "Nguyễn Bá Hoàng", "Thôn 3", "14031995"]
+CARD = "001095012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, tỉnh Lào Cai|01022021"
+PERSONAL = ["001095012345", "Nguyễn Bá Hoàng", "Thôn 3", "14031995"]
 PROCEDURE = "1.001234"
 CODE = re.compile(r"code=([A-Z0-9]+-\d{6}-\d{4}-[A-Z0-9*])")
 T0 = time.time()

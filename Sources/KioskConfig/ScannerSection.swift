@@ -1,7 +1,7 @@
 extension KioskConfiguration {
     /// `[Scanner]`: the barcode scanner.
     public struct Scanner: Sendable, Equatable {
-        /// `Device=/dev/kiosk-scanner`: an evdev node or serial port.
+        /// `Device=/dev/kiosk-scanner`: an evdev node, serial port or hidraw node.
         public var device: String
         /// `Mode=evdev`.
         public var mode: ScannerMode
@@ -46,6 +46,8 @@ public enum ScannerMode: String, Sendable, CaseIterable {
     case evdev
     /// A USB CDC-ACM virtual serial port.
     case serial
+    /// A USB HID Point-of-Sale scanner (usage page 0x8C), read through hidraw.
+    case hidpos
 }
 
 /// A duration greater than zero.

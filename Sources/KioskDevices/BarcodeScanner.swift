@@ -30,11 +30,17 @@ public final class BarcodeScanner: Sendable {
         let (stream, continuation) = AsyncStream<ScannerEvent>.makeStream(
             bufferingPolicy: .bufferingNewest(max(1, settings.bufferedEvents)))
         let device = settings.device
-        let reader = ScannerReader(settings: settings, logger: logger, stop: stopSignal) { event in
+        let emit: @Sendable (ScannerEvent) -> Void = { event in
             if case .dropped = continuation.yield(event) {
                 logger.log(
                     .warning, "scanner event-overflow", [("device", device), ("action", "oldest event dropped")])
             }
+        }
+        let reader: any ScannerReadLoop
+        if settings.mode == .hidpos {
+            reader = HIDPOSScannerReader(settings: settings, logger: logger, stop: stopSignal, emit: emit)
+        } else {
+            reader = ScannerReader(settings: settings, logger: logger, stop: stopSignal, emit: emit)
         }
         continuation.onTermination = { _ in stopSignal.signal() }
         let readerClock = readerClock

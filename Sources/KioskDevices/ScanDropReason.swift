@@ -10,6 +10,8 @@ public enum ScanDropReason: Sendable, Equatable, CustomStringConvertible {
     /// The scan was read while kioskd did not hold the evdev grab (another process held it,
     /// or it was being taken back), so its keys also reached the console: never acted on.
     case notGrabbed
+    /// A HID-POS scanner said more of the scan would follow and then sent nothing.
+    case incomplete
 
     /// For log lines (never contains scanned data).
     public var description: String {
@@ -18,6 +20,7 @@ public enum ScanDropReason: Sendable, Equatable, CustomStringConvertible {
         case .eventsLost: "input events were lost mid-scan (SYN_DROPPED)"
         case .deviceGone: "the scanner went away mid-scan"
         case .notGrabbed: "the scanner was not grabbed (another process held it) when this scan was typed"
+        case .incomplete: "the scanner stopped sending mid-scan (its last report said more would follow)"
         }
     }
 }

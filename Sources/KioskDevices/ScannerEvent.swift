@@ -16,11 +16,15 @@ public struct ScannedText: Sendable, Equatable, CustomStringConvertible {
     public var text: String
     /// When the reader had the whole scan (`monotonicNanoseconds()`).
     public var completedAt: UInt64
+    /// The AIM symbology identifier (`]Q1` for QR Code) when the scanner sends one (HID-POS
+    /// mode); nil for keyboard-wedge and serial scanners.
+    public var symbology: String?
 
     /// Creates a scan.
-    public init(text: String, completedAt: UInt64) {
+    public init(text: String, completedAt: UInt64, symbology: String? = nil) {
         self.text = text
         self.completedAt = completedAt
+        self.symbology = symbology
     }
 
     /// `scan of 97 characters`.

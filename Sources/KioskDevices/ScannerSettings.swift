@@ -6,6 +6,8 @@ public struct ScannerSettings: Sendable {
         case evdev
         /// A USB CDC-ACM virtual serial port.
         case serial
+        /// A USB HID Point-of-Sale scanner, read through hidraw (`HIDPOSScannerReader`).
+        case hidpos
     }
 
     /// `Device=`: an evdev node, a `/dev/input/by-id` link, a udev link, or a serial port.

@@ -2,7 +2,7 @@ import KioskConfig
 import KioskDevices
 import KioskSystem
 
-/// Scans from the configured scanner device (`[Scanner]`): evdev keyboard wedge or serial.
+/// Scans from the configured scanner device (`[Scanner]`): evdev keyboard wedge, serial or HID-POS.
 struct DeviceScanSource: ScanSource {
     let configuration: KioskConfiguration.Scanner
     let keymap: Keymap
@@ -10,7 +10,8 @@ struct DeviceScanSource: ScanSource {
 
     func signals() -> AsyncStream<ScannerSignal> {
         let settings = ScannerSettings(
-            device: configuration.device, mode: configuration.mode == .serial ? .serial : .evdev, keymap: keymap,
+            device: configuration.device, mode: ScannerSettings.Mode(rawValue: configuration.mode.rawValue) ?? .evdev,
+            keymap: keymap,
             grab: configuration.grab, scanTimeout: configuration.scanTimeout)
         let logger = self.logger
         return AsyncStream(bufferingPolicy: .bufferingNewest(64)) { continuation in

@@ -67,7 +67,9 @@ public struct ServiceSetup: Sendable {
         }
         var profile: PrinterProfile?
         do {
-            profile = try HardwareData.printerProfile(named: configuration.printer.profile)
+            profile = try CalibratedProfile.load(
+                configured: configuration.printer.profile, stateDirectory: configuration.kiosk.stateDirectory
+            ).profile
         } catch {
             problems.append("\(path): [Printer] Profile=\(configuration.printer.profile): \(error)")
         }

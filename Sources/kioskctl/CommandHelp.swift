@@ -13,6 +13,7 @@ enum CommandHelp {
           devices         input devices (scanners?) and serial ports, udev rules (--write-rules)
           test-print      a test page (styles, barcode, QR, Vietnamese)
           scan-test       live decoded scans (stop kioskd first)
+          calibrate       print the calibration sheet, scan the answers, write the local profile
           lookup          a dossier's status from the service (--print: a status slip)
           reprint         the service prints a receipt again, marked reprint
           watch           the service's events live (scans, state changes)
@@ -138,6 +139,13 @@ enum CommandHelp {
           kioskctl test-print --device /dev/ttyUSB0 --profile epson-tm-t20iii --baud 38400
           kioskctl test-print --out page.bin && kioskctl render page.bin --png page.png
         """,
+        "calibrate": CalibrateCommand.help + """
+
+
+            Examples:
+              systemctl stop kioskd && kioskctl calibrate && systemctl start kioskd
+              kioskctl calibrate --sheet-out sheet.bin && kioskctl render sheet.bin --png sheet.png
+            """,
         "scan-test": ScanTestCommand.help + """
 
 

@@ -85,6 +85,12 @@ enum ConfigCheckCommand {
                     user: account.user))
         } else {
             var lines = result.isValid ? [result.text] : result.diagnostics.map(\.description)
+            if let configuration = result.configuration,
+                let (_, source) = try? CalibratedProfile.load(
+                    configured: configuration.printer.profile, stateDirectory: configuration.kiosk.stateDirectory)
+            {
+                lines.append(source)
+            }
             lines += result.warnings.map { "warning: \($0.description)" }
             if !result.isValid || !result.warnings.isEmpty {
                 let errors = result.diagnostics.count
@@ -111,7 +117,8 @@ enum ConfigCheckCommand {
                     value: value, message: message))
         }
         do {
-            _ = try HardwareData.printerProfile(named: configuration.printer.profile)
+            _ = try CalibratedProfile.load(
+                configured: configuration.printer.profile, stateDirectory: configuration.kiosk.stateDirectory)
         } catch {
             report("Printer", "Profile", configuration.printer.profile, "\(error)")
         }

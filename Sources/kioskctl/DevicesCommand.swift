@@ -17,6 +17,7 @@ enum DevicesCommand {
         var inputDevices: [InputDeviceInfo]
         var serialPorts: [SerialPortInfo]
         var usbPrinters: [USBLinePrinterInfo]
+        var hidrawDevices: [HIDRawDeviceInfo] = []
     }
 
     static func run(_ arguments: inout ArgumentList, json: Bool) async throws -> Int32 {
@@ -32,7 +33,7 @@ enum DevicesCommand {
         try arguments.expectEnd()
         let listing = Listing(
             inputDevices: discovery.inputDevices(), serialPorts: discovery.serialPorts(),
-            usbPrinters: discovery.usbLinePrinters())
+            usbPrinters: discovery.usbLinePrinters(), hidrawDevices: discovery.hidrawDevices())
         if let rulesFile {
             return try writeRules(listing, to: rulesFile, json: json)
         }
@@ -84,6 +85,19 @@ enum DevicesCommand {
             out.append("  \(printer.devicePath)\(usb)\(name.isEmpty ? "" : " \"\(name)\"")")
             if let rule = printer.udevRule { out.append("      rule:  \(rule)") }
         }
+        out.append("")
+        out.append("HID devices, hidraw (\(listing.hidrawDevices.count)):")
+        if listing.hidrawDevices.isEmpty { out.append("  none") }
+        for device in listing.hidrawDevices {
+            let usb = device.vendorId.map { " USB \($0):\(device.productId ?? "?")" } ?? ""
+            let name = device.hidName.map { " \"\($0)\"" } ?? ""
+            let verdict = device.speaksHIDPOS ? "  <- HID-POS barcode scanner: [Scanner] Mode=hidpos" : ""
+            out.append("  \(device.devicePath)\(usb)\(name)\(verdict)")
+            if let why = device.verdict, device.vendorId.map({ ScannerVendors.known[$0] != nil }) == true {
+                out.append("      why not: \(why)")
+            }
+            if let rule = device.udevRule { out.append("      rule:  \(rule)") }
+        }
         return out
     }
 
@@ -101,6 +115,9 @@ enum DevicesCommand {
         }
         for printer in listing.usbPrinters {
             if let rule = printer.udevRule { lines.append(rule) }
+        }
+        for device in listing.hidrawDevices where device.speaksHIDPOS {
+            if let rule = device.udevRule { lines.append(rule) }
         }
         var seen = Set<String>()
         return lines.filter { seen.insert($0).inserted }

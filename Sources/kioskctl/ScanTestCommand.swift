@@ -19,10 +19,11 @@ import KioskSystem
 /// else: nothing is logged or stored. `--raw` also prints every scan's text as read.
 enum ScanTestCommand {
     static let help = """
-        kioskctl scan-test [--config FILE] [--device PATH] [--mode evdev|serial] [--keymap NAME] [--raw] [--json]
+        kioskctl scan-test [--config FILE] [--device PATH] [--mode evdev|serial|hidpos] [--keymap NAME] [--raw] [--json]
           Reads the scanner (stop kioskd first: it grabs the device) and prints each scan with what
           it was recognised as, until Ctrl+C. Shows personal data of ID cards (the holder's name)
-          on this terminal only; it is never logged.
+          on this terminal only; it is never logged. A HID-POS scanner (--mode hidpos) also shows
+          each scan's symbology (QR Code ]Q1, Code 128 ]C0, ...).
         """
 
     struct Line: Encodable {
@@ -38,6 +39,7 @@ enum ScanTestCommand {
         var issueDate: String?
         var scanner: String?
         var raw: String?
+        var symbology: String?
     }
 
     static func run(_ arguments: inout ArgumentList, json: Bool) async throws -> Int32 {
@@ -49,7 +51,7 @@ enum ScanTestCommand {
         try arguments.expectEnd()
         let mode = try modeText.map { text in
             guard let mode = ScannerSettings.Mode(rawValue: text) else {
-                throw ArgumentList.UsageError("--mode is evdev or serial")
+                throw ArgumentList.UsageError("--mode is evdev, serial or hidpos")
             }
             return mode
         }
@@ -70,8 +72,8 @@ enum ScanTestCommand {
             throw CommandFailure(message: "\(error)", exitCode: ExitCode.configError)
         }
         let settings = ScannerSettings(
-            device: device ?? section.device, mode: mode ?? (section.mode == .serial ? .serial : .evdev),
-            keymap: keymap,
+            device: device ?? section.device,
+            mode: mode ?? ScannerSettings.Mode(rawValue: section.mode.rawValue) ?? .evdev, keymap: keymap,
             grab: section.grab, scanTimeout: section.scanTimeout)
 
         let scanner = try BarcodeScanner(settings: settings, logger: Logger(minimum: .warning))
@@ -99,6 +101,7 @@ enum ScanTestCommand {
             case .scan(let scan):
                 line = describe(parser.parse(scan.text))
                 line.characters = scan.text.unicodeScalars.count
+                line.symbology = scan.symbology
                 if raw { line.raw = scan.text }
             }
             emit(line, json: json)
@@ -147,6 +150,9 @@ enum ScanTestCommand {
                 "id-card  ID \(line.idNumber ?? "")  name \"\(line.name ?? "")\"  born \(line.birthYear.map(String.init) ?? "?")"
                 + "  \(line.gender ?? "")  issued \(line.issueDate ?? "")  address \(line.addressCharacters ?? 0) characters"
         default: text = "\(line.kind)  \(line.value ?? "")"
+        }
+        if let symbology = line.symbology {
+            text += "  [" + (AIMSymbology.name(of: symbology).map { "\($0) \(symbology)" } ?? symbology) + "]"
         }
         if let raw = line.raw { text += "\n    raw: \(raw)" }
         FileHandleOutput.standardOutput(text + "\n")

@@ -79,6 +79,8 @@ func kioskctl(_ words: [String]) async -> Int32 {
             code = try await DevicesCommand.run(&arguments, json: json)
         case "scan-test":
             code = try await ScanTestCommand.run(&arguments, json: json)
+        case "calibrate":
+            code = try await CalibrateCommand.run(&arguments, json: json)
         case "report":
             code = try await ReportCommand.run(&arguments, json: json)
         case "version":

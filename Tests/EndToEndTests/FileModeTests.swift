@@ -138,7 +138,7 @@ import Testing
             if process.isRunning { process.terminate() }
         }
         // An intake, so the demo writes a receipt; stdin stays open until it is there.
-        let card = "001094012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021"
+        let card = "001095012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, tỉnh Lào Cai|01022021"
         input.fileHandleForWriting.write(Data("\(card)\n1.001234\n".utf8))
         var demo: String?
         var modesWhileRunning: [(path: String, mode: mode_t)] = []

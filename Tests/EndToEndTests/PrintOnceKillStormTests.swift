@@ -121,8 +121,8 @@ import Testing
 
     /// Whole copies (cut) per tracking code, marked or not. A segment of paper may begin with
     /// the torn part of a copy a kill interrupted; the copy it ends with is the one of its
-    /// last QR code, and it is marked when, going back from that copy's own code line, the
-    /// reprint banner comes before any earlier copy's code line or QR code.
+    /// last QR code, and it is marked when the reprint banner stands right before that copy's
+    /// own first lines (see `isMarked`).
     static func copies(_ receipts: [EmulatedReceipt]) -> [String: (plain: Int, marked: Int)] {
         var counts: [String: (plain: Int, marked: Int)] = [:]
         for receipt in receipts where receipt.isCut {
@@ -139,21 +139,50 @@ import Testing
                         false
                     }
                 } ?? lastQR
-            var marked = false
-            for element in elements[..<codeLine].reversed() {
-                if case .qr = element { break }
-                guard case .text(let line) = element else { continue }
-                if line.text.contains(ReprintBanner.title) {
-                    marked = true
-                    break
-                }
-                if TrackingCode(parsing: line.text.trimmingCharacters(in: .whitespaces)) != nil { break }
-            }
+            let marked = Self.isMarked(elements[..<codeLine])
             var count = counts[code] ?? (0, 0)
             if marked { count.marked += 1 } else { count.plain += 1 }
             counts[code] = count
         }
         return counts
+    }
+
+    /// The national form's motto, on the third line or so of every receipt copy.
+    static let copyStart = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+
+    /// Whether the copy that ends at the end of `elements` (its code line) was printed under
+    /// the reprint banner. Going back from its code line to its own motto line, then over at
+    /// most three lines (the receiving unit and office) to the banner: a banner further back
+    /// belongs to a torn copy before it (a kill after its banner and first lines), not to
+    /// this one.
+    static func isMarked(_ elements: ArraySlice<RenderedReceipt.Element>) -> Bool {
+        var index = elements.endIndex
+        var start: Int?
+        while index > elements.startIndex {
+            index -= 1
+            if case .qr = elements[index] { return false }
+            guard case .text(let line) = elements[index] else { continue }
+            if line.text.contains(copyStart) {
+                start = index
+                break
+            }
+        }
+        guard let start else { return false }
+        var lines = 0
+        index = start
+        while index > elements.startIndex, lines <= 3 {
+            index -= 1
+            if case .qr = elements[index] { return false }
+            guard case .text(let line) = elements[index] else { continue }
+            if line.text.contains(ReprintBanner.title) { return true }
+            if line.text.contains(copyStart)
+                || TrackingCode(parsing: line.text.trimmingCharacters(in: .whitespaces)) != nil
+            {
+                return false
+            }
+            lines += 1
+        }
+        return false
     }
 
     /// Sends an intake; nil (and an issue recorded) when the socket never answered, so the

@@ -37,6 +37,7 @@ let fuzzTargets: [FuzzTarget] = [
     FuzzTarget(name: "printer-profile", run: fuzzPrinterProfile),
     FuzzTarget(name: "escpos-render", run: fuzzESCPOSRender),
     FuzzTarget(name: "central-authentication", run: fuzzCentralAuthentication),
+    FuzzTarget(name: "hidpos", run: fuzzHIDPOS),
 ]
 
 /// The target every input goes to (FUZZ_TARGET), or nil when the first byte picks.

@@ -38,8 +38,9 @@ import Testing
         }
         #expect(logged.contains { $0.0 == .debug && $0.1.contains("central.error-note") })
         let status = await forwarder.status
-        #expect(status.lastError?.contains("HTTP 500") == true)
-        #expect(status.lastError?.contains("applicant") == false)
+        // The delivery that followed cleared the error (a past problem leaves the status); had it
+        // stayed, it would carry no free text of the central's.
+        #expect(status.lastError.map { !$0.contains("applicant") && !$0.contains(Self.idNumber) } ?? true)
         await rig.tearDown()
     }
 

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/types.h>
 #include <linux/input.h>
+#include <linux/hidraw.h>
 #include <termios.h>
 #include <curl/curl.h>
 
@@ -51,5 +52,14 @@ int kiosk_unlockpt(int fd);
 /// ptsname_r(3): the slave's path into buf; 0 or an errno value.
 int kiosk_ptsname_r(int fd, char *buf, size_t buflen);
 static inline unsigned long kiosk_TIOCOUTQ(void) { return TIOCOUTQ; }
+
+// MARK: - hidraw (HID-POS scanners)
+
+static inline unsigned long kiosk_HIDIOCGRDESCSIZE(void) { return HIDIOCGRDESCSIZE; }
+static inline unsigned long kiosk_HIDIOCGRDESC(void) { return HIDIOCGRDESC; }
+static inline unsigned long kiosk_HIDIOCGRAWINFO(void) { return HIDIOCGRAWINFO; }
+static inline unsigned long kiosk_HIDIOCGRAWNAME(size_t len) { return HIDIOCGRAWNAME(len); }
+/// HID_MAX_DESCRIPTOR_SIZE: the largest report descriptor HIDIOCGRDESC returns.
+static inline size_t kiosk_HID_MAX_DESCRIPTOR_SIZE(void) { return HID_MAX_DESCRIPTOR_SIZE; }
 
 #endif
