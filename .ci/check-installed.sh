@@ -153,8 +153,10 @@ KIOSK_DATA_DIR=/usr/share/kiosk "$bench" emulate --printer "$work/dev/printer" -
 pids+=($!)
 exec 3>"$work/scans"
 wait_for "$work/emulator.log" ready 30 || { fail "the emulator did not start:"; show "$work/emulator.log"; exit 1; }
+# The kiosk id the shipped example gives, so the receiver knows this kiosk.
+kiosk_id=$(sed -n 's/^Id=//p' /etc/kiosk/kiosk.conf | head -n 1)
 start_as_kiosk "$work/central.log" kiosk-central --db "$work/central/central.db" \
-    --kiosk YB-VANYEN-01=/etc/kiosk/central.key --listen 127.0.0.1:0
+    --kiosk "$kiosk_id=/etc/kiosk/central.key" --listen 127.0.0.1:0
 wait_for "$work/central.log" "listening on" 30 || { fail "kiosk-central did not start:"; show "$work/central.log"; exit 1; }
 port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$work/central.log")
 
@@ -206,7 +208,7 @@ else
     fail "scan KIOSK:TEST-PAGE printed nothing"
 fi
 echo "KIOSK:STATUS" >&3
-if wait_for_receipt "KIOSK STATUS" 60 && grep -lF "KIOSK STATUS" "$work"/receipts/receipt-*.txt | xargs grep -q "YB-VANYEN-01"; then
+if wait_for_receipt "KIOSK STATUS" 60 && grep -lF "KIOSK STATUS" "$work"/receipts/receipt-*.txt | xargs grep -qF "$kiosk_id"; then
     pass "scan KIOSK:STATUS: a status slip printed (kiosk id, version, printer, scanner, backlog, network)"
 else
     fail "scan KIOSK:STATUS printed no status slip"
