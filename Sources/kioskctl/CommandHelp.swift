@@ -8,7 +8,8 @@ enum CommandHelp {
 
         Commands:
           status          one-line health verdict and details; exit 0 healthy, 1 degraded, 3 not running
-          queue           list|dead|requeue: events waiting for the central server, dead letters
+          queue           list|dead|held|requeue: events waiting for the central server, dead letters,
+                          print jobs held for a technician
           config          check [FILE]: every problem in kiosk.conf; show: the effective configuration
           devices         input devices (scanners?) and serial ports, udev rules (--write-rules)
           test-print      a test page (styles, barcode, QR, Vietnamese)
@@ -66,13 +67,16 @@ enum CommandHelp {
         "queue": """
         kioskctl queue list [--limit N] [--json]
         kioskctl queue dead [--limit N] [--json]
+        kioskctl queue held [--json]
         kioskctl queue requeue EVENT-ID | --all [--json]
           options: --config FILE, --socket PATH, --timeout SECONDS; when kioskd is stopped:
           --db FILE or --state-dir DIR
 
         The outbox: events waiting for the central server (list), events the server rejected
-        with its reasons (dead), and sending dead letters again (requeue). Event data is never
-        shown: it holds citizens' personal data.
+        with its reasons (dead), and sending dead letters again (requeue); and the print jobs
+        kioskd stopped printing and holds for a technician, with the reason (held: a copy that
+        kept failing, or a crash that interrupted its reprint; docs/print-once.md). Event data
+        is never shown: it holds citizens' personal data.
 
         While kioskd runs, every queue command goes through its control socket (members of
         the socket's group can use them; a requeue wakes the forwarder and kioskd logs who

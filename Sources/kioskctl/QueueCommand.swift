@@ -42,10 +42,40 @@ enum QueueCommand {
         }
     }
 
+    /// A print job held for a technician (a copy that kept failing, or a crash that
+    /// interrupted its reprint): docs/print-once.md.
+    struct HeldJobRow: Encodable {
+        var id: Int64
+        var kind: String
+        var code: String?
+        var attempts: Int
+        var createdAt: String
+        var heldReason: String
+
+        init(_ job: PrintJob) {
+            id = job.id
+            kind = job.kind
+            code = job.dossierCode
+            attempts = job.attempts
+            createdAt = job.createdAt.description
+            heldReason = job.heldReason ?? "?"
+        }
+
+        /// A `printJobs` row of the service's `queue` answer.
+        init(_ value: ControlValue) {
+            id = value["id"]?.intValue ?? 0
+            kind = value["kind"]?.stringValue ?? "?"
+            code = value["code"]?.stringValue
+            attempts = Int(value["attempts"]?.intValue ?? 0)
+            createdAt = value["createdAt"]?.stringValue ?? "?"
+            heldReason = value["heldReason"]?.stringValue ?? "?"
+        }
+    }
+
     static func run(_ arguments: inout ArgumentList, json: Bool) async throws -> Int32 {
         let action = arguments.next()
         switch action {
-        case "list", "dead":
+        case "list", "dead", "held":
             let limit =
                 try arguments.option("--limit").map { text in
                     guard let n = Int(text), (1...ControlRequest.maximumQueueLimit).contains(n) else {
@@ -58,10 +88,10 @@ enum QueueCommand {
             let source = try DatabaseLocation.source(&arguments)
             try arguments.expectEnd()
             let listing = try await read(limit: limit, endpoint: endpoint, source: source)
-            if action == "list" {
-                printPending(listing, json: json)
-            } else {
-                printDead(listing, json: json)
+            switch action {
+            case "list": printPending(listing, json: json)
+            case "held": printHeld(listing, json: json)
+            default: printDead(listing, json: json)
             }
             return ExitCode.ok
         case "requeue":
@@ -85,9 +115,9 @@ enum QueueCommand {
             }
             return ExitCode.ok
         case let other?:
-            throw ArgumentList.UsageError("unknown queue action \(other): use list, dead or requeue")
+            throw ArgumentList.UsageError("unknown queue action \(other): use list, dead, held or requeue")
         case nil:
-            throw ArgumentList.UsageError("queue needs an action: list, dead or requeue")
+            throw ArgumentList.UsageError("queue needs an action: list, dead, held or requeue")
         }
     }
 
@@ -97,6 +127,7 @@ enum QueueCommand {
         var rows: [EventRow]
         var dead: [EventRow]
         var deadCount: Int
+        var held: [HeldJobRow] = []
     }
 
     /// From the running kioskd, else (stopped) from the database opened read-only.
@@ -111,18 +142,21 @@ enum QueueCommand {
                     message: "this kioskd is older than kioskctl and does not list dead letters over its socket; "
                         + "update kioskd, or stop it and run the command again")
             }
+            let held = (answer["printJobs"]?.arrayValue ?? []).filter { $0["stage"]?.stringValue == "held" }
             return Listing(
                 pending: Int(answer["pending"]?.intValue ?? 0),
                 rows: (answer["events"]?.arrayValue ?? []).map { EventRow($0) }, dead: dead.map { EventRow($0) },
-                deadCount: Int(answer["deadLetters"]?.intValue ?? Int64(dead.count)))
+                deadCount: Int(answer["deadLetters"]?.intValue ?? Int64(dead.count)), held: held.map { HeldJobRow($0) })
         }
         let store = try DatabaseLocation.open(path: try DatabaseLocation.path(of: source), access: .readOnly)
         do {
             let rows = try await store.pendingEvents(limit: limit).map { EventRow($0) }
             let dead = try await store.deadLetters(limit: limit).map { EventRow($0.event, dead: $0) }
             let summary = try await store.summary()
+            let held = try await store.heldPrintJobs().map { HeldJobRow($0) }
             await store.close()
-            return Listing(pending: summary.pending, rows: rows, dead: dead, deadCount: summary.deadLetters)
+            return Listing(
+                pending: summary.pending, rows: rows, dead: dead, deadCount: summary.deadLetters, held: held)
         } catch {
             await store.close()
             throw CommandFailure(message: "reading \(store.path): \(error)")
@@ -186,6 +220,27 @@ enum QueueCommand {
             print(
                 "\(row.seq)\t\(row.id)\t\(row.type)\t\(row.occurredAt)\tattempts=\(row.attempts)"
                     + (row.lastError.map { "\tlast error: \($0)" } ?? ""))
+        }
+        if !listing.held.isEmpty {
+            print("\(listing.held.count) print job(s) held for a technician: `kioskctl queue held`")
+        }
+    }
+
+    private static func printHeld(_ listing: Listing, json: Bool) {
+        if json {
+            JSONOutput.print(listing.held)
+            return
+        }
+        print(
+            "\(listing.held.count) print job(s) held for a technician"
+                + (listing.held.isEmpty
+                    ? ""
+                    : ": kioskd stopped printing these (docs/print-once.md); check the last receipt printed, "
+                        + "then `kioskctl reprint CODE` if the citizen needs one"))
+        for row in listing.held {
+            print(
+                "\(row.id)\t\(row.kind)\t\(row.code ?? "-")\t\(row.createdAt)\tattempts=\(row.attempts): \(row.heldReason)"
+            )
         }
     }
 

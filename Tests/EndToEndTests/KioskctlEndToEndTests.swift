@@ -145,6 +145,29 @@ import Testing
         #expect(!stopped.errors.contains("has not run"))
     }
 
+    /// Issue 11: a print job held for a technician (it kept failing, or a crash interrupted its
+    /// reprint) is shown by `kioskctl queue held`, with its reason, and `queue list` says so.
+    @Test func aHeldPrintJobIsShownWithItsReason() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/kiosk.db"
+        let store = try KioskStore(path: path)
+        let job = try await store.enqueuePrintJob(
+            PrintJobDraft(kind: "intake-receipt", payload: [0x1B, 0x40]), dossierCode: nil)
+        try await store.holdPrintJob(id: job.id, reason: "3 copies failed: printer cover open")
+        _ = try await store.enqueuePrintJob(
+            PrintJobDraft(kind: "status-slip", payload: [0x1B, 0x40]), dossierCode: nil)
+        await store.close()
+        let socket = ["--socket", directory.path + "/none.sock"]
+        let held = try await Self.kioskctl(["queue", "held", "--json", "--db", path] + socket)
+        #expect(held.status == 0, "\(held.errors)")
+        let rows = try JSONSerialization.jsonObject(with: Data(held.output.utf8)) as? [[String: Any]] ?? []
+        #expect(rows.count == 1)
+        #expect(rows.first?["id"] as? Int == Int(job.id))
+        #expect(rows.first?["heldReason"] as? String == "3 copies failed: printer cover open")
+        let list = try await Self.kioskctl(["queue", "list", "--db", path] + socket)
+        #expect(list.output.contains("1 print job(s) held for a technician"), "\(list.output)")
+    }
+
     @Test func aDatabaseOfANewerSchemaIsRefusedAndLeftAsItWas() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/kiosk.db"
