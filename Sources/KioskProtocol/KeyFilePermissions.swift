@@ -13,8 +13,11 @@
 public enum KeyFilePermissions {
     /// Throws a ``KeyError`` naming the file, its mode and the `chmod` that fixes it when the
     /// open file `descriptor` (at `path`) can be read or written by users other than its
-    /// owner and the process's own group.
-    public static func check(descriptor: Int32, path: String) throws(KeyError) {
+    /// owner and the reading group: `readerGroup` when given (`kioskctl config check` judges
+    /// for the service's group, not for the root shell it runs in), else the process's own.
+    public static func check(descriptor: Int32, path: String, readerGroup: gid_t? = nil) throws(KeyError) {
+        let reader = readerGroup ?? getegid()
+        let whose = readerGroup == nil ? "this process's group" : "the service's group"
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             throw KeyError(path: path, reason: "cannot stat: \(String(cString: strerror(errno)))")
@@ -34,23 +37,24 @@ public enum KeyFilePermissions {
                 reason:
                     "mode \(octal) lets group \(groupName(status.st_gid)) change the secret; run `chmod 640 \(path)`")
         }
-        if mode & 0o040 != 0 && status.st_gid != getegid() {
+        if mode & 0o040 != 0 && status.st_gid != reader {
             throw KeyError(
                 path: path,
                 reason:
-                    "mode \(octal) lets group \(groupName(status.st_gid)) read the secret, and that is not this process's group (\(groupName(getegid()))); run `chmod 600 \(path)`, or `chgrp \(groupName(getegid())) \(path)` to keep 0640"
+                    "mode \(octal) lets group \(groupName(status.st_gid)) read the secret, and that is not \(whose) (\(groupName(reader))); run `chmod 600 \(path)`, or `chgrp \(groupName(reader)) \(path)` to keep 0640"
             )
         }
     }
 
-    /// Opens `path` read-only and checks it; the caller closes the returned descriptor.
-    public static func openChecked(_ path: String) throws(KeyError) -> Int32 {
+    /// Opens `path` read-only and checks it (for `readerGroup`, see
+    /// ``check(descriptor:path:readerGroup:)``); the caller closes the returned descriptor.
+    public static func openChecked(_ path: String, readerGroup: gid_t? = nil) throws(KeyError) -> Int32 {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw KeyError(path: path, reason: "cannot open: \(String(cString: strerror(errno)))")
         }
         do {
-            try check(descriptor: fd, path: path)
+            try check(descriptor: fd, path: path, readerGroup: readerGroup)
         } catch {
             close(fd)
             throw error

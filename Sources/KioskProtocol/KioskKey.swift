@@ -51,9 +51,12 @@ public struct KioskKey: Sendable, Equatable {
     /// Throws when the file cannot be read, is readable by other users (see
     /// ``KeyFilePermissions``) or the key is too short; the error names the file.
     /// `minimumLength` is the protocol's 32 for kiosk keys (other secrets, such as the
-    /// receiver's admin token, may ask for less).
-    public init(contentsOfFile path: String, minimumLength: Int = KioskKey.minimumLength) throws(KeyError) {
-        var raw = try Self.readFile(path)
+    /// receiver's admin token, may ask for less). `readerGroup`: the group the permissions are
+    /// judged for (default: this process's), see ``KeyFilePermissions``.
+    public init(
+        contentsOfFile path: String, minimumLength: Int = KioskKey.minimumLength, readerGroup: gid_t? = nil
+    ) throws(KeyError) {
+        var raw = try Self.readFile(path, readerGroup: readerGroup)
         Self.stripTrailingNewline(&raw)
         guard raw.count >= minimumLength else {
             throw KeyError(
@@ -72,9 +75,9 @@ public struct KioskKey: Sendable, Equatable {
     }
 
     /// Reads a whole (small) file with POSIX calls, so errors carry errno text.
-    private static func readFile(_ path: String) throws(KeyError) -> [UInt8] {
+    private static func readFile(_ path: String, readerGroup: gid_t?) throws(KeyError) -> [UInt8] {
         // Refused before a byte is read when others can read it (KeyFilePermissions).
-        let fd = try KeyFilePermissions.openChecked(path)
+        let fd = try KeyFilePermissions.openChecked(path, readerGroup: readerGroup)
         defer { close(fd) }
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)

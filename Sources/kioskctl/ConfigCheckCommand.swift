@@ -71,7 +71,7 @@ enum ConfigCheckCommand {
             }
         }
         var result = ConfigurationCheck.check(path: path, account: account)
-        result.diagnostics += serviceFileProblems(result)
+        result.diagnostics += serviceFileProblems(result, serviceGroup: getgrnam(account.group)?.pointee.gr_gid)
         var seen = Set<ConfigDiagnostic>()
         result.diagnostics = result.diagnostics.filter { seen.insert($0).inserted }
         if json {
@@ -106,8 +106,10 @@ enum ConfigCheckCommand {
     }
 
     /// What kioskd loads besides kiosk.conf's values: the printer profile, the scanner keymap,
-    /// the central key's contents — each reported on the line of the key that names it.
-    static func serviceFileProblems(_ result: ConfigurationCheckResult) -> [ConfigDiagnostic] {
+    /// the central key's contents — each reported on the line of the key that names it. The
+    /// key's permissions are judged for `serviceGroup` (kioskd's Group=, when it exists here):
+    /// the package's `root:kiosk 0640` is right for kioskd even when root runs the check.
+    static func serviceFileProblems(_ result: ConfigurationCheckResult, serviceGroup: gid_t?) -> [ConfigDiagnostic] {
         guard let configuration = result.configuration else { return [] }
         var problems: [ConfigDiagnostic] = []
         func report(_ section: String, _ key: String, _ value: String, _ message: String) {
@@ -132,7 +134,7 @@ enum ConfigCheckCommand {
         let keyAlreadyReported = result.diagnostics.contains { $0.section == "Central" && $0.key == "KeyFile" }
         if configuration.central.url != nil, !keyAlreadyReported {
             do {
-                _ = try KioskKey(contentsOfFile: configuration.central.keyFile)
+                _ = try KioskKey(contentsOfFile: configuration.central.keyFile, readerGroup: serviceGroup)
             } catch {
                 report("Central", "KeyFile", configuration.central.keyFile, error.reason)
             }

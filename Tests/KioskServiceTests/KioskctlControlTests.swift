@@ -209,6 +209,48 @@ struct KioskctlControlTests {
         #expect(text.output.contains("warning: \(config):8: [Printer] Device="))
     }
 
+    /// Found by the real-systemd VM (.ci/realkernel/systemd.sh): the package's key,
+    /// root:kiosk 0640, was refused by `kioskctl config check` run as root (the technician's
+    /// documented step), judged against root's group instead of kioskd's.
+    @Test(.enabled(if: geteuid() == 0, "needs root to give the key another group"))
+    func configCheckJudgesTheKeysGroupForTheServiceNotForTheCaller() async throws {
+        let directory = SocketDirectory()
+        #expect(chmod(directory.path, 0o755) == 0)  // kioskd's user must reach the key
+        let service = try #require(getgrnam("nogroup")?.pointee.gr_gid, "no group nogroup")
+        let other = try #require(getgrnam("daemon")?.pointee.gr_gid, "no group daemon")
+        let key = directory.path + "/central.key"
+        try Data("e2e-test-key-0123456789abcdef-0123456789abcdef".utf8).write(to: URL(fileURLWithPath: key))
+        #expect(chmod(key, 0o640) == 0)
+        let unit = directory.path + "/kioskd.service"
+        try Data("[Service]\nUser=nobody\nGroup=nogroup\n".utf8).write(to: URL(fileURLWithPath: unit))
+        let config = directory.path + "/kiosk.conf"
+        try Data(
+            """
+            [Kiosk]
+            Id=YB-TEST-01
+            Office=X
+            Procedures=\(KioskdRepository.path)/Hardware/examples/procedures.conf
+            StateDirectory=\(directory.path)/state
+            [Central]
+            URL=http://127.0.0.1:9
+            KeyFile=\(key)
+
+            """.utf8
+        ).write(to: URL(fileURLWithPath: config))
+        func keyProblems() async throws -> [String] {
+            let check = try await Kioskctl.run(["config", "check", config, "--json", "--unit", unit])
+            let report = try #require(
+                try JSONSerialization.jsonObject(with: Data(check.output.utf8)) as? [String: Any], "\(check.output)")
+            let problems = try #require(report["problems"] as? [[String: Any]])
+            return problems.filter { $0["key"] as? String == "KeyFile" }.compactMap { $0["message"] as? String }
+        }
+        #expect(chown(key, 0, service) == 0)
+        #expect(try await keyProblems() == [])
+        #expect(chown(key, 0, other) == 0)
+        let refused = try await keyProblems()
+        #expect(!refused.isEmpty, "a key the service's group cannot read passed")
+    }
+
     @Test func noServiceExits69() async throws {
         let directory = SocketDirectory()
         let lookup = try await Kioskctl.run(["lookup", "K", "--socket", directory.socket])
