@@ -29,6 +29,7 @@ cd "$(dirname "$0")/../.."
 repo=$(pwd)
 started=$(date +%s)
 
+[ "$(id -u)" = 0 ] || { echo "systemd.sh: run as root (mmdebstrap, chroot and dpkg into the image's root)" >&2; exit 2; }
 for tool in mmdebstrap qemu-system-x86_64 mkfs.ext4; do
     command -v "$tool" >/dev/null || { echo "systemd.sh: $tool is missing: apt-get install -y mmdebstrap qemu-system-x86 e2fsprogs" >&2; exit 2; }
 done
@@ -55,12 +56,13 @@ mkdir -p "$cache"
 qemu_pid=
 bench_pid=
 cleanup() {
+    if [ -n "${root:-}" ]; then umount "$root/proc" "$root/dev" 2>/dev/null || true; fi
     [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null || true
     [ -n "$bench_pid" ] && kill "$bench_pid" 2>/dev/null || true
     if [ "${KIOSK_VM_KEEP:-}" = 1 ] || [ "${failed_run:-1}" != 0 ]; then
         echo "systemd.sh: work folder kept: $work" >&2
     else
-        rm -rf "$work"
+        rm -rf --one-file-system "$work"
     fi
 }
 trap cleanup EXIT
@@ -132,7 +134,7 @@ ln -sf /dev/null "$root/etc/systemd/system/getty@tty1.service"
 
 image=$work/root.img
 mkfs.ext4 -q -F -L kioskroot -d "$root" "$image" 2G
-rm -rf "$root"
+rm -rf --one-file-system "$root"
 prepared=$(date +%s)
 
 # 3. The VM (its UART's host end a unix socket QEMU serves), then the printer at that end.
