@@ -271,8 +271,11 @@ def setup():
     subprocess.run(["udevadm", "control", "--reload"], check=False)
     subprocess.run(["udevadm", "trigger", "--action=add"], check=False)
     subprocess.run(["udevadm", "settle", "--timeout=30"], check=False)
-    with open(f"{K}/central.key", "wb") as f:
+    # The key is a secret: readable by its owner only, or kioskd and kiosk-central refuse it.
+    fd = os.open(f"{K}/central.key", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
         f.write(b"vm-test-key-0123456789abcdef-0123456789abcdef")
+    os.chmod(f"{K}/central.key", 0o600)
     central = subprocess.Popen(
         [f"{bindir}/kiosk-central", "--db", f"{K}/central.db", "--kiosk", f"YB-VM-01={K}/central.key",
          "--listen", "127.0.0.1:8480"], stdout=open(f"{K}/central.log", "w"), stderr=subprocess.STDOUT)

@@ -92,7 +92,9 @@ public struct EvdevDecoder: Sendable {
             // The gap by the kernel's clock: when the device typed the keys, not when a busy
             // reader got to them. A clock that went back counts as no gap.
             let time = event.nanoseconds
-            if let last = lastKeyEventTime, time > last, UInt64(time - last) > timeout, hasPendingScan {
+            // (`time > last`, so the wrapped difference read unsigned is the true one: no overflow
+            // on timestamps at the ends of the range, as a fuzzed record has.)
+            if let last = lastKeyEventTime, time > last, UInt64(bitPattern: time &- last) > timeout, hasPendingScan {
                 endScan(into: &outputs)
             }
             lastKeyEventTime = time

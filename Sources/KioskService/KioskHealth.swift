@@ -4,7 +4,7 @@ import KioskDomain
 /// answer: what `kioskctl status` prints as its verdict and turns into its exit code.
 ///
 /// Degraded: the printer cannot print or its paper is nearly out, the scanner is missing,
-/// the oldest undelivered event has waited longer than the allowed backlog age (only when
+/// the database cannot be read or written, the oldest undelivered event has waited longer than the allowed backlog age (only when
 /// forwarding is configured), or there are dead letters.
 public struct KioskHealth: Sendable, Equatable {
     /// The verdict, in the words `kioskctl status` prints.
@@ -46,6 +46,9 @@ public struct KioskHealth: Sendable, Equatable {
         if printer != "ok" { problems.append("printer \(printer)") }
         let scanner = answer["scanner"]?["state"]?.stringValue ?? "unknown"
         if scanner != "ok" { problems.append("scanner \(scanner)") }
+        if let database = answer["database"]?["state"]?.stringValue, database != "ok" {
+            problems.append("database \(database)")
+        }
         let forwarding = answer["central"]?["url"]?.stringValue != nil
         if forwarding, let text = answer["oldestPendingAt"]?.stringValue, let oldest = Timestamp(rfc3339: text) {
             let age = now.unixSeconds - oldest.unixSeconds

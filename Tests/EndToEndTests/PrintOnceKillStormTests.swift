@@ -269,9 +269,9 @@ final class ControlLine {
 
     private init(fd: Int32) { self.fd = fd }
 
-    /// Connects once the service listens (it may still be starting), or gives up after 10 s.
+    /// Connects once the service listens (it may still be starting), or gives up after 60 s.
     static func connect(path: String) async -> ControlLine? {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(60)  // a restart on a loaded machine
         while ContinuousClock.now < deadline {
             let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             var address = sockaddr_un()

@@ -21,6 +21,21 @@ struct EvdevDecoderTests {
 
     func press(_ code: UInt16) -> [InputEvent] { [.key(code, 1), .report(), .key(code, 0), .report()] }
 
+    /// Found by the fuzzer: timestamps at the two ends of the range overflowed the gap's
+    /// subtraction (a trap) instead of ending the scan.
+    @Test("key times at the ends of the range end the scan instead of trapping")
+    func extremeKernelTimesAreAGap() {
+        var decoder = EvdevDecoder(keymap: us, scanTimeout: .milliseconds(80))
+        var outputs: [EvdevDecoder.Output] = []
+        let a: UInt16 = 30
+        decoder.feed(InputEvent(type: 1, code: a, value: 1, seconds: Int64.min / 1_000_000_000), now: 1, into: &outputs)
+        decoder.feed(InputEvent(type: 1, code: a, value: 0, seconds: Int64.min / 1_000_000_000), now: 2, into: &outputs)
+        decoder.feed(InputEvent(type: 1, code: a, value: 1, seconds: Int64.max / 1_000_000_000), now: 3, into: &outputs)
+        decoder.feed(InputEvent(type: 1, code: a, value: 0, seconds: Int64.max / 1_000_000_000), now: 4, into: &outputs)
+        decoder.reset(into: &outputs)
+        #expect(!outputs.isEmpty)
+    }
+
     @Test("Shift types capitals; * from Shift+8; CODE128 text comes back exactly")
     func shiftAndStar() throws {
         let text = "YBVY01-261121-0007-*"

@@ -42,6 +42,19 @@ import Testing
             ).verdict == .degraded)
     }
 
+    /// Issue 9: a database kioskd cannot write (left by a run as root) is a problem the
+    /// status names, not a healthy kiosk that refuses every intake.
+    @Test func aDatabaseThatCannotBeWrittenDegrades() {
+        var answer = Self.status()
+        if case .object(var fields) = answer {
+            fields["database"] = .object(["state": .string("not-writable"), "problem": .string("owner root:root")])
+            answer = .object(fields)
+        }
+        let health = KioskHealth.assess(status: answer, now: Self.now)
+        #expect(health.verdict == .degraded)
+        #expect(health.problems == ["database not-writable"])
+    }
+
     @Test func aBacklogIsNoProblemWhenForwardingIsOff() {
         let old = Timestamp(unixSeconds: Self.now.unixSeconds - 86400)
         #expect(KioskHealth.assess(status: Self.status(url: .null, oldest: old), now: Self.now).verdict == .healthy)

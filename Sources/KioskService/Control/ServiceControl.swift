@@ -31,6 +31,19 @@ struct ServiceControl: ControlRequestHandling {
         if let error = forwarder.lastError { central["lastError"] = .string(error) }
         if let skew = forwarder.clockSkewSeconds { central["clockSkewSeconds"] = .int(skew) }
         if let next = forwarder.nextAttemptAt { central["nextAttemptAt"] = .string(next.description) }
+        // The database's health: readable (the summary above), and writable by this process
+        // (a file left by a run as root would refuse every intake).
+        var database: [String: ControlValue] = ["path": .string(kiosk.store.path)]
+        if let problem = StateDirectory.writeProblem(
+            StateLayout(directory: kiosk.setup.configuration.kiosk.stateDirectory))
+        {
+            database["state"] = .string("not-writable")
+            database["problem"] = .string(problem)
+        } else if summary == nil {
+            database["state"] = .string("unreadable")
+        } else {
+            database["state"] = .string("ok")
+        }
         return .ok([
             "kiosk": .string(kiosk.setup.configuration.kiosk.id),
             "version": .string(kioskSoftwareVersion),
@@ -43,6 +56,7 @@ struct ServiceControl: ControlRequestHandling {
             "oldestPendingAt": summary?.oldestPendingAt.map { .string($0.description) } ?? .null,
             "deadLetters": .int(Int64(summary?.deadLetters ?? 0)),
             "central": .object(central),
+            "database": .object(database),
         ])
     }
 
