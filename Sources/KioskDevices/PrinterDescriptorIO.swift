@@ -22,7 +22,8 @@ struct PrinterDescriptorIO {
         let operation = "writing \(bytes.count) bytes"
         var written = 0
         while written < bytes.count {
-            try wait(for: Int16(POLLOUT), until: deadline, operation: operation, bytesWritten: written)
+            try DescriptorReadiness.wait(
+                fd, for: Int16(POLLOUT), until: deadline, name: name, operation: operation, bytesWritten: written)
             let n = bytes.withUnsafeBufferPointer { buffer in
                 isSocket
                     ? Glibc.send(fd, buffer.baseAddress! + written, bytes.count - written, Int32(MSG_NOSIGNAL))
@@ -51,7 +52,8 @@ struct PrinterDescriptorIO {
         let deadline = SerialDeadline(after: timeout)
         while true {
             do {
-                try wait(for: Int16(POLLIN), until: deadline, operation: "reading", bytesWritten: nil)
+                try DescriptorReadiness.wait(
+                    fd, for: Int16(POLLIN), until: deadline, name: name, operation: "reading", bytesWritten: nil)
             } catch {
                 if error.isTimeout { return [] }
                 throw error
@@ -70,33 +72,5 @@ struct PrinterDescriptorIO {
     /// Reads and drops what is waiting, without waiting for more.
     func discardInput() throws(SerialPortError) {
         for _ in 0..<64 where try !read(upTo: 4096, timeout: .zero).isEmpty {}
-    }
-
-    private func wait(
-        for events: Int16, until deadline: SerialDeadline, operation: String, bytesWritten: Int?
-    ) throws(SerialPortError) {
-        while true {
-            var entry = pollfd(fd: fd, events: events, revents: 0)
-            let ready = Glibc.poll(&entry, 1, deadline.pollMilliseconds)
-            if ready < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                throw SerialPortError.from(
-                    SystemError(code, call: "poll"), path: name, operation: operation, bytesWritten: bytesWritten)
-            }
-            if ready == 0 {
-                if deadline.hasPassed { throw .timedOut(path: name, operation: operation, bytesWritten: bytesWritten) }
-                continue
-            }
-            // Data still waiting is read before a hang-up is reported; a write to a hung-up peer fails.
-            if entry.revents & events != 0 && entry.revents & Int16(POLLERR | POLLNVAL) == 0
-                && !(events == Int16(POLLOUT) && entry.revents & Int16(POLLHUP) != 0)
-            {
-                return
-            }
-            if entry.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
-                throw .hangUp(path: name, operation: operation, bytesWritten: bytesWritten)
-            }
-        }
     }
 }

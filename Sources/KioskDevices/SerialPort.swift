@@ -139,7 +139,8 @@ public final class SerialPort {
                     sleepOnThread(nanoseconds: due - now)
                 }
             }
-            try waitFor(Int16(POLLOUT), until: deadline, operation: operation, bytesWritten: written)
+            try DescriptorReadiness.wait(
+                fd, for: Int16(POLLOUT), until: deadline, name: path, operation: operation, bytesWritten: written)
             let count = min(chunk, bytes.count - written)
             let n = bytes.withUnsafeBufferPointer { buffer in
                 Glibc.write(fd, buffer.baseAddress! + written, count)
@@ -199,7 +200,8 @@ public final class SerialPort {
         let operation = "reading"
         while true {
             do {
-                try waitFor(Int16(POLLIN), until: deadline, operation: operation, bytesWritten: nil)
+                try DescriptorReadiness.wait(
+                    fd, for: Int16(POLLIN), until: deadline, name: path, operation: operation, bytesWritten: nil)
             } catch {
                 if error.isTimeout { return [] }
                 throw error
@@ -248,37 +250,5 @@ public final class SerialPort {
             throw SerialPortError.from(error, path: path, operation: "reading attributes")
         }
         return t
-    }
-
-    /// Polls for `events` until the deadline: returns when ready, throws a timeout, or a
-    /// device-gone error on `POLLHUP`/`POLLERR`/`POLLNVAL`.
-    private func waitFor(
-        _ events: Int16, until deadline: SerialDeadline, operation: String, bytesWritten: Int?
-    ) throws(SerialPortError) {
-        while true {
-            var entry = pollfd(fd: fd, events: events, revents: 0)
-            let ready = Glibc.poll(&entry, 1, deadline.pollMilliseconds)
-            if ready < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                throw SerialPortError.from(
-                    SystemError(code, call: "poll"), path: path, operation: operation, bytesWritten: bytesWritten)
-            }
-            if ready == 0 {
-                if deadline.hasPassed {
-                    throw .timedOut(path: path, operation: operation, bytesWritten: bytesWritten)
-                }
-                continue
-            }
-            // Data still waiting to be read is delivered before a hang-up is reported.
-            if entry.revents & events != 0 && entry.revents & Int16(POLLERR | POLLNVAL) == 0
-                && !(events == Int16(POLLOUT) && entry.revents & Int16(POLLHUP) != 0)
-            {
-                return
-            }
-            if entry.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
-                throw .hangUp(path: path, operation: operation, bytesWritten: bytesWritten)
-            }
-        }
     }
 }
