@@ -113,8 +113,13 @@ let package = Package(
         .testTarget(name: "ESCPOSTests", dependencies: ["ESCPOS"], swiftSettings: strict),
         .testTarget(
             name: "KioskDevicesTests",
-            dependencies: ["KioskDevices", "KioskEmulators", "KioskTestRigs", "ESCPOS", "KioskSystem", "CKioskShim"],
+            dependencies: [
+                "KioskDevices", "KioskEmulators", "KioskTestRigs", "ESCPOS", "KioskDomain", "KioskSystem", "CKioskShim",
+            ],
             swiftSettings: strict),
+        .testTarget(
+            name: "KioskEmulatorsTests", dependencies: ["KioskEmulators", "KioskDevices"], swiftSettings: strict),
+        .testTarget(name: "KioskDemoTests", dependencies: ["KioskDemo", "KioskConfig"], swiftSettings: strict),
         .testTarget(
             name: "KioskReceiptsTests", dependencies: ["KioskReceipts", "KioskConfig", "KioskDomain", "ESCPOS"],
             swiftSettings: strict),
