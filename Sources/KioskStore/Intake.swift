@@ -82,6 +82,7 @@ public struct IntakeNumbers: Sendable, Equatable {
 
     /// The numbers of the intake after this one (same day, same book).
     public var next: IntakeNumbers {
-        IntakeNumbers(day: day, sequence: sequence + 1, register: RegisterEntry(book: register.book, number: register.number + 1))
+        IntakeNumbers(
+            day: day, sequence: sequence + 1, register: RegisterEntry(book: register.book, number: register.number + 1))
     }
 }

@@ -68,12 +68,15 @@ extension KioskStore {
     /// receipt with them outside the write transaction, then `recordIntake(prepared:…)`.
     public func nextIntakeNumbers(day: CalendarDay, registerBook: String) throws -> IntakeNumbers {
         try read("reading the next intake numbers") { db in
-            let sequence = try db.scalar(
-                "SELECT last_value FROM daily_sequence WHERE day = ?", [.text(day.description)])?.integer ?? 0
-            let number = try db.scalar(
-                "SELECT last_number FROM intake_register WHERE book = ?", [.text(registerBook)])?.integer ?? 0
+            let sequence =
+                try db.scalar(
+                    "SELECT last_value FROM daily_sequence WHERE day = ?", [.text(day.description)])?.integer ?? 0
+            let number =
+                try db.scalar(
+                    "SELECT last_number FROM intake_register WHERE book = ?", [.text(registerBook)])?.integer ?? 0
             return IntakeNumbers(
-                day: day, sequence: Int(sequence) + 1, register: RegisterEntry(book: registerBook, number: Int(number) + 1))
+                day: day, sequence: Int(sequence) + 1,
+                register: RegisterEntry(book: registerBook, number: Int(number) + 1))
         }
     }
 
@@ -203,8 +206,7 @@ extension KioskStore {
     /// intake's receipt is.
     public func recordReturn(
         code: String, returnedAt: Timestamp, eventData: [UInt8], printJob: PrintJobDraft, claimingSlip: Bool = false
-    ) throws -> (OutboxEvent, PrintJob)
-    {
+    ) throws -> (OutboxEvent, PrintJob) {
         let operation = "recording a return"
         return try write(operation) { db in
             try db.cachedStatement("UPDATE dossiers SET returned_at = ? WHERE code = ?")

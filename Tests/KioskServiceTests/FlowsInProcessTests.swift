@@ -17,7 +17,8 @@ struct FlowsInProcessTests {
     func intakePrintsTheReceipt() async throws {
         let rig = try PrintingFlowsRig()
         let result = await rig.intake()
-        #expect(result.outcome == .intake(try CitizenIDCard.parse(PrintingFlowsRig.card).get(), procedureCode: "1.001234"))
+        #expect(
+            result.outcome == .intake(try CitizenIDCard.parse(PrintingFlowsRig.card).get(), procedureCode: "1.001234"))
         let code = try #require(result.code)
         let job = try #require(result.printJobId)
         let dossier = try #require(try await rig.store.dossier(code: code))
@@ -52,7 +53,8 @@ struct FlowsInProcessTests {
     @Test("an 11-field card with an unknown birth day is taken in; the event has the reduced birth date")
     func elevenFieldCard() async throws {
         let rig = try PrintingFlowsRig()
-        let card = "\(PrintingFlowsRig.idNumber)||\(PrintingFlowsRig.name)|00001995|Nữ|\(PrintingFlowsRig.address)|01022021|||||"
+        let card =
+            "\(PrintingFlowsRig.idNumber)||\(PrintingFlowsRig.name)|00001995|Nữ|\(PrintingFlowsRig.address)|01022021|||||"
         let result = await rig.intake(card: card)
         #expect(result.outcome.name == "intake")
         let receipt = try #require(try await rig.receipts(1).first)
@@ -106,7 +108,8 @@ struct FlowsInProcessTests {
             [
                 DossierStatusUpdate(
                     code: code, status: .processing, note: "Chờ xác minh của Công an tỉnh",
-                    at: Timestamp(unixSeconds: PrintingFlowsRig.start.unixSeconds + 7200), dueDate: CalendarDay(iso: "2027-03-15"))
+                    at: Timestamp(unixSeconds: PrintingFlowsRig.start.unixSeconds + 7200),
+                    dueDate: CalendarDay(iso: "2027-03-15"))
             ], cursor: nil)
         _ = await rig.flows.handle(scan: code)
         let apology = PrintingFlowsRig.flat(try #require(try await rig.receipts(3).last))

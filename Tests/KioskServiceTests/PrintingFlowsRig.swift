@@ -68,7 +68,8 @@ final class PrintingFlowsRig: Sendable {
                 Delivery=post
                 """, file: "procedures.conf")
         let setup = ServiceSetup(
-            configuration: configuration, catalog: catalog, holidays: HolidayList(), centralKey: nil, file: "kiosk.conf",
+            configuration: configuration, catalog: catalog, holidays: HolidayList(), centralKey: nil,
+            file: "kiosk.conf",
             profile: profile, keymap: Keymap(name: "us"))
         store = try KioskStore(path: folder + "/kiosk.db")
         printer = PrinterInUse(setup: setup, store: store, logger: log.logger)

@@ -49,7 +49,8 @@ struct ServiceControl: ControlRequestHandling {
             "version": .string(kioskSoftwareVersion),
             "printer": .object(printer),
             "scanner": .object([
-                "state": .string(kiosk.scanner.healthValue), "device": .string(kiosk.setup.configuration.scanner.device),
+                "state": .string(kiosk.scanner.healthValue),
+                "device": .string(kiosk.setup.configuration.scanner.device),
             ]),
             "clerkMode": .bool(await kiosk.flows.isClerkMode),
             "backlog": .int(Int64(summary?.pending ?? 0)),

@@ -17,7 +17,11 @@ final class StandardInputScans: ScanSource, Sendable {
             while let line = readLine(strippingNewline: true) {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { continue }
-                if trimmed.hasPrefix("!") { command(trimmed) } else { continuation.yield(.scan(ScannedText(text: trimmed, completedAt: monotonicNanoseconds()))) }
+                if trimmed.hasPrefix("!") {
+                    command(trimmed)
+                } else {
+                    continuation.yield(.scan(ScannedText(text: trimmed, completedAt: monotonicNanoseconds())))
+                }
             }
             endOfInput()
         }

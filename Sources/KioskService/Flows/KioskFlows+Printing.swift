@@ -82,7 +82,8 @@ extension KioskFlows {
             let slip = StatusSlip.lookupSlip(code: text, dossier: dossier, status: status, printedAt: now())
             let payload = ESCPOSEncoder.encode(slip.document(profile.columnsFontA), profile: profile)
             let job = try await store.enqueuePrintJob(
-                PrintJobDraft(kind: slip.kind, payload: payload), dossierCode: dossier == nil ? nil : text, claimed: true)
+                PrintJobDraft(kind: slip.kind, payload: payload), dossierCode: dossier == nil ? nil : text,
+                claimed: true)
             printer.print(job)
             return Result(outcome: .lookup(code), code: text, printJobId: job.id)
         } catch {

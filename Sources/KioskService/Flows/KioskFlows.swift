@@ -205,7 +205,8 @@ public actor KioskFlows {
                     printJob: PrintJobDraft(kind: "intake-receipt", payload: bytes))
                 // The receipt's job is written `sending` in the intake's own transaction: one
                 // fsync before its first byte (docs/print-once.md); the queue gets it at once.
-                guard let record = try await store.recordIntake(prepared: draft, numbers: numbers, claimingReceipt: true)
+                guard
+                    let record = try await store.recordIntake(prepared: draft, numbers: numbers, claimingReceipt: true)
                 else {
                     nextNumbers = nil
                     continue
