@@ -50,6 +50,26 @@ struct FlowsInProcessTests {
         await rig.shutDown()
     }
 
+    @Test("numbers taken by another intake since the receipt was built: built again with the next ones")
+    func numbersTakenInBetween() async throws {
+        let rig = try PrintingFlowsRig()
+        // `flows` learns the next numbers from its first intake; a second writer on the same
+        // store then takes them.
+        let first = await rig.intake()
+        let other = rig.otherFlows()
+        _ = await other.handle(scan: PrintingFlowsRig.otherCard)
+        let second = await other.handle(scan: PrintingFlowsRig.procedure)
+        let third = await rig.intake()
+        let codes = [first, second, third].compactMap(\.code)
+        #expect(codes.compactMap { TrackingCode(parsing: $0)?.sequence } == [1, 2, 3])
+        var registers: [Int] = []
+        for code in codes { registers.append(try await rig.store.dossier(code: code)?.register?.number ?? 0) }
+        #expect(registers == [1, 2, 3])
+        let receipts = try await rig.receipts(3)
+        #expect(receipts.compactMap(PrintingFlowsRig.code) == codes)
+        await rig.shutDown()
+    }
+
     @Test("an 11-field card with an unknown birth day is taken in; the event has the reduced birth date")
     func elevenFieldCard() async throws {
         let rig = try PrintingFlowsRig()

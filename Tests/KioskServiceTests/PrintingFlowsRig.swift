@@ -84,6 +84,16 @@ final class PrintingFlowsRig: Sendable {
             notifier: SystemdNotifier(socketPath: nil), events: ServiceEvents())
     }
 
+    /// Another flows over the same store, printer and clock (as a front end's would be).
+    func otherFlows() -> KioskFlows {
+        let clock = self.clock
+        return KioskFlows(
+            setup: running.setup, store: store,
+            printer: PrinterAdapter(link: printer.link, queue: printer.queue, profile: printer.profile),
+            profile: printer.profile, logger: log.logger, now: { Timestamp(unixSeconds: clock.seconds.withLock { $0 }) }
+        )
+    }
+
     /// Moves the flows' clock on (no sleeping: the idle timeout reads this clock).
     func advance(seconds: Int64) { clock.seconds.withLock { $0 += seconds } }
 
