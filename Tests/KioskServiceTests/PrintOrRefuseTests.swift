@@ -124,6 +124,33 @@ struct PrintOrRefuseTests {
         await rig.shutDown()
     }
 
+    @Test("a reprint the paper cut short prints once more when the paper is back, still with one banner")
+    func reprintRetriedHasOneBanner() async throws {
+        let rig = try PrintingFlowsRig()
+        let code = try #require(await rig.intake().code)
+        _ = try await rig.receipts(1)
+        let control = await rig.control()
+        rig.emulator.update { $0.paperOutAfterBytes = 300 }
+        #expect(await control.reprint(code: code).field("ok") == .bool(true))
+        // The torn first copy, then the job waits (a receipt is kept until it prints).
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !rig.log.all.contains(where: {
+            $0.contains("kind=intake-receipt-reprint") && $0.contains("fault after job")
+        }),
+            ContinuousClock.now < deadline
+        {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(try await rig.store.allPrintJobs().map(\.kind) == ["intake-receipt-reprint"])
+        let torn = rig.emulator.receipts.count
+        rig.emulator.update { $0.paperOut = false }
+        let again = try #require(try await rig.receipts(torn + 1).last)
+        #expect(again.isCut)
+        #expect(again.rendered.textLines.filter { $0.contains(ReprintBanner.title) }.count == 1)
+        #expect(PrintingFlowsRig.code(again) == code)
+        await rig.shutDown()
+    }
+
     @Test("the control socket's test print and printed lookup never touch the citizen's session")
     func controlPrintsLeaveTheSessionAlone() async throws {
         let rig = try PrintingFlowsRig()
