@@ -34,13 +34,17 @@ final class PrintingFlowsRig: Sendable {
     let log = LogRecorder()
     private let clock: InjectedClock
 
+    /// The package root, for the printer profiles in Hardware/printers.
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
     /// `2026-11-23T09:15:00+07:00`, a Monday.
     static let start = Timestamp(rfc3339: "2026-11-23T09:15:00+07:00")!
 
     init() throws {
         folder = NSTemporaryDirectory() + "flows-in-process-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let profile = try IntakeReceiptTests.profile("epson-tm-t20iii")
+        let profile = try PrinterProfile.load(named: "epson-tm-t20iii", from: Self.repository + "/Hardware/printers")
         emulator = try EmulatedPrinter(profile: profile, devicePath: folder + "/printer")
         let configuration = try KioskConfiguration.parse(
             text: """
