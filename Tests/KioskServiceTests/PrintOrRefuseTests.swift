@@ -1,6 +1,9 @@
 import ESCPOS
 import Foundation
+import KioskControl
 import KioskDevices
+import KioskEmulators
+import KioskReceipts
 import KioskDomain
 import KioskStore
 import Testing

@@ -1,7 +1,10 @@
 import ESCPOS
 import Foundation
 import KioskConfig
+import KioskControl
 import KioskDevices
+import KioskEmulators
+import KioskReceipts
 import KioskDomain
 import KioskStore
 import KioskSystem

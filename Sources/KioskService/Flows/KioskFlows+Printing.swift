@@ -1,5 +1,6 @@
 import ESCPOS
 import KioskDomain
+import KioskReceipts
 import KioskStore
 
 /// What a front end's print request (the control socket's `test-print`, `reprint`, `lookup`
@@ -129,7 +130,7 @@ extension KioskFlows {
     /// What the flows know themselves, when no running service attached its facts.
     func unattachedStatus() async -> TechnicianStatus {
         let configuration = setup.configuration
-        return TechnicianStatus(
+        return TechnicianStatus.facts(
             kioskId: configuration.kiosk.id, version: kioskSoftwareVersion, printerProfile: profile.name,
             printerDevice: configuration.printer.device, printerState: "unknown",
             scannerDevice: configuration.scanner.device,

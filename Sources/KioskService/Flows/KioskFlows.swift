@@ -1,6 +1,7 @@
 import ESCPOS
 import KioskConfig
 import KioskDomain
+import KioskReceipts
 import KioskStore
 import KioskSystem
 
