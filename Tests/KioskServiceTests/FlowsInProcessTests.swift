@@ -2,9 +2,9 @@ import ESCPOS
 import Foundation
 import KioskControl
 import KioskDevices
+import KioskDomain
 import KioskEmulators
 import KioskReceipts
-import KioskDomain
 import KioskStore
 import Testing
 

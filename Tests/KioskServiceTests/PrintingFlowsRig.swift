@@ -3,9 +3,9 @@ import Foundation
 import KioskConfig
 import KioskControl
 import KioskDevices
+import KioskDomain
 import KioskEmulators
 import KioskReceipts
-import KioskDomain
 import KioskStore
 import KioskSystem
 import Synchronization

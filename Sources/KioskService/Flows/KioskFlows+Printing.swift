@@ -1,4 +1,5 @@
 import ESCPOS
+import KioskConfig
 import KioskDomain
 import KioskReceipts
 import KioskStore
