@@ -38,7 +38,7 @@ struct PrintOrRefuseTests {
     }
 
     @Test(
-        "each fault refuses intake, lookup, hand-back and technician pages now, with the reason",
+        "each fault refuses intake, lookup, hand-back, technician pages and control prints now, with the reason",
         arguments: ["paper out", "cover open", "offline", "not connected"])
     func faultRefusesEveryPrint(reason: String) async throws {
         let rig = try PrintingFlowsRig()
@@ -77,6 +77,11 @@ struct PrintOrRefuseTests {
             #expect(answer.field("error") == .string("printer-unavailable"))
             #expect(answer.field("message") == .string("printer cannot print: \(reason)"))
         }
+        // A front end's intake.
+        let intake = await control.intake(
+            idCardQR: PrintingFlowsRig.otherCard, procedureCode: PrintingFlowsRig.procedure)
+        #expect(intake.field("error") == .string("printer-unavailable"))
+        #expect(intake.field("vietnamese") == .string(refused.vietnamese))
         #expect(try await rig.store.allPrintJobs().isEmpty)
         #expect(try await rig.events().map(\.type) == ["dossier.received"])
 
