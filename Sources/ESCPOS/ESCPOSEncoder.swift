@@ -34,6 +34,9 @@ public struct ESCPOSEncoder: Sendable {
     private var style = TextStyle.plain
     private var userDefinedSets: [TextStyle.Font: UserDefinedCharacterSet] = [:]
     private var userDefinedOn = false
+    /// Whether text takes the table-driven fast paths (tests turn it off to compare with the
+    /// general path, which must give the same bytes).
+    var useFastPath = true
 
     /// Creates an encoder; `face` is the Unifont used for raster lines.
     public init(profile: PrinterProfile, textRendering: TextRendering = .cheapest, face: UnifontFace? = .system) {
@@ -46,7 +49,15 @@ public struct ESCPOSEncoder: Sendable {
     public static func encode(
         _ document: ReceiptDocument, profile: PrinterProfile, textRendering: TextRendering = .cheapest
     ) -> [UInt8] {
+        encode(document, profile: profile, textRendering: textRendering, useFastPath: true)
+    }
+
+    /// `encode`, with the fast paths turned off when `useFastPath` is false (for tests).
+    static func encode(
+        _ document: ReceiptDocument, profile: PrinterProfile, textRendering: TextRendering, useFastPath: Bool
+    ) -> [UInt8] {
         var e = ESCPOSEncoder(profile: profile, textRendering: textRendering)
+        e.useFastPath = useFastPath
         e.initialize()
         for element in document.elements {
             switch element {
@@ -163,7 +174,7 @@ public struct ESCPOSEncoder: Sendable {
     /// Unifont raster image, whichever is fewer bytes.
     public mutating func text(_ s: String, style newStyle: TextStyle = .plain) {
         for rawLine in s.split(separator: "\n", omittingEmptySubsequences: false) {
-            line(PrintableText.sanitize(String(rawLine)), style: newStyle)
+            line(PrintableText.sanitize(String(rawLine), fastPath: useFastPath), style: newStyle)
         }
     }
 
@@ -173,7 +184,7 @@ public struct ESCPOSEncoder: Sendable {
     /// the encoder and the copy with the fewest bytes is kept, so the comparison is exact.
     private mutating func line(_ line: String, style newStyle: TextStyle) {
         guard textRendering != .rasterOnly || line.isEmpty else { return rasterLine(line, style: newStyle) }
-        let planner = LineEncodingPlanner(profile: profile)
+        let planner = LineEncodingPlanner(profile: profile, useFastPath: useFastPath)
         if let runs = planner.plan(line, startingPage: page, userDefined: [:], userDefinedOn: userDefinedOn) {
             return textLine(runs, style: newStyle, downloads: [])
         }
