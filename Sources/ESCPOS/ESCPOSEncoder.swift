@@ -173,6 +173,9 @@ public struct ESCPOSEncoder: Sendable {
     /// every character: code pages where possible, otherwise user-defined characters or a
     /// Unifont raster image, whichever is fewer bytes.
     public mutating func text(_ s: String, style newStyle: TextStyle = .plain) {
+        if useFastPath && !s.utf8.contains(0x0A) {
+            return line(PrintableText.sanitize(s), style: newStyle)
+        }
         for rawLine in s.split(separator: "\n", omittingEmptySubsequences: false) {
             line(PrintableText.sanitize(String(rawLine), fastPath: useFastPath), style: newStyle)
         }

@@ -107,71 +107,92 @@ struct LineEncodingPlanner {
         let infinity = Int.max / 4
         let n = line.unicodeScalars.count
         // Encodings are packed as in PageEncodingTable (0: the character does not fit).
-        var choices = [UInt32](repeating: 0, count: n * stateCount)
-        var back = [Int8](repeating: -1, count: n * stateCount)
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: stateCount * 2) { buffer -> [Run]? in
-            let cost = buffer.baseAddress!
-            let next = cost + stateCount
-            for s in 0..<stateCount { cost[s] = infinity }
-            cost[userDefinedOn ? 1 : 0] = 0
-            var k = 0
-            for scalar in line.unicodeScalars {
-                let v = scalar.value
-                let row = k * stateCount
-                if let startTable {
-                    choices[row] = startTable.lookup(v)
-                } else if v >= 0x20 && v < 0x7F {
-                    choices[row] = PageEncodingTable.pack(UInt8(v))
-                }
-                for i in 0..<pages.count { choices[row + (i + 1) * 2] = tables[i].lookup(v) }
-                if !userCodes.isEmpty, let code = userCodes[v] {
-                    for ps in 0..<pageStates { choices[row + ps * 2 + 1] = PageEncodingTable.pack(code) }
-                }
-                var any = false
-                for s in 0..<stateCount {
-                    next[s] = infinity
-                    let option = choices[row + s]
-                    guard option != 0 else { continue }
-                    let length = Int(option >> 16)
-                    let (sp, su) = (s >> 1, s & 1)
-                    for prev in 0..<stateCount where cost[prev] < infinity {
-                        let (pp, pu) = (prev >> 1, prev & 1)
-                        let samePage = pp == sp || (sp > 0 && pp == 0 && sp - 1 == startPageIndex)
-                        guard samePage || sp > 0 else { continue }
-                        let c = cost[prev] + length + (samePage ? 0 : 3) + (pu == su ? 0 : 3)
-                        if c < next[s] {
-                            next[s] = c
-                            back[row + s] = Int8(prev)
+        // Without user-defined characters the odd states (set selected) are never reached:
+        // stepping over them changes no result, as their cost stays infinite.
+        let step = userCodes.isEmpty && !userDefinedOn ? 2 : 1
+        let cells = n * stateCount
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(1, cells)) { choices -> [Run]? in
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: max(1, cells)) { back -> [Run]? in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: stateCount * 2) { buffer -> [Run]? in
+                    choices.initialize(repeating: 0)
+                    back.initialize(repeating: -1)
+                    let cost = buffer.baseAddress!
+                    let next = cost + stateCount
+                    for s in 0..<stateCount { cost[s] = infinity }
+                    cost[userDefinedOn ? 1 : 0] = 0
+                    var k = 0
+                    for scalar in line.unicodeScalars {
+                        let v = scalar.value
+                        let row = k * stateCount
+                        if let startTable {
+                            choices[row] = startTable.lookup(v)
+                        } else if v >= 0x20 && v < 0x7F {
+                            choices[row] = PageEncodingTable.pack(UInt8(v))
                         }
+                        for i in 0..<pages.count { choices[row + (i + 1) * 2] = tables[i].lookup(v) }
+                        if !userCodes.isEmpty, let code = userCodes[v] {
+                            for ps in 0..<pageStates { choices[row + ps * 2 + 1] = PageEncodingTable.pack(code) }
+                        }
+                        var any = false
+                        for s in stride(from: 0, to: stateCount, by: step) {
+                            next[s] = infinity
+                            let option = choices[row + s]
+                            guard option != 0 else { continue }
+                            let length = Int(option >> 16)
+                            let (sp, su) = (s >> 1, s & 1)
+                            var prev = 0
+                            while prev < stateCount {
+                                defer { prev += step }
+                                guard cost[prev] < infinity else { continue }
+                                let (pp, pu) = (prev >> 1, prev & 1)
+                                let samePage = pp == sp || (sp > 0 && pp == 0 && sp - 1 == startPageIndex)
+                                guard samePage || sp > 0 else { continue }
+                                let c = cost[prev] + length + (samePage ? 0 : 3) + (pu == su ? 0 : 3)
+                                if c < next[s] {
+                                    next[s] = c
+                                    back[row + s] = Int8(prev)
+                                }
+                            }
+                            if next[s] < infinity { any = true }
+                        }
+                        guard any else { return nil }
+                        for s in stride(from: 0, to: stateCount, by: step) { cost[s] = next[s] }
+                        k += 1
                     }
-                    if next[s] < infinity { any = true }
+                    return runs(
+                        cost: cost, stateCount: stateCount, back: back, choices: choices, count: n, pages: pages,
+                        startingPage: startingPage)
                 }
-                guard any else { return nil }
-                for s in 0..<stateCount { cost[s] = next[s] }
-                k += 1
             }
-            var state = 0
-            for s in 1..<stateCount where cost[s] < cost[state] { state = s }
-            var states = [Int](repeating: 0, count: n)
-            for k in stride(from: n - 1, through: 0, by: -1) {
-                states[k] = state
-                state = Int(back[k * stateCount + state])
-            }
-            var runs: [Run] = []
-            for (k, s) in states.enumerated() {
-                let page = s / 2 == 0 ? startingPage : pages[s / 2 - 1]
-                let isUserDefined = s % 2 == 1
-                let option = choices[k * stateCount + s]
-                if runs.isEmpty || runs[runs.count - 1].page != page
-                    || runs[runs.count - 1].userDefined != isUserDefined
-                {
-                    runs.append(Run(page: page, userDefined: isUserDefined, bytes: []))
-                }
-                runs[runs.count - 1].bytes.append(UInt8(truncatingIfNeeded: option))
-                if option >> 16 == 2 { runs[runs.count - 1].bytes.append(UInt8(truncatingIfNeeded: option >> 8)) }
-            }
-            return runs
         }
+    }
+
+    /// The runs of the cheapest path the table planner found, read back from its last step.
+    private func runs(
+        cost: UnsafeMutablePointer<Int>, stateCount: Int, back: UnsafeMutableBufferPointer<Int8>,
+        choices: UnsafeMutableBufferPointer<UInt32>, count n: Int, pages: [CodePage], startingPage: CodePage?
+    ) -> [Run] {
+        var state = 0
+        for s in 1..<stateCount where cost[s] < cost[state] { state = s }
+        var states = [Int](repeating: 0, count: n)
+        for k in stride(from: n - 1, through: 0, by: -1) {
+            states[k] = state
+            state = Int(back[k * stateCount + state])
+        }
+        var runs: [Run] = []
+        for (k, s) in states.enumerated() {
+            let page = s / 2 == 0 ? startingPage : pages[s / 2 - 1]
+            let isUserDefined = s % 2 == 1
+            let option = choices[k * stateCount + s]
+            if runs.isEmpty || runs[runs.count - 1].page != page
+                || runs[runs.count - 1].userDefined != isUserDefined
+            {
+                runs.append(Run(page: page, userDefined: isUserDefined, bytes: []))
+            }
+            runs[runs.count - 1].bytes.append(UInt8(truncatingIfNeeded: option))
+            if option >> 16 == 2 { runs[runs.count - 1].bytes.append(UInt8(truncatingIfNeeded: option >> 8)) }
+        }
+        return runs
     }
 
     /// The profile's code pages, in `CodePage.allCases` order.

@@ -17,27 +17,37 @@ public enum PrintableText {
     /// `sanitize`, with the checks that skip the copy and the normalisation turned off when
     /// `fastPath` is false (tests compare the two).
     static func sanitize(_ text: String, fastPath: Bool) -> String {
-        if fastPath && isPrintableASCII(text) { return text }
+        if fastPath {
+            if isPrintableASCII(text) { return text }
+            // Nothing to remove and already NFC (the usual Vietnamese text): the text itself.
+            if text.unicodeScalars.allSatisfy({ isKept($0) && isNFCStarter($0.value) }) { return text }
+        }
         var scalars = String.UnicodeScalarView()
-        var changed = false
         var quicklyNFC = true
         for s in text.unicodeScalars {
             if s == "\t" {
                 scalars.append(" ")
-                changed = true
-                continue
-            }
-            switch s.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned:
-                changed = true
-                continue
-            default:
+            } else if isKept(s) {
                 scalars.append(s)
                 if quicklyNFC && !isNFCStarter(s.value) { quicklyNFC = false }
             }
         }
         guard fastPath && quicklyNFC else { return String(scalars).precomposedStringWithCanonicalMapping }
-        return changed ? String(scalars) : text
+        return String(scalars)
+    }
+
+    /// Whether `scalar` stays (a tab does not: it becomes a space). Printable ASCII, Latin-1
+    /// and Latin Extended letters but the soft hyphen, and the Vietnamese block are known to
+    /// stay without asking for the scalar's general category.
+    private static func isKept(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if (v >= 0x20 && v < 0x7F) || (v >= 0xA0 && v < 0x250 && v != 0xAD) || (v >= 0x1E00 && v <= 0x1EFF) {
+            return true
+        }
+        switch s.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned: return false
+        default: return true
+        }
     }
 
     private static func isPrintableASCII(_ text: String) -> Bool {

@@ -81,6 +81,15 @@ import Testing
                 Array(PrintableText.sanitize(text, fastPath: true).unicodeScalars)
                     == Array(PrintableText.sanitize(text, fastPath: false).unicodeScalars), "\(text.debugDescription)")
         }
+        // Each scalar up to the end of the Vietnamese block, alone and after a letter.
+        for value in UInt32(0)...0x1EFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            for text in [String(scalar), "a" + String(scalar)] {
+                #expect(
+                    Array(PrintableText.sanitize(text, fastPath: true).unicodeScalars)
+                        == Array(PrintableText.sanitize(text, fastPath: false).unicodeScalars), "U+\(value)")
+            }
+        }
         // Every scalar the quick check passes is its own NFC form.
         let checked = (0..<0x3_0000).compactMap { PrintableText.isNFCStarter($0) ? Unicode.Scalar($0) : nil }
         #expect(checked.count > 1000)
