@@ -191,16 +191,29 @@ public struct ESCPOSEncoder: Sendable {
         if let runs = planner.plan(line, startingPage: page, userDefined: [:], userDefinedOn: userDefinedOn) {
             return textLine(runs, style: newStyle, downloads: [])
         }
-        var raster = self
-        raster.bytes = []
-        raster.rasterLine(line, style: newStyle)
+        // The raster form's size is known from the glyph widths without drawing it; it is drawn
+        // only when it is the form sent (the general path draws it to count its bytes).
+        var raster: ESCPOSEncoder?
+        if !useFastPath {
+            var drawn = self
+            drawn.bytes = []
+            drawn.rasterLine(line, style: newStyle)
+            raster = drawn
+        }
+        let rasterCount = raster?.bytes.count ?? rasterLineByteCount(line, style: newStyle)
         guard textRendering == .cheapest,
             var viaUserDefined = userDefinedTrial(line, style: newStyle, planner: planner),
-            viaUserDefined.bytes.count < raster.bytes.count
+            viaUserDefined.bytes.count < rasterCount
         else {
+            if raster == nil {
+                var drawn = self
+                drawn.bytes = []
+                drawn.rasterLine(line, style: newStyle)
+                raster = drawn
+            }
             let prefix = bytes
-            self = raster
-            bytes = prefix + raster.bytes
+            self = raster!
+            bytes = prefix + self.bytes
             return
         }
         viaUserDefined.bytes = bytes + viaUserDefined.bytes
@@ -275,6 +288,17 @@ public struct ESCPOSEncoder: Sendable {
             bytes += run.bytes
         }
         bytes.append(0x0A)
+    }
+
+    /// The number of bytes `rasterLine` sends for `line`, from the image's size alone.
+    private func rasterLineByteCount(_ line: String, style newStyle: TextStyle) -> Int {
+        let size = rasterText.size(of: line, style: newStyle, maxWidth: profile.paperWidthDots)
+        let width = min(size.width, profile.paperWidthDots)
+        var count = (style.alignment != newStyle.alignment ? 3 : 0) + 3
+        if width > 0 && size.height > 0 {
+            count += 8 * ((size.height + 127) / 128) + (width + 7) / 8 * size.height
+        }
+        return count
     }
 
     /// The line as a Unifont raster image.

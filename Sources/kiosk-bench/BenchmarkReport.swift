@@ -1,5 +1,5 @@
 import Foundation
-import KioskService
+import KioskConfig
 import KioskSystem
 
 #if canImport(Glibc)
@@ -247,7 +247,7 @@ private func describe(_ section: BenchmarkSection, python: String, large: Bool) 
 private func usageSubcommands() -> [String] {
     usage.split(separator: "\n").compactMap { line in
         let words = line.split(separator: " ")
-        guard words.count >= 2, words[0] == "kiosk-bench", !words[1].hasPrefix("-") else { return nil }
+        guard words.count >= 2, words[0] == "kiosk-bench", words[1].first?.isLetter == true else { return nil }
         return String(words[1])
     }
 }

@@ -1,6 +1,6 @@
 import ESCPOS
 import Foundation
-import KioskService
+import KioskConfig
 import KioskSystem
 
 /// `kiosk-bench encode`: the time `ESCPOSEncoder.encode` takes for the standard intake receipt

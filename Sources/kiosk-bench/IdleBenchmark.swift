@@ -1,8 +1,9 @@
 import Foundation
 import KioskCentral
+import KioskConfig
 import KioskDevices
+import KioskEmulators
 import KioskProtocol
-import KioskService
 import KioskSystem
 
 #if canImport(Glibc)
