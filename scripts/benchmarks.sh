@@ -5,8 +5,8 @@
 #
 #   scripts/benchmarks.sh [--large] [--intakes N] [--only WORD,...]
 #
-# --large adds the 1,000,000-event sizes (tens of minutes); the default run fits in about
-# ten minutes on an idle 2-core machine. JOBS=N sets the build's parallelism (default 1).
+# --large adds the 1,000,000-event sizes (longer; not timed yet); the default run takes a few
+# minutes after the build (4 on a loaded 2-core machine). JOBS=N: build parallelism (default 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="${JOBS:-1}"
