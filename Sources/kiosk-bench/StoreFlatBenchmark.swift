@@ -168,7 +168,9 @@ private func measurePurge(dossiers: Int, options: StoreFlatOptions, directory: S
         sample.add(ContinuousClock.now - start)
         guard report.dossiersScrubbed == 1000, report.eventsDeleted == 1000 else {
             await store.close()
-            throw BenchUsage("store-flat: purge round \(round) scrubbed \(report.dossiersScrubbed), deleted \(report.eventsDeleted); expected 1000 each")
+            throw BenchUsage(
+                "store-flat: purge round \(round) scrubbed \(report.dossiersScrubbed), deleted \(report.eventsDeleted); expected 1000 each"
+            )
         }
     }
     await store.close()
@@ -198,7 +200,8 @@ private func measureIntakeCycle(options: StoreFlatOptions, directory: String) as
                 delivery: .counter, office: "Bưu điện huyện Văn Yên")
             return IntakeDraft(
                 dossier: dossier, eventData: EnqueueBenchmarkOptions.sampleEventData,
-                printJob: PrintJobDraft(kind: "intake-receipt", payload: Array(repeating: 0x41, count: 680 + serial % 2)))
+                printJob: PrintJobDraft(
+                    kind: "intake-receipt", payload: Array(repeating: 0x41, count: 680 + serial % 2)))
         }
         try await store.recordPrintWritten(id: record.printJob.id)
         try await store.completePrintJob(id: record.printJob.id)
