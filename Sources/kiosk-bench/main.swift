@@ -44,6 +44,7 @@ do {
     switch command {
     case "enqueue": try await runEnqueueBenchmark(arguments: arguments)
     case "drain": try await runDrainBenchmark(arguments: arguments)
+    case "store-flat": try await runStoreFlatBenchmark(arguments: arguments)
     case "receipt": try await runReceiptBenchmark(arguments: arguments)
     case "receipt-form": try runReceiptFormBenchmark(arguments: arguments)
     case "crash-worker": try await runCrashWorker(arguments: arguments)
