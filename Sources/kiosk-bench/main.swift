@@ -30,6 +30,8 @@ let usage = """
           the process the crash test kills with SIGKILL (writes and forwards events)
       kiosk-bench printer-socket --socket PATH --out DIR [--profile NAME] [--profiles DIR]
           a ready printer at a VM serial port's unix-socket host end (.ci/realkernel)
+      kiosk-bench printer-socket --device PATH --out DIR [--paper-out-file FILE] [...]
+          the same on a character device: the USB printer gadget's /dev/g_printer0 (.ci/realkernel)
     """
 
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -57,11 +57,7 @@ enum CalibrateCommand {
         } catch {
             throw CommandFailure(message: "[Printer] Profile=: \(error)", exitCode: ExitCode.configError)
         }
-        let known = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
-            .filter { $0.hasSuffix(".conf") }.compactMap {
-                try? PrinterProfile.load(named: String($0.dropLast(5)), from: directory)
-            }
-        let candidates = CalibrationCandidate.all(knownFrom: known)
+        let candidates = CalibrationCandidate.all(inDirectory: directory)
         let sheet = PrinterCalibration.sheet(base: base, candidates: candidates)
         if let sheetOut {
             try OutputFile.write(sheet, to: sheetOut, what: "the calibration sheet (ESC/POS)")

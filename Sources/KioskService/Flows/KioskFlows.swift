@@ -20,17 +20,26 @@ public actor KioskFlows {
         public var code: String?
         /// The print job written, if any.
         public var printJobId: Int64?
+        /// Where a printer calibration (`KIOSK:CALIBRATE`) stands after this scan, if one is
+        /// under way or just ended: `sheet printed`, `answer CAL:CUT:partial`, `complete`, …
+        public var calibration: String?
     }
 
     private var session: KioskSession
-    private let store: KioskStore
-    private let setup: ServiceSetup
-    private let printer: any ReceiptPrinting
-    private let profile: PrinterProfile
-    private let logger: Logger
+    let store: KioskStore
+    let setup: ServiceSetup
+    let printer: any ReceiptPrinting
+    /// The profile receipts are encoded with; a finished calibration switches it.
+    var profile: PrinterProfile
+    let logger: Logger
     private let onEventWritten: @Sendable () async -> Void
-    private let now: @Sendable () -> Timestamp
-    private let events: ServiceEvents?
+    let now: @Sendable () -> Timestamp
+    let events: ServiceEvents?
+    /// The printer calibration under way (`KIOSK:CALIBRATE`), if any (KioskFlows+Calibration).
+    var calibration: CalibrationSession?
+    /// Called once a calibration wrote the local profile: the running service reloads, so the
+    /// print queue and the next kiosk print with it too (nil: not attached).
+    var profileCalibrated: (@Sendable () -> Void)?
     /// When the last refusal slip printed (Unix seconds), so a scanner repeating a bad code
     /// cannot print a stream of them.
     private var lastRefusalSlipAt: Int64?
@@ -79,10 +88,12 @@ public actor KioskFlows {
         var carried = await previous.sessionInProgress
         carried.technicianCodesEnabled = session.technicianCodesEnabled
         session = carried
+        calibration = await previous.calibration
     }
 
     /// Drops an idle session; call it every few seconds.
     public func expireIdleSession() -> KioskSession.Outcome? {
+        if expireCalibration() { return .timedOut }
         let outcome = session.expire(now: now())
         if let outcome {
             logger.log(.info, "session timed out")
@@ -94,6 +105,11 @@ public actor KioskFlows {
     /// Handles one scan as read from the scanner (or typed in the demo).
     public func handle(scan text: String) async -> Result {
         let parsed = ScanParser().parse(text)
+        if calibration != nil, let result = await continueCalibration(scan: text, parsed: parsed) {
+            events?.publish(.handled(result))
+            if case .refused(let refusal) = result.outcome { await tellCitizen(refusal) }
+            return result
+        }
         let catalog = setup.catalog
         // Only a procedure scan that completes an intake needs the printer's word; asking on
         // every scan would put a device round trip on ID-card, lookup and clerk scans too.
@@ -226,8 +242,8 @@ public actor KioskFlows {
         }
     }
 
-    /// `KIOSK:TEST-PAGE` and `KIOSK:STATUS`: a print job like every other slip's, refused now
-    /// when the printer cannot print (never queued for later).
+    /// `KIOSK:TEST-PAGE`, `KIOSK:STATUS` and `KIOSK:CALIBRATE`: a print job like every other
+    /// slip's, refused now when the printer cannot print (never queued for later).
     private func printTechnicianPage(_ control: ControlCode) async -> Result {
         let kind: String
         let payload: [UInt8]
@@ -241,16 +257,31 @@ public actor KioskFlows {
             let slip = TechnicianStatusSlip(status: status, printedAt: now())
             kind = "technician-status"
             payload = ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)
+        case .calibrate:
+            let sheet = calibrationSheet()
+            var result = await printNow(kind: "calibration-sheet", payload: sheet.bytes, outcome: .technician(control))
+            if result.printJobId != nil {
+                calibration = CalibrationSession(base: sheet.base, startedAt: now())
+                result.calibration = "sheet printed"
+                logger.log(.notice, "printer calibration started", [("candidates", "\(sheet.candidates)")])
+            }
+            return result
         default:
             return Result(outcome: .technician(control))
         }
+        return await printNow(kind: kind, payload: payload, outcome: .technician(control))
+    }
+
+    /// The flows' one way to print a technician's page now: refused when the printer cannot
+    /// print (never queued for later), otherwise a print job like every other slip's.
+    func printNow(kind: String, payload: [UInt8], outcome: KioskSession.Outcome) async -> Result {
         if let problem = await printer.problem() {
             return Result(outcome: .refused(.printerUnavailable(reason: problem)))
         }
         do {
             let job = try await store.enqueuePrintJob(PrintJobDraft(kind: kind, payload: payload), dossierCode: nil)
             await printer.jobsAdded()
-            return Result(outcome: .technician(control), printJobId: job.id)
+            return Result(outcome: outcome, printJobId: job.id)
         } catch {
             logger.log(.error, "\(kind) not printed", [("reason", "\(error)")])
             return Result(outcome: .refused(.storeFailure(reason: "\(error)")))
@@ -382,7 +413,9 @@ extension KioskSession.Outcome {
         case .handBack: "returned"
         case .cancelled: "cancelled"
         case .timedOut: "timed-out"
-        case .technician(let control): "technician-\(control == .testPage ? "test-page" : "status")"
+        case .technician(.testPage): "technician-test-page"
+        case .technician(.calibrate): "technician-calibrate"
+        case .technician: "technician-status"
         case .refused: "refused"
         }
     }

@@ -19,7 +19,7 @@ struct RefusalSlip {
         switch refusal {
         case .storeFailure, .dailyLimitReached, .unknownProcedure, .unknownDossier: true
         case .invalidScan, .idCardFirst, .procedureExpected, .postalItemOrIdCardExpected, .clerkOnly, .notInClerkMode,
-            .technicianCodesDisabled, .printerUnavailable, .idCardMismatch:
+            .technicianCodesDisabled, .calibrationAnswerExpected, .printerUnavailable, .idCardMismatch:
             false
         }
     }
