@@ -327,7 +327,8 @@ Socket={work}/control.sock
         render = subprocess.run([kioskctl, "render", receipt, "--text", "--profile", "epson-tm-t20iii"],
                                 capture_output=True, text=True, timeout=60, cwd=repo, env=env)
         check("HID-POS intake on the real kernel: the receipt carries the name exactly",
-              ("Người nộp: " + ID_CARD_NAME) in render.stdout,
+              # The national form's applicant line ("Tiếp nhận hồ sơ của: NAME").
+              ("của: " + ID_CARD_NAME) in render.stdout,
               (render.stdout[-600:] or render.stderr[-300:]) + " (%d bytes)" % len(received))
         with open(log.name, encoding="utf-8", errors="replace") as f:
             text = f.read()
