@@ -1,5 +1,7 @@
 import ESCPOS
 import Foundation
+import KioskConfig
+import KioskReceipts
 import KioskService
 import KioskSystem
 

@@ -1,4 +1,5 @@
 import ESCPOS
+import KioskConfig
 import KioskDomain
 
 /// `KIOSK:CALIBRATE` at the running kiosk (docs/calibrate.md): the flows print the same sheet
