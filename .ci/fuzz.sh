@@ -50,9 +50,10 @@ MAP
 cmp -s "$out/shim/module.modulemap.new" "$out/shim/module.modulemap" || mv "$out/shim/module.modulemap.new" "$out/shim/module.modulemap"
 rm -f "$out/shim/module.modulemap.new"
 
+# -package-name: modules share `package` declarations (KioskControl's ControlLineBuffer), as SwiftPM builds them.
 # -O: the parsers run 5-20 times faster than at -Onone, which pays for the longer compile
 # within a 90 s run (FUZZ_OPT=-Onone compiles in a third of the time).
-flags=(-sanitize=fuzzer,address -parse-as-library "${FUZZ_OPT:--O}" -g -swift-version 6 -enable-testing
+flags=(-sanitize=fuzzer,address -parse-as-library "${FUZZ_OPT:--O}" -g -swift-version 6 -enable-testing -package-name KioskController
     -I "$mods" -I "$out/shim" -I Sources/COpenSSL -module-cache-path "$out/module-cache")
 
 S=Sources

@@ -1,12 +1,13 @@
 import ESCPOS
 import KioskConfig
 import KioskDomain
+import KioskStore
 
 /// `KIOSK:CALIBRATE` at the running kiosk (docs/calibrate.md): the flows print the same sheet
 /// as `kioskctl calibrate`, take the technician's answers from the kiosk's own scanner, write
 /// the local profile where `kioskctl calibrate` writes it (`STATE/printer.local.conf`), switch
 /// to it without a restart and print the confirmation with it. Every print goes through
-/// `printNow`, the flows' one print-or-refuse path.
+/// `printNow` (KioskFlows+Printing), the flows' one print-or-refuse decision.
 extension KioskFlows {
     /// The sheet for this printer: `Profile=`'s profile as the base (a calibrated profile is
     /// calibrated again from scratch), every candidate the shipped profiles know.
@@ -16,6 +17,21 @@ extension KioskFlows {
             HardwareData.directory("printers").map { CalibrationCandidate.all(inDirectory: $0) }
             ?? CalibrationCandidate.all(knownFrom: [base])
         return (base, PrinterCalibration.sheet(base: base, candidates: candidates), candidates.count)
+    }
+
+    /// `KIOSK:CALIBRATE`: the sheet through the flows' print decision (`printNow`); the
+    /// calibration starts only when the sheet is printing.
+    func printCalibrationSheet() async -> Result {
+        let sheet = calibrationSheet()
+        switch await printNow(PrintJobDraft(kind: "calibration-sheet", payload: sheet.bytes), dossierCode: nil) {
+        case .printing(let job):
+            calibration = CalibrationSession(base: sheet.base, startedAt: now())
+            logger.log(.notice, "printer calibration started", [("candidates", "\(sheet.candidates)")])
+            return Result(outcome: .technician(.calibrate), printJobId: job, calibration: "sheet printed")
+        case .refused(let refusal):
+            logger.log(.error, "technician page not printed", [("page", "KIOSK:CALIBRATE"), ("reason", "\(refusal)")])
+            return Result(outcome: .refused(refusal))
+        }
     }
 
     /// Where the running service learns that the profile changed (it reloads).
@@ -99,13 +115,17 @@ extension KioskFlows {
                 ("file", file), ("vietnamese", text.code), ("cut", calibrated.cutter.rawValue),
                 ("buzzer", calibrated.hasBuzzer ? "yes" : "no"),
             ])
-        var result = await printNow(
-            kind: "calibration-confirmation",
-            payload: PrinterCalibration.confirmation(profile, text: text, file: file), outcome: .technician(.calibrate))
-        if result.printJobId == nil { logger.log(.warning, "calibration confirmation not printed") }
-        result.calibration = "complete"
+        let confirmation = PrinterCalibration.confirmation(profile, text: text, file: file)
+        var printed: Int64?
+        switch await printNow(PrintJobDraft(kind: "calibration-confirmation", payload: confirmation), dossierCode: nil)
+        {
+        case .printing(let job): printed = job
+        case .refused(let refusal):
+            // The profile is written and in use either way; only the slip is missing.
+            logger.log(.warning, "calibration confirmation not printed", [("reason", "\(refusal)")])
+        }
         profileCalibrated?()
-        return result
+        return Result(outcome: .technician(.calibrate), printJobId: printed, calibration: "complete")
     }
 
     private static func code(of answer: PrinterCalibration.Answer) -> String {
