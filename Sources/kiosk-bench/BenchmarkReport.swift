@@ -73,6 +73,15 @@ func benchmarkSections(intakes: Int) -> [BenchmarkSection] {
                 """,
             command: .bench(["receipt-form"])),
         BenchmarkSection(
+            title: "The national-form receipt per path, with python-escpos",
+            about: """
+                The same receipt (one copy) per profile along each way of printing Vietnamese: the \
+                encoder's choice, code pages (raster where no page fits), user-defined characters, \
+                raster only; bytes and wire time at 9600 and 115200 baud; then the same document \
+                through python-escpos (`peers/escpos_receipt.py --document`) on its nearest profiles.
+                """,
+            command: .bench(["receipt-bytes", "--python", "$PYTHON"])),
+        BenchmarkSection(
             title: "Scan to first byte, with status probes",
             about: """
                 The whole service in one process: a FIFO scanner fed `input_event` records and a \

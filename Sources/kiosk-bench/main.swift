@@ -18,6 +18,9 @@ let usage = """
       kiosk-bench receipt-form [--profiles DIR]
           the real intake receipt (national form) per profile, 1 and 2 copies: bytes, length in
           mm, wire time at 9600 and 115200 baud
+      kiosk-bench receipt-bytes [--profiles DIR] [--python PATH] [--peers DIR]
+          the national-form receipt per profile and path (code page, user-defined, raster),
+          wire time at 9600 and 115200 baud, beside python-escpos on the same document
       kiosk-bench scanner [--count N] [--json]
           evdev events decoded per second; Enter-to-parsed-scan latency p50/p99
       kiosk-bench make-capture --text TEXT --keymap us --out FILE [--alt-codes]
@@ -36,6 +39,8 @@ let usage = """
           the process the crash test kills with SIGKILL (writes and forwards events)
       kiosk-bench printer-socket --socket PATH --out DIR [--profile NAME] [--profiles DIR]
           a ready printer at a VM serial port's unix-socket host end (.ci/realkernel)
+      kiosk-bench printer-socket --device PATH --out DIR [--paper-out-file FILE] [...]
+          the same on a character device: the USB printer gadget's /dev/g_printer0 (.ci/realkernel)
     """
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -47,6 +52,7 @@ do {
     case "store-flat": try await runStoreFlatBenchmark(arguments: arguments)
     case "receipt": try await runReceiptBenchmark(arguments: arguments)
     case "receipt-form": try runReceiptFormBenchmark(arguments: arguments)
+    case "receipt-bytes": try runReceiptBytesBenchmark(arguments: arguments)
     case "crash-worker": try await runCrashWorker(arguments: arguments)
     case "intake": try await runIntakeBenchmark(arguments: arguments)
     case "make-capture": try runCaptureTool(arguments: arguments)
