@@ -124,7 +124,7 @@ public final class KioskService: Sendable {
                     }
                     let keptControl = control.serves(next)
                     if !keptControl {
-                        control.stop()
+                        await control.stop()
                         control = ControlSocketInUse(setup: next, window: window, logger: logger)
                     }
                     kiosk = await start(
@@ -143,7 +143,7 @@ public final class KioskService: Sendable {
         // Requests and scans waiting for a kiosk (a stop during a reload) get none at once;
         // the running kiosk answers until the socket closes.
         await window.shutForStop()
-        control.stop()
+        await control.stop()
         await kiosk.stop()
         // The receipt being printed is finished first.
         await printer.stop()

@@ -19,7 +19,7 @@ struct ControlSlotTests {
         // Deadlines longer than the test: the sixteen hold their slots until kioskctl comes.
         let rig = try ControlRig(
             limits: ControlServer.Limits(idleTimeout: .seconds(300), requestTimeout: .seconds(300)))
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         var idle: [RawControlConnection] = []
         for _ in 0..<16 { idle.append(try rig.raw()) }
         // Half of them trickle a request that never ends, half send nothing.
@@ -41,7 +41,7 @@ struct ControlSlotTests {
     @Test func idleAndTricklingClientsAreClosedAtTheirDeadlines() async throws {
         let rig = try ControlRig(
             limits: ControlServer.Limits(idleTimeout: .milliseconds(300), requestTimeout: .milliseconds(300)))
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let (idle, trickling) = try await onThread { () -> (ControlValue?, ControlValue?) in
             let idle = try rig.raw()
             let trickling = try rig.raw()
@@ -63,7 +63,7 @@ struct ControlSlotTests {
         let rig = try ControlRig(
             limits: ControlServer.Limits(
                 maximumClients: 2, maximumSubscribers: 2, idleTimeout: .seconds(1), requestTimeout: .seconds(1)))
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let answers = try await onThread { () -> [ControlValue?] in
             var subscribers: [RawControlConnection] = []
             var answers: [ControlValue?] = []
@@ -101,7 +101,7 @@ struct ControlSlotTests {
         try server.start()
         defer {
             handler.open()
-            server.stop()
+            server.requestStop()
         }
         let held = Held(try RawControlConnection(path: directory.socket))
         held.connection.send(#"{"request":"status"}"#)

@@ -1,4 +1,5 @@
 import Foundation
+import KioskSystem
 
 /// The demo's scanner: each line typed on standard input is one scan. Lines starting with
 /// `!` are demo commands, handed to `command` instead.
@@ -11,7 +12,7 @@ final class StandardInputScans: ScanSource, Sendable {
         continuation.yield(.state("ok"))
         let continuation = self.continuation
         // Blocking reads belong on their own thread, never on the concurrency pool.
-        let reader = Thread {
+        NamedThread.start("demo-stdin") {
             while let line = readLine(strippingNewline: true) {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { continue }
@@ -19,8 +20,6 @@ final class StandardInputScans: ScanSource, Sendable {
             }
             endOfInput()
         }
-        reader.name = "demo-stdin"
-        reader.start()
     }
 
     func signals() -> AsyncStream<ScannerSignal> { stream }
