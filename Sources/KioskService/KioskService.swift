@@ -58,7 +58,11 @@ public final class KioskService: Sendable {
             return 73  // EX_CANTCREAT
         }
         do {
-            store = try KioskStore(path: layout.database)
+            // Opening runs integrity_check and migrations (reads of the whole file, fsyncs): on a
+            // thread of its own, never on the concurrency pool; the store's calls then run on
+            // the store's thread.
+            let database = layout.database
+            store = try await NamedThread.run("store-open") { try KioskStore(path: database) }
         } catch {
             logger.log(.error, "store cannot open", [("path", layout.database), ("reason", "\(error)")])
             return 1

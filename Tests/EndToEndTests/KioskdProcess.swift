@@ -3,6 +3,7 @@ import Foundation
 import KioskCentral
 import KioskDevices
 import KioskProtocol
+import KioskSystem
 import Synchronization
 
 #if canImport(Glibc)
@@ -145,7 +146,9 @@ final class KioskdProcess: @unchecked Sendable {
             _ = await waitForExit()
         }
         await printer.stop()
-        central.stop()
+        // Stopping waits for the receiver's connection threads: on a thread of its own.
+        let central = self.central
+        _ = try? await NamedThread.run("test-central") { central.stop() }
     }
 }
 
