@@ -34,7 +34,8 @@ struct ControlSlotTests {
         #expect(status.output.contains("service         running"))
         #expect(rig.handler.recordedCalls == ["status"])
         // The one that waited longest was told why it was closed (the line is there already).
-        let closed = idle[0].answer()
+        let oldest = Held(idle[0])
+        let closed = try await onThread { oldest.connection.answer() }
         #expect(closed?["error"] == .string("idle-closed"))
     }
 
