@@ -12,7 +12,7 @@ import CKioskShim
 /// does not do that reliably on Linux: set before `start()` it is dropped, and set from
 /// inside the thread it is dropped whenever the thread runs before its creator has stored
 /// the thread's handle (366 of 2,000 threads kept their creator's name in a test of that
-/// pattern; docs/threads.md). Here the thread names itself with `pthread_setname_np` before
+/// pattern; docs/architecture.md, "Threads of kioskd"). Here the thread names itself with `pthread_setname_np` before
 /// anything else runs on it.
 public enum NamedThread {
     /// The longest name Linux keeps: 16 bytes with the terminating NUL.

@@ -1,6 +1,7 @@
 import Foundation
 import KioskDevices
 import KioskSystem
+import KioskTestRigs
 import Testing
 
 /// The device threads carry their names in `ps -L` and `/proc/PID/task/*/comm`: started from

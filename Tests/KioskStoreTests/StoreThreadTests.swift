@@ -26,7 +26,7 @@ import Testing
         // Its name, as `ps -L` shows it. Once failed in five CI runs with a Dispatch worker's
         // name: Foundation's `Thread.current.name` lost the name whenever the new thread ran
         // before its creator had stored its handle (a naming race, 366 of 2,000 threads in a
-        // loop of that pattern; docs/threads.md); the thread now names itself first.
+        // loop of that pattern; docs/architecture.md, "Threads of kioskd"); the thread now names itself first.
         #expect(first.name == "kiosk-store")
         #expect(later.name == "kiosk-store")
         await store.close()

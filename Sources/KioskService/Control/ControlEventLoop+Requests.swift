@@ -1,3 +1,4 @@
+import KioskControl
 import KioskSystem
 
 /// Requests: read line by line, refused at once when malformed, otherwise handed to the
