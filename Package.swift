@@ -76,7 +76,7 @@ let package = Package(
             name: "KioskDemo",
             dependencies: [
                 "KioskService", "KioskCentral", "KioskEmulators", "KioskConfig", "KioskDomain", "KioskProtocol",
-                "KioskSystem",
+                "KioskSystem", "KioskDevices",
             ],
             swiftSettings: strict),
         .executableTarget(name: "kioskd", dependencies: ["KioskService", "KioskDemo"], swiftSettings: strict),
@@ -131,7 +131,7 @@ let package = Package(
             name: "KioskServiceTests",
             dependencies: [
                 "KioskService", "KioskControl", "KioskReceipts", "KioskConfig", "KioskStore", "KioskSQLite",
-                "KioskDevices", "KioskTestRigs", "KioskDomain", "KioskSystem", "ESCPOS",
+                "KioskDevices", "KioskTestRigs", "KioskDomain", "KioskSystem", "ESCPOS", "KioskEmulators",
             ],
             swiftSettings: strict),
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"], swiftSettings: strict),

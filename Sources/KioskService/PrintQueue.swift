@@ -4,6 +4,7 @@ import KioskDomain
 import KioskReceipts
 import KioskStore
 import KioskSystem
+import Synchronization
 
 /// Prints the store's pending print jobs, oldest first, each once, and records every step of
 /// each copy in the job's row, so a restart knows how far the last copy got
@@ -20,9 +21,14 @@ import KioskSystem
 ///   confirmed with the printer's status, not printed again, unless the printer now reports
 ///   paper out or cover open. A job left `sending` may be partly printed: it is printed once
 ///   more, marked; if that reprint is interrupted by a crash too, the job is held.
-/// - A job is also marked when late (created more than `lateAfter` ago). Jobs that are not a
-///   dossier's receipt or hand-back slip (status slips, test pages) are dropped instead once
-///   late: a slip for a citizen who left minutes ago is printed for no one.
+/// - A durable job (a dossier's receipt or hand-back slip, `durableKinds`) is also marked when
+///   late (created more than `lateAfter` ago).
+///
+/// The queue never decides whether a request prints or is refused: the flows do, asking the
+/// printer once, and hand each job they accept here (`submit`) already claimed. A job that is
+/// not durable (a status slip, a test page) gets that one copy: if it does not print whole
+/// it is dropped, never printed later for whoever stands at the kiosk when the paper is back.
+/// Durable jobs that did not print whole wait here for the printer.
 public actor PrintQueue {
     /// What one pass did.
     public struct Pass: Sendable, Equatable {
@@ -65,6 +71,12 @@ public actor PrintQueue {
     private var writtenUnrecorded: Set<Int64> = []
     private var confirmedUnrecorded: Set<Int64> = []
     private let wakeContinuation: AsyncStream<Void>.Continuation
+    /// What the wakes since the last turn asked for: jobs handed over by the flows, and
+    /// whether a pass over the store is due.
+    private nonisolated let inbox = Mutex<(jobs: [PrintJob], pass: Bool)>(([], false))
+    /// Jobs this run has moved on already, so a job handed over by `submit` that a pass found
+    /// first (between its commit and its hand-over) is not printed twice.
+    private var handled: Set<Int64> = []
 
     /// Creates a queue over `store`'s print jobs for the printer behind `link`.
     public init(
@@ -83,8 +95,31 @@ public actor PrintQueue {
         (wakes, wakeContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Asks `run()` for a pass soon (a job was just written).
-    public nonisolated func wake() { wakeContinuation.yield() }
+    /// Asks `run()` for a pass over the store's pending jobs soon.
+    public nonisolated func wake() {
+        inbox.withLock { $0.pass = true }
+        wakeContinuation.yield()
+    }
+
+    /// Hands over a job the flows just wrote claimed (`sending`, this run): `run()` prints it
+    /// next without reading it back from the store.
+    public nonisolated func submit(_ job: PrintJob) {
+        inbox.withLock { $0.jobs.append(job) }
+        wakeContinuation.yield()
+    }
+
+    /// Prints one job handed over by the flows, unless a pass already took it.
+    public func printSubmitted(_ job: PrintJob) async -> Pass {
+        var pass = Pass()
+        guard !handled.contains(job.id) else { return pass }
+        do {
+            _ = try await handle(job, &pass)
+        } catch {
+            pass.stoppedBecause = "print job \(job.id): \(error)"
+            logger?.log(.error, "print job not recorded", [("job", "\(job.id)"), ("reason", "\(error)")])
+        }
+        return pass
+    }
 
     private var banner: [UInt8] {
         if let encodedBanner { return encodedBanner }
@@ -122,7 +157,9 @@ public actor PrintQueue {
 
     /// Moves one job on; false when the pass must stop (the printer cannot print now).
     private func handle(_ job: PrintJob, _ pass: inout Pass) async throws -> Bool {
+        remember(job.id)
         let ours = job.session == store.printSession
+        let durable = Self.durableKinds.contains(job.kind)
         if confirmedUnrecorded.contains(job.id) {
             try await store.completePrintJob(id: job.id)
             confirmedUnrecorded.remove(job.id)
@@ -141,6 +178,11 @@ public actor PrintQueue {
         case .sending where ours:
             // Claimed by the intake's own transaction: its first attempt is already recorded.
             return try await printCopy(job, reprint: job.reprint, recorded: true, &pass)
+        case .sending where !durable, .queued where !durable:
+            // A slip asked for by someone who has gone since (a crash, an older run): printed
+            // when asked or not at all.
+            try await drop(job, "dropped: a \(job.kind) prints when asked or not at all", &pass)
+            return true
         case .sending:
             guard job.crashReprints == 0 else {
                 try await hold(
@@ -151,14 +193,7 @@ public actor PrintQueue {
             }
             return try await printCopy(job, reprint: true, recorded: false, afterCrash: true, &pass)
         case .queued:
-            let late = isLate(job)
-            if late, !Self.durableKinds.contains(job.kind) {
-                try await store.completePrintJob(id: job.id)
-                pass.dropped.append(job.id)
-                logResult(job, bytes: 0, outcome: "dropped: not printed within \(lateAfterSeconds) s of its request")
-                return true
-            }
-            return try await printCopy(job, reprint: job.reprint || late, recorded: false, &pass)
+            return try await printCopy(job, reprint: job.reprint || isLate(job), recorded: false, &pass)
         }
     }
 
@@ -172,10 +207,15 @@ public actor PrintQueue {
             logResult(job, bytes: job.payload.count, outcome: "confirmed: written whole before, printer \(state)")
             return true
         case .paperOut, .coverOpen:
-            // The printer reports it could not print it: one more copy, marked, when it can.
+            // The printer reports it could not print it: one more copy, marked, when it can
+            // (a slip that is not durable is dropped instead).
             writtenUnrecorded.remove(job.id)
-            try await store.returnPrintJob(id: job.id, reprint: true)
-            logResult(job, bytes: job.payload.count, outcome: "not confirmed: printer \(state), will reprint")
+            if Self.durableKinds.contains(job.kind) {
+                try await store.returnPrintJob(id: job.id, reprint: true)
+                logResult(job, bytes: job.payload.count, outcome: "not confirmed: printer \(state), will reprint")
+            } else {
+                try await drop(job, "dropped: not confirmed, printer \(state)", &pass)
+            }
             pass.stoppedBecause = "printer \(link.configuration.devicePath): \(state.reason)"
             return false
         case .offline, .missing:
@@ -189,9 +229,10 @@ public actor PrintQueue {
         _ job: PrintJob, reprint: Bool, recorded: Bool, afterCrash: Bool = false, _ pass: inout Pass
     ) async throws -> Bool {
         if !recorded {
-            // Asked before the attempt is recorded, so a refusal is not counted as a copy;
-            // the send just below reuses this answer instead of asking again.
-            let state = await link.status(maxAge: link.configuration.statusFreshness)
+            // A durable job waiting for the printer (it did not print whole, or a crash
+            // interrupted it): asked before the attempt is recorded, so waiting for the paper
+            // is not counted as a copy.
+            let state = await link.status()
             guard state.canPrint else {
                 pass.stoppedBecause = "printer \(link.configuration.devicePath): \(state.reason)"
                 return false
@@ -205,7 +246,11 @@ public actor PrintQueue {
             transfer = try await link.send(bytes)
         } catch {
             // Nothing was sent: the copy is not started after all.
-            try await store.returnPrintJob(id: job.id, reprint: reprint, attemptNotMade: true)
+            if Self.durableKinds.contains(job.kind) {
+                try await store.returnPrintJob(id: job.id, reprint: reprint, attemptNotMade: true)
+            } else {
+                try await drop(job, "dropped: not sent, \(error)", &pass)
+            }
             pass.stoppedBecause = "\(error)"
             return false
         }
@@ -271,11 +316,27 @@ public actor PrintQueue {
     private func failed(_ job: PrintJob, attempts: Int, bytes: Int, outcome: String, _ pass: inout Pass) async throws {
         pass.stoppedBecause = "print job \(job.id): \(outcome)"
         logResult(job, bytes: bytes, outcome: outcome)
-        if attempts >= maximumAttempts {
+        if !Self.durableKinds.contains(job.kind) {
+            try await drop(job, "dropped: \(job.kind) not printed whole", &pass)
+        } else if attempts >= maximumAttempts {
             try await hold(job, "\(attempts) copies did not print whole; last: \(outcome)", &pass)
         } else {
             try await store.returnPrintJob(id: job.id, reprint: true)
         }
+    }
+
+    /// Deletes a job that is not printed after all, and says so in the log.
+    private func drop(_ job: PrintJob, _ outcome: String, _ pass: inout Pass) async throws {
+        try await store.completePrintJob(id: job.id)
+        pass.dropped.append(job.id)
+        logResult(job, bytes: 0, outcome: outcome)
+    }
+
+    /// Notes that this run moved `id` on; the oldest half is forgotten past 1024 ids (a job
+    /// handed over by `submit` is always among the newest).
+    private func remember(_ id: Int64) {
+        handled.insert(id)
+        if handled.count > 1024 { handled = Set(handled.sorted().suffix(512)) }
     }
 
     private func hold(_ job: PrintJob, _ reason: String, _ pass: inout Pass) async throws {
@@ -310,7 +371,12 @@ public actor PrintQueue {
             }
             for await _ in wakes {
                 if Task.isCancelled { break }
-                _ = await printPending()
+                let (jobs, pass) = inbox.withLock { inbox in
+                    defer { inbox = ([], false) }
+                    return inbox
+                }
+                for job in jobs { _ = await printSubmitted(job) }
+                if pass { _ = await printPending() }
             }
             group.cancelAll()
         }

@@ -24,6 +24,12 @@ let usage = """
           write the input_event records a keyboard-wedge scanner would send (Hardware/captures)
       kiosk-bench intake [--count N] [--no-status] [--json]
           scan-to-first-byte: Enter on the scanner FIFO to the first receipt byte, p50/p99
+      kiosk-bench idle [--kioskd PATH] [--starts N] [--settle SECONDS] [--profile NAME]
+          a kioskd process on emulated hardware: spawn to READY=1, idle RSS and its mappings
+      kiosk-bench encode [--count N] [--python PATH]
+          receipt encode time per printer profile, side by side with python-escpos
+      kiosk-bench all [--out FILE] [--python PATH] [--large] [--only NAME,...] [--list]
+          run every benchmark docs/benchmarks.md quotes and write that page anew
       kiosk-bench emulate --printer PATH [--profile NAME] [--out DIR] [--scanner PATH] [--owner USER]
           emulated printer (and serial scanner typing standard input) on pseudo-terminals
       kiosk-bench crash-worker --db PATH --central URL --key FILE [--kiosk ID] [--events N]
@@ -44,6 +50,9 @@ do {
     case "intake": try await runIntakeBenchmark(arguments: arguments)
     case "make-capture": try runCaptureTool(arguments: arguments)
     case "scanner": try await runScannerBenchmark(arguments: arguments)
+    case "idle": try await runIdleBenchmark(arguments: arguments)
+    case "encode": try runEncodeBenchmark(arguments: arguments)
+    case "all": try runAllBenchmarks(arguments: arguments)
     case "emulate": try await runEmulatorTool(arguments: arguments)
     case "printer-socket": try runPrinterSocket(arguments: arguments)
     case "--help", "-h", "help": print(usage)

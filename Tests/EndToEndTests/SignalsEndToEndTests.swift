@@ -22,7 +22,7 @@ import Testing
         let scanner = try ScannerFIFO(path: kiosk.directory.path + "/scanner")
         try kiosk.start()
         #expect(await kiosk.waitForLog("scanner ok"))
-        try await Task.sleep(for: .milliseconds(300))
+        #expect(await kiosk.waitForLog("printer ok"))
         try scanner.scan(card)
         try scanner.scan("1.001234")
         // Wait for the first bytes of the receipt, then ask kioskd to stop mid-receipt.
@@ -50,7 +50,7 @@ import Testing
         let scanner = try ScannerFIFO(path: kiosk.directory.path + "/scanner")
         try kiosk.start()
         #expect(await kiosk.waitForLog("scanner ok"))
-        try await Task.sleep(for: .milliseconds(300))
+        #expect(await kiosk.waitForLog("printer ok"))
 
         // A broken configuration: refused with its file and line, the old one keeps working.
         let good = try String(contentsOfFile: kiosk.configPath, encoding: .utf8)

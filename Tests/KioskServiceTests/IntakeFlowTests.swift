@@ -15,8 +15,8 @@ import Testing
 /// details — read back from the database's print job and event.
 @Suite struct IntakeFlowTests {
     struct Printer: ReceiptPrinting {
-        func problem() async -> String? { nil }
-        func jobsAdded() async {}
+        nonisolated(nonsending) func problem() async -> String? { nil }
+        func print(_ job: PrintJob) {}
         func signalRefusal() async {}
         func printSlip(_ bytes: [UInt8]) async -> Bool { true }
     }

@@ -95,13 +95,13 @@ struct PrintOnceTests {
 
     @Test("unplugged right after a receipt went out whole: confirmed when it is back, not printed again")
     func unpluggedAfterTheJobIsNotReprinted() async throws {
-        // A ready answer that stands for the whole test: no status request before the job, so
-        // the byte count below is the job's alone.
-        let rig = try PrinterRig(statusFreshness: .seconds(600))
+        // A job the flows accepted (claimed): the queue sends it without asking the printer
+        // again, so the byte count below is the job's alone.
+        let rig = try PrinterRig()
         #expect(await rig.link.status() == .ok)
         let store = try rig.openStore()
         let queue = PrintQueue(store: store, link: rig.link, profile: rig.profile)
-        let job = try await store.enqueuePrintJob(receiptDraft(rig.profile), dossierCode: nil)
+        let job = try await store.enqueuePrintJob(receiptDraft(rig.profile), dossierCode: nil, claimed: true)
         // Gone at the first byte after the receipt: the link's check after the job.
         rig.emulator.update { $0.vanishAfterBytes = job.payload.count + 1 }
         let first = await queue.printPending()

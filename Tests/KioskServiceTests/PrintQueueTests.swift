@@ -193,16 +193,15 @@ struct PrintQueueTests {
     }
 }
 
-@Suite("Printer status freshness") struct PrinterStatusFreshnessTests {
-    @Test("a ready answer taken just before a job stands for the job's own check: one probe, not two")
+@Suite("Printer status: asked, never remembered") struct PrinterStatusFreshnessTests {
+    @Test("sending a job asks the printer nothing: the caller's status request was the decision")
     func oneProbeBeforeTheJob() async throws {
-        // A freshness far longer than the test, so a loaded machine cannot age the answer.
-        let rig = try PrinterRig(statusFreshness: .seconds(600))
+        let rig = try PrinterRig()
         let bytes = ESCPOSEncoder.encode(PrinterRig.receipt(), profile: rig.profile)
         #expect(await rig.link.status() == .ok)
         let before = rig.emulator.bytesReceived
-        let outcome = try await rig.link.print(bytes)
-        #expect(outcome.isPrinted)
+        #expect(try await rig.link.send(bytes) == .written(bytes: bytes.count))
+        #expect(await rig.link.confirm().isPrinted)
         _ = await rig.emulator.waitForReceipts(count: 1)
         // The job, then the buffered GS r 1 and one probe after it (4 × DLE EOT n); none before.
         #expect(rig.emulator.bytesReceived - before == bytes.count + 3 + 12)

@@ -14,7 +14,7 @@ package final class PrinterRig: Sendable {
 
     package init(
         profile: PrinterProfile = PrinterRig.epson, flowControl: SerialPortSettings.FlowControl = .rtscts,
-        asksStatus: Bool = true, writeMargin: Duration = .seconds(3), statusFreshness: Duration = .milliseconds(250),
+        asksStatus: Bool = true, writeMargin: Duration = .seconds(3),
         minimumBackoff: Duration = .milliseconds(20), maximumBackoff: Duration = .milliseconds(200),
         printAllowance: Duration = .seconds(5)
     ) throws {
@@ -28,7 +28,7 @@ package final class PrinterRig: Sendable {
                 serial: SerialPortSettings(baudRate: .b115200, flowControl: flowControl),
                 asksStatus: asksStatus, statusTimeout: .milliseconds(200), settleAfterJob: .milliseconds(60),
                 minimumBackoff: minimumBackoff, maximumBackoff: maximumBackoff, idleCheckInterval: .seconds(30),
-                writeMargin: writeMargin, statusFreshness: statusFreshness, printAllowance: printAllowance))
+                writeMargin: writeMargin, printAllowance: printAllowance))
     }
 
     package func shutDown() async {

@@ -2,7 +2,7 @@
 """The standard intake receipt built with python-escpos, for comparison with `kiosk-bench receipt`.
 
 Setup:   pip install python-escpos        (tested with 3.1)
-Run:     python3 Sources/kiosk-bench/peers/escpos_receipt.py [--count N] [--out DIR]
+Run:     python3 Sources/kiosk-bench/peers/escpos_receipt.py [--count N] [--out DIR] [--json]
 
 For each python-escpos capability profile close to ours (default; TM-T20II ~ epson-tm-t20iii;
 RP326 ~ rongta-rp326; POS-5890 ~ generic-58mm) it builds the same receipt as
@@ -106,7 +106,25 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=200)
     ap.add_argument("--out")
+    ap.add_argument("--json", action="store_true", help="only the median encode time per profile, as JSON")
     args = ap.parse_args()
+    if args.json:
+        import contextlib
+        import io
+        import json
+        medians = {}
+        for profile in ["default", "TM-T20II", "RP326", "POS-5890"]:
+            times = []
+            # python-escpos prints "Using hardware barcode renderer" on stdout: kept out of the JSON.
+            with contextlib.redirect_stdout(io.StringIO()):
+                for _ in range(args.count):
+                    t0 = time.perf_counter()
+                    build(profile)
+                    times.append((time.perf_counter() - t0) * 1e6)
+            medians[profile] = statistics.median(times)
+        import escpos
+        print(json.dumps({"pythonEscpos": getattr(escpos, "__version__", "?"), "encodeMedianMicroseconds": medians}))
+        return
     print("python-escpos intake receipt; wire time = bytes x 10 / baud")
     print("profile      bytes  @9600 s  @115200 s  encode us (median of %d)  Vietnamese lines intact" % args.count)
     for profile in ["default", "TM-T20II", "RP326", "POS-5890"]:
