@@ -23,7 +23,7 @@ let package = Package(
         // Domain: codes, dossiers, dates, scans. No Glibc, no I/O.
         .target(name: "KioskDomain", swiftSettings: strict),
         // Small Swift types over POSIX values: Errno, FileDescriptor, clocks.
-        .target(name: "KioskSystem", swiftSettings: strict),
+        .target(name: "KioskSystem", dependencies: ["CKioskShim"], swiftSettings: strict),
         // kiosk.conf and procedures.conf: INI syntax, schema, errors with file:line:key.
         // Also where the installation's files are: the shipped data folder (printer profiles,
         // keymaps), the calibrated profile, the state directory's layout, the version.
@@ -31,13 +31,14 @@ let package = Package(
         // SQLite: Database, Statement, transactions, result codes.
         .target(name: "KioskSQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         // The kiosk's durable store: dossiers, outbox, print jobs, central statuses.
-        .target(name: "KioskStore", dependencies: ["KioskDomain", "KioskSQLite"], swiftSettings: strict),
+        .target(
+            name: "KioskStore", dependencies: ["KioskDomain", "KioskSQLite", "KioskSystem"], swiftSettings: strict),
         // central-protocol.md: wire types and request signing (HMAC-SHA256 via libcrypto).
         .target(name: "KioskProtocol", dependencies: ["COpenSSL"], swiftSettings: strict),
         // Forwarding to the central server: libcurl transport, batches, backoff, updates.
         .target(
             name: "KioskForwarding",
-            dependencies: ["KioskProtocol", "KioskStore", "KioskDomain", "CCurl", "CKioskShim"],
+            dependencies: ["KioskProtocol", "KioskStore", "KioskDomain", "CCurl", "CKioskShim", "KioskSystem"],
             swiftSettings: strict),
         // ESC/POS: encoder, Vietnamese code pages and raster text, QR and CODE128, printer
         // profiles, and an interpreter that renders any byte stream to PNG and text.
@@ -103,7 +104,8 @@ let package = Package(
         .testTarget(name: "KioskConfigTests", dependencies: ["KioskConfig"], swiftSettings: strict),
         .testTarget(name: "KioskSQLiteTests", dependencies: ["KioskSQLite"], swiftSettings: strict),
         .testTarget(
-            name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSQLite", "CPowerCutVFS"], swiftSettings: strict),
+            name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSQLite", "CPowerCutVFS", "KioskSystem"],
+            swiftSettings: strict),
         // Test-only: an SQLite VFS that simulates power cuts (docs/durability.md). Only test
         // targets depend on it, so no product links code that loses writes on purpose.
         .target(name: "CPowerCutVFS", dependencies: ["CSQLite"], path: "Tests/CPowerCutVFS"),

@@ -63,12 +63,10 @@ final class HTTPServer: Sendable {
     /// Starts the accept thread.
     func start() {
         finished.enter()
-        let thread = Thread { [self] in
+        NamedThread.start("central-accept") { [self] in
             acceptLoop()
             finished.leave()
         }
-        thread.name = "kiosk-central accept"
-        thread.start()
     }
 
     /// Stops accepting, shuts every open connection and waits (up to 5 s) for the threads.
@@ -120,7 +118,7 @@ final class HTTPServer: Sendable {
                 continue
             }
             finished.enter()
-            let thread = Thread { [self] in
+            NamedThread.start("central-conn", stackSize: 1 << 20) { [self] in
                 let end = serve(socket, isLoopback: isLoopback)
                 // Leave the open set before closing, so stop() never shuts a reused descriptor.
                 state.withLock { state in
@@ -134,9 +132,6 @@ final class HTTPServer: Sendable {
                 }
                 finished.leave()
             }
-            thread.stackSize = 1 << 20
-            thread.name = "kiosk-central connection"
-            thread.start()
         }
     }
 

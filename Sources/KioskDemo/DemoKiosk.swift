@@ -88,7 +88,9 @@ package enum DemoKiosk {
         let code = await service.run(signals: signals)
         screen.cancel()
         await printer.stop()
-        central.stop()
+        // Stopping the receiver waits for its connection threads: on a thread of its own,
+        // never on the concurrency pool.
+        _ = try? await NamedThread.run("central-stop") { central.stop() }
         // Cleaned: the state (databases, key, configuration, socket) goes; the receipts stay
         // for the user to look at, in the directory only they can enter.
         Self.removeState(directory: directory, keeping: keep ? "receipts" : nil)

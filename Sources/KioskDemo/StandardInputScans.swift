@@ -14,7 +14,7 @@ final class StandardInputScans: ScanSource, Sendable {
         continuation.yield(.state(.ok(nil)))
         let continuation = self.continuation
         // Blocking reads belong on their own thread, never on the concurrency pool.
-        let reader = Thread {
+        NamedThread.start("demo-stdin") {
             while let line = readLine(strippingNewline: true) {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { continue }
@@ -26,8 +26,6 @@ final class StandardInputScans: ScanSource, Sendable {
             }
             endOfInput()
         }
-        reader.name = "demo-stdin"
-        reader.start()
     }
 
     func events() -> AsyncStream<ScannerEvent> { stream }

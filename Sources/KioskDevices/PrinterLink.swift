@@ -56,9 +56,7 @@ public final class PrinterLink: Sendable {
     public init(configuration: PrinterLinkConfiguration) {
         self.configuration = configuration
         wake = try? WakePipe()
-        let thread = Thread { [self] in run() }
-        thread.name = "printer-link"
-        thread.start()
+        NamedThread.start("printer-link") { [self] in run() }
     }
 
     /// The last state seen, without asking the printer.

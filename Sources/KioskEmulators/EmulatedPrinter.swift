@@ -1,4 +1,3 @@
-import Dispatch
 import ESCPOS
 import Foundation
 import KioskDevices
@@ -23,7 +22,6 @@ public final class EmulatedPrinter: Sendable {
         var vanishRequested = false
         var comeBackRequested = false
         var present = false
-        var problem: String?
         var stopping = false
         var finished = false
     }
@@ -41,14 +39,16 @@ public final class EmulatedPrinter: Sendable {
         self.profile = profile
         self.devicePath = devicePath
         self.outputDirectory = outputDirectory
-        let started = DispatchSemaphore(value: 0)
-        let thread = Thread { [self] in run(started: started) }
-        thread.name = "emulated-printer"
-        thread.start()
-        started.wait()
-        if let problem = shared.withLock({ $0.problem }) {
-            throw SystemError(EIO, call: "emulated printer: \(problem)")
+        // Opened here (a few calls that never wait) and handed to the emulator's thread: the
+        // caller, often async code, never waits for that thread to start.
+        let line: PseudoTerminal
+        do {
+            line = try openLine()
+        } catch {
+            throw SystemError(EIO, call: "emulated printer: \(error.description)")
         }
+        let handover = LineHandover(line)
+        NamedThread.start("emu-printer") { [self] in run(line: handover.take()) }
     }
 
     /// The current script.
@@ -108,19 +108,8 @@ public final class EmulatedPrinter: Sendable {
 
     // MARK: The emulator's thread
 
-    private func run(started: DispatchSemaphore) {
-        var pty: PseudoTerminal?
-        do {
-            pty = try openLine()
-        } catch {
-            shared.withLock {
-                $0.problem = error.description
-                $0.finished = true
-            }
-            started.signal()
-            return
-        }
-        started.signal()
+    private func run(line: PseudoTerminal?) {
+        var pty = line
         var paper = EmulatedPaper(profile: profile)
         var realtime = RealtimeCommandScanner()
         var buffered = BufferedCommandScanner()
@@ -288,5 +277,19 @@ struct RealtimeCommandScanner {
             stage = byte == 0x10 ? 1 : 0
         }
         return nil
+    }
+}
+
+/// The pseudo-terminal `init` opened, on its way to the emulator's thread.
+///
+/// `@unchecked Sendable`: written once before the thread starts, taken once by that thread
+/// (the thread start orders the two); nobody else touches it.
+private final class LineHandover: @unchecked Sendable {
+    private var line: PseudoTerminal?
+    init(_ line: PseudoTerminal) { self.line = line }
+
+    func take() -> PseudoTerminal? {
+        defer { line = nil }
+        return line
     }
 }

@@ -1,6 +1,7 @@
 import CCurl
 import CKioskShim
 import Foundation
+import KioskSystem
 
 /// `HTTPTransport` over libcurl, for HTTPS with a pinned CA file and an optional client
 /// certificate (which URLSession on Linux cannot do).
@@ -54,9 +55,7 @@ public final class CurlTransport: HTTPTransport {
         self.configuration = configuration
         self.worker = CurlWorker(configuration: configuration)
         let worker = self.worker
-        let thread = Thread { worker.serve() }
-        thread.name = "kiosk-curl"
-        thread.start()
+        NamedThread.start("kiosk-curl") { worker.serve() }
     }
 
     deinit {

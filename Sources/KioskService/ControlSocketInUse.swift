@@ -33,8 +33,8 @@ final class ControlSocketInUse: Sendable {
         setup.configuration.control.socket == socketPath && setup.configuration.control.group == group
     }
 
-    /// Closes the socket and its clients.
-    func stop() { server.stop() }
+    /// Closes the socket and its clients; returns once the server's thread has ended.
+    func stop() async { await server.stop() }
 }
 
 /// Control requests answered by whichever kiosk is running, waiting for it during a reload.

@@ -58,7 +58,11 @@ public final class KioskService: Sendable {
             return 73  // EX_CANTCREAT
         }
         do {
-            store = try KioskStore(path: layout.database)
+            // Opening runs integrity_check and migrations (reads of the whole file, fsyncs): on a
+            // thread of its own, never on the concurrency pool; the store's calls then run on
+            // the store's thread.
+            let database = layout.database
+            store = try await NamedThread.run("store-open") { try KioskStore(path: database) }
         } catch {
             logger.log(.error, "store cannot open", [("path", layout.database), ("reason", "\(error)")])
             return 1
@@ -125,7 +129,7 @@ public final class KioskService: Sendable {
                     }
                     let keptControl = control.serves(next)
                     if !keptControl {
-                        control.stop()
+                        await control.stop()
                         control = ControlSocketInUse(setup: next, window: window, logger: logger)
                     }
                     kiosk = await start(
@@ -145,7 +149,7 @@ public final class KioskService: Sendable {
         // Requests and scans waiting for a kiosk (a stop during a reload) get none at once;
         // the running kiosk answers until the socket closes.
         await window.shutForStop()
-        control.stop()
+        await control.stop()
         await kiosk.stop()
         // The receipt being printed is finished first.
         await printer.stop()

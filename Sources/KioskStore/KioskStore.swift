@@ -11,7 +11,7 @@ import KioskSQLite
 /// the Swift concurrency pool, so waiting for the disk blocks no other task.
 public actor KioskStore {
     /// The thread every call of the store runs on.
-    private nonisolated let thread = StoreThread(name: "kiosk-store")
+    nonisolated let thread = StoreThread(name: "kiosk-store")
 
     /// The store's executor: its own thread.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }

@@ -1,4 +1,6 @@
 import Foundation
+import KioskSystem
+import Synchronization
 
 /// The store's own thread: a serial executor that runs the store actor's jobs, one at a
 /// time, on a dedicated OS thread.
@@ -9,21 +11,30 @@ import Foundation
 /// serial queue for the same reason. The thread ends once the store is gone and the jobs
 /// already queued have run.
 ///
+/// Every job of the store actor runs here: the thread's kernel id is kept (``threadID``) so
+/// a test can compare it with the id a job runs on, not only the thread's name.
+///
 /// `@unchecked Sendable`: `jobs` and `finishing` are only touched under `condition`.
 final class StoreThread: SerialExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var finishing = false
+    private let id = Atomic<Int32>(0)
 
     /// Starts the thread, named `name` (as `ps -L` and debuggers show it).
     init(name: String) {
-        // Named from inside: on Linux, Foundation gives the OS thread its name only when the
-        // thread names itself.
-        Thread { [self] in
-            Thread.current.name = name
+        // Named by the thread itself before its first job (`NamedThread`): Foundation's
+        // `Thread.current.name` lost the name whenever the new thread ran before its creator
+        // had stored the thread's handle, and the thread then kept the name of the Dispatch
+        // worker that created it.
+        NamedThread.start(name) { [self] in
+            id.store(NamedThread.currentID, ordering: .releasing)
             serve()
-        }.start()
+        }
     }
+
+    /// The thread's kernel id (`gettid`); 0 until the thread has started.
+    var threadID: Int32 { id.load(ordering: .acquiring) }
 
     /// Queues a job of the store actor; it runs on the thread, after those before it.
     func enqueue(_ job: consuming ExecutorJob) {

@@ -4,6 +4,7 @@ import KioskCentral
 import KioskDevices
 import KioskEmulators
 import KioskProtocol
+import KioskSystem
 import Synchronization
 
 #if canImport(Glibc)
@@ -146,7 +147,9 @@ final class KioskdProcess: @unchecked Sendable {
             _ = await waitForExit()
         }
         await printer.stop()
-        central.stop()
+        // Stopping waits for the receiver's connection threads: on a thread of its own.
+        let central = self.central
+        _ = try? await NamedThread.run("test-central") { central.stop() }
     }
 }
 

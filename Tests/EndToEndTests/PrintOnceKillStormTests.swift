@@ -5,6 +5,7 @@ import KioskDomain
 import KioskEmulators
 import KioskReceipts
 import KioskSQLite
+import KioskSystem
 import Testing
 
 #if canImport(Glibc)
@@ -38,9 +39,8 @@ import Testing
                 // An intake, killed the moment its whole receipt (or a reprint the start
                 // recovered) has reached the printer: inside the post-print window.
                 let client = await Self.sendIntake(kiosk, round)
-                let deadline = ContinuousClock.now + .seconds(10)
-                while kiosk.printer.cutsReceived == cutsBefore, ContinuousClock.now < deadline { usleep(100) }
-                Self.kill(process)
+                await Self.killAtCut(kiosk, after: cutsBefore, pid: process.processIdentifier)
+                process.waitUntilExit()
                 client?.close()
                 if kiosk.printer.cutsReceived > cutsBefore {
                     switch (try? Self.lastJobStage(database: kiosk.databasePath)) ?? "none" {
@@ -196,6 +196,17 @@ import Testing
         }
         client.send(#"{"request":"intake","idCard":"\#(card)","procedure":"1.001234","id":\#(round)}"#)
         return client
+    }
+
+    /// Kills kioskd the moment a cut reaches the printer (10 s at most). The watch spins, so
+    /// it runs on a thread of its own, never on the concurrency pool the other tests need.
+    static func killAtCut(_ kiosk: KioskdProcess, after cuts: Int, pid: Int32) async {
+        let printer = kiosk.printer
+        _ = try? await NamedThread.run("test-killer") {
+            let deadline = monotonicNanoseconds() + 10_000_000_000
+            while printer.cutsReceived == cuts, monotonicNanoseconds() < deadline { usleep(100) }
+            Glibc.kill(pid, SIGKILL)
+        }
     }
 
     static func kill(_ process: Process) {

@@ -2,6 +2,7 @@ import ESCPOS
 import Foundation
 import KioskDevices
 import KioskEmulators
+import KioskSystem
 import Testing
 
 #if canImport(Glibc)
@@ -107,11 +108,14 @@ import Testing
             }
         }
         // A front end's intakes over the control socket, on one connection, during the storm.
-        let client = try ControlLineClient(socketPath: kiosk.directory.path + "/control.sock")
+        let socket = kiosk.directory.path + "/control.sock"
         let request =
             #"{"request":"intake","idCard":""# + card + #"","procedure":"1.001234"}"#
-        var answers: [String] = []
-        for _ in 0..<intakes { answers.append(client.ask(request) ?? "no answer") }
+        // Blocking socket calls on a thread of their own, never on the pool the test runs on.
+        let answers = try await NamedThread.run("test-control") { () -> [String] in
+            let client = try ControlLineClient(socketPath: socket)
+            return (0..<intakes).map { _ in client.ask(request) ?? "no answer" }
+        }
         storm.cancel()
         let failed = answers.filter { !$0.contains(#""ok":true"#) }
         #expect(failed.isEmpty, "\(failed)")

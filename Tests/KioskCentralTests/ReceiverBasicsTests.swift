@@ -1,9 +1,21 @@
 import Foundation
 import KioskCentral
 import KioskProtocol
+import KioskSystem
 import Testing
 
 @Suite struct ReceiverBasicsTests {
+    @Test func acceptAndConnectionThreadsCarryTheirNames() throws {
+        let receiver = try TestReceiver()
+        let client = try receiver.client()
+        // Answered on a connection thread, while the connection stays open (keep-alive).
+        #expect(client.request("GET", "/v1/health").response?.status == 200)
+        let names = NamedThread.namesInProcess
+        #expect(names.contains("central-accept"), "\(names)")
+        #expect(names.contains("central-conn"), "\(names)")
+        withExtendedLifetime(client) {}
+    }
+
     @Test func healthAnswersWithoutAuthentication() throws {
         let receiver = try TestReceiver()
         let response = try #require(try receiver.client().request("GET", "/v1/health").response)

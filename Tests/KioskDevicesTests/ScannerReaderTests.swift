@@ -30,7 +30,7 @@ struct ScannerReaderTests {
             usleep(300)
         }
         let scans = await rig.waitForScans(1)
-        #expect(scans == ["EA123456785VN"])
+        #expect(scans == ["EA123456785VN"], "events \(rig.events), log \(rig.lines)")
         let scan = try #require(scans.first, "no scan arrived: the reader log says \(rig.lines)")
         #expect(ScanParser().parse(scan).map(\.kind) == .success("postal-item"))
         #expect(rig.events.first == .state(.ok(nil)))

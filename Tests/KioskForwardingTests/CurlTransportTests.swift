@@ -1,9 +1,22 @@
 import Foundation
 import KioskForwarding
+import KioskSystem
 import Testing
 
 @Suite("CurlTransport over loopback sockets")
 struct CurlTransportTests {
+    @Test("the curl thread carries its name in ps -L, not its creator's")
+    func curlThreadIsNamed() async throws {
+        let server = try CannedHTTPServer(script: [.respond("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")])
+        defer { server.stop() }
+        let transport = CurlTransport(configuration: .init(timeout: 5))
+        // Carried by the curl thread: it has started, and named itself first.
+        let answer = try await transport.perform(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/"))
+            .get()
+        #expect(answer.status == 200)
+        #expect(NamedThread.namesInProcess.contains("kiosk-curl"), "\(NamedThread.namesInProcess)")
+    }
+
     @Test("answers come back with status, case-insensitive headers and body; the connection is reused")
     func keepAlive() async throws {
         let server = try CannedHTTPServer(script: [

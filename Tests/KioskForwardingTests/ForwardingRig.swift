@@ -4,6 +4,7 @@ import KioskDomain
 import KioskForwarding
 import KioskProtocol
 import KioskStore
+import KioskSystem
 import Synchronization
 
 /// A kiosk clock for tests: the wall clock plus an adjustable offset; waits are recorded and
@@ -116,7 +117,10 @@ struct ForwardingRig {
     }
 
     func tearDown() async {
-        server.stop()
+        // Stopping waits for the receiver's connection threads: on a thread of its own, never
+        // on the pool the forwarder's tasks need.
+        let server = self.server
+        _ = try? await NamedThread.run("test-central") { server.stop() }
         await store.close()
         try? FileManager.default.removeItem(atPath: directory)
     }

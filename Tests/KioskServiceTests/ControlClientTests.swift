@@ -47,7 +47,7 @@ struct ControlClientTests {
 
     @Test func requestAndErrorAnswers() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let (answer, refused) = try await onThread {
             (
                 try rig.client.request(.request("lookup", ["code": .string("K1")])),

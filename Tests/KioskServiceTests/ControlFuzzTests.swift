@@ -71,7 +71,7 @@ struct ControlFuzzTests {
 
     @Test func fuzzedLinesNeverStopTheServer() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let outcome = try await onThread { () -> (Bool, ControlValue?) in
             var random = FuzzRandom(state: 42)
             var everyLineAnswered = true
@@ -96,7 +96,7 @@ struct ControlFuzzTests {
 
     @Test func rawNoiseThenAGoodRequestOnTheSameConnection() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let answered = try await onThread { () -> Bool in
             var random = FuzzRandom(state: 7)
             let connection = try rig.raw()

@@ -13,13 +13,15 @@ import Testing
 struct ControlServerTests {
     @Test func socketFileIsASocketWithMode0660AndPeerIsLogged() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         var info = stat()
         #expect(lstat(rig.directory.socket, &info) == 0)
         #expect(info.st_mode & S_IFMT == S_IFSOCK)
         #expect(info.st_mode & 0o777 == 0o660)
         let answer = try await onThread { try rig.raw().exchange(#"{"request":"status"}"#) }
         #expect(answer?["ok"] == .bool(true))
+        // Served by the server's one thread, named as `ps -L` shows it.
+        #expect(NamedThread.namesInProcess.contains("kiosk-control"))
         let connected = rig.log.all.first { $0.contains("control client connected") }
         #expect(connected == "<6>control client connected pid=\(getpid()) uid=\(getuid()) gid=\(getgid())")
         // A group that does not exist is a warning naming it; the socket still works.
@@ -31,7 +33,7 @@ struct ControlServerTests {
             return
         }
         let rig = try ControlRig(group: name)
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         var info = stat()
         #expect(lstat(rig.directory.socket, &info) == 0)
         #expect(info.st_gid == getgid())
@@ -45,7 +47,7 @@ struct ControlServerTests {
             socketPath: path, group: "no-such-group-kiosk", handler: RecordingControlHandler(),
             logger: LogRecorder().logger)
         try server.start()
-        defer { server.stop() }
+        defer { server.requestStop() }
         var info = stat()
         #expect(stat(directory.path + "/run/kiosk", &info) == 0)
         #expect(info.st_mode & 0o777 == 0o750)
@@ -55,7 +57,7 @@ struct ControlServerTests {
 
     @Test func everyRequestReachesTheHandlerWithItsArgumentsAndTheIdIsEchoed() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let cases: [(String, String)] = [
             (#"{"request":"status","id":1}"#, "status"),
             (#"{"request":"queue","id":2}"#, "queue(limit: 20)"),
@@ -91,7 +93,7 @@ struct ControlServerTests {
 
     @Test func malformedJSONIsRefusedAndTheConnectionGoesOn() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let (bad, notObject, good) = try await onThread { () -> (ControlValue?, ControlValue?, ControlValue?) in
             let connection = try rig.raw()
             connection.send(#"{"request": "status""#)
@@ -110,7 +112,7 @@ struct ControlServerTests {
 
     @Test func aLineOver64KiBIsRefusedAndTheConnectionClosed() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let (answer, after) = try await onThread { () -> (ControlValue?, String?) in
             let connection = try rig.raw()
             let text = String(repeating: "x", count: 70 * 1024)
@@ -126,7 +128,7 @@ struct ControlServerTests {
 
     @Test func aLineOfExactly64KiBIsServed() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let prefix = #"{"request":"scan","text":""#
         let text = String(repeating: "y", count: 65_536 - prefix.utf8.count - 2)
         let answer = try await onThread { try rig.raw().exchange(prefix + text + #""}"#) }
@@ -135,7 +137,7 @@ struct ControlServerTests {
 
     @Test func unknownRequestListsTheKnownOnes() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let answer = try await onThread { try rig.raw().exchange(#"{"request":"reboot","id":3}"#) }
         #expect(answer?["error"] == .string("unknown-request"))
         #expect(answer?["known"] == .array(ControlRequest.names.map { .string($0) }))
@@ -144,7 +146,7 @@ struct ControlServerTests {
 
     @Test func aRequestWithoutItsNewlineIsAnsweredAtEndOfInput() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let answer = try await onThread { () -> ControlValue? in
             let connection = try rig.raw()
             connection.send(Array(#"{"request":"status"}"#.utf8))
@@ -156,7 +158,7 @@ struct ControlServerTests {
 
     @Test func manyClientsAtOnce() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let clients = 16
         let requests = 25
         let results = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -186,7 +188,7 @@ struct ControlServerTests {
     @Test func aClientOverTheLimitClosesTheLongestIdleOne() async throws {
         // Busy is only for when every slot has a request in service (ControlSlotTests).
         let rig = try ControlRig(limits: ControlServer.Limits(maximumClients: 2))
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let (closed, served, stillServed) = try await onThread { () -> (ControlValue?, ControlValue?, ControlValue?) in
             let first = try rig.raw()
             let second = try rig.raw()
@@ -212,7 +214,7 @@ struct ControlServerTests {
         let server = ControlServer(
             socketPath: path, group: "no-such-group-kiosk", handler: RecordingControlHandler(), logger: log.logger)
         try server.start()
-        defer { server.stop() }
+        defer { server.requestStop() }
         #expect(log.all.contains { $0.contains("control socket stale file removed") })
         let answer = try await onThread { try ControlClient(socketPath: path).request(.request("status")) }
         #expect(answer["ok"] == .bool(true))
@@ -220,7 +222,7 @@ struct ControlServerTests {
 
     @Test func aSecondServerOnTheSamePathFailsClearly() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let second = ControlServer(
             socketPath: rig.directory.socket, group: "x", handler: RecordingControlHandler(),
             logger: LogRecorder().logger)
@@ -242,19 +244,20 @@ struct ControlServerTests {
 
     @Test func stopClosesClientsAndRemovesTheSocket() async throws {
         let rig = try ControlRig()
-        let ended = try await onThread { () -> Bool in
+        let held = try await onThread { () -> Held in
             let connection = try rig.raw()
             _ = connection.exchange(#"{"request":"status"}"#)
-            rig.server.stop()
-            return connection.line() == nil
+            return Held(connection)
         }
-        #expect(ended)
+        await rig.server.stop()
+        #expect(try await onThread { held.connection.line() } == nil)
         #expect(access(rig.directory.socket, F_OK) != 0)
         #expect(rig.server.clientCount == 0)
         // Stopping twice is harmless; the path can be used again.
-        rig.server.stop()
+        await rig.server.stop()
         try rig.server.start()
-        rig.server.stop()
+        #expect(try await onThread { try rig.raw().exchange(#"{"request":"status"}"#) }?["ok"] == .bool(true))
+        await rig.server.stop()
     }
 }
 

@@ -20,7 +20,7 @@ struct ControlSlotTests {
         // Deadlines longer than the test: the sixteen hold their slots until kioskctl comes.
         let rig = try ControlRig(
             limits: ControlServer.Limits(idleTimeout: .seconds(300), requestTimeout: .seconds(300)))
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         var idle: [RawControlConnection] = []
         for _ in 0..<16 { idle.append(try rig.raw()) }
         // Half of them trickle a request that never ends, half send nothing.
@@ -35,14 +35,15 @@ struct ControlSlotTests {
         #expect(status.output.contains("service         running"))
         #expect(rig.handler.recordedCalls == ["status"])
         // The one that waited longest was told why it was closed (the line is there already).
-        let closed = idle[0].answer()
+        let oldest = Held(idle[0])
+        let closed = try await onThread { oldest.connection.answer() }
         #expect(closed?["error"] == .string("idle-closed"))
     }
 
     @Test func idleAndTricklingClientsAreClosedAtTheirDeadlines() async throws {
         let rig = try ControlRig(
             limits: ControlServer.Limits(idleTimeout: .milliseconds(300), requestTimeout: .milliseconds(300)))
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let (idle, trickling) = try await onThread { () -> (ControlValue?, ControlValue?) in
             let idle = try rig.raw()
             let trickling = try rig.raw()
@@ -64,7 +65,7 @@ struct ControlSlotTests {
         let rig = try ControlRig(
             limits: ControlServer.Limits(
                 maximumClients: 2, maximumSubscribers: 2, idleTimeout: .seconds(1), requestTimeout: .seconds(1)))
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let answers = try await onThread { () -> [ControlValue?] in
             var subscribers: [RawControlConnection] = []
             var answers: [ControlValue?] = []
@@ -102,7 +103,7 @@ struct ControlSlotTests {
         try server.start()
         defer {
             handler.open()
-            server.stop()
+            server.requestStop()
         }
         let held = Held(try RawControlConnection(path: directory.socket))
         held.connection.send(#"{"request":"status"}"#)

@@ -12,7 +12,7 @@ import Testing
 struct ControlSubscribeTests {
     @Test func subscriberReceivesEventsUntilItCloses() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let handler = rig.handler
         let (ack, events, heldWhileOpen) = try await onThread { () -> (ControlValue?, [ControlValue?], Int) in
             let connection = try rig.raw()
@@ -34,7 +34,7 @@ struct ControlSubscribeTests {
 
     @Test func theStreamEndingClosesTheConnection() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let handler = rig.handler
         let (event, end) = try await onThread { () -> (ControlValue?, String?) in
             let stream = try rig.client.subscribe()
@@ -49,7 +49,7 @@ struct ControlSubscribeTests {
 
     @Test func linesSentAfterSubscribeAreIgnored() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let handler = rig.handler
         let event = try await onThread { () -> ControlValue? in
             let connection = try rig.raw()
@@ -65,7 +65,7 @@ struct ControlSubscribeTests {
 
     @Test func aStuckSubscriberIsDroppedAndNeverBlocksTheService() async throws {
         let rig = try ControlRig(limits: ControlServer.Limits(writeTimeout: .milliseconds(100), subscriberBacklog: 50))
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let handler = rig.handler
         // A subscriber that never reads.
         let stuck = try await onThread { () -> RawControlConnectionBox in
@@ -93,13 +93,14 @@ struct ControlSubscribeTests {
     @Test func stopEndsSubscriptions() async throws {
         let rig = try ControlRig()
         let handler = rig.handler
-        let end = try await onThread { () -> String? in
+        let held = try await onThread { () -> Held in
             let connection = try rig.raw()
             connection.send(#"{"request":"subscribe"}"#)
             _ = connection.answer()
-            rig.server.stop()
-            return connection.line()
+            return Held(connection)
         }
+        await rig.server.stop()
+        let end = try await onThread { held.connection.line() }
         #expect(end == nil)
         #expect(await eventually { handler.releasedStreams == 1 })
     }

@@ -161,11 +161,7 @@ final class RawControlConnection {
 /// Runs blocking socket work on a thread of its own, so tests never block the concurrency
 /// pool the server's request tasks need.
 func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread {
-            continuation.resume(with: Result { try body() })
-        }.start()
-    }
+    try await NamedThread.run("test-blocking", body)
 }
 
 /// Waits (on a thread) until `condition` holds; a failsafe keeps a broken test from

@@ -56,7 +56,7 @@ enum Kioskctl {
 struct KioskctlControlTests {
     @Test func lookupAndReprintAskTheService() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let lookup = try await Kioskctl.run([
             "lookup", "HN1-240501-0001", "--print", "--json", "--timeout", "120", "--socket", rig.directory.socket,
         ])
@@ -77,7 +77,7 @@ struct KioskctlControlTests {
 
     @Test func statusShowsTheServiceWhenTheDatabaseIsNotThere() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let status = try await Kioskctl.run([
             "status", "--timeout", "120", "--socket", rig.directory.socket, "--db", rig.directory.path + "/none.db",
         ])
@@ -100,7 +100,7 @@ struct KioskctlControlTests {
         try server.start()
         defer {
             handler.open()
-            server.stop()
+            server.requestStop()
         }
         let held = Held(try RawControlConnection(path: directory.socket))
         held.connection.send(#"{"request":"status"}"#)
@@ -118,7 +118,7 @@ struct KioskctlControlTests {
 
     @Test func aRequeueIsLoggedWithWhoAskedAndWhat() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let requeue = try await Kioskctl.run([
             "queue", "requeue", "6f1c1b2e-3c39-4f7e-9d8a-0b6a3f1e2c11", "--timeout", "120", "--socket",
             rig.directory.socket,
@@ -263,7 +263,7 @@ struct KioskctlControlTests {
 
     @Test func watchPrintsEventsAsJSONLines() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let handler = rig.handler
         let line = try await onThread { () -> String in
             let process = Process()

@@ -53,6 +53,13 @@ int kiosk_unlockpt(int fd);
 int kiosk_ptsname_r(int fd, char *buf, size_t buflen);
 static inline unsigned long kiosk_TIOCOUTQ(void) { return TIOCOUTQ; }
 
+// MARK: - Threads (Glibc's module hides these behind _GNU_SOURCE; defined in shim.c)
+
+/// pthread_setname_np(3) on the calling thread: 0 or an errno value (ERANGE over 15 bytes).
+int kiosk_name_current_thread(const char *name);
+/// gettid(2): the calling thread's kernel id, as /proc/self/task/<tid> names it.
+int kiosk_gettid(void);
+
 // MARK: - hidraw (HID-POS scanners)
 
 static inline unsigned long kiosk_HIDIOCGRDESCSIZE(void) { return HIDIOCGRDESCSIZE; }

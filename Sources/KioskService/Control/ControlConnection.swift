@@ -5,199 +5,153 @@ import KioskSystem
     import Glibc
 #endif
 
-/// One client of the control socket, served on its own thread: reads request lines, answers
-/// each with one line, or becomes an event stream after `subscribe`. Owns and closes `fd`.
+/// One client of the control socket as the server's thread sees it: the bytes read and not
+/// yet answered, the lines waiting to be written, and the deadlines that bound both. Reads
+/// and writes never wait: the server's one thread polls every connection for readiness.
+/// Owns `fd`; the server's thread closes it.
 ///
 /// Deadlines (``ControlServer/Limits``): with no request in progress the client must send
-/// within `idleTimeout`; once a request line has begun it must end within `requestTimeout`.
-/// Either answers an error line (`idle-timeout`, `request-timeout`) and closes. Subscribers
-/// are exempt: they only read.
+/// within `idleTimeout`; once a request line has begun it must end within `requestTimeout`;
+/// every line written must be taken within `writeTimeout`. Subscribers have no input
+/// deadlines: they only read.
 struct ControlConnection {
+    /// What the connection is doing.
+    enum Phase: Equatable {
+        /// Reading its next request (or writing the answer to one refused at once).
+        case reading
+        /// Its request is with the service: nothing more is read until the answer is written.
+        case serving
+        /// An event stream after `subscribe`: what the client sends is read and ignored.
+        case subscribed
+        /// A last line (a refusal, a notice) is being written; then the connection closes.
+        case closing
+    }
+
+    /// What a read came to.
+    enum Read {
+        case data, wouldBlock, ended, failed
+    }
+
+    /// What writing the waiting lines came to.
+    enum Flush {
+        /// Everything is written.
+        case done
+        /// The socket is full: poll for `POLLOUT`.
+        case blocked
+        /// The peer is gone, or did not take a line before its deadline.
+        case failed
+    }
+
+    /// Its entry in the server's ``ControlConnectionTable``.
+    let id: Int
     let fd: Int32
     let peer: UnixStream.PeerCredentials?
-    let handler: any ControlRequestHandling
-    let logger: Logger
-    let stop: WakePipe
-    let limits: ControlServer.Limits
-    /// Its entry in the server's connection table.
-    let id: Int
-    let table: ControlConnectionTable
+    var phase = Phase.reading
+    var buffer: ControlLineBuffer
+    /// Since when (monotonic ns) no request has been in progress: the idle deadline's start.
+    var lastActivity: UInt64
+    /// When the first byte of the request line being received arrived.
+    var lineStarted: UInt64?
+    /// The client shut down its sending side: after the last answer, the connection closes.
+    var inputEnded = false
+    /// The request with the service: its `id` to echo, and what it was (for the requeue record).
+    var inService: (request: ControlRequest, echo: ControlValue?)?
+    /// The task reading the service's event stream (subscribers only); cancelled at close.
+    var subscription: Task<Void, Never>?
+    /// The service ended the event stream: close once the lines before the end are written.
+    var streamEnded = false
+    private var output: [(bytes: [UInt8], event: Bool)] = []
+    private var writtenOfFirst = 0
+    /// When the line being written must have been taken (monotonic ns).
+    private(set) var writeDeadline: UInt64?
 
-    private var peerFields: [(String, String)] {
+    init(id: Int, fd: Int32, peer: UnixStream.PeerCredentials?, maximumRequestBytes: Int, now: UInt64) {
+        self.id = id
+        self.fd = fd
+        self.peer = peer
+        self.buffer = ControlLineBuffer(maximumLineBytes: maximumRequestBytes)
+        self.lastActivity = now
+    }
+
+    /// Who is connected, for log lines.
+    var peerFields: [(String, String)] {
         guard let peer else { return [("pid", "unknown")] }
         return [("pid", String(peer.pid)), ("uid", String(peer.uid))]
     }
 
-    /// Serves until the client closes, breaks a rule, or the server stops.
-    func run() {
-        defer {
-            // Out of the table before the descriptor is closed: the table may shut it down.
-            table.remove(id)
-            close(fd)
-            logger.log(.debug, "control client disconnected", peerFields)
-        }
-        UnixStream.setNonBlocking(fd)
-        var buffer = ControlLineBuffer(maximumLineBytes: limits.maximumRequestBytes)
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        var lastActivity = monotonicNanoseconds()
-        var lineStarted: UInt64? = nil
-        while true {
-            lines: while true {
-                switch buffer.next() {
-                case .line(let line):
-                    guard serve(line) else { return }
-                    lastActivity = monotonicNanoseconds()
-                    lineStarted = buffer.hasPartialLine ? lastActivity : nil
-                case .tooLarge:
-                    refuseTooLarge()
-                    return
-                case .needMore:
-                    break lines
-                }
+    /// Whether lines wait to be written.
+    var hasOutput: Bool { !output.isEmpty }
+
+    /// Queues one line; it must be taken by the client within `nanoseconds` of reaching the
+    /// head of the queue. `event` lines count in a subscriber's backlog until written.
+    mutating func queue(_ value: ControlValue, event: Bool = false, within nanoseconds: UInt64, now: UInt64) {
+        if output.isEmpty { writeDeadline = now + nanoseconds }
+        output.append((Array((value.json + "\n").utf8), event))
+    }
+
+    /// Writes what the socket takes now, without waiting; `lineWritten` is told of each line
+    /// finished (true for an event line). `MSG_NOSIGNAL`: a closed peer gives `EPIPE`, never
+    /// `SIGPIPE`.
+    mutating func flush(now: UInt64, writeTimeout: UInt64, lineWritten: (Bool) -> Void) -> Flush {
+        while let first = output.first {
+            let n = first.bytes.withUnsafeBytes { raw in
+                send(fd, raw.baseAddress! + writtenOfFirst, raw.count - writtenOfFirst, Int32(MSG_NOSIGNAL))
             }
-            let deadline =
-                lineStarted.map { $0 + limits.requestTimeoutNanoseconds }
-                ?? lastActivity + limits.idleTimeoutNanoseconds
-            switch waitReadable(until: deadline) {
-            case .readable: break
-            case .stopping: return
-            case .timedOut:
-                refuseSlow(inRequest: lineStarted != nil)
-                return
-            }
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
-                chunk.withUnsafeBytes { buffer.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                if lineStarted == nil { lineStarted = monotonicNanoseconds() }
-            } else if n == 0 {
-                // End of input: a last request sent without its newline is still answered.
-                if buffer.hasPartialLine { _ = serve(buffer.takePartialLine()) }
-                return
-            } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
-                return
+                writtenOfFirst += n
+                guard writtenOfFirst == first.bytes.count else { continue }
+                output.removeFirst()
+                writtenOfFirst = 0
+                writeDeadline = output.isEmpty ? nil : now + writeTimeout
+                lineWritten(first.event)
+                continue
             }
-        }
-    }
-
-    /// What waiting for input came to.
-    private enum Wait {
-        case readable, stopping, timedOut
-    }
-
-    /// Waits for input, a stop, or the deadline (monotonic ns).
-    private func waitReadable(until deadline: UInt64) -> Wait {
-        var entries = [
-            pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
-        ]
-        while true {
-            let now = monotonicNanoseconds()
-            guard now < deadline else { return .timedOut }
-            let wait = Int32(min((deadline - now) / 1_000_000 + 1, 60_000))
-            let ready = poll(&entries, 2, wait)
-            if ready < 0 && errno == EINTR { continue }
-            if ready < 0 || entries[1].revents != 0 { return .stopping }
-            if ready > 0 { return .readable }
-        }
-    }
-
-    /// Closes a client that stayed idle, or sends its request too slowly, with a line saying so.
-    private func refuseSlow(inRequest: Bool) {
-        guard !table.wasEvicted(id) else { return }
-        let code = inRequest ? "request-timeout" : "idle-timeout"
-        let message =
-            inRequest
-            ? "request line not complete within \(limits.requestTimeout); the connection is closed"
-            : "no request within \(limits.idleTimeout); the connection is closed (reconnect when needed)"
-        logger.log(.info, "control client closed", [("reason", code)] + peerFields)
-        _ = send(ControlValue.error(code, message), within: 100_000_000)
-    }
-
-    /// Answers one line; false when the connection must close.
-    private func serve(_ line: [UInt8]) -> Bool {
-        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
-        let value: ControlValue
-        do {
-            value = try ControlValue.parse(line)
-        } catch {
-            logger.log(
-                .info, "control request refused", [("error", "bad-request"), ("reason", error.reason)] + peerFields)
-            return send(ControlRequestError.badRequest(error.description).answer)
-        }
-        let echo = value["id"]
-        let request: ControlRequest
-        do {
-            request = try ControlRequest.decode(value)
-        } catch {
-            logger.log(.info, "control request refused", [("error", error.code)] + peerFields)
-            return send(Self.echoing(echo, in: error.answer))
-        }
-        logger.log(.info, "control request", [("request", request.name)] + peerFields)
-        if request == .subscribe {
-            guard table.subscribe(id) else {
-                if table.wasEvicted(id) { return false }
-                _ = send(
-                    Self.echoing(
-                        echo,
-                        in: .error(
-                            "busy",
-                            "all \(limits.maximumSubscribers) subscriber slots are taken; try again later")))
-                return false
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                return (writeDeadline ?? now) > now ? .blocked : .failed
             }
-            ControlSubscriber(connection: self).run(echo: echo)
-            return false
+            return .failed
         }
-        // Closed to make room meanwhile: its request is not served (nobody reads the answer).
-        guard table.beginServing(id) else { return false }
-        let handler = self.handler
-        let answer = BlockingWait.run { await request.perform(on: handler) }
-        defer { table.endServing(id) }
-        if case .requeue(let id, let all) = request { logRequeue(id: id, all: all, answer: answer) }
-        return send(Self.echoing(echo, in: answer))
+        return .done
     }
 
-    /// Every requeue is on record: who asked (uid, user, pid), for which event, how many.
-    private func logRequeue(id: String?, all: Bool, answer: ControlValue) {
-        var fields: [(String, String)] = [("event", id ?? "all")]
-        if answer["ok"] == .bool(true) {
-            fields.append(("count", String(answer["requeued"]?.arrayValue?.count ?? 0)))
-        } else {
-            fields.append(("error", answer["error"]?.stringValue ?? "unknown"))
+    /// Drops the lines not yet begun (a subscriber dropped as too slow gets its last line
+    /// next); a line partly written is kept, so the client never sees half a line.
+    mutating func dropWaitingLines() {
+        output = writtenOfFirst > 0 ? Array(output.prefix(1)) : []
+        if output.isEmpty { writeDeadline = nil }
+    }
+
+    /// Reads what has arrived into the line buffer.
+    mutating func read(into scratch: inout [UInt8], now: UInt64) -> Read {
+        let n = scratch.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        if n > 0 {
+            if phase == .subscribed { return .data }
+            scratch.withUnsafeBytes { buffer.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            if lineStarted == nil { lineStarted = now }
+            return .data
         }
-        if let peer { fields.append(("user", UnixStream.userName(uid: peer.uid) ?? "uid \(peer.uid)")) }
-        logger.log(
-            answer["ok"] == .bool(true) ? .notice : .warning,
-            answer["ok"] == .bool(true) ? "dead letters requeued" : "requeue refused", fields + peerFields)
+        if n == 0 { return .ended }
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? .wouldBlock : .failed
     }
 
-    /// Puts the request's `id` into the answer (wrapping a non-object answer in `value`).
-    static func echoing(_ id: ControlValue?, in answer: ControlValue) -> ControlValue {
-        guard let id else { return answer }
-        guard case .object(var fields) = answer else { return .object(["ok": .bool(true), "value": answer, "id": id]) }
-        fields["id"] = id
-        return .object(fields)
+    /// When the client must have sent more (monotonic ns): the request deadline once a line
+    /// has begun, the idle deadline otherwise; nil when no input is due.
+    func inputDeadline(_ limits: ControlServer.Limits) -> UInt64? {
+        guard phase == .reading, output.isEmpty, !inputEnded else { return nil }
+        return lineStarted.map { $0 + limits.requestTimeoutNanoseconds } ?? lastActivity + limits.idleTimeoutNanoseconds
     }
 
-    private func refuseTooLarge() {
-        logger.log(
-            .warning, "control request refused",
-            [("error", "too-large"), ("limit", String(limits.maximumRequestBytes))] + peerFields)
-        let answer = ControlRequestError(
-            code: "too-large",
-            message: "request line longer than \(limits.maximumRequestBytes) bytes; the connection is closed",
-            extra: ["limit": .int(Int64(limits.maximumRequestBytes))]
-        ).answer
-        _ = send(answer)
-    }
-
-    /// Writes one answer line, bounded by the write timeout; false when the client is gone or stuck.
-    func send(_ answer: ControlValue, within nanoseconds: UInt64? = nil) -> Bool {
-        let deadline = monotonicNanoseconds() + (nanoseconds ?? limits.writeTimeoutNanoseconds)
-        let sent = UnixStream.write(Array((answer.json + "\n").utf8), to: fd, deadline: deadline)
-        if !sent {
-            logger.log(
-                .warning, "control client dropped", [("reason", "answer not taken in time or peer gone")] + peerFields)
+    /// The poll events the connection waits for now; 0 when it waits for nothing of its own
+    /// (its request is with the service).
+    var pollEvents: Int16 {
+        var events: Int16 = 0
+        if !output.isEmpty { events |= Int16(POLLOUT) }
+        switch phase {
+        case .reading where output.isEmpty && !inputEnded: events |= Int16(POLLIN)
+        case .subscribed: events |= Int16(POLLIN)
+        default: break
         }
-        return sent
+        return events
     }
 }

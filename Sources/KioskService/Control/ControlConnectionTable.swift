@@ -2,10 +2,6 @@ import KioskControl
 import KioskSystem
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Who holds the control socket's slots, and the one place that decides admission: request
 /// clients and subscribers have budgets of their own, so that one kind cannot starve the
 /// other; and when every request slot is taken, the connection that has waited longest
@@ -23,8 +19,16 @@ final class ControlConnectionTable: Sendable {
     }
 
     private struct Entry {
-        var fd: Int32
         var activity: Activity
+    }
+
+    /// A new connection's place.
+    struct Admission: Equatable {
+        /// The new connection's id.
+        var id: Int
+        /// The connection closed to make room for it (the server's thread writes it the
+        /// `idle-closed` notice and closes it), if any.
+        var evicted: Int?
     }
 
     private struct State {
@@ -44,29 +48,25 @@ final class ControlConnectionTable: Sendable {
     /// Connections now (request clients and subscribers).
     var count: Int { state.withLock { $0.entries.count } }
 
-    /// Admits `fd`: its id, or nil when every request slot is serving a request (answer busy).
-    /// A connection closed to make room gets `notice` written and is shut down; its own thread
-    /// then sees the end and leaves (``remove(_:)``).
-    func admit(_ fd: Int32, notice: [UInt8]) -> Int? {
+    /// Admits a new connection: its place, or nil when every request slot is serving a
+    /// request (answer busy). A connection closed to make room leaves the table at once.
+    func admit() -> Admission? {
         state.withLock { state in
+            var evicted: Int?
             let clients = state.entries.filter { $0.value.activity != .subscribed }
             if clients.count >= maximumClients {
                 let oldest = clients.compactMap { id, entry -> (Int, UInt64)? in
                     guard case .waiting(let since) = entry.activity else { return nil }
                     return (id, since)
                 }.min { $0.1 < $1.1 }
-                guard let (victim, _) = oldest, let entry = state.entries.removeValue(forKey: victim) else {
-                    return nil
-                }
-                // Under the lock: the victim's thread cannot close the descriptor meanwhile,
-                // nor start serving (``beginServing(_:)`` finds it gone).
-                _ = UnixStream.write(notice, to: entry.fd, deadline: monotonicNanoseconds() + 20_000_000)
-                shutdown(entry.fd, Int32(SHUT_RDWR))
+                guard let (victim, _) = oldest else { return nil }
+                state.entries.removeValue(forKey: victim)
+                evicted = victim
             }
             let id = state.nextId
             state.nextId += 1
-            state.entries[id] = Entry(fd: fd, activity: .waiting(since: monotonicNanoseconds()))
-            return id
+            state.entries[id] = Entry(activity: .waiting(since: monotonicNanoseconds()))
+            return Admission(id: id, evicted: evicted)
         }
     }
 
@@ -96,9 +96,9 @@ final class ControlConnectionTable: Sendable {
         }
     }
 
-    /// Whether the connection was closed to make room (its thread should just leave).
+    /// Whether the connection was closed to make room.
     func wasEvicted(_ id: Int) -> Bool { state.withLock { $0.entries[id] == nil } }
 
-    /// Forgets the connection; call before closing its descriptor.
+    /// Forgets the connection (it closed).
     func remove(_ id: Int) { state.withLock { _ = $0.entries.removeValue(forKey: id) } }
 }

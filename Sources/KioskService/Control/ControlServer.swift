@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import KioskControl
 import KioskSystem
@@ -12,10 +11,11 @@ import Synchronization
 /// `[Control] Group=`, one JSON request per line and one JSON answer line each (see
 /// docs/control-socket.md).
 ///
-/// Accepting runs on its own thread and every client on another (at most
-/// `Limits.maximumClients`), all blocked in `poll` with a wake pipe to stop them, never on the
-/// Swift concurrency pool. Requests reach the service through `ControlRequestHandling`.
-/// Writes to clients are bounded in time: a stuck client is dropped, the service never waits.
+/// One thread (`kiosk-control`) serves the listening socket and every client with one `poll`
+/// (``ControlEventLoop``), never the Swift concurrency pool: the thread count does not grow
+/// with clients, idle or not. Requests reach the service through `ControlRequestHandling` as
+/// tasks that hand their answers back through a bounded inbox. Writes to clients are bounded
+/// in time: a stuck client is dropped, the service never waits.
 public final class ControlServer: Sendable {
     /// Bounds on what clients may cost the service.
     public struct Limits: Sendable, Equatable {
@@ -66,8 +66,8 @@ public final class ControlServer: Sendable {
 
     private struct Running {
         var stop: WakePipe
-        var acceptDone: DispatchSemaphore
-        var socketInode: UInt
+        /// Tasks waiting in ``stop()`` for the thread to end.
+        var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
     /// The socket's path.
@@ -79,7 +79,6 @@ public final class ControlServer: Sendable {
     private let limits: Limits
     private let running = Mutex<Running?>(nil)
     private let connections: ControlConnectionTable
-    private let clientThreads = DispatchGroup()
 
     /// A server for `socketPath`; nothing happens until `start()`.
     public init(
@@ -128,7 +127,7 @@ public final class ControlServer: Sendable {
         }
         ControlSocketFile.applyGroup(group, to: path, logger: logger)
         guard listen(listener, Int32(limits.maximumClients + limits.maximumSubscribers)) == 0,
-            let stop = try? WakePipe()
+            let stop = try? WakePipe(), let inbox = try? ControlInbox(subscriberBacklog: limits.subscriberBacklog)
         else {
             let error = SystemError(errno, call: "listen")
             close(listener)
@@ -136,97 +135,44 @@ public final class ControlServer: Sendable {
             throw .system(path, error)
         }
         UnixStream.setNonBlocking(listener)
-        let acceptDone = DispatchSemaphore(value: 0)
-        running.withLock {
-            $0 = Running(stop: stop, acceptDone: acceptDone, socketInode: ControlSocketFile.inode(path) ?? 0)
+        running.withLock { $0 = Running(stop: stop) }
+        let loop = ControlEventLoop(
+            listener: listener, stop: stop, inbox: inbox, handler: handler, logger: logger, limits: limits,
+            table: connections, socketPath: path, socketInode: ControlSocketFile.inode(path) ?? 0)
+        NamedThread.start("kiosk-control") { [self] in
+            var running = loop
+            running.run()
+            ended()
         }
-        let thread = Thread { [self] in
-            acceptLoop(listener: listener, stop: stop)
-            close(listener)
-            acceptDone.signal()
-        }
-        thread.name = "control-accept"
-        thread.start()
         logger.log(.notice, "control socket listening", [("path", path), ("group", group), ("mode", "0660")])
     }
 
-    /// Closes the listener and every client, removes the socket file. Blocks until the
-    /// accept thread has ended and (for at most 2 s) until client threads have: a client
-    /// whose request is still being handled closes when the service answers it.
-    public func stop() {
-        guard
-            let state = running.withLock({ current -> Running? in
-                defer { current = nil }
-                return current
-            })
-        else { return }
-        state.stop.signal()
-        state.acceptDone.wait()
-        // Only our own socket file: another kioskd may have replaced it meanwhile.
-        if ControlSocketFile.inode(socketPath) == state.socketInode { unlink(socketPath) }
-        if clientThreads.wait(timeout: .now() + .seconds(2)) == .timedOut {
-            logger.log(.warning, "control socket stopped with clients still busy", [("clients", String(clientCount))])
-        }
-        logger.log(.info, "control socket closed", [("path", socketPath)])
-    }
-
-    private func acceptLoop(listener: Int32, stop: WakePipe) {
-        var entries = [
-            pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
-        ]
-        while true {
-            for i in entries.indices { entries[i].revents = 0 }
-            let ready = poll(&entries, 2, -1)
-            if ready < 0 && errno != EINTR { return }
-            if entries[1].revents != 0 { return }
-            guard entries[0].revents != 0 else { continue }
-            let fd = accept(listener, nil, nil)
-            if fd < 0 {
-                if errno == EMFILE || errno == ENFILE {
-                    // Out of descriptors: wait a little instead of spinning on a readable listener.
-                    logger.log(.warning, "control socket cannot accept", [("reason", "out of file descriptors")])
-                    _ = poll(&entries[1], 1, 200)
-                }
-                continue
+    /// Closes the listener and every client, removes the socket file, and returns once the
+    /// server's thread has ended: a client whose request is still with the service gets its
+    /// answer first (for at most 2 s). Suspends the calling task; blocks no thread.
+    public func stop() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let stop = running.withLock { state -> WakePipe? in
+                guard state != nil else { return nil }
+                state!.waiters.append(continuation)
+                return state!.stop
             }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            admit(fd, stop: stop)
+            if let stop { stop.signal() } else { continuation.resume() }
         }
     }
 
-    private func admit(_ fd: Int32, stop: WakePipe) {
-        let peer = UnixStream.peerCredentials(fd)
-        let fields =
-            peer.map { [("pid", String($0.pid)), ("uid", String($0.uid)), ("gid", String($0.gid))] } ?? [
-                ("pid", "unknown")
-            ]
-        let notice = ControlValue.error(
-            "idle-closed",
-            "closed to make room for another control client (all \(limits.maximumClients) slots taken); reconnect when needed"
-        )
-        guard let id = connections.admit(fd, notice: Array((notice.json + "\n").utf8)) else {
-            logger.log(
-                .warning, "control client refused",
-                [("reason", "busy"), ("limit", String(limits.maximumClients))] + fields)
-            UnixStream.setNonBlocking(fd)
-            let answer = ControlValue.error(
-                "busy", "all \(limits.maximumClients) control clients have a request in progress; try again shortly")
-            _ = UnixStream.write(
-                Array((answer.json + "\n").utf8), to: fd, deadline: monotonicNanoseconds() + 100_000_000)
-            close(fd)
-            return
+    /// Asks the server to stop and returns at once: what ``stop()`` does, finished by the
+    /// server's thread on its own (for code that cannot wait, such as a `defer`).
+    public func requestStop() {
+        running.withLock { $0?.stop }?.signal()
+    }
+
+    /// The server's thread has ended: a new `start()` may follow.
+    private func ended() {
+        let waiters = running.withLock { state -> [CheckedContinuation<Void, Never>] in
+            defer { state = nil }
+            return state?.waiters ?? []
         }
-        logger.log(.info, "control client connected", fields)
-        let connection = ControlConnection(
-            fd: fd, peer: peer, handler: handler, logger: logger, stop: stop, limits: limits, id: id,
-            table: connections)
-        clientThreads.enter()
-        let thread = Thread { [self] in
-            connection.run()
-            clientThreads.leave()
-        }
-        thread.name = "control-client"
-        thread.start()
+        for waiter in waiters { waiter.resume() }
     }
 }
