@@ -33,6 +33,13 @@ public struct PrinterLinkConfiguration: Sendable {
     /// How old a status answer may be and still stand for "before the job": the check the
     /// flows make when a procedure is scanned covers the job printed a moment later.
     public var statusFreshness: Duration
+    /// Whether to enable Automatic Status Back (`GS a`) at connect, where the profile has it:
+    /// the printer then pushes a 4-byte status on every change, and a pushed status stands for
+    /// a probe (no `DLE EOT` before a job while nothing changed).
+    public var automaticStatusBack: Bool
+    /// How long a pushed status stands without the printer sending anything: past it, the
+    /// printer is asked again (a printer switched off pushes nothing).
+    public var pushedStatusLifetime: Duration
 
     /// Creates a configuration with production defaults.
     public init(
@@ -41,8 +48,11 @@ public struct PrinterLinkConfiguration: Sendable {
         minimumBackoff: Duration = .milliseconds(250), maximumBackoff: Duration = .seconds(10),
         idleCheckInterval: Duration = .seconds(5), writeMargin: Duration = .seconds(10),
         statusFreshness: Duration = .milliseconds(250), printAllowance: Duration = .seconds(5),
-        statusSettle: Duration = .milliseconds(30), drainChunk: Int = 256
+        statusSettle: Duration = .milliseconds(30), drainChunk: Int = 256, automaticStatusBack: Bool = false,
+        pushedStatusLifetime: Duration = .seconds(15)
     ) {
+        self.automaticStatusBack = automaticStatusBack
+        self.pushedStatusLifetime = pushedStatusLifetime
         self.drainChunk = drainChunk
         self.printAllowance = printAllowance
         self.statusSettle = statusSettle

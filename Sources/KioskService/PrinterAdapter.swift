@@ -43,6 +43,7 @@ struct PrinterAdapter: ReceiptPrinting {
             serial: SerialPortSettings(
                 baudRate: SerialPortSettings.BaudRate(rawValue: printer.baud) ?? .b115200,
                 flowControl: SerialPortSettings.FlowControl(rawValue: printer.flowControl.rawValue) ?? .none),
-            asksStatus: printer.status && profile.hasStatus)
+            asksStatus: printer.status && profile.hasStatus,
+            automaticStatusBack: profile.hasAutomaticStatusBack)
     }
 }
