@@ -206,8 +206,9 @@ public actor PrintQueue {
         let attempts = recorded ? job.attempts : job.attempts + 1
         let bytes = reprint ? banner + job.payload : job.payload
         let transfer: PrintTransfer
+        let confirmation: PrintConfirmation?
         do {
-            transfer = try await link.send(bytes)
+            (transfer, confirmation) = try await link.sendWithConfirmation(bytes)
         } catch {
             // Nothing was sent: the copy is not started after all.
             try await store.returnPrintJob(id: job.id, reprint: reprint, attemptNotMade: true)
@@ -229,10 +230,9 @@ public actor PrintQueue {
             logger?.log(.error, "print job not recorded", [("job", "\(job.id)"), ("reason", "\(error)")])
         }
         let window = ContinuousClock.now - drained
-        if checksRunAlongside {
+        if checksRunAlongside, let confirmation {
             // The printer may still be printing this copy: its check settles on its own, and
             // the next citizen's receipt goes out meanwhile, not after it.
-            let confirmation = link.claimConfirmation()
             checking.insert(job.id)
             Task {
                 let outcome = await confirmation.outcome
@@ -241,7 +241,8 @@ public actor PrintQueue {
             return true
         }
         return try await settle(
-            job, await link.confirm(), reprint: reprint, attempts: attempts, bytes: bytes.count, window, &pass)
+            job, await confirmation?.outcome ?? .unconfirmed(stateAfter: link.lastKnownState, detail: "no check"),
+            reprint: reprint, attempts: attempts, bytes: bytes.count, window, &pass)
     }
 
     /// A check that ran alongside later jobs settled: the job's row is updated as `settle`

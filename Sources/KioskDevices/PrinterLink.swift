@@ -25,7 +25,8 @@ public final class PrinterLink: Sendable {
     private enum Request {
         case status(CheckedContinuation<PrinterState, Never>, maxAge: Duration)
         case signal([UInt8])
-        case send([UInt8], CheckedContinuation<Result<PrintTransfer, PrintRefusal>, Never>)
+        /// A job; `claimed` when the sender takes the confirmation (`sendWithConfirmation`).
+        case send([UInt8], claimed: Bool, CheckedContinuation<Sent, Never>)
     }
 
     private struct Shared {
@@ -47,7 +48,11 @@ public final class PrinterLink: Sendable {
         /// Whether the printer pushes its status (ASB answered since the port opened).
         var pushing = false
         /// Checks after jobs and the `confirm()` calls waiting for them.
-        var confirmations = ConfirmationQueue()
+        /// The coming outcome of every job written whole whose check has not settled, in the
+        /// order the jobs were sent (the order the checks settle in).
+        var checks: [PrintConfirmation] = []
+        /// Of those, the ones no sender took, for `confirm()` calls in order.
+        var unclaimed: [PrintConfirmation] = []
     }
 
     /// Requests allowed to wait for the link's thread.
@@ -112,16 +117,34 @@ public final class PrinterLink: Sendable {
     /// time) and drains them. `.written` means the printer has received the whole job; call
     /// `confirm()` next. Throws `PrintRefusal` when nothing was sent.
     public func send(_ bytes: [UInt8]) async throws(PrintRefusal) -> PrintTransfer {
-        let result: Result<PrintTransfer, PrintRefusal> = await withCheckedContinuation { continuation in
-            if !enqueue(.send(bytes, continuation)) {
-                continuation.resume(
-                    returning: .failure(
-                        PrintRefusal(
-                            state: lastKnownState, devicePath: configuration.devicePath,
-                            detail: "too many print requests waiting")))
+        try await send(bytes, claimed: false).result.get()
+    }
+
+    /// Like `send`, and hands back the job's own confirmation (nil unless `.written`): the
+    /// caller awaits its outcome when it likes, and may send further jobs meanwhile. The job
+    /// is then not `confirm()`ed.
+    public func sendWithConfirmation(_ bytes: [UInt8]) async throws(PrintRefusal) -> (
+        transfer: PrintTransfer, confirmation: PrintConfirmation?
+    ) {
+        let sent = await send(bytes, claimed: true)
+        return (try sent.result.get(), sent.confirmation)
+    }
+
+    /// What a send request comes back with.
+    private struct Sent: Sendable {
+        var result: Result<PrintTransfer, PrintRefusal>
+        var confirmation: PrintConfirmation?
+    }
+
+    private func send(_ bytes: [UInt8], claimed: Bool) async -> Sent {
+        await withCheckedContinuation { continuation in
+            if !enqueue(.send(bytes, claimed: claimed, continuation)) {
+                let refusal = PrintRefusal(
+                    state: lastKnownState, devicePath: configuration.devicePath,
+                    detail: "too many print requests waiting")
+                continuation.resume(returning: Sent(result: .failure(refusal), confirmation: nil))
             }
         }
-        return try result.get()
     }
 
     /// After a written job: waits until the printer has processed it (no fixed sleep: the
@@ -129,14 +152,11 @@ public final class PrinterLink: Sendable {
     /// Each `.written` send is confirmed once, in the order the jobs were sent; the link takes
     /// other requests (the next job) while a check waits.
     public func confirm() async -> PrintOutcome {
-        await claimConfirmation().outcome
-    }
-
-    /// Claims the outcome of the oldest written job not yet claimed, at once (without
-    /// awaiting it): a caller that sends the next job before this one's check settles claims
-    /// here, in order, and awaits `outcome` later.
-    public func claimConfirmation() -> PrintConfirmation {
-        shared.withLock { $0.confirmations.claim(lastKnown: $0.state) }
+        let claim = shared.withLock { $0.unclaimed.isEmpty ? nil : $0.unclaimed.removeFirst() }
+        guard let claim else {
+            return .unconfirmed(stateAfter: lastKnownState, detail: "no job written whole waits for its check")
+        }
+        return await claim.outcome
     }
 
     /// Sends a few bytes that are not a job — the buzzer's refusal pattern — when the port is
@@ -236,7 +256,14 @@ public final class PrinterLink: Sendable {
             }
         }
         deliver(connection.abandonChecks(), connection)
-        for claim in shared.withLock({ $0.confirmations.abandon() }) {
+        let left = shared.withLock { s in
+            defer {
+                s.checks = []
+                s.unclaimed = []
+            }
+            return s.checks
+        }
+        for claim in left {
             claim.resolve(.unconfirmed(stateAfter: lastKnownState, detail: "the printer link stopped"))
         }
         connection.close()
@@ -277,7 +304,7 @@ public final class PrinterLink: Sendable {
             case .faultAfter(let state, let detail), .unconfirmed(let state, let detail): publish(state, detail)
             case .incomplete(_, _, let detail): publish(connection.isOpen ? .offline : .missing, detail)
             }
-            shared.withLock { $0.confirmations.settled(outcome) }?.resolve(outcome)
+            shared.withLock { $0.checks.isEmpty ? nil : $0.checks.removeFirst() }?.resolve(outcome)
         }
         let busy = connection.hasPendingChecks
         shared.withLock { $0.jobInProgress = busy }
@@ -291,11 +318,18 @@ public final class PrinterLink: Sendable {
             continuation.resume(returning: state)
         case .signal(let bytes):
             connection.signal(bytes)
-        case .send(let bytes, let continuation):
+        case .send(let bytes, let claimed, let continuation):
             shared.withLock { $0.jobInProgress = true }
             let result = connection.send(bytes)
+            var confirmation: PrintConfirmation?
             switch result {
-            case .success(.written): shared.withLock { $0.confirmations.sent() }
+            case .success(.written):
+                let check = PrintConfirmation()
+                confirmation = check
+                shared.withLock { s in
+                    s.checks.append(check)
+                    if !claimed { s.unclaimed.append(check) }
+                }
             case .success(.incomplete(_, _, let detail)):
                 publish(connection.isOpen ? .offline : .missing, detail)
             case .failure(let refusal):
@@ -303,7 +337,7 @@ public final class PrinterLink: Sendable {
             }
             let busy = connection.hasPendingChecks
             shared.withLock { $0.jobInProgress = busy }
-            continuation.resume(returning: result)
+            continuation.resume(returning: Sent(result: result, confirmation: confirmation))
             // A job to a printer that does not answer status is settled at once.
             deliver(connection.advanceChecks(), connection)
         }
