@@ -30,7 +30,7 @@ struct SerialDeadline: Sendable {
 /// Sleeps on the calling thread (never call from the Swift concurrency pool).
 ///
 /// The corresponding C function is `nanosleep`.
-func sleepOnThread(nanoseconds: UInt64) {
+package func sleepOnThread(nanoseconds: UInt64) {
     guard nanoseconds > 0 else { return }
     var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
     var remaining = timespec()

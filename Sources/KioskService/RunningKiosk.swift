@@ -4,6 +4,7 @@ import KioskDevices
 import KioskDomain
 import KioskForwarding
 import KioskProtocol
+import KioskReceipts
 import KioskStore
 import KioskSystem
 import Synchronization
@@ -145,7 +146,7 @@ final class RunningKiosk: Sendable {
         let configuration = setup.configuration
         let summary = try? await store.summary()
         let forwarding = await forwarder.status
-        return TechnicianStatus(
+        return TechnicianStatus.facts(
             kioskId: configuration.kiosk.id, version: kioskSoftwareVersion, printerProfile: profile.name,
             printerDevice: configuration.printer.device, printerState: link.lastKnownState.rawValue,
             printerDetail: link.lastKnownDetail, scannerDevice: configuration.scanner.device, scannerState: scanner,

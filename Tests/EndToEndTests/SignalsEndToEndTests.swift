@@ -1,6 +1,7 @@
 import ESCPOS
 import Foundation
 import KioskDevices
+import KioskEmulators
 import Testing
 
 #if canImport(Glibc)

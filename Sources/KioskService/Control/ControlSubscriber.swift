@@ -1,3 +1,5 @@
+import KioskControl
+
 #if canImport(Glibc)
     import Glibc
 #endif

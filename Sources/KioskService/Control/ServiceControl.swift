@@ -1,6 +1,9 @@
 import ESCPOS
+import KioskConfig
+import KioskControl
 import KioskDevices
 import KioskDomain
+import KioskReceipts
 import KioskStore
 import KioskSystem
 

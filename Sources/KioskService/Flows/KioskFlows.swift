@@ -1,6 +1,7 @@
 import ESCPOS
 import KioskConfig
 import KioskDomain
+import KioskReceipts
 import KioskStore
 import KioskSystem
 
@@ -260,7 +261,7 @@ public actor KioskFlows {
     /// What the flows know themselves, when no running service attached its facts.
     private func unattachedStatus() async -> TechnicianStatus {
         let configuration = setup.configuration
-        return TechnicianStatus(
+        return TechnicianStatus.facts(
             kioskId: configuration.kiosk.id, version: kioskSoftwareVersion, printerProfile: profile.name,
             printerDevice: configuration.printer.device, printerState: "unknown",
             scannerDevice: configuration.scanner.device,

@@ -1,0 +1,363 @@
+import ESCPOS
+import KioskDevices
+import KioskDomain
+import KioskReceipts
+import KioskStore
+import KioskSystem
+
+/// Prints the store's pending print jobs, oldest first, each once, and records every step of
+/// each copy in the job's row, so a restart knows how far the last copy got
+/// (docs/print-once.md):
+///
+/// - `queued` → the copy is started (`sending`, fsynced before the first byte; an intake's
+///   receipt is written `sending` by the intake's own transaction) → every byte written and
+///   drained (`written`) → the printer processed it and reports no fault → the row is deleted.
+/// - A copy the printer reports it did not print whole (paper ran out, cover opened, error
+///   during the job) or that did not get out whole goes back to `queued`, marked to print
+///   under the `ReprintBanner`; after `maximumAttempts` copies the job is `held` with the
+///   reason, for a technician, instead of printing in a loop.
+/// - At start, a job another (crashed) run left `written` reached the printer whole: it is
+///   confirmed with the printer's status, not printed again, unless the printer now reports
+///   paper out or cover open. A job left `sending` may be partly printed: it is printed once
+///   more, marked; if that reprint is interrupted by a crash too, the job is held.
+/// - A job is also marked when late (created more than `lateAfter` ago). Jobs that are not a
+///   dossier's receipt or hand-back slip (status slips, test pages) are dropped instead once
+///   late: a slip for a citizen who left minutes ago is printed for no one.
+public actor PrintQueue {
+    /// What one pass did.
+    public struct Pass: Sendable, Equatable {
+        /// Jobs printed and completed, in order.
+        public var printed: [Int64] = []
+        /// Of those, the ones printed as a reprint.
+        public var reprinted: [Int64] = []
+        /// Jobs a crashed run had written whole, confirmed without printing them again.
+        public var confirmedWithoutReprint: [Int64] = []
+        /// Jobs held for a technician in this pass.
+        public var held: [Int64] = []
+        /// Jobs dropped because they were late and not worth printing any more.
+        public var dropped: [Int64] = []
+        /// Why the pass stopped before the end, if it did (a printer state, an outcome, a
+        /// store error), never personal data.
+        public var stoppedBecause: String?
+
+        /// An empty pass.
+        public init() {}
+    }
+
+    /// Kinds kept until printed however long it takes; any other kind is dropped once late.
+    public static let durableKinds: Set<String> = ["intake-receipt", "intake-receipt-reprint", "hand-back-slip"]
+
+    private let store: KioskStore
+    private let link: PrinterLink
+    private let profile: PrinterProfile
+    /// The reprint banner, encoded when first needed (not at start: encoding may load the
+    /// raster font, which a kiosk that never reprints need not pay for at start).
+    private var encodedBanner: [UInt8]?
+    private let lateAfterSeconds: Int64
+    private let retryInterval: Duration
+    private let maximumAttempts: Int
+    private let logger: Logger?
+    private let now: @Sendable () -> Int64
+    private let wakes: AsyncStream<Void>
+    /// Jobs this run knows more about than their rows say, because recording a step failed
+    /// (a full disk): every byte went out, or the printer confirmed the copy. Kept so such a
+    /// job is never printed again by this run while its row lags behind.
+    private var writtenUnrecorded: Set<Int64> = []
+    private var confirmedUnrecorded: Set<Int64> = []
+    /// Jobs written whole whose check after the job is still running (`run()` sends the next
+    /// job meanwhile): passes leave them alone until the check settles them.
+    private var checking: Set<Int64> = []
+    /// Whether a copy's check runs on its own while the pass goes on (`run()`), instead of
+    /// being awaited before the next job (`printPending()`).
+    private var checksRunAlongside = false
+    private let wakeContinuation: AsyncStream<Void>.Continuation
+
+    /// Creates a queue over `store`'s print jobs for the printer behind `link`.
+    public init(
+        store: KioskStore, link: PrinterLink, profile: PrinterProfile, lateAfter: Duration = .seconds(60),
+        retryInterval: Duration = .seconds(5), maximumAttempts: Int = 3, logger: Logger? = nil,
+        now: @escaping @Sendable () -> Int64 = { wallClockSeconds() }
+    ) {
+        self.store = store
+        self.link = link
+        self.profile = profile
+        self.lateAfterSeconds = lateAfter.components.seconds
+        self.retryInterval = retryInterval
+        self.maximumAttempts = max(1, maximumAttempts)
+        self.logger = logger
+        self.now = now
+        (wakes, wakeContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Asks `run()` for a pass soon (a job was just written).
+    public nonisolated func wake() { wakeContinuation.yield() }
+
+    private var banner: [UInt8] {
+        if let encodedBanner { return encodedBanner }
+        let bytes = ReprintBanner.bytes(for: profile)
+        encodedBanner = bytes
+        return bytes
+    }
+
+    /// Whether `job` was created more than `lateAfter` ago.
+    public func isLate(_ job: PrintJob) -> Bool {
+        now() - job.createdAt.unixSeconds > lateAfterSeconds
+    }
+
+    /// Prints pending jobs until one does not print or none is left.
+    public func printPending() async -> Pass {
+        var pass = Pass()
+        let jobs: [PrintJob]
+        do {
+            jobs = try await store.pendingPrintJobs()
+        } catch {
+            pass.stoppedBecause = "\(error)"
+            return pass
+        }
+        for job in jobs {
+            do {
+                guard try await handle(job, &pass) else { return pass }
+            } catch {
+                pass.stoppedBecause = "print job \(job.id): \(error)"
+                logger?.log(.error, "print job not recorded", [("job", "\(job.id)"), ("reason", "\(error)")])
+                return pass
+            }
+        }
+        return pass
+    }
+
+    /// Moves one job on; false when the pass must stop (the printer cannot print now).
+    private func handle(_ job: PrintJob, _ pass: inout Pass) async throws -> Bool {
+        let ours = job.session == store.printSession
+        if checking.contains(job.id) { return true }
+        if confirmedUnrecorded.contains(job.id) {
+            try await store.completePrintJob(id: job.id)
+            confirmedUnrecorded.remove(job.id)
+            return true
+        }
+        if writtenUnrecorded.contains(job.id), job.stage != .written {
+            return try await confirmWritten(job, &pass)
+        }
+        switch job.stage {
+        case .held:
+            return true
+        case .written:
+            // Every byte reached the printer (a crash, or a printer gone after the job, came
+            // before its confirmation): ask the printer instead of printing it again.
+            return try await confirmWritten(job, &pass)
+        case .sending where ours:
+            // Claimed by the intake's own transaction: its first attempt is already recorded.
+            return try await printCopy(job, reprint: job.reprint, recorded: true, &pass)
+        case .sending:
+            guard job.crashReprints == 0 else {
+                try await hold(
+                    job,
+                    "a crash interrupted its reprint after an earlier crash; check the last receipt printed,"
+                        + " then reprint it (kioskctl reprint) if it is incomplete", &pass)
+                return true
+            }
+            return try await printCopy(job, reprint: true, recorded: false, afterCrash: true, &pass)
+        case .queued:
+            let late = isLate(job)
+            if late, !Self.durableKinds.contains(job.kind) {
+                try await store.completePrintJob(id: job.id)
+                pass.dropped.append(job.id)
+                logResult(job, bytes: 0, outcome: "dropped: not printed within \(lateAfterSeconds) s of its request")
+                return true
+            }
+            return try await printCopy(job, reprint: job.reprint || late, recorded: false, &pass)
+        }
+    }
+
+    private func confirmWritten(_ job: PrintJob, _ pass: inout Pass) async throws -> Bool {
+        let state = await link.status()
+        switch state {
+        case .ok, .paperNearEnd:
+            writtenUnrecorded.remove(job.id)
+            try await complete(job)
+            pass.confirmedWithoutReprint.append(job.id)
+            logResult(job, bytes: job.payload.count, outcome: "confirmed: written whole before, printer \(state)")
+            return true
+        case .paperOut, .coverOpen:
+            // The printer reports it could not print it: one more copy, marked, when it can.
+            writtenUnrecorded.remove(job.id)
+            try await store.returnPrintJob(id: job.id, reprint: true)
+            logResult(job, bytes: job.payload.count, outcome: "not confirmed: printer \(state), will reprint")
+            pass.stoppedBecause = "printer \(link.configuration.devicePath): \(state.reason)"
+            return false
+        case .offline, .missing:
+            pass.stoppedBecause = "printer \(link.configuration.devicePath): \(state.reason)"
+            return false
+        }
+    }
+
+    /// Prints one copy of `job`; false when the pass must stop.
+    private func printCopy(
+        _ job: PrintJob, reprint: Bool, recorded: Bool, afterCrash: Bool = false, _ pass: inout Pass
+    ) async throws -> Bool {
+        if !recorded {
+            // Asked before the attempt is recorded, so a refusal is not counted as a copy;
+            // the send just below reuses this answer instead of asking again.
+            let state = await link.status(maxAge: link.configuration.statusFreshness)
+            guard state.canPrint else {
+                pass.stoppedBecause = "printer \(link.configuration.devicePath): \(state.reason)"
+                return false
+            }
+            try await store.recordPrintAttempt(id: job.id, reprint: reprint, afterCrash: afterCrash)
+        }
+        let attempts = recorded ? job.attempts : job.attempts + 1
+        let bytes = reprint ? banner + job.payload : job.payload
+        let transfer: PrintTransfer
+        let confirmation: PrintConfirmation?
+        do {
+            (transfer, confirmation) = try await link.sendWithConfirmation(bytes)
+        } catch {
+            // Nothing was sent: the copy is not started after all.
+            try await store.returnPrintJob(id: job.id, reprint: reprint, attemptNotMade: true)
+            pass.stoppedBecause = "\(error)"
+            return false
+        }
+        if case .incomplete = transfer {
+            try await failed(job, attempts: attempts, bytes: bytes.count, outcome: "\(transfer)", &pass)
+            return false
+        }
+        // The window docs/print-once.md names: the printer has every byte, the row does not
+        // say so yet. A kill inside it gives one marked second copy.
+        let drained = ContinuousClock.now
+        do {
+            try await store.recordPrintWritten(id: job.id)
+        } catch {
+            // The copy is out whatever the row says: this run will not print it again.
+            writtenUnrecorded.insert(job.id)
+            logger?.log(.error, "print job not recorded", [("job", "\(job.id)"), ("reason", "\(error)")])
+        }
+        let window = ContinuousClock.now - drained
+        if checksRunAlongside, let confirmation {
+            // The printer may still be printing this copy: its check settles on its own, and
+            // the next citizen's receipt goes out meanwhile, not after it.
+            checking.insert(job.id)
+            Task {
+                let outcome = await confirmation.outcome
+                await self.settleCheck(job, outcome, reprint: reprint, attempts: attempts, bytes: bytes.count, window)
+            }
+            return true
+        }
+        return try await settle(
+            job, await confirmation?.outcome ?? .unconfirmed(stateAfter: link.lastKnownState, detail: "no check"),
+            reprint: reprint, attempts: attempts, bytes: bytes.count, window, &pass)
+    }
+
+    /// A check that ran alongside later jobs settled: the job's row is updated as `settle`
+    /// does in a pass; a copy that did not print whole makes a pass try again.
+    private func settleCheck(
+        _ job: PrintJob, _ outcome: PrintOutcome, reprint: Bool, attempts: Int, bytes: Int, _ window: Duration
+    ) async {
+        var pass = Pass()
+        defer { checking.remove(job.id) }
+        do {
+            if try await !settle(job, outcome, reprint: reprint, attempts: attempts, bytes: bytes, window, &pass) {
+                wake()
+            }
+        } catch {
+            logger?.log(.error, "print job not recorded", [("job", "\(job.id)"), ("reason", "\(error)")])
+            wake()
+        }
+    }
+
+    /// Records a copy's outcome in its row; false when the pass must stop.
+    private func settle(
+        _ job: PrintJob, _ outcome: PrintOutcome, reprint: Bool, attempts: Int, bytes: Int, _ window: Duration,
+        _ pass: inout Pass
+    ) async throws -> Bool {
+        switch outcome {
+        case .printed:
+            writtenUnrecorded.remove(job.id)
+            try await complete(job)
+            pass.printed.append(job.id)
+            if reprint { pass.reprinted.append(job.id) }
+            logResult(
+                job, bytes: bytes, outcome: reprint ? "reprinted" : "printed",
+                [
+                    (
+                        "unrecorded-us",
+                        "\(window.components.attoseconds / 1_000_000_000_000 + window.components.seconds * 1_000_000)"
+                    )
+                ])
+            return true
+        case .unconfirmed:
+            // Written whole, then the printer did not answer (silent, unplugged): nothing says
+            // it did not print. The job stays `written` and is confirmed — or printed once
+            // more, marked, if the printer then reports paper out or cover open — when the
+            // printer answers again.
+            logResult(job, bytes: bytes, outcome: "\(outcome)")
+            pass.stoppedBecause = "print job \(job.id): \(outcome)"
+            return false
+        case .faultAfter, .incomplete:
+            // The printer reports it could not print the copy whole: one more copy, marked.
+            writtenUnrecorded.remove(job.id)
+            try await failed(job, attempts: attempts, bytes: bytes, outcome: "\(outcome)", &pass)
+            return false
+        }
+    }
+
+    /// Deletes a confirmed job; if that fails, this run remembers the confirmation and only
+    /// tries the deletion again.
+    private func complete(_ job: PrintJob) async throws {
+        do {
+            try await store.completePrintJob(id: job.id)
+        } catch {
+            confirmedUnrecorded.insert(job.id)
+            throw error
+        }
+    }
+
+    /// A copy that did not print whole: printed again, marked, or held after too many copies.
+    private func failed(_ job: PrintJob, attempts: Int, bytes: Int, outcome: String, _ pass: inout Pass) async throws {
+        pass.stoppedBecause = "print job \(job.id): \(outcome)"
+        logResult(job, bytes: bytes, outcome: outcome)
+        if attempts >= maximumAttempts {
+            try await hold(job, "\(attempts) copies did not print whole; last: \(outcome)", &pass)
+        } else {
+            try await store.returnPrintJob(id: job.id, reprint: true)
+        }
+    }
+
+    private func hold(_ job: PrintJob, _ reason: String, _ pass: inout Pass) async throws {
+        try await store.holdPrintJob(id: job.id, reason: reason)
+        pass.held.append(job.id)
+        logger?.log(
+            .warning, "print job held for a technician",
+            [("kind", job.kind), ("job", "\(job.id)"), ("reason", reason), ("do", "kioskctl queue; kioskctl reprint")])
+    }
+
+    /// One line per copy: kind, job id, bytes, outcome. Never the receipt's content.
+    private func logResult(_ job: PrintJob, bytes: Int, outcome: String, _ extra: [(String, String)] = []) {
+        logger?.log(
+            .info, "print",
+            [("kind", job.kind), ("job", "\(job.id)"), ("bytes", "\(bytes)"), ("outcome", outcome)] + extra)
+    }
+
+    /// Runs passes until cancelled: on `wake()`, when the printer becomes ready, and every
+    /// `retryInterval`.
+    public func run() async {
+        checksRunAlongside = true
+        let link = self.link
+        let interval = retryInterval
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [weak self] in
+                for await state in link.stateChanges() where state.canPrint { self?.wake() }
+            }
+            group.addTask { [weak self] in
+                while !Task.isCancelled {
+                    self?.wake()
+                    try? await Task.sleep(for: interval)
+                }
+            }
+            for await _ in wakes {
+                if Task.isCancelled { break }
+                _ = await printPending()
+            }
+            group.cancelAll()
+        }
+    }
+}
