@@ -129,7 +129,7 @@ let package = Package(
             name: "KioskServiceTests",
             dependencies: [
                 "KioskService", "KioskControl", "KioskReceipts", "KioskConfig", "KioskStore", "KioskSQLite",
-                "KioskDevices", "KioskTestRigs", "KioskDomain", "KioskSystem", "ESCPOS",
+                "KioskDevices", "KioskEmulators", "KioskTestRigs", "KioskDomain", "KioskSystem", "ESCPOS",
             ],
             swiftSettings: strict),
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"], swiftSettings: strict),

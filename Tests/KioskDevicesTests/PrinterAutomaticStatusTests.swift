@@ -1,5 +1,7 @@
 import ESCPOS
 import KioskDevices
+import KioskEmulators
+import KioskTestRigs
 import Testing
 
 @Suite("Automatic Status Back: told apart from DLE EOT and GS r answers, decoded, pushed by the emulator")

@@ -3,6 +3,7 @@ import Foundation
 import KioskConfig
 import KioskDevices
 import KioskDomain
+import KioskEmulators
 import KioskStore
 import Testing
 
