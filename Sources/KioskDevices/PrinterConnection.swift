@@ -31,8 +31,13 @@ final class PrinterConnection {
     private var ignoresProcessedRequest = false
     /// The checks after written jobs that the printer has not settled yet.
     private var sync: PrinterStatusSync
-    /// `GS r` answers still to come for checks already settled without them.
+    /// `GS r` answers still to come for checks already settled without them (a printer keeps
+    /// its buffer through a fault, and answers once it prints again).
     private var answersToDrop = 0
+    /// Set while `answersToDrop` is a guess not yet borne out: a check that then waits in vain
+    /// for its answer is not taken as a printer that ignores `GS r` (its own answer may have
+    /// been dropped for a late one that never came).
+    private var answersGuessed = false
     /// The last probe's answer and when it came (monotonic nanoseconds).
     private var lastCheck: (at: UInt64, state: PrinterState, detail: String?)?
 
@@ -118,6 +123,7 @@ final class PrinterConnection {
             lineQuiet = false
             ignoresProcessedRequest = false
             answersToDrop = 0
+            answersGuessed = false
             backoff = configuration.minimumBackoff
             nextCheckAt = now
             if usesAutomaticStatus { enableAutomaticStatus(reader) }
@@ -351,7 +357,10 @@ final class PrinterConnection {
             if headDue {
                 // Ready, and no answer to `GS r` within the allowance: a printer that does not
                 // know it. Its job counts as printed; later ones are checked after a pause.
-                if sync.checks[0].awaitsProcessed {
+                if answersGuessed {
+                    answersGuessed = false
+                    answersToDrop = 0
+                } else if sync.checks[0].awaitsProcessed {
                     ignoresProcessedRequest = true
                     sync.stopAwaitingProcessed()
                 }
@@ -382,6 +391,7 @@ final class PrinterConnection {
             }
             let settled = sync.settledByProcessedAnswer()
             guard settled > 0 else { continue }
+            answersGuessed = false
             let now = monotonicNanoseconds()
             sync.removeOldest(settled, now: now)
             // Every real-time answer the jobs before this request triggered came before it.
@@ -420,7 +430,9 @@ final class PrinterConnection {
     /// Settles every waiting check with `outcome` (the printer stopped, went silent or away).
     private func settleAll(_ outcome: PrintOutcome) -> [PrintOutcome] {
         // Their `GS r` answers may still come (the printer resumes after a refill): dropped.
-        answersToDrop += sync.checks.filter(\.awaitsProcessed).count
+        let unanswered = sync.checks.filter(\.awaitsProcessed).count
+        answersToDrop += unanswered
+        if unanswered > 0 { answersGuessed = true }
         let outcomes = Array(repeating: outcome, count: sync.count)
         sync.removeOldest(sync.count, now: monotonicNanoseconds())
         nextCheckAt = monotonicNanoseconds() + nanoseconds(configuration.idleCheckInterval)

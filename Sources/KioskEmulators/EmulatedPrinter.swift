@@ -152,8 +152,9 @@ public final class EmulatedPrinter: Sendable {
                         s.events.append(.pushedStatus(message))
                     }
                 }
-                // Done printing: the held answers to `GS r` go out, in order.
-                if !s.state.holdsProcessedAnswers, !s.heldAnswers.isEmpty {
+                // Done printing (and printing again after a fault): the held answers to `GS r`
+                // go out, in order.
+                if !s.state.holdsProcessedAnswers, s.state.prints, !s.heldAnswers.isEmpty {
                     out += s.heldAnswers
                     s.events += Array(repeating: .processedAnswer, count: s.heldAnswers.count)
                     s.heldAnswers = []
@@ -246,39 +247,44 @@ public final class EmulatedPrinter: Sendable {
                 }
                 line.writeMaster(noise + [answer])
             }
-            if state.prints {
-                paper.receive(byte)
-                // Buffered commands are processed in order, after what came before them:
-                // here at once, as nothing is buffered (a stopped printer drops them).
-                switch buffered.feed(byte) {
-                case .cut:
+            // Buffered commands are processed in order, after what came before them: here at
+            // once, as nothing is buffered. Print data is lost while the printer cannot print
+            // (the receipt is torn), but a `GS r` it received then is answered once it prints
+            // again, as a real printer does when it gets to it in its buffer.
+            if state.prints { paper.receive(byte) }
+            switch buffered.feed(byte) {
+            case .cut:
+                if state.prints {
                     shared.withLock {
                         $0.cutsReceived += 1
                         $0.events.append(.cut)
                     }
-                case .statusRequest(let n):
-                    if state.answersStatus, state.answersBufferedStatus {
-                        let answer = state.processedAnswer(to: n)
-                        let held = shared.withLock { s in
-                            // Answers keep their order: one held makes later ones wait too.
-                            if s.state.holdsProcessedAnswers || !s.heldAnswers.isEmpty {
-                                s.heldAnswers.append(answer)
-                                return true
-                            }
-                            s.events.append(.processedAnswer)
-                            return false
+                }
+            case .statusRequest(let n):
+                if state.answersStatus, state.answersBufferedStatus {
+                    let answer = state.processedAnswer(to: n)
+                    let held = shared.withLock { s in
+                        // Answers keep their order: one held makes later ones wait too.
+                        if s.state.holdsProcessedAnswers || !s.state.prints || !s.heldAnswers.isEmpty {
+                            s.heldAnswers.append(answer)
+                            return true
                         }
-                        if !held { line.writeMaster([answer]) }
+                        s.events.append(.processedAnswer)
+                        return false
                     }
-                case .automaticStatus(let n):
+                    if !held { line.writeMaster([answer]) }
+                }
+            case .automaticStatus(let n):
+                if state.prints {
                     shared.withLock { s in
                         s.automaticStatusItems = n
                         // Enabling sends the current status at once (the next turn pushes it).
                         s.lastPushed = nil
                     }
-                case nil: break
                 }
-            } else {
+            case nil: break
+            }
+            if !state.prints {
                 // Printing stopped: what is on the paper so far is torn off as it is.
                 record(paper.tear())
             }
