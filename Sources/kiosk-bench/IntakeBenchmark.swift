@@ -32,6 +32,7 @@ func runIntakeBenchmark(arguments: [String]) async throws {
     var status = true
     var automaticStatus = false
     var backToBack = false
+    var verbose = false
     var index = 0
     while index < arguments.count {
         switch arguments[index] {
@@ -45,6 +46,7 @@ func runIntakeBenchmark(arguments: [String]) async throws {
         case "--no-status": status = false
         case "--asb": automaticStatus = true
         case "--back-to-back": backToBack = true
+        case "--verbose": verbose = true
         default: throw BenchUsage("intake: unknown argument \(arguments[index])")
         }
         index += 1
@@ -92,7 +94,7 @@ func runIntakeBenchmark(arguments: [String]) async throws {
     let procedure = InputEvent.records(try keystrokes.events(for: "1.001234"))
 
     let service = KioskService(
-        setup: setup, logger: Logger(minimum: .error), notifier: SystemdNotifier(socketPath: nil))
+        setup: setup, logger: Logger(minimum: verbose ? .info : .error), notifier: SystemdNotifier(socketPath: nil))
     let signals = ServiceSignals()
     let running = Task { await service.run(signals: signals) }
     try await Task.sleep(for: .seconds(1))
@@ -102,14 +104,14 @@ func runIntakeBenchmark(arguments: [String]) async throws {
     var receiptTime: [Double] = []
     var wireTime: [Double] = []
     let started = monotonicNanoseconds()
-    for _ in 0..<count {
+    for round in 0..<count {
         write(scanner, card)
         try await Task.sleep(for: .milliseconds(5))
         let before = printer.receipts
         let sent = monotonicNanoseconds()
         write(scanner, procedure)
         guard let receipt = await printer.waitForReceipt(after: before, timeout: .seconds(10)) else {
-            throw BenchUsage("intake: no receipt within 10 s")
+            throw BenchUsage("intake: no receipt within 10 s at intake \(round + 1) (--verbose logs why)")
         }
         firstByte.append(Double(Int64(receipt.first) - Int64(sent)) / 1e6)
         receiptTime.append(Double(receipt.cut - receipt.first) / 1e6)

@@ -22,7 +22,7 @@ let usage = """
           evdev events decoded per second; Enter-to-parsed-scan latency p50/p99
       kiosk-bench make-capture --text TEXT --keymap us --out FILE [--alt-codes]
           write the input_event records a keyboard-wedge scanner would send (Hardware/captures)
-      kiosk-bench intake [--count N] [--asb] [--back-to-back] [--no-status] [--json]
+      kiosk-bench intake [--count N] [--asb] [--back-to-back] [--no-status] [--json] [--verbose]
           scan-to-first-byte: Enter on the scanner FIFO to the first receipt byte, p50/p99;
           --asb with Automatic Status Back, --back-to-back intakes per second
       kiosk-bench emulate --printer PATH [--profile NAME] [--out DIR] [--scanner PATH] [--owner USER]
