@@ -67,6 +67,9 @@ public actor PrintQueue {
     /// Jobs written whole whose check after the job is still running (`run()` sends the next
     /// job meanwhile): passes leave them alone until the check settles them.
     private var checking: Set<Int64> = []
+    /// The tasks settling those checks: `run()` awaits them before it returns, so a stop (or a
+    /// reload that changes the printer) finishes the receipt in progress, row included.
+    private var checkTasks: [Int64: Task<Void, Never>] = [:]
     /// Whether a copy's check runs on its own while the pass goes on (`run()`), instead of
     /// being awaited before the next job (`printPending()`).
     private var checksRunAlongside = false
@@ -236,7 +239,7 @@ public actor PrintQueue {
             // The printer may still be printing this copy: its check settles on its own, and
             // the next citizen's receipt goes out meanwhile, not after it.
             checking.insert(job.id)
-            Task {
+            checkTasks[job.id] = Task {
                 let outcome = await confirmation.outcome
                 await self.settleCheck(job, outcome, reprint: reprint, attempts: attempts, bytes: bytes.count, window)
             }
@@ -253,7 +256,10 @@ public actor PrintQueue {
         _ job: PrintJob, _ outcome: PrintOutcome, reprint: Bool, attempts: Int, bytes: Int, _ window: Duration
     ) async {
         var pass = Pass()
-        defer { checking.remove(job.id) }
+        defer {
+            checking.remove(job.id)
+            checkTasks[job.id] = nil
+        }
         do {
             if try await !settle(job, outcome, reprint: reprint, attempts: attempts, bytes: bytes, window, &pass) {
                 wake()
@@ -358,6 +364,11 @@ public actor PrintQueue {
                 _ = await printPending()
             }
             group.cancelAll()
+        }
+        // The checks still running settle before the queue stops (the link is still open).
+        while let (id, task) = checkTasks.first {
+            await task.value
+            checkTasks[id] = nil
         }
     }
 }

@@ -58,7 +58,7 @@ final class ScanPathRig: Sendable {
     }
 
     /// Waits for `condition`, checked every few milliseconds, at most `timeout`; its last value.
-    func until(_ timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    func until(_ timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async rethrows -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await condition() { return true }
