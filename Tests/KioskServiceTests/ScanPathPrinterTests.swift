@@ -126,7 +126,8 @@ struct ScanPathPrinterTests {
         #expect(try await rig.until { try await rig.store.pendingPrintJobs().isEmpty })
         let order = rig.emulator.events.filter { $0 == .cut || $0 == .processedAnswer }
         #expect(order == [.cut, .cut, .processedAnswer, .processedAnswer])
-        #expect(rig.log.all.filter { $0.contains("outcome=printed") }.count == 2)
+        // The row is deleted just before the line is logged.
+        #expect(await rig.until { rig.log.all.filter { $0.contains("outcome=printed") }.count == 2 })
         await rig.finish()
     }
 
@@ -148,7 +149,8 @@ struct ScanPathPrinterTests {
         }
         #expect(try await rig.until { try await rig.store.pendingPrintJobs().isEmpty })
         #expect(rig.emulator.cutsReceived == 2)
-        #expect(rig.log.all.filter { $0.contains("outcome=reprinted") }.count == 1)
+        // The row is deleted just before the line is logged.
+        #expect(await rig.until { rig.log.all.filter { $0.contains("outcome=reprinted") }.count == 1 })
         await rig.finish()
     }
 }
