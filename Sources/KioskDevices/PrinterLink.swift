@@ -90,6 +90,15 @@ public final class PrinterLink: Sendable {
         }
     }
 
+    /// The state for a health check: asked now when the link is idle (a pushed status stands
+    /// for asking; no byte then), otherwise — a job being sent or checked, or requests waiting —
+    /// what the link knows, at once, instead of waiting behind the job.
+    public func currentStatus() async -> PrinterStatusReport {
+        let busy = shared.withLock { $0.jobInProgress || !$0.requests.isEmpty }
+        if !busy { _ = await status() }
+        return statusReport
+    }
+
     /// Asks the printer for its state now (opening the device if it is closed and due); an
     /// answer younger than `maxAge` is reused instead of asking again.
     public func status(maxAge: Duration = .zero) async -> PrinterState {

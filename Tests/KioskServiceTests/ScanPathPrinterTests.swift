@@ -117,8 +117,9 @@ struct ScanPathPrinterTests {
         #expect(await rig.intake().outcome.name == "intake")
         #expect(await rig.until { rig.emulator.cutsReceived == 2 }, "the second receipt waited for the first's check")
         #expect(!rig.emulator.events.contains(.processedAnswer))
-        // The control socket's answer never waits behind the job either.
-        let report = rig.link.statusReport
+        // The control socket's answer never waits behind the job either (the check is held
+        // until below: waiting for it here would never return).
+        let report = await rig.link.currentStatus()
         #expect(report.state == .ok && !report.pushed && report.age != nil)
         #expect(try await rig.store.pendingPrintJobs().count == 2)
 

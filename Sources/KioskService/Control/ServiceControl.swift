@@ -14,10 +14,10 @@ struct ServiceControl: ControlRequestHandling {
     func status() async -> ControlValue {
         let summary = try? await kiosk.store.summary()
         let forwarder = await kiosk.forwarder.status
-        // Never waits for the printer (behind a long receipt it would answer "unknown"): the
-        // pushed state where the printer has Automatic Status Back, otherwise the last state
-        // seen (the link asks every idle interval and around every job) and how old it is.
-        let report = kiosk.link.statusReport
+        // Never waits behind a job (a long receipt made it answer "unknown"): asked now when the
+        // link is idle (the pushed state, where the printer has Automatic Status Back), else the
+        // last state seen and how old it is.
+        let report = await kiosk.link.currentStatus()
         var printer: [String: ControlValue] = [
             "state": .string(report.state.rawValue),
             "device": .string(kiosk.setup.configuration.printer.device),
