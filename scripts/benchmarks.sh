@@ -15,5 +15,7 @@ swift build -c release -j "$jobs" --product kiosk-bench
 venv=out/bench-venv
 if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check python-escpos==3.1 persist-queue==1.1.0
+# store-flat runs its persist-queue peer with the python3 on PATH: the venv's.
+export PATH="$PWD/$venv/bin:$PATH"
 exec .build/release/kiosk-bench all --python "$venv/bin/python" --out docs/benchmarks.md \
     --command "scripts/benchmarks.sh${*:+ $*}" "$@"

@@ -13,6 +13,7 @@ extension PrinterProfile {
         if codePages[.cp1258] != nil { lines.append("CP1258Composes=\(cp1258ComposesMarks ? "yes" : "no")") }
         lines += ["", "[Features]", "NativeQR=\(nativeQR ? "yes" : "no")", "Cut=\(cutter.rawValue)"]
         lines += ["Status=\(hasStatus ? "yes" : "no")", "Buzzer=\(hasBuzzer ? "yes" : "no")"]
+        lines += ["AutomaticStatusBack=\(hasAutomaticStatusBack ? "yes" : "no")"]
         lines += ["RasterScaling=\(rasterScaling ? "yes" : "no")", "QRModuleSize=\(qrModuleSize)"]
         if !userDefinedCells.isEmpty || userDefinedCodes != 32...126 {
             lines += ["", "[UserDefinedCharacters]"]

@@ -39,6 +39,9 @@ public struct PrinterProfile: Sendable, Equatable {
     public var hasStatus: Bool
     /// Whether the printer has a buzzer driven by `ESC B n t`.
     public var hasBuzzer: Bool
+    /// Whether the printer sends Automatic Status Back (`GS a n`): a 4-byte status message
+    /// on every change of its state, so the link knows paper out or cover open without asking.
+    public var hasAutomaticStatusBack = false
     /// Whether `GS v 0` honours its scale parameter (m = 3: each dot printed 2×2), so a raster
     /// QR code goes at half its module size for a quarter of the bytes.
     public var rasterScaling = false
@@ -122,6 +125,7 @@ public struct PrinterProfile: Sendable, Equatable {
                 p.cutter = c
             case "Features.Status": p.hasStatus = try bool()
             case "Features.Buzzer": p.hasBuzzer = try bool()
+            case "Features.AutomaticStatusBack": p.hasAutomaticStatusBack = try bool()
             case "Features.RasterScaling": p.rasterScaling = try bool()
             case "Features.QRModuleSize": p.qrModuleSize = try int(1...16)
             case "UserDefinedCharacters.CellFontA", "UserDefinedCharacters.CellFontB":

@@ -16,6 +16,9 @@ final class NetworkPrinterPort: PrinterTransport {
     let name: String
     private var io: PrinterDescriptorIO
 
+    /// The descriptor (for the link's poll set); -1 once closed.
+    var fileDescriptor: Int32 { io.fd }
+
     /// Resolves `host` and connects, each address in turn, within `connectTimeout` each.
     ///
     /// The corresponding C functions are `getaddrinfo`, `socket`, `connect`, `poll`,

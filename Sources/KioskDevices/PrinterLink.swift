@@ -10,7 +10,10 @@ import Synchronization
 /// path with backoff when the device is missing or gone — at once when the device's folder
 /// changes (hot-plug, `HotPlugWatch`) — and prints jobs in two steps, `send` (checked before,
 /// every byte written and drained) and `confirm` (the printer processed it and reports no
-/// fault), so the print queue can record each step in the job's row.
+/// fault), so the print queue can record each step in the job's row. A job's check runs on
+/// the link's thread while it takes further requests: the next job is sent without waiting
+/// for the printer to finish printing the one before. Where the profile has Automatic Status
+/// Back, the printer pushes its state and a fresh pushed state stands for asking.
 ///
 /// Blocking I/O never runs on the Swift concurrency pool: requests are handed to the link's
 /// thread and callers suspend on a continuation until it answers. The asking calls are
@@ -25,8 +28,8 @@ public final class PrinterLink: Sendable {
     private enum Request {
         case status(CheckedContinuation<PrinterState, Never>)
         case signal([UInt8])
-        case send([UInt8], CheckedContinuation<Result<PrintTransfer, PrintRefusal>, Never>)
-        case confirm(CheckedContinuation<PrintOutcome, Never>)
+        /// A job; `claimed` when the sender takes the confirmation (`sendWithConfirmation`).
+        case send([UInt8], claimed: Bool, CheckedContinuation<Sent, Never>)
     }
 
     private struct Shared {
@@ -42,6 +45,17 @@ public final class PrinterLink: Sendable {
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
         var listeners: [Int: AsyncStream<PrinterState>.Continuation] = [:]
         var nextListener = 0
+        /// When `state` was last seen to hold (monotonic nanoseconds): a probe's answer, a
+        /// pushed status, or, while the printer pushes, the last byte it sent.
+        var observedAt: UInt64?
+        /// Whether the printer pushes its status (ASB answered since the port opened).
+        var pushing = false
+        /// Checks after jobs and the `confirm()` calls waiting for them.
+        /// The coming outcome of every job written whole whose check has not settled, in the
+        /// order the jobs were sent (the order the checks settle in).
+        var checks: [PrintConfirmation] = []
+        /// Of those, the ones no sender took, for `confirm()` calls in order.
+        var unclaimed: [PrintConfirmation] = []
     }
 
     /// Requests allowed to wait for the link's thread.
@@ -64,6 +78,27 @@ public final class PrinterLink: Sendable {
 
     /// The detail behind the last state (a status description or an error), for technicians.
     public var lastKnownDetail: String? { shared.withLock { $0.detail } }
+
+    /// What the link knows now, without asking the printer and without waiting behind a job:
+    /// the state, how old it is, and whether the printer pushed it (ASB) or was asked.
+    public var statusReport: PrinterStatusReport {
+        shared.withLock { s in
+            let now = monotonicNanoseconds()
+            return PrinterStatusReport(
+                state: s.state, detail: s.detail,
+                age: s.checked ? s.observedAt.map { .nanoseconds(Int64(clamping: now - min(now, $0))) } : nil,
+                pushed: s.pushing)
+        }
+    }
+
+    /// The state for a health check: asked now when the link is idle (a pushed status stands
+    /// for asking; no byte then), otherwise — a job being sent or checked, or requests waiting —
+    /// what the link knows, at once, instead of waiting behind the job.
+    public func currentStatus() async -> PrinterStatusReport {
+        let busy = shared.withLock { $0.jobInProgress || !$0.requests.isEmpty }
+        if !busy { _ = await status() }
+        return statusReport
+    }
 
     /// Asks the printer for its state now (opening the device if it is closed and due).
     nonisolated(nonsending) public func status() async -> PrinterState {
@@ -99,28 +134,46 @@ public final class PrinterLink: Sendable {
     /// means the printer has received the whole job; call `confirm()` next. Throws
     /// `PrintRefusal` when nothing was sent (the port is closed).
     nonisolated(nonsending) public func send(_ bytes: [UInt8]) async throws(PrintRefusal) -> PrintTransfer {
-        let result: Result<PrintTransfer, PrintRefusal> = await withCheckedContinuation { continuation in
-            if !enqueue(.send(bytes, continuation)) {
-                continuation.resume(
-                    returning: .failure(
-                        PrintRefusal(
-                            state: lastKnownState, devicePath: configuration.devicePath,
-                            detail: "too many print requests waiting")))
+        try await send(bytes, claimed: false).result.get()
+    }
+
+    /// Like `send`, and hands back the job's own confirmation (nil unless `.written`): the
+    /// caller awaits its outcome when it likes, and may send further jobs meanwhile. The job
+    /// is then not `confirm()`ed.
+    nonisolated(nonsending) public func sendWithConfirmation(_ bytes: [UInt8]) async throws(PrintRefusal) -> (
+        transfer: PrintTransfer, confirmation: PrintConfirmation?
+    ) {
+        let sent = await send(bytes, claimed: true)
+        return (try sent.result.get(), sent.confirmation)
+    }
+
+    /// What a send request comes back with.
+    private struct Sent: Sendable {
+        var result: Result<PrintTransfer, PrintRefusal>
+        var confirmation: PrintConfirmation?
+    }
+
+    nonisolated(nonsending) private func send(_ bytes: [UInt8], claimed: Bool) async -> Sent {
+        await withCheckedContinuation { continuation in
+            if !enqueue(.send(bytes, claimed: claimed, continuation)) {
+                let refusal = PrintRefusal(
+                    state: lastKnownState, devicePath: configuration.devicePath,
+                    detail: "too many print requests waiting")
+                continuation.resume(returning: Sent(result: .failure(refusal), confirmation: nil))
             }
         }
-        return try result.get()
     }
 
     /// After a written job: waits until the printer has processed it (no fixed sleep: the
-    /// printer's answer to a buffered status request says so) and asks its status.
+    /// printer's answer to a buffered status request says so) and reports its status after.
+    /// Each `.written` send is confirmed once, in the order the jobs were sent; the link takes
+    /// other requests (the next job) while a check waits.
     nonisolated(nonsending) public func confirm() async -> PrintOutcome {
-        await withCheckedContinuation { continuation in
-            if !enqueue(.confirm(continuation)) {
-                shared.withLock { $0.jobInProgress = false }
-                continuation.resume(
-                    returning: .unconfirmed(stateAfter: lastKnownState, detail: "too many print requests waiting"))
-            }
+        let claim = shared.withLock { $0.unclaimed.isEmpty ? nil : $0.unclaimed.removeFirst() }
+        guard let claim else {
+            return .unconfirmed(stateAfter: lastKnownState, detail: "no job written whole waits for its check")
         }
+        return await claim.outcome
     }
 
     /// Sends a few bytes that are not a job — the buzzer's refusal pattern — when the port is
@@ -177,6 +230,7 @@ public final class PrinterLink: Sendable {
 
     private func publish(_ state: PrinterState, _ detail: String?) {
         shared.withLock { s in
+            s.observedAt = monotonicNanoseconds()
             s.detail = detail
             guard s.state != state || !s.checked else { return }
             s.checked = true
@@ -202,6 +256,9 @@ public final class PrinterLink: Sendable {
                 continue
             }
             if stopping { break }
+            deliver(connection.advanceChecks(), connection)
+            if let news = connection.takeUnaskedNews() { publish(news.state, news.detail) }
+            noteHearing(connection)
             if connection.isDutyDue {
                 publishCheck(connection)
                 continue
@@ -212,8 +269,19 @@ public final class PrinterLink: Sendable {
                     connection.deviceFolderChanged()
                 }
             } else {
-                Self.waitFor(wake, timeout: wait)
+                Self.waitFor(wake, port: connection.descriptorToWatch, timeout: wait)
             }
+        }
+        deliver(connection.abandonChecks(), connection)
+        let left = shared.withLock { s in
+            defer {
+                s.checks = []
+                s.unclaimed = []
+            }
+            return s.checks
+        }
+        for claim in left {
+            claim.resolve(.unconfirmed(stateAfter: lastKnownState, detail: "the printer link stopped"))
         }
         connection.close()
         let (waiters, listeners) = shared.withLock { s in
@@ -231,6 +299,32 @@ public final class PrinterLink: Sendable {
     private func publishCheck(_ connection: PrinterConnection) {
         let (state, detail) = connection.check()
         publish(state, detail)
+        noteHearing(connection)
+    }
+
+    /// While the printer pushes its status, its state holds as long as it is heard from.
+    private func noteHearing(_ connection: PrinterConnection) {
+        let pushing = connection.isPushingStatus
+        let heard = connection.lastHeardAt
+        shared.withLock { s in
+            s.pushing = pushing
+            if pushing, let heard, s.checked { s.observedAt = max(s.observedAt ?? 0, heard) }
+        }
+    }
+
+    /// Hands settled checks to the `confirm()` calls waiting for them (or keeps them for the
+    /// calls to come) and publishes the state each reports.
+    private func deliver(_ outcomes: [PrintOutcome], _ connection: PrinterConnection) {
+        for outcome in outcomes {
+            switch outcome {
+            case .printed(let state): publish(state, nil)
+            case .faultAfter(let state, let detail), .unconfirmed(let state, let detail): publish(state, detail)
+            case .incomplete(_, _, let detail): publish(connection.isOpen ? .offline : .missing, detail)
+            }
+            shared.withLock { $0.checks.isEmpty ? nil : $0.checks.removeFirst() }?.resolve(outcome)
+        }
+        let busy = connection.hasPendingChecks
+        shared.withLock { $0.jobInProgress = busy }
     }
 
     private func handle(_ request: Request, _ connection: PrinterConnection) {
@@ -241,33 +335,34 @@ public final class PrinterLink: Sendable {
             continuation.resume(returning: state)
         case .signal(let bytes):
             connection.signal(bytes)
-        case .send(let bytes, let continuation):
+        case .send(let bytes, let claimed, let continuation):
             shared.withLock { $0.jobInProgress = true }
             let result = connection.send(bytes)
+            var confirmation: PrintConfirmation?
             switch result {
-            case .success(.written): break
+            case .success(.written):
+                let check = PrintConfirmation()
+                confirmation = check
+                shared.withLock { s in
+                    s.checks.append(check)
+                    if !claimed { s.unclaimed.append(check) }
+                }
             case .success(.incomplete(_, _, let detail)):
-                shared.withLock { $0.jobInProgress = false }
                 publish(connection.isOpen ? .offline : .missing, detail)
             case .failure(let refusal):
-                shared.withLock { $0.jobInProgress = false }
                 publish(refusal.state, refusal.detail)
             }
-            continuation.resume(returning: result)
-        case .confirm(let continuation):
-            let outcome = connection.confirm()
-            switch outcome {
-            case .printed(let state): publish(state, nil)
-            case .faultAfter(let state, let detail), .unconfirmed(let state, let detail): publish(state, detail)
-            case .incomplete(_, _, let detail): publish(connection.isOpen ? .offline : .missing, detail)
-            }
-            shared.withLock { $0.jobInProgress = false }
-            continuation.resume(returning: outcome)
+            let busy = connection.hasPendingChecks
+            shared.withLock { $0.jobInProgress = busy }
+            continuation.resume(returning: Sent(result: result, confirmation: confirmation))
+            // A job to a printer that does not answer status is settled at once.
+            deliver(connection.advanceChecks(), connection)
         }
     }
 
-    /// Blocks the link's thread until a request is signalled or `timeout` passes.
-    private static func waitFor(_ wake: WakePipe?, timeout: Duration) {
+    /// Blocks the link's thread until a request is signalled, the printer sends something
+    /// (when `port` is watched), or `timeout` passes.
+    private static func waitFor(_ wake: WakePipe?, port: Int32?, timeout: Duration) {
         let milliseconds = Int32(
             clamping: max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         )
@@ -275,7 +370,8 @@ public final class PrinterLink: Sendable {
             usleep(UInt32(milliseconds) * 1000)
             return
         }
-        var entry = pollfd(fd: wake.readEnd, events: Int16(POLLIN), revents: 0)
-        _ = poll(&entry, 1, milliseconds)
+        var entries = [pollfd(fd: wake.readEnd, events: Int16(POLLIN), revents: 0)]
+        if let port, port >= 0 { entries.append(pollfd(fd: port, events: Int16(POLLIN), revents: 0)) }
+        _ = poll(&entries, nfds_t(entries.count), milliseconds)
     }
 }

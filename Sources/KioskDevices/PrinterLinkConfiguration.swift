@@ -30,6 +30,13 @@ public struct PrinterLinkConfiguration: Sendable {
     public var idleCheckInterval: Duration
     /// Added to twice a job's wire time to bound its write and drain.
     public var writeMargin: Duration
+    /// Whether to enable Automatic Status Back (`GS a`) at connect, where the profile has it:
+    /// the printer then pushes a 4-byte status on every change, and a pushed status stands for
+    /// a probe (no `DLE EOT` before a job while nothing changed).
+    public var automaticStatusBack: Bool
+    /// How long a pushed status stands without the printer sending anything: past it, the
+    /// printer is asked again (a printer switched off pushes nothing).
+    public var pushedStatusLifetime: Duration
 
     /// Creates a configuration with production defaults.
     public init(
@@ -38,8 +45,11 @@ public struct PrinterLinkConfiguration: Sendable {
         minimumBackoff: Duration = .milliseconds(250), maximumBackoff: Duration = .seconds(10),
         idleCheckInterval: Duration = .seconds(5), writeMargin: Duration = .seconds(10),
         printAllowance: Duration = .seconds(5),
-        statusSettle: Duration = .milliseconds(30), drainChunk: Int = 256
+        statusSettle: Duration = .milliseconds(30), drainChunk: Int = 256, automaticStatusBack: Bool = false,
+        pushedStatusLifetime: Duration = .seconds(15)
     ) {
+        self.automaticStatusBack = automaticStatusBack
+        self.pushedStatusLifetime = pushedStatusLifetime
         self.drainChunk = drainChunk
         self.printAllowance = printAllowance
         self.statusSettle = statusSettle

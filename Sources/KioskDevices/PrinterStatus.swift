@@ -68,6 +68,25 @@ public struct PrinterStatus: Sendable, Equatable, CustomStringConvertible {
         error = offlineCause & 0x40 != 0 || !causes.isEmpty
     }
 
+    /// Decodes a 4-byte Automatic Status Back message (`GS a`): printer information (bit 3
+    /// offline, bit 5 cover open, bit 6 feeding by button), error information (bit 2
+    /// mechanical, 3 autocutter, 5 unrecoverable, 6 automatically recoverable), paper sensor
+    /// (bits 0–1 roll near end, bits 2–3 roll end), and a fourth byte the kiosk does not use.
+    public init(automaticStatus printer: UInt8, _ errors: UInt8, _ paper: UInt8, _ fourth: UInt8) {
+        online = printer & 0x08 == 0
+        coverOpen = printer & 0x20 != 0
+        feedingByButton = printer & 0x40 != 0
+        paperNearEnd = paper & 0x03 != 0
+        paperEnd = paper & 0x0C != 0
+        var causes: ErrorCauses = []
+        if errors & 0x04 != 0 { causes.insert(.mechanical) }
+        if errors & 0x08 != 0 { causes.insert(.autocutter) }
+        if errors & 0x20 != 0 { causes.insert(.unrecoverable) }
+        if errors & 0x40 != 0 { causes.insert(.autoRecoverable) }
+        errorCauses = causes
+        error = !causes.isEmpty
+    }
+
     /// The health state: the most pressing fault first.
     public var state: PrinterState {
         if coverOpen { return .coverOpen }

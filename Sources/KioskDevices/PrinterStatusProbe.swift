@@ -1,16 +1,18 @@
 /// Asks a printer for its real-time status (`DLE EOT 1`, `2`, `3`, `4`), each with a timeout.
 ///
-/// An answer byte does not say which request it answers, so the probe makes a stale answer
-/// (one a `10 04 n` inside raster data triggered, or one that arrived late) show itself:
-/// it first reads and discards everything pending, asks the four questions one at a time,
-/// then — unless the line is known to be quiet — listens for a short settle window. Four
-/// questions must give exactly four answers; a fifth means the four were shifted by a stale
-/// one, and the round is asked again.
+/// Each answer is taken as soon as its byte arrives (no fixed wait); other bytes on the way
+/// (XON/XOFF, ASB messages, `GS r` answers, noise) are sorted out by the connection's
+/// `PrinterReplyReader`. An answer byte does not say which request it answers, so the probe
+/// makes a stale answer (one a `10 04 n` inside raster data triggered, or one that arrived
+/// late) show itself: it first drops everything already received, asks the four questions one
+/// at a time, then — unless the line is known to be quiet — listens for a short settle window.
+/// Four questions must give exactly four answers; a fifth means the four were shifted by a
+/// stale one, and the round is asked again.
 ///
 /// The line is known to be quiet once the printer has answered a buffered `GS r` after the
-/// last job (`PrinterStatusSync`): real-time answers that raster data triggered come before
-/// that answer, so none can still be on its way. Then each answer is taken as soon as it
-/// arrives and the probe costs four round trips, no fixed wait.
+/// last job that could trigger a real-time answer (real-time answers that raster data
+/// triggered come before that answer), or after a settled probe: then the probe costs four
+/// round trips, no fixed wait.
 struct PrinterStatusProbe {
     /// What a probe found.
     enum Finding: Sendable, Equatable {
@@ -29,41 +31,35 @@ struct PrinterStatusProbe {
     var settle: Duration? = .milliseconds(30)
     /// The settle window used when a quiet line turns out not to be.
     static let defaultSettle: Duration = .milliseconds(30)
-    private var defaultSettle: Duration { Self.defaultSettle }
     /// Rounds before giving up on a noisy line.
     var rounds = 3
+    /// Whether received bytes not yet read may be flushed unread before asking: only when
+    /// nothing else is expected (no ASB message, no `GS r` answer).
+    var flushesInput = true
 
     /// Runs the probe; throws only when the port itself fails (device gone).
-    func run(on port: any PrinterTransport) throws(SerialPortError) -> Finding {
-        var processedSeen = false
-        return try run(on: port, processedSeen: &processedSeen)
-    }
-
-    /// Runs the probe; sets `processedSeen` when an answer to a buffered `GS r` went by (the
-    /// job before has been processed).
-    func run(on port: any PrinterTransport, processedSeen: inout Bool) throws(SerialPortError) -> Finding {
+    func run(on replies: PrinterReplyReader) throws(SerialPortError) -> Finding {
         var settle = self.settle
         for _ in 0..<rounds {
-            if try discardPending(port) { processedSeen = true }
-            var replies = ReplyStream(port: port)
-            defer { if replies.processedAnswers > 0 { processedSeen = true } }
+            try replies.absorbAvailable()
+            if flushesInput { try replies.port.discardInput() }
             var answers: [UInt8] = []
             for n: UInt8 in 1...4 {
                 do {
-                    try port.write([0x10, 0x04, n], timeout: answerTimeout)
+                    try replies.port.write([0x10, 0x04, n], timeout: answerTimeout)
                 } catch {
                     // Flow control held: the printer is not taking even real-time requests.
                     guard error.isTimeout else { throw error }
                     return .noAnswer(request: n)
                 }
-                guard let answer = try replies.next(within: answerTimeout) else { return .noAnswer(request: n) }
+                guard let answer = try replies.nextRealtime(within: answerTimeout) else { return .noAnswer(request: n) }
                 answers.append(answer)
             }
             // A fifth answer means the four were shifted by a stale one: ask again. On a line
             // known to be quiet only what has already arrived is looked at (no wait); a
             // surprise there makes the next round settle after all.
-            if try replies.next(within: settle ?? .zero) != nil {
-                settle = settle ?? defaultSettle
+            if try replies.nextRealtime(within: settle ?? .zero) != nil {
+                settle = settle ?? Self.defaultSettle
                 continue
             }
             return .answered(
@@ -73,68 +69,13 @@ struct PrinterStatusProbe {
         return .garbled
     }
 
-    /// Reads until the line is quiet for 10 ms (at most ~200 ms), then flushes the input queue.
-    /// Drops what already arrived (without waiting for more: an answer still in flight shows
-    /// up as a fifth answer in the settle window, and the round is asked again).
-    /// Returns whether an answer to a buffered `GS r` was among the dropped bytes.
-    private func discardPending(_ port: any PrinterTransport) throws(SerialPortError) -> Bool {
-        var filter = PrinterReplyFilter()
-        var processed = false
-        for _ in 0..<20 {
-            let chunk = try port.read(upTo: 256, timeout: .zero)
-            if chunk.isEmpty { break }
-            for byte in chunk { if case .processed = filter.classify(byte) { processed = true } }
+    /// Whether `bytes` hold a `DLE EOT n` a printer may answer on arrival (inside raster data
+    /// too): after sending them, a stale real-time answer may be in flight.
+    static func mayTriggerAnswers(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 3 else { return false }
+        for k in 0..<(bytes.count - 2) where bytes[k] == 0x10 && bytes[k + 1] == 0x04 {
+            if (1...4).contains(bytes[k + 2]) { return true }
         }
-        try port.discardInput()
-        return processed
-    }
-
-    /// Received bytes, filtered down to status answers, kept across reads.
-    struct ReplyStream {
-        let port: any PrinterTransport
-        var filter = PrinterReplyFilter()
-        var pending: [UInt8] = []
-        var position = 0
-        /// Answers to a buffered `GS r` seen on the way (the sync after a job).
-        var processedAnswers = 0
-
-        init(port: any PrinterTransport) { self.port = port }
-
-        /// The next answer to `DLE EOT n`, or nil when none came within `timeout`.
-        mutating func next(within timeout: Duration) throws(SerialPortError) -> UInt8? {
-            try nextReply(within: timeout, stopAtProcessed: false).flatMap {
-                if case .realtime(let answer) = $0 { return answer }
-                return nil
-            }
-        }
-
-        /// The next answer of either kind (`stopAtProcessed`) or to `DLE EOT n` only.
-        mutating func nextReply(within timeout: Duration, stopAtProcessed: Bool) throws(SerialPortError)
-            -> PrinterReplyFilter.Reply?
-        {
-            let deadline = SerialDeadline(after: timeout)
-            var polled = false
-            while true {
-                while position < pending.count {
-                    let byte = pending[position]
-                    position += 1
-                    switch filter.classify(byte) {
-                    case .realtime(let answer): return .realtime(answer)
-                    case .processed(let answer):
-                        processedAnswers += 1
-                        if stopAtProcessed { return .processed(answer) }
-                    case nil: break
-                    }
-                }
-                // A zero timeout still looks once at what has already arrived.
-                if deadline.hasPassed && polled { return nil }
-                polled = true
-                let chunk = try port.read(
-                    upTo: 64, timeout: .nanoseconds(Int64(clamping: deadline.remainingNanoseconds)))
-                if chunk.isEmpty { return nil }
-                pending = chunk
-                position = 0
-            }
-        }
+        return false
     }
 }

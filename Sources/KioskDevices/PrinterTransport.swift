@@ -20,6 +20,9 @@ protocol PrinterTransport: AnyObject {
     func discardOutput() throws(SerialPortError)
     /// Closes the transport (once).
     func close()
+    /// The descriptor to poll for received bytes (pushed status, late answers) while the link
+    /// waits for requests; -1 once closed. The transport still owns it.
+    var fileDescriptor: Int32 { get }
 }
 
 /// How `[Printer] Device=` reaches the printer.

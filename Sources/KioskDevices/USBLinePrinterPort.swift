@@ -16,6 +16,9 @@ final class USBLinePrinterPort: PrinterTransport {
     /// The path opened.
     let path: String
     private var io: PrinterDescriptorIO
+
+    /// The descriptor (for the link's poll set); -1 once closed.
+    var fileDescriptor: Int32 { io.fd }
     private let isTerminal: Bool
 
     /// Opens `path` read-write, non-blocking.

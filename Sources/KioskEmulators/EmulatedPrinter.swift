@@ -22,6 +22,13 @@ public final class EmulatedPrinter: Sendable {
         var vanishRequested = false
         var comeBackRequested = false
         var present = false
+        var events: [EmulatedPrinterEvent] = []
+        /// `GS a n`'s n since the line opened (0: ASB off).
+        var automaticStatusItems: UInt8 = 0
+        /// The last ASB message pushed (a change pushes a new one).
+        var lastPushed: [UInt8]?
+        /// Answers to `GS r n` held while `holdsProcessedAnswers`.
+        var heldAnswers: [UInt8] = []
         var stopping = false
         var finished = false
     }
@@ -72,6 +79,14 @@ public final class EmulatedPrinter: Sendable {
     /// Cut commands (`GS V`) received while printing: a whole receipt reached the printer.
     public var cutsReceived: Int { shared.withLock { $0.cutsReceived } }
 
+    /// What it did on the wire so far, in order (cuts, status requests and answers, pushes).
+    public var events: [EmulatedPrinterEvent] { shared.withLock { $0.events } }
+
+    /// `DLE EOT n` requests received so far.
+    public var realtimeRequestsReceived: Int {
+        shared.withLock { $0.events.count { if case .realtimeRequest = $0 { true } else { false } } }
+    }
+
     /// Whether its device path currently exists (false after `vanish()`).
     public var isPresent: Bool { shared.withLock { $0.present } }
 
@@ -116,7 +131,24 @@ public final class EmulatedPrinter: Sendable {
         while true {
             let control = shared.withLock { s in
                 defer { s.outgoing = [] }
-                return (s.stopping, s.vanishRequested, s.comeBackRequested, s.state.readsInput, s.outgoing)
+                var out = s.outgoing
+                // Automatic Status Back: a changed condition is pushed at once.
+                if s.automaticStatusItems != 0, s.state.automaticStatusBack, s.state.answersStatus, s.present {
+                    let message = s.state.automaticStatus()
+                    if message != s.lastPushed {
+                        s.lastPushed = message
+                        out += message
+                        s.events.append(.pushedStatus(message))
+                    }
+                }
+                // Done printing (and printing again after a fault): the held answers to `GS r`
+                // go out, in order.
+                if !s.state.holdsProcessedAnswers, s.state.prints, !s.heldAnswers.isEmpty {
+                    out += s.heldAnswers
+                    s.events += Array(repeating: .processedAnswer, count: s.heldAnswers.count)
+                    s.heldAnswers = []
+                }
+                return (s.stopping, s.vanishRequested, s.comeBackRequested, s.state.readsInput, out)
             }
             if control.0 { break }
             if control.1 {
@@ -162,7 +194,13 @@ public final class EmulatedPrinter: Sendable {
         PseudoTerminal.unpublish(devicePath)
         pty?.close()
         pty = nil
-        shared.withLock { $0.present = false }
+        shared.withLock {
+            $0.present = false
+            // Unplugged is powered off: ASB is off again, held answers are lost.
+            $0.automaticStatusItems = 0
+            $0.lastPushed = nil
+            $0.heldAnswers = []
+        }
         record(paper.tear())
     }
 
@@ -189,26 +227,53 @@ public final class EmulatedPrinter: Sendable {
                 return (s.state, false)
             }
             if vanish { return true }
-            if let n = realtime.feed(byte), state.answersStatus, let answer = state.answer(to: n) {
+            let request = realtime.feed(byte)
+            if let request { shared.withLock { $0.events.append(.realtimeRequest(request)) } }
+            if let n = request, state.answersStatus, let answer = state.answer(to: n) {
                 let noise = shared.withLock { s in
                     defer { s.state.noiseBeforeNextAnswer = [] }
                     return s.state.noiseBeforeNextAnswer
                 }
                 line.writeMaster(noise + [answer])
             }
-            if state.prints {
-                paper.receive(byte)
-                // Buffered commands are processed in order, after what came before them:
-                // here at once, as nothing is buffered (a stopped printer drops them).
-                switch buffered.feed(byte) {
-                case .cut: shared.withLock { $0.cutsReceived += 1 }
-                case .statusRequest(let n):
-                    if state.answersStatus, state.answersBufferedStatus {
-                        line.writeMaster([state.processedAnswer(to: n)])
+            // Buffered commands are processed in order, after what came before them: here at
+            // once, as nothing is buffered. Print data is lost while the printer cannot print
+            // (the receipt is torn), but a `GS r` it received then is answered once it prints
+            // again, as a real printer does when it gets to it in its buffer.
+            if state.prints { paper.receive(byte) }
+            switch buffered.feed(byte) {
+            case .cut:
+                if state.prints {
+                    shared.withLock {
+                        $0.cutsReceived += 1
+                        $0.events.append(.cut)
                     }
-                case nil: break
                 }
-            } else {
+            case .statusRequest(let n):
+                if state.answersStatus, state.answersBufferedStatus {
+                    let answer = state.processedAnswer(to: n)
+                    let held = shared.withLock { s in
+                        // Answers keep their order: one held makes later ones wait too.
+                        if s.state.holdsProcessedAnswers || !s.state.prints || !s.heldAnswers.isEmpty {
+                            s.heldAnswers.append(answer)
+                            return true
+                        }
+                        s.events.append(.processedAnswer)
+                        return false
+                    }
+                    if !held { line.writeMaster([answer]) }
+                }
+            case .automaticStatus(let n):
+                if state.prints {
+                    shared.withLock { s in
+                        s.automaticStatusItems = n
+                        // Enabling sends the current status at once (the next turn pushes it).
+                        s.lastPushed = nil
+                    }
+                }
+            case nil: break
+            }
+            if !state.prints {
                 // Printing stopped: what is on the paper so far is torn off as it is.
                 record(paper.tear())
             }
@@ -231,14 +296,15 @@ public final class EmulatedPrinter: Sendable {
     }
 }
 
-/// Finds the buffered commands the emulator acts on — `GS V` (cut) and `GS r n` (transmit
-/// status) — in a byte stream, across reads. Approximate (it does not parse the commands'
+/// Finds the buffered commands the emulator acts on — `GS V` (cut), `GS r n` (transmit
+/// status) and `GS a n` (Automatic Status Back) — in a byte stream, across reads. Approximate (it does not parse the commands'
 /// parameters), which is enough for the kiosk's own receipts.
 struct BufferedCommandScanner {
     /// What a byte completed.
     enum Command: Equatable {
         case cut
         case statusRequest(UInt8)
+        case automaticStatus(UInt8)
     }
 
     private var stage = 0
@@ -251,9 +317,14 @@ struct BufferedCommandScanner {
             return .cut
         case 1 where byte == 0x72:
             stage = 2
+        case 1 where byte == 0x61:
+            stage = 3
         case 2:
             stage = 0
             return .statusRequest(byte)
+        case 3:
+            stage = 0
+            return .automaticStatus(byte)
         default:
             stage = byte == 0x1D ? 1 : 0
         }

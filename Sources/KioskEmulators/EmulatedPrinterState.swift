@@ -15,6 +15,13 @@ public struct EmulatedPrinterState: Sendable, Equatable {
     /// Whether it answers the buffered `GS r n` once it has printed what came before (false:
     /// a printer that does not know the command).
     public var answersBufferedStatus = true
+    /// Whether it honours `GS a n` (Automatic Status Back): once enabled, it pushes a 4-byte
+    /// status at once and on every change of cover, paper or error (false: a printer without
+    /// ASB, which ignores the command).
+    public var automaticStatusBack = true
+    /// Still printing: answers to the buffered `GS r n` wait (in order) until this turns false,
+    /// as a real printer answers only once it has printed what came before.
+    public var holdsProcessedAnswers = false
     /// Runs out of paper after this many more received bytes (then `paperOut` turns true).
     public var paperOutAfterBytes: Int?
     /// Vanishes (closes its pseudo-terminal and removes its path, like an unplugged USB
@@ -37,6 +44,17 @@ public struct EmulatedPrinterState: Sendable, Equatable {
     /// drawer (0). Bits 4 and 7 are always clear.
     func processedAnswer(to n: UInt8) -> UInt8 {
         n == 1 || n == 49 ? (paperNearEnd ? 0x03 : 0) : 0
+    }
+
+    /// The Automatic Status Back message for the current condition: printer (bit 4 fixed, bit
+    /// 3 offline, bit 5 cover open), error (bit 3 autocutter), paper sensor (bits 0–1 near end,
+    /// bits 2–3 end), and an unused fourth byte.
+    func automaticStatus() -> [UInt8] {
+        let offline = !prints
+        return [
+            0x10 | (offline ? 0x08 : 0) | (coverOpen ? 0x20 : 0), error ? 0x08 : 0,
+            (paperNearEnd || paperOut ? 0x03 : 0) | (paperOut ? 0x0C : 0), 0,
+        ]
     }
 
     /// The answer to `DLE EOT n`, or nil for an n the printer does not know.

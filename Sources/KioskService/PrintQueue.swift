@@ -70,6 +70,15 @@ public actor PrintQueue {
     /// job is never printed again by this run while its row lags behind.
     private var writtenUnrecorded: Set<Int64> = []
     private var confirmedUnrecorded: Set<Int64> = []
+    /// Jobs written whole whose check after the job is still running (`run()` sends the next
+    /// job meanwhile): passes leave them alone until the check settles them.
+    private var checking: Set<Int64> = []
+    /// The tasks settling those checks: `run()` awaits them before it returns, so a stop (or a
+    /// reload that changes the printer) finishes the receipt in progress, row included.
+    private var checkTasks: [Int64: Task<Void, Never>] = [:]
+    /// Whether a copy's check runs on its own while the pass goes on (`run()`), instead of
+    /// being awaited before the next job (`printPending()`).
+    private var checksRunAlongside = false
     private let wakeContinuation: AsyncStream<Void>.Continuation
     /// What the wakes since the last turn asked for: jobs handed over by the flows, and
     /// whether a pass over the store is due.
@@ -160,6 +169,7 @@ public actor PrintQueue {
         remember(job.id)
         let ours = job.session == store.printSession
         let durable = Self.durableKinds.contains(job.kind)
+        if checking.contains(job.id) { return true }
         if confirmedUnrecorded.contains(job.id) {
             try await store.completePrintJob(id: job.id)
             confirmedUnrecorded.remove(job.id)
@@ -242,8 +252,9 @@ public actor PrintQueue {
         let attempts = recorded ? job.attempts : job.attempts + 1
         let bytes = reprint ? banner + job.payload : job.payload
         let transfer: PrintTransfer
+        let confirmation: PrintConfirmation?
         do {
-            transfer = try await link.send(bytes)
+            (transfer, confirmation) = try await link.sendWithConfirmation(bytes)
         } catch {
             // Nothing was sent: the copy is not started after all.
             if Self.durableKinds.contains(job.kind) {
@@ -269,7 +280,46 @@ public actor PrintQueue {
             logger?.log(.error, "print job not recorded", [("job", "\(job.id)"), ("reason", "\(error)")])
         }
         let window = ContinuousClock.now - drained
-        let outcome = await link.confirm()
+        if checksRunAlongside, let confirmation {
+            // The printer may still be printing this copy: its check settles on its own, and
+            // the next citizen's receipt goes out meanwhile, not after it.
+            checking.insert(job.id)
+            checkTasks[job.id] = Task {
+                let outcome = await confirmation.outcome
+                await self.settleCheck(job, outcome, reprint: reprint, attempts: attempts, bytes: bytes.count, window)
+            }
+            return true
+        }
+        return try await settle(
+            job, await confirmation?.outcome ?? .unconfirmed(stateAfter: link.lastKnownState, detail: "no check"),
+            reprint: reprint, attempts: attempts, bytes: bytes.count, window, &pass)
+    }
+
+    /// A check that ran alongside later jobs settled: the job's row is updated as `settle`
+    /// does in a pass; a copy that did not print whole makes a pass try again.
+    private func settleCheck(
+        _ job: PrintJob, _ outcome: PrintOutcome, reprint: Bool, attempts: Int, bytes: Int, _ window: Duration
+    ) async {
+        var pass = Pass()
+        defer {
+            checking.remove(job.id)
+            checkTasks[job.id] = nil
+        }
+        do {
+            if try await !settle(job, outcome, reprint: reprint, attempts: attempts, bytes: bytes, window, &pass) {
+                wake()
+            }
+        } catch {
+            logger?.log(.error, "print job not recorded", [("job", "\(job.id)"), ("reason", "\(error)")])
+            wake()
+        }
+    }
+
+    /// Records a copy's outcome in its row; false when the pass must stop.
+    private func settle(
+        _ job: PrintJob, _ outcome: PrintOutcome, reprint: Bool, attempts: Int, bytes: Int, _ window: Duration,
+        _ pass: inout Pass
+    ) async throws -> Bool {
         switch outcome {
         case .printed:
             writtenUnrecorded.remove(job.id)
@@ -277,7 +327,7 @@ public actor PrintQueue {
             pass.printed.append(job.id)
             if reprint { pass.reprinted.append(job.id) }
             logResult(
-                job, bytes: bytes.count, outcome: reprint ? "reprinted" : "printed",
+                job, bytes: bytes, outcome: reprint ? "reprinted" : "printed",
                 [
                     (
                         "unrecorded-us",
@@ -290,13 +340,13 @@ public actor PrintQueue {
             // it did not print. The job stays `written` and is confirmed — or printed once
             // more, marked, if the printer then reports paper out or cover open — when the
             // printer answers again.
-            logResult(job, bytes: bytes.count, outcome: "\(outcome)")
+            logResult(job, bytes: bytes, outcome: "\(outcome)")
             pass.stoppedBecause = "print job \(job.id): \(outcome)"
             return false
         case .faultAfter, .incomplete:
             // The printer reports it could not print the copy whole: one more copy, marked.
             writtenUnrecorded.remove(job.id)
-            try await failed(job, attempts: attempts, bytes: bytes.count, outcome: "\(outcome)", &pass)
+            try await failed(job, attempts: attempts, bytes: bytes, outcome: "\(outcome)", &pass)
             return false
         }
     }
@@ -357,6 +407,7 @@ public actor PrintQueue {
     /// Runs passes until cancelled: on `wake()`, when the printer becomes ready, and every
     /// `retryInterval`.
     public func run() async {
+        checksRunAlongside = true
         let link = self.link
         let interval = retryInterval
         await withTaskGroup(of: Void.self) { group in
@@ -379,6 +430,11 @@ public actor PrintQueue {
                 if pass { _ = await printPending() }
             }
             group.cancelAll()
+        }
+        // The checks still running settle before the queue stops (the link is still open).
+        while let (id, task) = checkTasks.first {
+            await task.value
+            checkTasks[id] = nil
         }
     }
 }

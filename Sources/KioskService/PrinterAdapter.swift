@@ -26,9 +26,8 @@ struct PrinterAdapter: ReceiptPrinting {
     /// Sends the slip and returns once its bytes are out; the check after it runs on its own,
     /// so the next scan does not wait for the printer to finish printing the slip.
     func printSlip(_ bytes: [UInt8]) async -> Bool {
-        guard case .written = try? await link.send(bytes) else { return false }
-        let link = self.link
-        Task { _ = await link.confirm() }
+        // Its check settles on its own (its confirmation is not awaited).
+        guard case .written = try? await link.sendWithConfirmation(bytes).transfer else { return false }
         return true
     }
 
@@ -44,6 +43,7 @@ struct PrinterAdapter: ReceiptPrinting {
             serial: SerialPortSettings(
                 baudRate: SerialPortSettings.BaudRate(rawValue: printer.baud) ?? .b115200,
                 flowControl: SerialPortSettings.FlowControl(rawValue: printer.flowControl.rawValue) ?? .none),
-            asksStatus: printer.status && profile.hasStatus)
+            asksStatus: printer.status && profile.hasStatus,
+            automaticStatusBack: profile.hasAutomaticStatusBack)
     }
 }

@@ -94,6 +94,30 @@ func benchmarkSections(intakes: Int) -> [BenchmarkSection] {
             about: "The same with `Status=no`: the software and the intake's fsync only.",
             command: .bench(["intake", "--no-status", "--count", "\(max(1, intakes / 5))"])),
         BenchmarkSection(
+            title: "Scan to first byte, Automatic Status Back",
+            about: """
+                The same on a printer profile with Automatic Status Back (`GS a`): the printer pushes \
+                its state on every change and a fresh pushed state stands for a probe, so no `DLE EOT` \
+                goes out before a job.
+                """,
+            command: .bench(["intake", "--asb", "--count", "\(intakes)"])),
+        BenchmarkSection(
+            title: "Intakes back to back",
+            about: """
+                Intakes scanned one after another as fast as the service takes them (each scan sent \
+                when the previous receipt's first byte arrived): intakes per second.
+                """,
+            command: .bench(["intake", "--back-to-back", "--count", "\(max(1, intakes / 5))"])),
+        BenchmarkSection(
+            title: "The store as the kiosk ages",
+            about: """
+                Durable enqueue (p50, p99, bytes written per enqueue), the store summary and the \
+                retention purge of 1,000 dossiers falling due, with 0 and 100,000 events pending \
+                (`--large`: 1,000,000); then the service's intake cycle beside persist-queue's \
+                put + get + ack in the same run.
+                """,
+            command: .bench(["store-flat", "--sizes", "0,100000"]), large: ["--sizes", "0,100000,1000000"]),
+        BenchmarkSection(
             title: "Durable enqueue",
             about: """
                 `KioskStore.appendEvent` (one `synchronous=FULL` commit each) on an empty outbox and \

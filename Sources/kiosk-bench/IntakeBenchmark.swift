@@ -14,20 +14,39 @@ import Synchronization
 #endif
 
 /// `kiosk-bench intake`: scan-to-first-byte. The whole service runs in this process on a FIFO
-/// scanner and a pseudo-terminal printer whose far end answers `DLE EOT n` at once (so the
-/// printer's own think time is zero) and timestamps the first receipt byte. Measured: from
-/// the procedure scan's Enter record written to the FIFO to that first byte; and each
-/// receipt's time from first byte to cut against its wire time at the configured baud.
+/// scanner and a pseudo-terminal printer whose far end answers `DLE EOT n` and `GS r n` at once
+/// (so the printer's own think time is zero), pushes Automatic Status Back when asked (`GS a`),
+/// and timestamps the first receipt byte. Measured: from the procedure scan's Enter record
+/// written to the FIFO to that first byte; and each receipt's time from first byte to cut
+/// against its wire time at the configured baud.
+///
+/// Options: `--asb` prints on the Epson TM-T88V profile, whose link enables Automatic Status
+/// Back (without it: the TM-T20III profile, status asked with `DLE EOT`); `--back-to-back`
+/// scans the next citizen as soon as the previous receipt is cut, without waiting for the
+/// job's check to settle, and reports intakes per second (scan of the first to the last job
+/// settled); `--no-status` turns status off. `kiosk-bench all` runs `--count 1000 --json`
+/// with and without `--asb`, and `--back-to-back`.
 func runIntakeBenchmark(arguments: [String]) async throws {
     var count = 1000
     var json = false
     var status = true
+    var automaticStatus = false
+    var backToBack = false
+    var verbose = false
     var index = 0
     while index < arguments.count {
         switch arguments[index] {
-        case "--count": index += 1; count = Int(arguments[index]) ?? count
+        case "--count":
+            index += 1
+            guard index < arguments.count, let n = Int(arguments[index]), n > 0 else {
+                throw BenchUsage("intake: --count needs a positive number")
+            }
+            count = n
         case "--json": json = true
         case "--no-status": status = false
+        case "--asb": automaticStatus = true
+        case "--back-to-back": backToBack = true
+        case "--verbose": verbose = true
         default: throw BenchUsage("intake: unknown argument \(arguments[index])")
         }
         index += 1
@@ -54,7 +73,7 @@ func runIntakeBenchmark(arguments: [String]) async throws {
         Device=\(directory)/printer
         Baud=115200
         FlowControl=rtscts
-        Profile=epson-tm-t20iii
+        Profile=\(automaticStatus ? "epson-tm-t88v" : "epson-tm-t20iii")
         Status=\(status ? "yes" : "no")
         [Scanner]
         Device=\(directory)/scanner
@@ -75,7 +94,7 @@ func runIntakeBenchmark(arguments: [String]) async throws {
     let procedure = InputEvent.records(try keystrokes.events(for: "1.001234"))
 
     let service = KioskService(
-        setup: setup, logger: Logger(minimum: .error), notifier: SystemdNotifier(socketPath: nil))
+        setup: setup, logger: Logger(minimum: verbose ? .info : .error), notifier: SystemdNotifier(socketPath: nil))
     let signals = ServiceSignals()
     let running = Task { await service.run(signals: signals) }
     try await Task.sleep(for: .seconds(1))
@@ -84,22 +103,28 @@ func runIntakeBenchmark(arguments: [String]) async throws {
     var firstByte: [Double] = []
     var receiptTime: [Double] = []
     var wireTime: [Double] = []
-    for _ in 0..<count {
+    let started = monotonicNanoseconds()
+    for round in 0..<count {
         write(scanner, card)
         try await Task.sleep(for: .milliseconds(5))
         let before = printer.receipts
         let sent = monotonicNanoseconds()
         write(scanner, procedure)
         guard let receipt = await printer.waitForReceipt(after: before, timeout: .seconds(10)) else {
-            throw BenchUsage("intake: no receipt within 10 s")
+            throw BenchUsage("intake: no receipt within 10 s at intake \(round + 1) (--verbose logs why)")
         }
         firstByte.append(Double(Int64(receipt.first) - Int64(sent)) / 1e6)
         receiptTime.append(Double(receipt.cut - receipt.first) / 1e6)
         wireTime.append(Double(receipt.bytes * 10) / 115_200 * 1000)
         // Intakes are minutes apart at a kiosk: let the print queue finish this job (its
-        // after-job status check) before the next citizen scans.
-        while try await observer.pendingPrintJobs().count > 0 { try await Task.sleep(for: .milliseconds(20)) }
+        // after-job status check) before the next citizen scans. Back to back, the next
+        // citizen scans as soon as the receipt is cut.
+        if !backToBack {
+            while try await observer.pendingPrintJobs().count > 0 { try await Task.sleep(for: .milliseconds(20)) }
+        }
     }
+    while try await observer.pendingPrintJobs().count > 0 { try await Task.sleep(for: .milliseconds(1)) }
+    let elapsedSeconds = Double(monotonicNanoseconds() - started) / 1e9
     signals.requestStop(signal: 0)
     _ = await running.value
     printer.stop()
@@ -108,17 +133,25 @@ func runIntakeBenchmark(arguments: [String]) async throws {
         let sorted = values.sorted()
         return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
     }
-    let results: [(String, Double)] = [
+    var results: [(String, Double)] = [
         ("scan_to_first_byte_p50_ms", pct(firstByte, 0.5)), ("scan_to_first_byte_p99_ms", pct(firstByte, 0.99)),
+        ("scan_to_first_byte_max_ms", pct(firstByte, 1)),
         ("receipt_first_byte_to_cut_p50_ms", pct(receiptTime, 0.5)), ("receipt_wire_time_ms", pct(wireTime, 0.5)),
     ]
+    if backToBack { results.append(("intakes_per_second", Double(count) / elapsedSeconds)) }
+    let requests = printer.statusRequests
     if json {
         print(
             "{" + results.map { "\"\($0.0)\":\(String(format: "%.3f", $0.1))" }.joined(separator: ",")
-                + ",\"intakes\":\(count),\"status_queries\":\(status)}")
+                + ",\"intakes\":\(count),\"status_queries\":\(status),\"automatic_status_back\":\(automaticStatus)"
+                + ",\"back_to_back\":\(backToBack),\"dle_eot_requests\":\(requests)}")
     } else {
-        print("intakes: \(count), printer status queries: \(status ? "yes (answered at once)" : "no")")
+        print(
+            "intakes: \(count)\(backToBack ? " back to back" : ""), printer status queries: "
+                + "\(status ? "yes (answered at once)" : "no"), Automatic Status Back: \(automaticStatus ? "on" : "off")"
+        )
         for (name, value) in results { print(String(format: "%-36@ %8.3f", name as NSString, value)) }
+        print(String(format: "%-36@ %8d", "dle_eot_requests" as NSString, requests))
     }
 }
 
@@ -133,7 +166,8 @@ private func write(_ fd: Int32, _ bytes: [UInt8]) {
 
 /// A printer that thinks in zero time: answers every `DLE EOT n` with "online, no fault" at
 /// once, answers the buffered `GS r n` the link sends after each job with "paper present"
-/// (nothing is buffered here, so at once), and timestamps the first byte and the cut of each
+/// (nothing is buffered here, so at once), sends its first Automatic Status Back message
+/// ("ready") when `GS a n` enables it, and timestamps the first byte and the cut of each
 /// receipt.
 final class InstantPrinter: Sendable {
     struct Receipt: Sendable {
@@ -142,7 +176,7 @@ final class InstantPrinter: Sendable {
         var bytes: Int
     }
     final class Shared: Sendable {
-        let state = Mutex<(receipts: [Receipt], running: Bool)>(([], true))
+        let state = Mutex<(receipts: [Receipt], running: Bool, statusRequests: Int)>(([], true, 0))
     }
     private let shared = Shared()
     private let master: Int32
@@ -181,6 +215,7 @@ final class InstantPrinter: Sendable {
                     case (1, 0x04): pendingDLE = 2
                     case (2, _):
                         pendingDLE = 0
+                        shared.state.withLock { $0.statusRequests += 1 }
                         var answer: UInt8 = 0x12
                         if b == 1 { answer = 0x16 }
                         _ = withUnsafeBytes(of: &answer) { Glibc.write(master, $0.baseAddress, 1) }
@@ -195,6 +230,19 @@ final class InstantPrinter: Sendable {
                         statusRequest = 0
                         var answer: UInt8 = 0x00
                         _ = withUnsafeBytes(of: &answer) { Glibc.write(master, $0.baseAddress, 1) }
+                    case (_, 0x61) where statusRequest == 1:
+                        // GS a n: Automatic Status Back, sent when the link connects.
+                        statusRequest = 3
+                        if firstSetByGS {
+                            first = nil
+                            count = 0
+                        }
+                    case (_, _) where statusRequest == 3:
+                        statusRequest = 0
+                        if b != 0 {
+                            let ready: [UInt8] = [0x10, 0x00, 0x00, 0x00]
+                            _ = ready.withUnsafeBytes { Glibc.write(master, $0.baseAddress, $0.count) }
+                        }
                     default:
                         if pendingDLE == 1 { count += 1 }
                         pendingDLE = 0
@@ -219,6 +267,9 @@ final class InstantPrinter: Sendable {
     }
 
     var receipts: Int { shared.state.withLock { $0.receipts.count } }
+
+    /// `DLE EOT n` requests received so far.
+    var statusRequests: Int { shared.state.withLock { $0.statusRequests } }
 
     func waitForReceipt(after count: Int, timeout: Duration) async -> Receipt? {
         let deadline = ContinuousClock.now + timeout

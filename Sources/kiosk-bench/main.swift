@@ -25,8 +25,9 @@ let usage = """
           evdev events decoded per second; Enter-to-parsed-scan latency p50/p99
       kiosk-bench make-capture --text TEXT --keymap us --out FILE [--alt-codes]
           write the input_event records a keyboard-wedge scanner would send (Hardware/captures)
-      kiosk-bench intake [--count N] [--no-status] [--json]
-          scan-to-first-byte: Enter on the scanner FIFO to the first receipt byte, p50/p99
+      kiosk-bench intake [--count N] [--asb] [--back-to-back] [--no-status] [--json] [--verbose]
+          scan-to-first-byte: Enter on the scanner FIFO to the first receipt byte, p50/p99;
+          --asb with Automatic Status Back, --back-to-back intakes per second
       kiosk-bench idle [--kioskd PATH] [--starts N] [--settle SECONDS] [--profile NAME]
           a kioskd process on emulated hardware: spawn to READY=1, idle RSS and its mappings
       kiosk-bench encode [--count N] [--python PATH]

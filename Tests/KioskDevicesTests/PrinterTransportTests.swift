@@ -102,7 +102,7 @@ extension PrinterConnection {
             switch transfer {
             case .incomplete(let written, let total, let detail):
                 .incomplete(bytesWritten: written, of: total, detail: detail)
-            case .written: confirm()
+            case .written: awaitChecks().first ?? .unconfirmed(stateAfter: .offline, detail: "no check")
             }
         }
     }

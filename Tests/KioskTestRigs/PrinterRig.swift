@@ -16,7 +16,7 @@ package final class PrinterRig: Sendable {
         profile: PrinterProfile = PrinterRig.epson, flowControl: SerialPortSettings.FlowControl = .rtscts,
         asksStatus: Bool = true, writeMargin: Duration = .seconds(3),
         minimumBackoff: Duration = .milliseconds(20), maximumBackoff: Duration = .milliseconds(200),
-        printAllowance: Duration = .seconds(5)
+        printAllowance: Duration = .seconds(5), automaticStatusBack: Bool = false
     ) throws {
         folder = NSTemporaryDirectory() + "printer-rig-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -28,7 +28,7 @@ package final class PrinterRig: Sendable {
                 serial: SerialPortSettings(baudRate: .b115200, flowControl: flowControl),
                 asksStatus: asksStatus, statusTimeout: .milliseconds(200), settleAfterJob: .milliseconds(60),
                 minimumBackoff: minimumBackoff, maximumBackoff: maximumBackoff, idleCheckInterval: .seconds(30),
-                writeMargin: writeMargin, printAllowance: printAllowance))
+                writeMargin: writeMargin, printAllowance: printAllowance, automaticStatusBack: automaticStatusBack))
     }
 
     package func shutDown() async {

@@ -14,15 +14,21 @@ struct ServiceControl: ControlRequestHandling {
     func status() async -> ControlValue {
         let summary = try? await kiosk.store.summary()
         let forwarder = await kiosk.forwarder.status
-        // Asked now: `kioskctl status` is a health check, and the printer is otherwise only
-        // asked when a job comes (a paper-out between jobs would go unseen).
-        let printerState = await kiosk.link.status()
+        // Never waits behind a job (a long receipt made it answer "unknown"): asked now when the
+        // link is idle (the pushed state, where the printer has Automatic Status Back), else the
+        // last state seen and how old it is.
+        let report = await kiosk.link.currentStatus()
         var printer: [String: ControlValue] = [
-            "state": .string(printerState.rawValue),
+            "state": .string(report.state.rawValue),
             "device": .string(kiosk.setup.configuration.printer.device),
             "profile": .string(kiosk.profile.name),
+            "stateSource": .string(report.pushed ? "automatic-status-back" : "last-check"),
         ]
-        if let detail = kiosk.link.lastKnownDetail { printer["detail"] = .string(detail) }
+        if let age = report.age {
+            printer["stateAgeMs"] = .int(
+                age.components.seconds * 1000 + age.components.attoseconds / 1_000_000_000_000_000)
+        }
+        if let detail = report.detail { printer["detail"] = .string(detail) }
         var central: [String: ControlValue] = [
             "url": kiosk.setup.configuration.central.url.map { .string($0) } ?? .null,
             "state": .string(forwarder.state.rawValue),
