@@ -47,7 +47,7 @@ public actor KioskStore {
         self.now = now
     }
 
-    /// Wraps a connection opened by a tool's own rules (``init(existing:access:)``).
+    /// Wraps a connection opened by a tool's own rules (``init(existing:)``).
     init(opened database: Database, path: String) {
         self.path = path
         self.recovery = nil

@@ -153,6 +153,7 @@ struct ControlConnection {
         let answer = BlockingWait.run { await request.perform(on: handler) }
         defer { table.endServing(id) }
         if case .requeue(let id, let all) = request { logRequeue(id: id, all: all, answer: answer) }
+        if case .release(let job, let all) = request { logRelease(job: job, all: all, answer: answer) }
         return send(Self.echoing(echo, in: answer))
     }
 
@@ -168,6 +169,18 @@ struct ControlConnection {
         logger.log(
             answer["ok"] == .bool(true) ? .notice : .warning,
             answer["ok"] == .bool(true) ? "dead letters requeued" : "requeue refused", fields + peerFields)
+    }
+
+    /// Every release of a held print job is on record too: who asked, which jobs, or why not.
+    private func logRelease(job: Int64?, all: Bool, answer: ControlValue) {
+        var fields: [(String, String)] = [("job", job.map { String($0) } ?? "all")]
+        let released = answer["released"]?.arrayValue?.compactMap(\.intValue).map { String($0) } ?? []
+        fields.append(("released", released.isEmpty ? "none" : released.joined(separator: ",")))
+        if answer["ok"] != .bool(true) { fields.append(("error", answer["error"]?.stringValue ?? "unknown")) }
+        if let peer { fields.append(("user", UnixStream.userName(uid: peer.uid) ?? "uid \(peer.uid)")) }
+        logger.log(
+            answer["ok"] == .bool(true) ? .notice : .warning,
+            answer["ok"] == .bool(true) ? "held print jobs released" : "release refused", fields + peerFields)
     }
 
     /// Puts the request's `id` into the answer (wrapping a non-object answer in `value`).
