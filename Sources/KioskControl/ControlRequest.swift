@@ -7,6 +7,9 @@ public enum ControlRequest: Sendable, Equatable {
     case queue(limit: Int)
     /// `{"request":"requeue","event":"…"}` (or `"id":"…"`) or `{"request":"requeue","all":true}`.
     case requeue(id: String?, all: Bool)
+    /// `{"request":"release","job":41}` or `{"request":"release","all":true}`: a print job
+    /// held for a technician goes back to the printer, if the printer can print now.
+    case release(job: Int64?, all: Bool)
     /// `{"request":"test-print"}`.
     case testPrint
     /// `{"request":"reprint","code":"…"}`.
@@ -23,7 +26,7 @@ public enum ControlRequest: Sendable, Equatable {
 
     /// Every request name the socket knows, sorted.
     public static let names = [
-        "intake", "lookup", "queue", "reprint", "requeue", "scan", "status", "subscribe", "test-print",
+        "intake", "lookup", "queue", "release", "reprint", "requeue", "scan", "status", "subscribe", "test-print",
     ]
     /// `queue` without `limit`.
     public static let defaultQueueLimit = 20
@@ -36,6 +39,7 @@ public enum ControlRequest: Sendable, Equatable {
         case .status: "status"
         case .queue: "queue"
         case .requeue: "requeue"
+        case .release: "release"
         case .testPrint: "test-print"
         case .reprint: "reprint"
         case .lookup: "lookup"
@@ -74,6 +78,20 @@ public enum ControlRequest: Sendable, Equatable {
             case (nil, false): throw .badRequest("requeue needs \"event\" (an event id) or \"all\":true")
             case (.some, true): throw .badRequest("requeue takes \"event\" or \"all\":true, not both")
             default: return .requeue(id: event, all: all)
+            }
+        case "release":
+            let all = try optionalBool(value, "all", request: name)
+            var job: Int64?
+            if let field = value["job"], field != .null {
+                guard let number = field.intValue, number > 0 else {
+                    throw .badRequest("release: \"job\" must be a print job's id (a whole number above 0)")
+                }
+                job = number
+            }
+            switch (job, all) {
+            case (nil, false): throw .badRequest("release needs \"job\" (a held print job's id) or \"all\":true")
+            case (.some, true): throw .badRequest("release takes \"job\" or \"all\":true, not both")
+            default: return .release(job: job, all: all)
             }
         case "reprint": return .reprint(code: try requiredString(value, "code", request: name))
         case "lookup":
@@ -126,6 +144,7 @@ public enum ControlRequest: Sendable, Equatable {
         case .status: await handler.status()
         case .queue(let limit): await handler.queue(limit: limit)
         case .requeue(let id, let all): await handler.requeue(id: id, all: all)
+        case .release(let job, let all): await handler.release(job: job, all: all)
         case .testPrint: await handler.testPrint()
         case .reprint(let code): await handler.reprint(code: code)
         case .lookup(let code, let print): await handler.lookup(code: code, print: print)

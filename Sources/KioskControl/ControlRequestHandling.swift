@@ -9,6 +9,9 @@ public protocol ControlRequestHandling: Sendable {
     func queue(limit: Int) async -> ControlValue
     /// `{"request":"requeue","id":"…"}` or `{"request":"requeue","all":true}`.
     func requeue(id: String?, all: Bool) async -> ControlValue
+    /// `{"request":"release","job":41}` or `{"request":"release","all":true}`: held print jobs
+    /// back to the printer, printed now or refused now (the printer cannot print) and kept held.
+    func release(job: Int64?, all: Bool) async -> ControlValue
     /// `{"request":"test-print"}`: print the test page.
     func testPrint() async -> ControlValue
     /// `{"request":"reprint","code":"…"}`: print a dossier's receipt again, marked as a reprint.

@@ -54,6 +54,9 @@ struct ReloadingControl: ControlRequestHandling {
     func requeue(id: String?, all: Bool) async -> ControlValue {
         await running()?.requeue(id: id, all: all) ?? Self.reloading
     }
+    func release(job: Int64?, all: Bool) async -> ControlValue {
+        await running()?.release(job: job, all: all) ?? Self.reloading
+    }
     func testPrint() async -> ControlValue { await running()?.testPrint() ?? Self.reloading }
     func reprint(code: String) async -> ControlValue { await running()?.reprint(code: code) ?? Self.reloading }
     func lookup(code: String, print: Bool) async -> ControlValue {

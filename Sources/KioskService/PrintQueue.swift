@@ -392,6 +392,9 @@ public actor PrintQueue {
     private func hold(_ job: PrintJob, _ reason: String, _ pass: inout Pass) async throws {
         try await store.holdPrintJob(id: job.id, reason: reason)
         pass.held.append(job.id)
+        // Held, this run moves it no further on its own: a technician's release (the flows
+        // claim it and `submit` it) must not be taken for a job a pass already printed.
+        handled.remove(job.id)
         logger?.log(
             .warning, "print job held for a technician",
             [("kind", job.kind), ("job", "\(job.id)"), ("reason", reason), ("do", "kioskctl queue; kioskctl reprint")])

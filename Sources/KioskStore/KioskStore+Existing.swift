@@ -1,13 +1,5 @@
 import KioskSQLite
 
-/// How a tool opens the service's database directly (while the service is stopped).
-public enum ExistingStoreAccess: Sendable, Equatable {
-    /// `SQLITE_OPEN_READONLY`: nothing is written, created, migrated or moved.
-    case readOnly
-    /// Read-write for a short change (a requeue), still never created, migrated or moved.
-    case readWrite
-}
-
 /// The database's schema is not the one this program was built for; nothing was changed.
 public struct StoreSchemaMismatch: Error, Sendable, Equatable, CustomStringConvertible {
     /// The database file.
@@ -39,26 +31,20 @@ extension KioskStore {
     /// The schema version (`PRAGMA user_version`) this build reads and writes.
     public static var schemaVersion: Int { Schema.currentVersion }
 
-    /// Opens a database the service created, for a tool: never creates the file, never runs
-    /// the integrity check that moves a corrupt file aside, never migrates. Throws
-    /// ``StoreSchemaMismatch`` when the schema is older or newer than this build's, and
-    /// ``StoreError`` when SQLite cannot open or read it.
-    ///
-    /// `.readOnly` opens with `SQLITE_OPEN_READONLY`: the file's bytes stay as they are.
-    public init(existing path: String, access: ExistingStoreAccess) throws {
-        let operation = "opening \(path) \(access == .readOnly ? "read-only" : "for a change")"
+    /// Opens a database the service created, for a tool, read-only (`SQLITE_OPEN_READONLY`):
+    /// never creates the file, never runs the integrity check that moves a corrupt file aside,
+    /// never migrates, never writes; the file's bytes stay as they are. Every change goes
+    /// through the running service, the database's one writer. Throws ``StoreSchemaMismatch``
+    /// when the schema is older or newer than this build's, and ``StoreError`` when SQLite
+    /// cannot open or read it.
+    public init(existing path: String) throws {
+        let operation = "opening \(path) read-only"
         if let problem = StoreFile.headerProblem(path: path) {
             throw StoreError(.sqlite, operation: operation, detail: problem)
         }
         let db = try storeOperation(operation) { () throws -> Database in
-            let db = try Database(
-                path: path, flags: access == .readOnly ? [.readOnly, .noMutex] : [.readWrite, .noMutex])
+            let db = try Database(path: path, flags: [.readOnly, .noMutex])
             try db.setBusyTimeout(milliseconds: StoreFile.busyTimeoutMilliseconds)
-            if access == .readWrite {
-                try db.setPragma("synchronous", "FULL")
-                try db.setPragma("foreign_keys", "ON")
-                try db.setPragma("secure_delete", "ON")
-            }
             return db
         }
         let version = try storeOperation(operation) { try db.userVersion() }

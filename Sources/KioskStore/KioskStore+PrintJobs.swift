@@ -151,6 +151,22 @@ extension KioskStore {
         }
     }
 
+    /// Releases a held job and claims it for this run in one transaction (the flows decided it
+    /// prints now): `sending` for this session, attempt 1, marked for the reprint banner, its
+    /// failure counts reset; committed with a full barrier before the caller hands it to the
+    /// printer. Returns the job as it now is, or nil when no job with that id is held.
+    public func claimHeldPrintJob(id: Int64) throws -> PrintJob? {
+        let claimed = try write("releasing held print job \(id)") { db -> Bool in
+            try db.cachedStatement(
+                "UPDATE print_jobs SET stage = 'sending', session = ?, held_reason = NULL, attempts = 1,"
+                    + " crash_reprints = 0, reprint = 1, stage_at = ? WHERE id = ? AND stage = 'held'"
+            ).execute([.text(printSession), .text(now().description), .integer(id)])
+            return db.changes == 1
+        }
+        guard claimed else { return nil }
+        return try printJobs(where: "id = \(id)", operation: "reading print job \(id)").first
+    }
+
     /// Removes a confirmed job. Completing a job already gone does nothing (idempotent). No
     /// barrier of its own: a completion lost to a power cut leaves the job `written`, and the
     /// next run confirms it with the printer instead of printing it again.

@@ -60,7 +60,7 @@ public actor KioskStore {
         self.checkpoints = checkpoints
     }
 
-    /// Wraps a connection opened by a tool's own rules (``init(existing:access:)``).
+    /// Wraps a connection opened by a tool's own rules (``init(existing:)``).
     init(opened database: Database, path: String) {
         self.path = path
         self.recovery = nil

@@ -8,8 +8,8 @@ enum CommandHelp {
 
         Commands:
           status          one-line health verdict and details; exit 0 healthy, 1 degraded, 3 not running
-          queue           list|dead|held|requeue: events waiting for the central server, dead letters,
-                          print jobs held for a technician
+          queue           list|dead|held|requeue|release: events waiting for the central server, dead
+                          letters, print jobs held for a technician
           config          check [FILE]: every problem in kiosk.conf; show: the effective configuration
           devices         input devices (scanners?) and serial ports, udev rules (--write-rules)
           test-print      a test page (styles, barcode, QR, Vietnamese)
@@ -30,8 +30,8 @@ enum CommandHelp {
 
         While kioskd runs, status, queue, lookup, reprint, test-print and watch go through its
         control socket ([Control] Socket=, group [Control] Group=, default kiosk-tech). When it is
-        stopped, status and queue read the database directly and read-only; `queue requeue` then
-        changes it and logs the change.
+        stopped, status and queue read the database directly and read-only; `queue requeue` and
+        `queue release` are refused (exit 69): kioskd is the database's one writer.
 
         Examples:
           kioskctl status || echo "kiosk needs a technician"
@@ -69,26 +69,33 @@ enum CommandHelp {
         kioskctl queue dead [--limit N] [--json]
         kioskctl queue held [--json]
         kioskctl queue requeue EVENT-ID | --all [--json]
-          options: --config FILE, --socket PATH, --timeout SECONDS; when kioskd is stopped:
-          --db FILE or --state-dir DIR
+        kioskctl queue release JOB | --all [--json]
+          options: --config FILE, --socket PATH, --timeout SECONDS; for list, dead and held
+          when kioskd is stopped: --db FILE or --state-dir DIR
 
         The outbox: events waiting for the central server (list), events the server rejected
         with its reasons (dead), and sending dead letters again (requeue); and the print jobs
         kioskd stopped printing and holds for a technician, with the reason (held: a copy that
-        kept failing, or a crash that interrupted its reprint; docs/print-once.md). Event data
-        is never shown: it holds citizens' personal data.
+        kept failing, or a crash that interrupted its reprint; docs/print-once.md), and giving
+        one back to the printer (release: kioskd prints it once more, under the one BẢN IN LẠI
+        banner, if the printer can print now; otherwise it answers why and the job stays held,
+        never printed later on its own). Event data is never shown: it holds citizens'
+        personal data.
 
         While kioskd runs, every queue command goes through its control socket (members of
         the socket's group can use them; a requeue wakes the forwarder and kioskd logs who
-        asked). When kioskd is stopped, list and dead open the database read-only (nothing is
-        migrated or moved; a database of another schema version is refused), and requeue
-        changes it directly and logs the change to the system log (kioskctl, priority notice).
+        asked). When kioskd is stopped, list, dead and held open the database read-only
+        (nothing is written, migrated or moved; a database of another schema version is
+        refused); requeue and release are refused with exit 69: kioskd is the queue's one
+        writer, so start it (systemctl start kioskd) and run the command again.
+        --json: requeue prints {"requeued": [EVENT-ID, ...]}, release {"released": [JOB, ...]}.
 
         Examples:
           kioskctl queue list --limit 10
           kioskctl queue dead --json | jq '.[].deadReason'
           kioskctl queue requeue 6f1c1b2e-3c39-4f7e-9d8a-0b6a3f1e2c11
           kioskctl queue requeue --all
+          kioskctl queue held && kioskctl queue release 41
         """,
         "config": """
         kioskctl config check [FILE] [--json] [--user NAME] [--unit FILE]

@@ -7,7 +7,8 @@ import KioskSystem
 #endif
 
 /// Finds the service's database from `--db`, `--state-dir` or `--config`, and opens it the
-/// way a tool may while kioskd is stopped: never created, migrated or moved aside.
+/// way a tool may while kioskd is stopped: read-only, never created, migrated, moved aside or
+/// written (every change goes through kioskd's control socket).
 enum DatabaseLocation {
     /// `--db FILE`, `--state-dir DIR`, `--config FILE`, as given.
     struct Source {
@@ -42,16 +43,16 @@ enum DatabaseLocation {
         }
     }
 
-    /// Opens the existing database at the location the arguments give.
-    static func open(_ arguments: inout ArgumentList, access: ExistingStoreAccess) throws -> KioskStore {
-        try open(path: try path(&arguments), access: access)
+    /// Opens the existing database at the location the arguments give, read-only.
+    static func open(_ arguments: inout ArgumentList) throws -> KioskStore {
+        try open(path: try path(&arguments))
     }
 
-    /// Opens the existing database at `path`: read-only for reads, read-write for a change.
-    static func open(path: String, access: ExistingStoreAccess) throws -> KioskStore {
-        try checkReachable(path, writing: access == .readWrite)
+    /// Opens the existing database at `path`, read-only.
+    static func open(path: String) throws -> KioskStore {
+        try checkReachable(path)
         do {
-            return try KioskStore(existing: path, access: access)
+            return try KioskStore(existing: path)
         } catch let mismatch as StoreSchemaMismatch {
             throw CommandFailure(message: mismatch.description)
         } catch {
@@ -61,7 +62,7 @@ enum DatabaseLocation {
 
     /// A missing file and a file this user may not read are different problems with
     /// different fixes: say which.
-    static func checkReachable(_ path: String, writing: Bool) throws {
+    static func checkReachable(_ path: String) throws {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let code = errno
@@ -72,12 +73,7 @@ enum DatabaseLocation {
             }
             throw permissionFailure(path, code)
         }
-        guard access(path, writing ? (R_OK | W_OK) : R_OK) == 0 else { throw permissionFailure(path, errno) }
-        if writing {
-            let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(
-                separator: "/")
-            guard access(directory.isEmpty ? "/" : directory, W_OK) == 0 else { throw permissionFailure(path, errno) }
-        }
+        guard access(path, R_OK) == 0 else { throw permissionFailure(path, errno) }
     }
 
     private static func permissionFailure(_ path: String, _ code: Int32) -> CommandFailure {

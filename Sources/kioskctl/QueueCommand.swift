@@ -2,11 +2,13 @@ import KioskControl
 import KioskStore
 import KioskSystem
 
-/// `kioskctl queue list|dead|requeue`: the outbox, the dead letters, and sending them again.
+/// `kioskctl queue list|dead|held|requeue|release`: the outbox, the dead letters and the held
+/// print jobs; sending dead letters again and releasing held jobs.
 ///
-/// Through the running service's control socket; the database itself only when kioskd is
-/// stopped (read-only for list and dead). Event data is never printed: it holds citizens'
-/// personal data.
+/// Through the running service's control socket. When kioskd is stopped, `list`, `dead` and
+/// `held` read the database read-only; `requeue` and `release` are refused: the service is the
+/// database's one writer, kioskctl never writes it. Event data is never printed: it holds
+/// citizens' personal data.
 enum QueueCommand {
     struct EventRow: Encodable {
         var seq: Int64
@@ -95,29 +97,53 @@ enum QueueCommand {
             }
             return ExitCode.ok
         case "requeue":
+            try refuseDatabaseOptions(&arguments, action: "requeue")
             let all = arguments.flag("--all")
-            let endpoint = try ServiceConnection.endpoint(&arguments, consumingConfig: false)
-            let source = try DatabaseLocation.source(&arguments)
+            let endpoint = try ServiceConnection.endpoint(&arguments, consumingConfig: true)
             let id = arguments.next()
             try arguments.expectEnd()
             guard all != (id != nil) else { throw ArgumentList.UsageError("queue requeue needs an event ID or --all") }
-            let (requeued, byService) = try await requeue(id: id, endpoint: endpoint, source: source)
+            let requeued = try requeue(id: id, endpoint: endpoint)
             if let id, requeued.isEmpty {
                 throw CommandFailure(message: "no dead letter with id \(id) (see `kioskctl queue dead`)")
             }
             if json {
                 JSONOutput.print(["requeued": requeued])
             } else {
+                print("requeued \(requeued.count) event(s); kioskd sends them now")
+            }
+            return ExitCode.ok
+        case "release":
+            try refuseDatabaseOptions(&arguments, action: "release")
+            let all = arguments.flag("--all")
+            let endpoint = try ServiceConnection.endpoint(&arguments, consumingConfig: true)
+            let job = try arguments.next().map { text in
+                guard let id = Int64(text), id > 0 else {
+                    throw ArgumentList.UsageError(
+                        "queue release needs a print job's number (the first column of `kioskctl queue held`), not \(text)"
+                    )
+                }
+                return id
+            }
+            try arguments.expectEnd()
+            guard all != (job != nil) else {
+                throw ArgumentList.UsageError("queue release needs a JOB number or --all")
+            }
+            let released = try release(job: job, endpoint: endpoint)
+            if json {
+                JSONOutput.print(["released": released])
+            } else if released.isEmpty {
+                print("no print job is held")
+            } else {
                 print(
-                    "requeued \(requeued.count) event(s); "
-                        + (byService
-                            ? "kioskd sends them now" : "kioskd is stopped: it sends them when it starts"))
+                    "released \(released.count) print job(s) (\(released.map(String.init).joined(separator: ", "))): "
+                        + "kioskd prints each once more now, marked BẢN IN LẠI")
             }
             return ExitCode.ok
         case let other?:
-            throw ArgumentList.UsageError("unknown queue action \(other): use list, dead, held or requeue")
+            throw ArgumentList.UsageError("unknown queue action \(other): use list, dead, held, requeue or release")
         case nil:
-            throw ArgumentList.UsageError("queue needs an action: list, dead, held or requeue")
+            throw ArgumentList.UsageError("queue needs an action: list, dead, held, requeue or release")
         }
     }
 
@@ -148,7 +174,7 @@ enum QueueCommand {
                 rows: (answer["events"]?.arrayValue ?? []).map { EventRow($0) }, dead: dead.map { EventRow($0) },
                 deadCount: Int(answer["deadLetters"]?.intValue ?? Int64(dead.count)), held: held.map { HeldJobRow($0) })
         }
-        let store = try DatabaseLocation.open(path: try DatabaseLocation.path(of: source), access: .readOnly)
+        let store = try DatabaseLocation.open(path: try DatabaseLocation.path(of: source))
         do {
             let rows = try await store.pendingEvents(limit: limit).map { EventRow($0) }
             let dead = try await store.deadLetters(limit: limit).map { EventRow($0.event, dead: $0) }
@@ -163,49 +189,68 @@ enum QueueCommand {
         }
     }
 
-    /// Through the running kioskd (it logs who asked and wakes the forwarder), else directly,
-    /// logged to the system log. Returns the ids requeued and whether kioskd did it.
-    static func requeue(id: String?, endpoint: ServiceConnection.Endpoint, source: DatabaseLocation.Source)
-        async throws -> ([String], Bool)
-    {
+    /// Through the running kioskd (it logs who asked and wakes the forwarder); the ids requeued.
+    /// Refused when kioskd is not running: the queue has one writer, the service.
+    static func requeue(id: String?, endpoint: ServiceConnection.Endpoint) throws -> [String] {
         let request: ControlValue =
             id.map { .object(["request": .string("requeue"), "event": .string($0)]) }
             ?? .object(["request": .string("requeue"), "all": .bool(true)])
-        do {
-            let answer = try ServiceConnection.client(endpoint).request(request)
-            if answer.isErrorAnswer {
-                // Not a dead letter: the caller says so. Any other refusal is kioskd's to tell.
-                if answer["error"]?.stringValue == "not-found" { return ([], true) }
-                let code = answer["error"]?.stringValue ?? "error"
-                throw CommandFailure(message: "kioskd: \(answer["message"]?.stringValue ?? code) (\(code))")
+        let answer = try ask(request, endpoint: endpoint, again: "queue requeue \(id ?? "--all")")
+        if answer.isErrorAnswer {
+            // Not a dead letter: the caller says so. Any other refusal is kioskd's to tell.
+            if answer["error"]?.stringValue == "not-found" { return [] }
+            throw refusal(answer)
+        }
+        return (answer["requeued"]?.arrayValue ?? []).compactMap(\.stringValue)
+    }
+
+    /// Through the running kioskd, which prints each job now or refuses (the printer cannot
+    /// print: the job stays held); the jobs released.
+    static func release(job: Int64?, endpoint: ServiceConnection.Endpoint) throws -> [Int64] {
+        let request: ControlValue =
+            job.map { .object(["request": .string("release"), "job": .int($0)]) }
+            ?? .object(["request": .string("release"), "all": .bool(true)])
+        let answer = try ask(request, endpoint: endpoint, again: "queue release \(job.map { String($0) } ?? "--all")")
+        if answer.isErrorAnswer {
+            if answer["error"]?.stringValue == "not-found", let job {
+                throw CommandFailure(message: "no print job \(job) is held (see `kioskctl queue held`)")
             }
-            return ((answer["requeued"]?.arrayValue ?? []).compactMap(\.stringValue), true)
-        } catch let error as ControlClientError where !error.meansServiceUnavailable {
-            throw ServiceConnection.failure(error)
-        } catch is ControlClientError {
-            // kioskd is not running: the database itself, below.
+            throw refusal(answer)
         }
-        let path = try DatabaseLocation.path(of: source)
-        let store = try DatabaseLocation.open(path: path, access: .readWrite)
-        var requeued: [String] = []
+        return (answer["released"]?.arrayValue ?? []).compactMap(\.intValue)
+    }
+
+    /// `--db` and `--state-dir` name a database to open; a change never opens one.
+    private static func refuseDatabaseOptions(_ arguments: inout ArgumentList, action: String) throws {
+        let database = try arguments.option("--db")
+        let stateDirectory = try arguments.option("--state-dir")
+        guard database == nil, stateDirectory == nil else {
+            throw ArgumentList.UsageError(
+                "queue \(action) takes no --db or --state-dir: it goes through kioskd's control socket "
+                    + "(--socket PATH or --config FILE), and kioskctl never writes the database")
+        }
+    }
+
+    /// One request to kioskd, answered with an error or not. kioskd not running is exit 69
+    /// with what to do: kioskctl never changes the database itself.
+    private static func ask(_ request: ControlValue, endpoint: ServiceConnection.Endpoint, again command: String)
+        throws -> ControlValue
+    {
         do {
-            var ids = id.map { [$0] } ?? []
-            if id == nil { ids = try await store.deadLetters(limit: 1_000_000).map(\.event.id) }
-            for eventId in ids where try await store.requeue(id: eventId) { requeued.append(eventId) }
+            return try ServiceConnection.client(endpoint).request(request)
+        } catch let error where error.meansServiceUnavailable {
+            throw CommandFailure(
+                message: "\(error.description): start it (`systemctl start kioskd`) and run `kioskctl \(command)` "
+                    + "again; the queue has one writer, the service (nothing was changed)",
+                exitCode: ExitCode.serviceUnavailable)
         } catch {
-            await store.close()
-            throw CommandFailure(message: "requeue in \(path) failed: \(error)")
+            throw ServiceConnection.failure(error)
         }
-        await store.close()
-        SystemLog.notice(
-            "dead letters requeued directly (kioskd stopped) database=\(path) event=\(id ?? "all") count=\(requeued.count)"
-        )
-        FileHandleOutput.standardError(
-            "kioskctl: kioskd is not running: requeued in \(path) directly "
-                + (SystemLog.isAvailable
-                    ? "(recorded in the system log: journalctl -t kioskctl)\n"
-                    : "(this machine has no system log at /dev/log: this message is the only record)\n"))
-        return (requeued, false)
+    }
+
+    private static func refusal(_ answer: ControlValue) -> CommandFailure {
+        let code = answer["error"]?.stringValue ?? "error"
+        return CommandFailure(message: "kioskd: \(answer["message"]?.stringValue ?? code) (\(code))")
     }
 
     private static func printPending(_ listing: Listing, json: Bool) {
@@ -235,8 +280,8 @@ enum QueueCommand {
             "\(listing.held.count) print job(s) held for a technician"
                 + (listing.held.isEmpty
                     ? ""
-                    : ": kioskd stopped printing these (docs/print-once.md); check the last receipt printed, "
-                        + "then `kioskctl reprint CODE` if the citizen needs one"))
+                    : ": kioskd stopped printing these (docs/print-once.md); check the printer and the last "
+                        + "receipt printed, then `kioskctl queue release JOB` to print the job once more, marked"))
         for row in listing.held {
             print(
                 "\(row.id)\t\(row.kind)\t\(row.code ?? "-")\t\(row.createdAt)\tattempts=\(row.attempts): \(row.heldReason)"

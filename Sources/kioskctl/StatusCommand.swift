@@ -80,7 +80,7 @@ enum StatusCommand {
         let store: KioskStore
         do {
             path = try DatabaseLocation.path(of: source)
-            store = try DatabaseLocation.open(path: path, access: .readOnly)
+            store = try DatabaseLocation.open(path: path)
         } catch {
             let reason = (error as? CommandFailure)?.message ?? "\(error)"
             return (.object(["unavailable": .string(reason)]), ["database        not readable: \(reason)"])

@@ -178,7 +178,7 @@ import Testing
         db.close()
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let socket = ["--socket", directory.path + "/none.sock"]
-        for command in [["queue", "list"], ["queue", "dead"], ["status"], ["queue", "requeue", "--all"]] {
+        for command in [["queue", "list"], ["queue", "dead"], ["queue", "held"], ["status"]] {
             let outcome = try await Self.kioskctl(command + ["--db", path] + socket)
             #expect(outcome.status != 0)
             #expect(
@@ -233,7 +233,7 @@ import Testing
         }
     }
 
-    @Test func withKioskdStoppedDeadLettersAreReadReadOnlyAndARequeueIsMadeDirectly() async throws {
+    @Test func withKioskdStoppedDeadLettersAreReadReadOnlyAndARequeueIsRefused() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/kiosk.db"
         let store = try KioskStore(path: path)
@@ -244,8 +244,8 @@ import Testing
             id: event.id, reason: "rejected: unknown procedure", at: Timestamp(unixSeconds: 1_780_000_100))
         await store.close()
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        let socket = ["--socket", directory.path + "/none.sock", "--db", path]
-        let dead = try await Self.kioskctl(["queue", "dead", "--json"] + socket)
+        let socket = ["--socket", directory.path + "/none.sock"]
+        let dead = try await Self.kioskctl(["queue", "dead", "--json", "--db", path] + socket)
         #expect(dead.status == 0, "\(dead.errors)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(dead.output.utf8)) as? [[String: Any]])
         #expect(rows.map { $0["id"] as? String } == [event.id])
@@ -253,13 +253,29 @@ import Testing
         #expect(!dead.output.contains("001094012345"))  // event data is never shown
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)  // read-only
 
-        let requeue = try await Self.kioskctl(["queue", "requeue", event.id] + socket)
-        #expect(requeue.status == 0, "\(requeue.errors)")
-        #expect(requeue.output.contains("requeued 1 event(s)"))
-        #expect(requeue.errors.contains("requeued in \(path) directly ("))
-        let reopened = try KioskStore(existing: path, access: .readOnly)
-        #expect(try await reopened.deadLetters(limit: 10).isEmpty)
-        #expect(try await reopened.pendingEvents(limit: 10).map(\.id) == [event.id])
+        // The queue has one writer, kioskd: without it a requeue is refused, saying what to do,
+        // and the database is not opened for writing (its bytes, WAL and all, stay as they were).
+        let config = directory.path + "/kiosk.conf"
+        try Data(
+            "[Kiosk]\nId=YB-TEST-01\nOffice=X\nStateDirectory=\(directory.path)\n[Control]\nSocket=\(socket[1])\n".utf8
+        ).write(to: URL(fileURLWithPath: config))
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        for command in [["queue", "requeue", event.id], ["queue", "requeue", "--all", "--json"]] {
+            let requeue = try await Self.kioskctl(command + ["--config", config])
+            #expect(requeue.status == 69, "\(command): \(requeue.errors)")
+            #expect(requeue.output.isEmpty)
+            #expect(requeue.errors.contains("kioskd is not running"), "\(requeue.errors)")
+            #expect(requeue.errors.contains("start it (`systemctl start kioskd`) and run `kioskctl queue requeue "))
+            #expect(requeue.errors.contains("the queue has one writer, the service"))
+        }
+        let named = try await Self.kioskctl(["queue", "requeue", "--all", "--db", path] + socket)
+        #expect(named.status == 2)
+        #expect(named.errors.contains("kioskctl never writes the database"), "\(named.errors)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == files)
+        let reopened = try KioskStore(existing: path)
+        #expect(try await reopened.deadLetters(limit: 10).map(\.event.id) == [event.id])
+        #expect(try await reopened.pendingEvents(limit: 10).isEmpty)
         await reopened.close()
     }
 

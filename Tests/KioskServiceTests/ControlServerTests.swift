@@ -72,6 +72,8 @@ struct ControlServerTests {
                 "intake(idCardQR: 0010|x|Nguyễn, procedureCode: 1.001234)"
             ),
             (#"{"request":"scan","text":"KIOSK:CANCEL","id":10}"#, "scan(text: KIOSK:CANCEL)"),
+            (#"{"request":"release","job":41,"id":11}"#, "release(job: 41, all: false)"),
+            (#"{"request":"release","all":true,"id":12}"#, "release(job: nil, all: true)"),
         ]
         let answers = try await onThread { () -> [ControlValue?] in
             let connection = try rig.raw()

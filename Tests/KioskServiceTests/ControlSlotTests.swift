@@ -146,6 +146,7 @@ final class GatedStatusHandler: ControlRequestHandling, Sendable {
     }
     func queue(limit: Int) async -> ControlValue { .ok([:]) }
     func requeue(id: String?, all: Bool) async -> ControlValue { .ok([:]) }
+    func release(job: Int64?, all: Bool) async -> ControlValue { .ok([:]) }
     func testPrint() async -> ControlValue { .ok([:]) }
     func reprint(code: String) async -> ControlValue { .ok([:]) }
     func lookup(code: String, print: Bool) async -> ControlValue { .ok([:]) }

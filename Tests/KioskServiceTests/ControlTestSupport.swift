@@ -29,6 +29,9 @@ final class RecordingControlHandler: ControlRequestHandling {
     func status() async -> ControlValue { record("status") }
     func queue(limit: Int) async -> ControlValue { record("queue(limit: \(limit))") }
     func requeue(id: String?, all: Bool) async -> ControlValue { record("requeue(id: \(id ?? "nil"), all: \(all))") }
+    func release(job: Int64?, all: Bool) async -> ControlValue {
+        record("release(job: \(job.map { String($0) } ?? "nil"), all: \(all))")
+    }
     func testPrint() async -> ControlValue { record("testPrint") }
     func reprint(code: String) async -> ControlValue { record("reprint(code: \(code))") }
     func lookup(code: String, print: Bool) async -> ControlValue { record("lookup(code: \(code), print: \(print))") }

@@ -131,6 +131,40 @@ struct KioskctlControlTests {
         #expect(line?.contains("uid=\(getuid())") == true)
     }
 
+    @Test func queueChangesWithoutKioskdAreRefusedWithWhatToDo() async throws {
+        let directory = SocketDirectory()
+        for (command, again) in [
+            (["queue", "requeue", "--all"], "queue requeue --all"), (["queue", "release", "41"], "queue release 41"),
+        ] {
+            let outcome = try await Kioskctl.run(command + ["--socket", directory.socket])
+            #expect(outcome.status == 69, "\(command): \(outcome.errors)")
+            #expect(
+                outcome.errors.contains(
+                    "kioskd is not running (no control socket at \(directory.socket)): start it "
+                        + "(`systemctl start kioskd`) and run `kioskctl \(again)` again; the queue has one writer, "
+                        + "the service (nothing was changed)"), "\(outcome.errors)")
+            let json = try await Kioskctl.run(command + ["--json", "--socket", directory.socket])
+            #expect(json.status == 69)
+            #expect(
+                (try JSONSerialization.jsonObject(with: Data(json.errors.utf8)) as? [String: Any])?["error"] is String)
+        }
+        let usage = try await Kioskctl.run(["queue", "release", "first", "--socket", directory.socket])
+        #expect(usage.status == 2)
+        #expect(usage.errors.contains("queue release needs a print job's number"))
+    }
+
+    @Test func aReleaseAsksTheService() async throws {
+        let rig = try ControlRig()
+        defer { rig.server.stop() }
+        let release = try await Kioskctl.run([
+            "queue", "release", "--all", "--json", "--timeout", "120", "--socket", rig.directory.socket,
+        ])
+        #expect(release.status == 0, "\(release.errors)")
+        #expect(rig.handler.recordedCalls == ["release(job: nil, all: true)"])
+        let output = try JSONSerialization.jsonObject(with: Data(release.output.utf8)) as? [String: Any]
+        #expect((output?["released"] as? [Any])?.isEmpty == true, "\(release.output)")
+    }
+
     @Test func eachCommandHasItsOwnHelpAndJSONErrorsHaveOneShape() async throws {
         let overview = try await Kioskctl.run(["--help"])
         let queue = try await Kioskctl.run(["queue", "--help"])

@@ -106,6 +106,9 @@ extension ControlEventLoop {
                     if case .requeue(let event, let all) = request {
                         logRequeue(event: event, all: all, answer: value, connection)
                     }
+                    if case .release(let job, let all) = request {
+                        logRelease(job: job, all: all, answer: value, connection)
+                    }
                     answer(&connection, Self.echoing(echo, in: value), now: now)
                     // Back to reading once the answer is written (``settle(_:now:)``).
                     connection.phase = .reading
@@ -186,6 +189,21 @@ extension ControlEventLoop {
         logger.log(
             answer["ok"] == .bool(true) ? .notice : .warning,
             answer["ok"] == .bool(true) ? "dead letters requeued" : "requeue refused", fields + connection.peerFields)
+    }
+
+    /// Every release of a held print job is on record too: who asked, which jobs, or why not.
+    private func logRelease(job: Int64?, all: Bool, answer: ControlValue, _ connection: ControlConnection) {
+        var fields: [(String, String)] = [("job", job.map { String($0) } ?? "all")]
+        let released = answer["released"]?.arrayValue?.compactMap(\.intValue).map { String($0) } ?? []
+        fields.append(("released", released.isEmpty ? "none" : released.joined(separator: ",")))
+        if answer["ok"] != .bool(true) { fields.append(("error", answer["error"]?.stringValue ?? "unknown")) }
+        if let peer = connection.peer {
+            fields.append(("user", UnixStream.userName(uid: peer.uid) ?? "uid \(peer.uid)"))
+        }
+        logger.log(
+            answer["ok"] == .bool(true) ? .notice : .warning,
+            answer["ok"] == .bool(true) ? "held print jobs released" : "release refused",
+            fields + connection.peerFields)
     }
 
     /// Puts the request's `id` into the answer (wrapping a non-object answer in `value`).

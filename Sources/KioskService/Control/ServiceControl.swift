@@ -118,6 +118,34 @@ struct ServiceControl: ControlRequestHandling {
         }
     }
 
+    func release(job: Int64?, all: Bool) async -> ControlValue {
+        let ids: [Int64]
+        do {
+            ids = all ? try await kiosk.store.heldPrintJobs().map(\.id) : job.map { [$0] } ?? []
+        } catch {
+            return .error("store", "\(error)")
+        }
+        var released: [ControlValue] = []
+        for id in ids {
+            switch await kiosk.flows.releaseHeldPrintJob(id: id) {
+            case .printing?: released.append(.int(id))
+            case nil where all: continue  // released meanwhile by another request
+            case nil:
+                return .error("not-found", "no print job \(id) is held (see `kioskctl queue held`)")
+            case .refused(let refusal)?:
+                // The rest stay held too: the printer's answer is the same for each.
+                guard case .object(var fields) = Self.answer(.refused(refusal)) else { continue }
+                fields["message"] = .string(
+                    (fields["message"]?.stringValue ?? refusal.description)
+                        + "; print job \(id) stays held: fix the printer, then release it again")
+                fields["released"] = .array(released)
+                fields["job"] = .int(id)
+                return .object(fields)
+            }
+        }
+        return .ok(["released": .array(released)])
+    }
+
     func testPrint() async -> ControlValue {
         Self.answer(await kiosk.flows.printTestPage())
     }

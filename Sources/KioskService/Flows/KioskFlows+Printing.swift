@@ -58,6 +58,25 @@ extension KioskFlows {
         }
     }
 
+    /// The control socket's `release`: a print job held for a technician goes back to the
+    /// printer through the same decision as every print. Refused now (and still held) when the
+    /// printer cannot print; otherwise claimed for this run and handed to the queue, which
+    /// prints it once under the one reprint banner (docs/print-once.md). Nil when no job with
+    /// that id is held.
+    public func releaseHeldPrintJob(id: Int64) async -> PrintAnswer? {
+        do {
+            guard try await store.heldPrintJobs().contains(where: { $0.id == id }) else { return nil }
+            if let problem = await printerProblem() { return .refused(.printerUnavailable(reason: problem)) }
+            guard let job = try await store.claimHeldPrintJob(id: id) else { return nil }
+            logger.log(.notice, "held print job released", [("kind", job.kind), ("job", "\(job.id)")])
+            printer.print(job)
+            return .printing(jobId: job.id)
+        } catch {
+            logger.log(.error, "held print job not released", [("job", "\(id)"), ("reason", "\(error)")])
+            return .refused(.storeFailure(reason: "\(error)"))
+        }
+    }
+
     /// The control socket's `lookup` with `print`: the dossier's status slip, without touching
     /// the session of the citizen standing at the scanner.
     public func printStatusSlip(code: String) async -> PrintAnswer {
