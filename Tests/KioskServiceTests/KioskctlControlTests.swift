@@ -155,7 +155,7 @@ struct KioskctlControlTests {
 
     @Test func aReleaseAsksTheService() async throws {
         let rig = try ControlRig()
-        defer { rig.server.stop() }
+        defer { rig.server.requestStop() }
         let release = try await Kioskctl.run([
             "queue", "release", "--all", "--json", "--timeout", "120", "--socket", rig.directory.socket,
         ])

@@ -66,7 +66,7 @@ struct ReleaseHeldJobTests {
         try await Self.waitUntilPrinterIsReady(rig)
         let directory = SocketDirectory()
         let server = try await Self.server(rig, directory)
-        defer { server.stop() }
+        defer { server.requestStop() }
 
         let release = try await Kioskctl.run([
             "queue", "release", "\(job)", "--json", "--timeout", "120", "--socket", directory.socket,
@@ -100,7 +100,7 @@ struct ReleaseHeldJobTests {
         let (_, job) = try await Self.heldReceipt(rig)
         let directory = SocketDirectory()
         let server = try await Self.server(rig, directory)
-        defer { server.stop() }
+        defer { server.requestStop() }
         let client = ControlClient(socketPath: directory.socket, group: "kiosk-tech", timeout: .seconds(120))
 
         let one = try await onThread { try client.request(.request("release", ["job": .int(job)])) }
