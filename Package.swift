@@ -25,17 +25,17 @@ let package = Package(
         // Small Swift types over POSIX values: Errno, FileDescriptor, clocks.
         .target(name: "KioskSystem", swiftSettings: strict),
         // kiosk.conf and procedures.conf: INI syntax, schema, errors with file:line:key.
-        .target(name: "KioskConfig", dependencies: ["KioskDomain"], swiftSettings: strict),
+        .target(name: "KioskConfig", dependencies: ["KioskDomain", "KioskSystem"], swiftSettings: strict),
         // SQLite: Database, Statement, transactions, result codes.
         .target(name: "KioskSQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         // The kiosk's durable store: dossiers, outbox, print jobs, central statuses.
         .target(name: "KioskStore", dependencies: ["KioskDomain", "KioskSQLite"], swiftSettings: strict),
         // central-protocol.md: wire types and request signing (HMAC-SHA256 via libcrypto).
-        .target(name: "KioskProtocol", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "KioskProtocol", dependencies: ["COpenSSL", "KioskDomain"], swiftSettings: strict),
         // Forwarding to the central server: libcurl transport, batches, backoff, updates.
         .target(
             name: "KioskForwarding",
-            dependencies: ["KioskProtocol", "KioskStore", "KioskDomain", "CCurl", "CKioskShim"],
+            dependencies: ["KioskProtocol", "KioskStore", "KioskDomain", "KioskSystem", "CCurl", "CKioskShim"],
             swiftSettings: strict),
         // ESC/POS: encoder, Vietnamese code pages and raster text, QR and CODE128, printer
         // profiles, and an interpreter that renders any byte stream to PNG and text.
@@ -47,7 +47,7 @@ let package = Package(
             swiftSettings: strict),
         // The reference receiver of central-protocol.md.
         .target(
-            name: "KioskCentral", dependencies: ["KioskProtocol", "KioskSQLite", "KioskSystem"],
+            name: "KioskCentral", dependencies: ["KioskProtocol", "KioskSQLite", "KioskSystem", "KioskDomain"],
             swiftSettings: strict),
 
         // The service: composition of store, forwarding, devices and flows; kioskd's body.
@@ -67,7 +67,8 @@ let package = Package(
                 "ESCPOS",
             ],
             swiftSettings: strict),
-        .executableTarget(name: "kiosk-central", dependencies: ["KioskCentral"], swiftSettings: strict),
+        .executableTarget(
+            name: "kiosk-central", dependencies: ["KioskCentral", "KioskDomain", "KioskSystem"], swiftSettings: strict),
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
@@ -101,7 +102,7 @@ let package = Package(
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"], swiftSettings: strict),
         .testTarget(
             name: "KioskForwardingTests",
-            dependencies: ["KioskForwarding", "KioskCentral", "KioskStore", "KioskProtocol"],
+            dependencies: ["KioskForwarding", "KioskCentral", "KioskStore", "KioskProtocol", "KioskSystem"],
             swiftSettings: strict),
         .testTarget(
             name: "KioskCentralTests", dependencies: ["KioskCentral", "KioskProtocol", "KioskSystem"],

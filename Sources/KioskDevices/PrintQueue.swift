@@ -234,7 +234,7 @@ public actor PrintQueue {
                 [
                     (
                         "unrecorded-us",
-                        "\(window.components.attoseconds / 1_000_000_000_000 + window.components.seconds * 1_000_000)"
+                        "\(window.totalNanoseconds / 1000)"
                     )
                 ])
             return true

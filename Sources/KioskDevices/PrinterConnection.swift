@@ -155,7 +155,7 @@ final class PrinterConnection {
         guard before.state.canPrint, let port else {
             return .failure(PrintRefusal(state: before.state, devicePath: path, detail: before.detail))
         }
-        let deadline = SerialDeadline(after: configuration.transferTimeout(for: bytes.count))
+        let deadline = MonotonicDeadline(after: configuration.transferTimeout(for: bytes.count))
         lineQuiet = false
         lastCheck = nil
         var sent = 0
@@ -244,8 +244,5 @@ final class PrinterConnection {
         return .printed(stateAfter: result.state)
     }
 
-    private func nanoseconds(_ d: Duration) -> UInt64 {
-        let (s, a) = d.components
-        return UInt64(max(0, s)) * 1_000_000_000 + UInt64(max(0, a) / 1_000_000_000)
-    }
+    private func nanoseconds(_ d: Duration) -> UInt64 { d.totalNanoseconds }
 }

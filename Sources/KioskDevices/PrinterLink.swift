@@ -260,14 +260,6 @@ public final class PrinterLink: Sendable {
 
     /// Blocks the link's thread until a request is signalled or `timeout` passes.
     private static func waitFor(_ wake: WakePipe?, timeout: Duration) {
-        let milliseconds = Int32(
-            clamping: max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        )
-        guard let wake else {
-            usleep(UInt32(milliseconds) * 1000)
-            return
-        }
-        var entry = pollfd(fd: wake.readEnd, events: Int16(POLLIN), revents: 0)
-        _ = poll(&entry, 1, milliseconds)
+        sleepUnlessStopped(until: MonotonicDeadline(after: max(timeout, .milliseconds(1))), stop: wake?.readEnd)
     }
 }

@@ -1,3 +1,5 @@
+import KioskSystem
+
 /// Asks a printer for its real-time status (`DLE EOT 1`, `2`, `3`, `4`), each with a timeout.
 ///
 /// An answer byte does not say which request it answers, so the probe makes a stale answer
@@ -112,7 +114,7 @@ struct PrinterStatusProbe {
         mutating func nextReply(within timeout: Duration, stopAtProcessed: Bool) throws(SerialPortError)
             -> PrinterReplyFilter.Reply?
         {
-            let deadline = SerialDeadline(after: timeout)
+            let deadline = MonotonicDeadline(after: timeout)
             var polled = false
             while true {
                 while position < pending.count {

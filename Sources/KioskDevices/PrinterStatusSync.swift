@@ -1,3 +1,5 @@
+import KioskSystem
+
 /// The check after a job: waits until the printer has processed every byte of it, then asks
 /// its real-time status — no fixed sleep.
 ///
@@ -41,7 +43,7 @@ struct PrinterStatusSync {
             // Flow control held: the printer is not taking bytes (buffer full, or stopped).
             return Finding(status: try unsettled.run(on: port), processed: false)
         }
-        let deadline = SerialDeadline(after: allowance)
+        let deadline = MonotonicDeadline(after: allowance)
         while true {
             let wait = min(slice, .nanoseconds(Int64(clamping: deadline.remainingNanoseconds)))
             var replies = PrinterStatusProbe.ReplyStream(port: port)
@@ -62,7 +64,7 @@ struct PrinterStatusSync {
     private static func awaitProcessed(_ replies: inout PrinterStatusProbe.ReplyStream, within wait: Duration)
         throws(SerialPortError) -> Bool
     {
-        let deadline = SerialDeadline(after: wait)
+        let deadline = MonotonicDeadline(after: wait)
         while true {
             let left = Duration.nanoseconds(Int64(clamping: deadline.remainingNanoseconds))
             switch try replies.nextReply(within: left, stopAtProcessed: true) {

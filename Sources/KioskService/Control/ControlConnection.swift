@@ -85,18 +85,10 @@ struct ControlConnection {
 
     /// Waits for input, a stop, or the deadline (monotonic ns).
     private func waitReadable(until deadline: UInt64) -> Wait {
-        var entries = [
-            pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
-        ]
-        while true {
-            let now = monotonicNanoseconds()
-            guard now < deadline else { return .timedOut }
-            let wait = Int32(min((deadline - now) / 1_000_000 + 1, 60_000))
-            let ready = poll(&entries, 2, wait)
-            if ready < 0 && errno == EINTR { continue }
-            if ready < 0 || entries[1].revents != 0 { return .stopping }
-            if ready > 0 { return .readable }
+        switch try? waitForDescriptor(fd, stop: stop.readEnd, until: MonotonicDeadline(nanoseconds: deadline)) {
+        case .ready: return .readable
+        case .timedOut: return .timedOut
+        case .stopped, nil: return .stopping
         }
     }
 

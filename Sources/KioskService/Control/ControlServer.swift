@@ -57,10 +57,7 @@ public final class ControlServer: Sendable {
         var idleTimeoutNanoseconds: UInt64 { Self.nanoseconds(idleTimeout) }
         var requestTimeoutNanoseconds: UInt64 { Self.nanoseconds(requestTimeout) }
 
-        private static func nanoseconds(_ duration: Duration) -> UInt64 {
-            let (seconds, attoseconds) = duration.components
-            return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
-        }
+        private static func nanoseconds(_ duration: Duration) -> UInt64 { duration.totalNanoseconds }
     }
 
     private struct Running {
@@ -170,22 +167,18 @@ public final class ControlServer: Sendable {
     }
 
     private func acceptLoop(listener: Int32, stop: WakePipe) {
-        var entries = [
-            pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
-        ]
         while true {
-            for i in entries.indices { entries[i].revents = 0 }
-            let ready = poll(&entries, 2, -1)
-            if ready < 0 && errno != EINTR { return }
-            if entries[1].revents != 0 { return }
-            guard entries[0].revents != 0 else { continue }
+            switch try? waitForDescriptor(listener, stop: stop.readEnd) {
+            case .ready: break
+            case .timedOut: continue
+            case .stopped, nil: return
+            }
             let fd = accept(listener, nil, nil)
             if fd < 0 {
                 if errno == EMFILE || errno == ENFILE {
                     // Out of descriptors: wait a little instead of spinning on a readable listener.
                     logger.log(.warning, "control socket cannot accept", [("reason", "out of file descriptors")])
-                    _ = poll(&entries[1], 1, 200)
+                    sleepUnlessStopped(until: MonotonicDeadline(after: .milliseconds(200)), stop: stop.readEnd)
                 }
                 continue
             }

@@ -1,3 +1,5 @@
+import KioskSystem
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -31,26 +33,16 @@ struct ControlSubscriber {
 
     private func forward(from mailbox: SubscriberMailbox) {
         let fd = connection.fd
-        var entries = [
-            pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: connection.stop.readEnd, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: mailbox.wake.readEnd, events: Int16(POLLIN), revents: 0),
-        ]
         var scratch = [UInt8](repeating: 0, count: 4096)
         while true {
-            for i in entries.indices { entries[i].revents = 0 }
-            let ready = poll(&entries, nfds_t(entries.count), -1)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            if entries[1].revents != 0 { return }
-            if entries[0].revents != 0 {
+            let outcome = try? waitForDescriptors([fd, mailbox.wake.readEnd], stop: connection.stop.readEnd)
+            guard case .ready = outcome else { return }
+            if outcome?.events(of: 0) ?? 0 != 0 {
                 // Anything the client sends now is ignored; end of input means it has gone.
                 let n = scratch.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { return }
             }
-            if entries[2].revents != 0 {
+            if outcome?.events(of: 1) ?? 0 != 0 {
                 let taken = mailbox.take()
                 for event in taken.events {
                     guard connection.send(event) else { return }
