@@ -82,12 +82,17 @@ let package = Package(
         .testTarget(name: "KioskDomainTests", dependencies: ["KioskDomain"], swiftSettings: strict),
         .testTarget(name: "KioskSystemTests", dependencies: ["KioskSystem"], swiftSettings: strict),
         .testTarget(name: "KioskConfigTests", dependencies: ["KioskConfig"], swiftSettings: strict),
-        .testTarget(name: "KioskSQLiteTests", dependencies: ["KioskSQLite"], swiftSettings: strict),
         .testTarget(
-            name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSQLite", "CPowerCutVFS"], swiftSettings: strict),
+            name: "KioskSQLiteTests", dependencies: ["KioskSQLite", "KioskTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSQLite", "CPowerCutVFS", "KioskTestSupport"],
+            swiftSettings: strict),
         // Test-only: an SQLite VFS that simulates power cuts (docs/durability.md). Only test
         // targets depend on it, so no product links code that loses writes on purpose.
         .target(name: "CPowerCutVFS", dependencies: ["CSQLite"], path: "Tests/CPowerCutVFS"),
+        // Test-only helpers shared by the test targets (temporary directories, the built tools
+        // and how to run them, loopback listeners); only test targets depend on it.
+        .target(name: "KioskTestSupport", path: "Tests/KioskTestSupport", swiftSettings: strict),
         .testTarget(name: "ESCPOSTests", dependencies: ["ESCPOS", "KioskDomain"], swiftSettings: strict),
         .testTarget(
             name: "KioskDevicesTests",
@@ -97,12 +102,17 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "KioskServiceTests",
-            dependencies: ["KioskService", "KioskConfig", "KioskStore", "KioskCentral", "KioskDevices", "ESCPOS"],
+            dependencies: [
+                "KioskService", "KioskConfig", "KioskStore", "KioskCentral", "KioskDevices", "ESCPOS",
+                "KioskTestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"], swiftSettings: strict),
         .testTarget(
             name: "KioskForwardingTests",
-            dependencies: ["KioskForwarding", "KioskCentral", "KioskStore", "KioskProtocol", "KioskSystem"],
+            dependencies: [
+                "KioskForwarding", "KioskCentral", "KioskStore", "KioskProtocol", "KioskSystem", "KioskTestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "KioskCentralTests", dependencies: ["KioskCentral", "KioskProtocol", "KioskSystem"],
@@ -112,7 +122,7 @@ let package = Package(
             dependencies: [
                 "KioskStore", "KioskCentral", "KioskProtocol", "KioskSystem", "KioskSQLite", "KioskConfig",
                 "KioskDevices",
-                "ESCPOS", "KioskDomain",
+                "ESCPOS", "KioskDomain", "KioskTestSupport",
             ],
             swiftSettings: strict),
     ]

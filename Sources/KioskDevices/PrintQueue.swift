@@ -73,7 +73,7 @@ public actor PrintQueue {
         self.store = store
         self.link = link
         self.profile = profile
-        self.lateAfterSeconds = lateAfter.components.seconds
+        self.lateAfterSeconds = lateAfter.totalMilliseconds / 1000
         self.retryInterval = retryInterval
         self.maximumAttempts = max(1, maximumAttempts)
         self.logger = logger

@@ -2,6 +2,7 @@ import Foundation
 import KioskDevices
 import KioskDomain
 import KioskSQLite
+import KioskTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -3,6 +3,7 @@ import Foundation
 import KioskCentral
 import KioskDevices
 import KioskProtocol
+import KioskTestSupport
 import Synchronization
 
 #if canImport(Glibc)
