@@ -25,7 +25,11 @@ let package = Package(
         // Small Swift types over POSIX values: Errno, FileDescriptor, clocks.
         .target(name: "KioskSystem", swiftSettings: strict),
         // kiosk.conf and procedures.conf: INI syntax, schema, errors with file:line:key.
-        .target(name: "KioskConfig", dependencies: ["KioskDomain", "KioskSystem"], swiftSettings: strict),
+        // Also where the installation's files are: the shipped data folder (printer profiles,
+        // keymaps), the calibrated profile, the state directory's layout, the version.
+        .target(
+            name: "KioskConfig", dependencies: ["KioskDomain", "KioskSystem", "ESCPOS", "KioskDevices"],
+            swiftSettings: strict),
         // SQLite: Database, Statement, transactions, result codes.
         .target(name: "KioskSQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         // The kiosk's durable store: dossiers, outbox, print jobs, central statuses.
@@ -39,32 +43,51 @@ let package = Package(
             swiftSettings: strict),
         // ESC/POS: encoder, Vietnamese code pages and raster text, QR and CODE128, printer
         // profiles, and an interpreter that renders any byte stream to PNG and text.
-        .target(name: "ESCPOS", dependencies: ["KioskDomain"], swiftSettings: strict),
-        // Devices: termios serial ports, the printer link (status, jobs), the evdev and serial
-        // scanner readers, hot-plug, pseudo-terminals and the emulated printer.
+        .target(name: "ESCPOS", swiftSettings: strict),
+        // Devices: termios serial ports, the printer link (status, jobs), the evdev, serial and
+        // HID-POS scanner readers, keymaps, hot-plug, discovery. No store, no emulators.
+        .target(name: "KioskDevices", dependencies: ["CKioskShim", "KioskSystem"], swiftSettings: strict),
+        // Every slip the kiosk prints (intake receipt, status, apology, refusal, hand-back,
+        // technician status, test page, catalog sheet, reprint banner) as ESC/POS documents.
         .target(
-            name: "KioskDevices", dependencies: ["CKioskShim", "KioskSystem", "KioskDomain", "ESCPOS", "KioskStore"],
+            name: "KioskReceipts", dependencies: ["ESCPOS", "KioskDomain", "KioskConfig"], swiftSettings: strict),
+        // The control socket's wire types (requests, JSON values) and its client.
+        .target(
+            name: "KioskControl", dependencies: ["KioskSystem", "KioskDomain", "KioskProtocol"], swiftSettings: strict),
+        // Stand-ins for hardware: the emulated printer, pseudo-terminals, scanner keystrokes,
+        // HID-POS reports. For tests, kiosk-bench and the demo; never in the service.
+        .target(
+            name: "KioskEmulators", dependencies: ["CKioskShim", "KioskSystem", "ESCPOS", "KioskDevices"],
             swiftSettings: strict),
         // The reference receiver of central-protocol.md.
         .target(
             name: "KioskCentral", dependencies: ["KioskProtocol", "KioskSQLite", "KioskSystem", "KioskDomain"],
             swiftSettings: strict),
 
-        // The service: composition of store, forwarding, devices and flows; kioskd's body.
+        // The service: composition of store, forwarding, devices and flows (the one owner of
+        // "print or refuse"), the print queue, health, the control server, signals.
         .target(
             name: "KioskService",
             dependencies: [
-                "KioskConfig", "KioskStore", "KioskForwarding", "KioskCentral", "KioskSystem", "KioskDomain",
-                "KioskProtocol", "ESCPOS", "KioskDevices",
+                "KioskConfig", "KioskStore", "KioskForwarding", "KioskSystem", "KioskDomain", "KioskProtocol", "ESCPOS",
+                "KioskDevices", "KioskReceipts", "KioskControl",
             ],
             swiftSettings: strict),
-        .executableTarget(name: "kioskd", dependencies: ["KioskService"], swiftSettings: strict),
+        // `kioskd --demo`: the service on emulated hardware with a loopback kiosk-central.
+        .target(
+            name: "KioskDemo",
+            dependencies: [
+                "KioskService", "KioskCentral", "KioskEmulators", "KioskConfig", "KioskDomain", "KioskProtocol",
+                "KioskSystem", "KioskDevices",
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "kioskd", dependencies: ["KioskService", "KioskDemo"], swiftSettings: strict),
+        // Never the service: kioskctl talks to kioskd through the socket or reads the database.
         .executableTarget(
             name: "kioskctl",
             dependencies: [
-                "KioskConfig", "KioskStore", "KioskDomain", "KioskSystem", "KioskProtocol", "KioskService",
-                "KioskDevices",
-                "ESCPOS",
+                "KioskControl", "KioskConfig", "KioskReceipts", "KioskDevices", "KioskStore", "KioskDomain",
+                "KioskSystem", "KioskProtocol", "ESCPOS",
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -73,8 +96,7 @@ let package = Package(
             name: "kiosk-bench",
             dependencies: [
                 "KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain", "KioskSystem",
-                "ESCPOS",
-                "KioskDevices", "KioskService",
+                "ESCPOS", "KioskDevices", "KioskService", "KioskConfig", "KioskReceipts", "KioskEmulators",
             ],
             exclude: ["peers"],
             swiftSettings: strict),
@@ -90,20 +112,33 @@ let package = Package(
         // Test-only: an SQLite VFS that simulates power cuts (docs/durability.md). Only test
         // targets depend on it, so no product links code that loses writes on purpose.
         .target(name: "CPowerCutVFS", dependencies: ["CSQLite"], path: "Tests/CPowerCutVFS"),
-        // Test-only helpers shared by the test targets (temporary directories, the built tools
-        // and how to run them, loopback listeners); only test targets depend on it.
+        // Test-only: rigs several test targets share (an emulated printer with a link to it).
+        .target(
+            name: "KioskTestRigs", dependencies: ["KioskDevices", "KioskEmulators", "KioskStore", "ESCPOS"],
+            path: "Tests/KioskTestRigs", swiftSettings: strict),
+        // Test-only helpers with no dependency (temporary directories, the built tools and how
+        // to run them, loopback listeners), so that even the SQLite tests can use them.
         .target(name: "KioskTestSupport", path: "Tests/KioskTestSupport", swiftSettings: strict),
-        .testTarget(name: "ESCPOSTests", dependencies: ["ESCPOS", "KioskDomain"], swiftSettings: strict),
+        .testTarget(name: "ESCPOSTests", dependencies: ["ESCPOS"], swiftSettings: strict),
         .testTarget(
             name: "KioskDevicesTests",
             dependencies: [
-                "KioskDevices", "ESCPOS", "KioskDomain", "KioskSystem", "CKioskShim", "KioskStore", "KioskSQLite",
+                "KioskDevices", "KioskEmulators", "KioskTestRigs", "ESCPOS", "KioskDomain", "KioskSystem", "CKioskShim",
             ],
             swiftSettings: strict),
         .testTarget(
+            name: "KioskEmulatorsTests", dependencies: ["KioskEmulators", "KioskDevices"], swiftSettings: strict),
+        .testTarget(name: "KioskDemoTests", dependencies: ["KioskDemo", "KioskConfig"], swiftSettings: strict),
+        .testTarget(
+            name: "KioskReceiptsTests", dependencies: ["KioskReceipts", "KioskConfig", "KioskDomain", "ESCPOS"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KioskControlTests", dependencies: ["KioskControl", "KioskDomain"], swiftSettings: strict),
+        .testTarget(
             name: "KioskServiceTests",
             dependencies: [
-                "KioskService", "KioskConfig", "KioskStore", "KioskCentral", "KioskDevices", "ESCPOS",
+                "KioskService", "KioskControl", "KioskReceipts", "KioskConfig", "KioskStore", "KioskSQLite",
+                "KioskDevices", "KioskTestRigs", "KioskDomain", "KioskSystem", "ESCPOS", "KioskEmulators",
                 "KioskTestSupport",
             ],
             swiftSettings: strict),
@@ -121,8 +156,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "KioskStore", "KioskCentral", "KioskProtocol", "KioskSystem", "KioskSQLite", "KioskConfig",
-                "KioskDevices",
-                "ESCPOS", "KioskDomain", "KioskTestSupport",
+                "KioskDevices", "KioskEmulators", "KioskReceipts", "ESCPOS", "KioskDomain", "KioskTestSupport",
             ],
             swiftSettings: strict),
     ]

@@ -25,8 +25,8 @@ out=${1:-out}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-upstream=$(sed -n 's/^public let kioskSoftwareVersion = "\(.*\)"$/\1/p' Sources/KioskService/ServiceVersion.swift)
-[ -n "$upstream" ] || { echo "build-deb: no version in Sources/KioskService/ServiceVersion.swift" >&2; exit 1; }
+upstream=$(sed -n 's/^public let kioskSoftwareVersion = "\(.*\)"$/\1/p' Sources/KioskConfig/ServiceVersion.swift)
+[ -n "$upstream" ] || { echo "build-deb: no version in Sources/KioskConfig/ServiceVersion.swift" >&2; exit 1; }
 version=$(sed -n '1s/^kiosk (\([^)]*\)) .*/\1/p' systemd/debian/changelog)
 if [ "${version%-*}" != "$upstream" ]; then
     echo "build-deb: systemd/debian/changelog's first entry is ${version:-missing}, the source is $upstream:" >&2

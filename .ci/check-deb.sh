@@ -48,7 +48,7 @@ version=$(dpkg-deb --field "$deb" Version)
 arch=$(dpkg-deb --field "$deb" Architecture)
 [ "$(dpkg-deb --field "$deb" Package)" = kiosk ] || fail "package name is not kiosk"
 [ "$(basename "$deb")" = "kiosk_${version}_${arch}.deb" ] || fail "file name $(basename "$deb") does not match kiosk_${version}_${arch}.deb"
-source_version=$(sed -n 's/^public let kioskSoftwareVersion = "\(.*\)"$/\1/p' Sources/KioskService/ServiceVersion.swift)
+source_version=$(sed -n 's/^public let kioskSoftwareVersion = "\(.*\)"$/\1/p' Sources/KioskConfig/ServiceVersion.swift)
 changelog_version=$(sed -n '1s/^kiosk (\([^)]*\)) .*/\1/p' systemd/debian/changelog)
 if [ "$version" = "$changelog_version" ] && [ "${version%-*}" = "$source_version" ]; then
     pass "version $version, from debian/changelog; upstream $source_version as ServiceVersion.swift"

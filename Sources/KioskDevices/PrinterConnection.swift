@@ -87,20 +87,11 @@ final class PrinterConnection {
         nextOpenAt = monotonicNanoseconds() + nanoseconds(backoff)
     }
 
-    /// The last probe's answer and when it came (monotonic nanoseconds).
-    private var lastCheck: (at: UInt64, state: PrinterState, detail: String?)?
-
-    /// The printer's state now, with a detail for technicians. A probe younger than `maxAge`
-    /// that found the printer ready is reused, so one scan does not ask the printer three
-    /// times in a row; a fault is always asked again (the paper may just have been refilled).
-    func check(maxAge: Duration = .zero) -> (state: PrinterState, detail: String?) {
-        let now = monotonicNanoseconds()
-        if let last = lastCheck, port != nil, last.state.canPrint, now - last.at <= nanoseconds(maxAge) {
-            return (last.state, last.detail)
-        }
-        let result = probe()
-        lastCheck = port == nil ? nil : (monotonicNanoseconds(), result.state, result.detail)
-        return result
+    /// The printer's state now, asked of the printer (never a remembered answer: whether to
+    /// print is decided on what the printer says at that moment), with a detail for
+    /// technicians.
+    func check() -> (state: PrinterState, detail: String?) {
+        probe()
     }
 
     private func probe() -> (state: PrinterState, detail: String?) {
@@ -147,17 +138,17 @@ final class PrinterConnection {
         try? port.write(bytes, timeout: .milliseconds(200))
     }
 
-    /// Checks the printer (a fresh ready answer stands), then writes every byte and drains
-    /// them to the printer. `.written` means the printer has received the whole job.
+    /// Writes every byte of a job and drains them to the printer, without asking the printer
+    /// first: the caller decided the printer can print (the flows ask `check()` through the
+    /// link, once, before they accept the job). `.written` means the printer has received
+    /// the whole job; a closed port is a refusal (nothing sent).
     func send(_ bytes: [UInt8]) -> Result<PrintTransfer, PrintRefusal> {
-        let path = configuration.devicePath
-        let before = check(maxAge: configuration.statusFreshness)
-        guard before.state.canPrint, let port else {
-            return .failure(PrintRefusal(state: before.state, devicePath: path, detail: before.detail))
+        guard let port else {
+            return .failure(
+                PrintRefusal(state: openProblemState, devicePath: configuration.devicePath, detail: openProblem))
         }
         let deadline = MonotonicDeadline(after: configuration.transferTimeout(for: bytes.count))
         lineQuiet = false
-        lastCheck = nil
         var sent = 0
         do throws(SerialPortError) {
             // Written in chunks, each drained before the next: once a byte is in the kernel's
@@ -233,7 +224,6 @@ final class PrinterConnection {
                 result = (.offline, error.description)
             }
         }
-        lastCheck = self.port == nil ? nil : (monotonicNanoseconds(), result.state, result.detail)
         nextCheckAt = monotonicNanoseconds() + nanoseconds(configuration.idleCheckInterval)
         guard result.state.canPrint else {
             let detail = result.detail ?? result.state.reason

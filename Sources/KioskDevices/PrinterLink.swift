@@ -13,14 +13,17 @@ import Synchronization
 /// fault), so the print queue can record each step in the job's row.
 ///
 /// Blocking I/O never runs on the Swift concurrency pool: requests are handed to the link's
-/// thread and callers suspend on a continuation until it answers. At most
+/// thread and callers suspend on a continuation until it answers. The asking calls are
+/// `nonisolated(nonsending)`: they run on the caller's executor and the answer resumes the
+/// caller there, so a request costs one hand-off to the link's thread and one back, with no
+/// stop on the generic executor in between. At most
 /// `maximumWaitingRequests` requests wait; beyond that, callers get the last known state (or
 /// a refusal) at once. While a job is being sent or confirmed, a status request is answered
 /// at once with the state the job was started in (unless that was a fault): the check after
 /// one citizen's receipt never holds the next citizen's scan.
 public final class PrinterLink: Sendable {
     private enum Request {
-        case status(CheckedContinuation<PrinterState, Never>, maxAge: Duration)
+        case status(CheckedContinuation<PrinterState, Never>)
         case signal([UInt8])
         case send([UInt8], CheckedContinuation<Result<PrintTransfer, PrintRefusal>, Never>)
         case confirm(CheckedContinuation<PrintOutcome, Never>)
@@ -64,21 +67,27 @@ public final class PrinterLink: Sendable {
     /// The detail behind the last state (a status description or an error), for technicians.
     public var lastKnownDetail: String? { shared.withLock { $0.detail } }
 
-    /// Asks the printer for its state now (opening the device if it is closed and due); an
-    /// answer younger than `maxAge` is reused instead of asking again.
-    public func status(maxAge: Duration = .zero) async -> PrinterState {
+    /// Asks the printer for its state now (opening the device if it is closed and due).
+    nonisolated(nonsending) public func status() async -> PrinterState {
         if let busy = shared.withLock({ $0.jobInProgress && $0.state.canPrint ? $0.state : nil }) { return busy }
         return await withCheckedContinuation { continuation in
-            if !enqueue(.status(continuation, maxAge: maxAge)) { continuation.resume(returning: lastKnownState) }
+            if !enqueue(.status(continuation)) { continuation.resume(returning: lastKnownState) }
         }
     }
 
-    /// Prints a job in one go: `send`, then `confirm` when every byte went out.
+    /// Prints a job in one go, for a caller that decides alone (`kioskctl test-print`, the
+    /// calibration sheet): asks `status()`, then `send`, then `confirm` when every byte went
+    /// out. (The kiosk's own prints are decided by its flows, which ask `status()` and hand
+    /// accepted jobs to `PrintQueue`.)
     ///
     /// Throws `PrintRefusal` when the printer cannot print before anything is sent. The
     /// outcome is `.printed` only when all bytes were written and the status after reports
     /// no fault.
-    public func print(_ bytes: [UInt8]) async throws(PrintRefusal) -> PrintOutcome {
+    nonisolated(nonsending) public func print(_ bytes: [UInt8]) async throws(PrintRefusal) -> PrintOutcome {
+        let state = await status()
+        guard state.canPrint else {
+            throw PrintRefusal(state: state, devicePath: configuration.devicePath, detail: lastKnownDetail)
+        }
         switch try await send(bytes) {
         case .incomplete(let written, let total, let detail):
             return .incomplete(bytesWritten: written, of: total, detail: detail)
@@ -87,10 +96,11 @@ public final class PrinterLink: Sendable {
         }
     }
 
-    /// Checks the printer and, when it can print, writes every byte of a job (bounded in
-    /// time) and drains them. `.written` means the printer has received the whole job; call
-    /// `confirm()` next. Throws `PrintRefusal` when nothing was sent.
-    public func send(_ bytes: [UInt8]) async throws(PrintRefusal) -> PrintTransfer {
+    /// Writes every byte of a job (bounded in time) and drains them, without asking the
+    /// printer first: the caller has just asked `status()` and decided to print. `.written`
+    /// means the printer has received the whole job; call `confirm()` next. Throws
+    /// `PrintRefusal` when nothing was sent (the port is closed).
+    nonisolated(nonsending) public func send(_ bytes: [UInt8]) async throws(PrintRefusal) -> PrintTransfer {
         let result: Result<PrintTransfer, PrintRefusal> = await withCheckedContinuation { continuation in
             if !enqueue(.send(bytes, continuation)) {
                 continuation.resume(
@@ -105,7 +115,7 @@ public final class PrinterLink: Sendable {
 
     /// After a written job: waits until the printer has processed it (no fixed sleep: the
     /// printer's answer to a buffered status request says so) and asks its status.
-    public func confirm() async -> PrintOutcome {
+    nonisolated(nonsending) public func confirm() async -> PrintOutcome {
         await withCheckedContinuation { continuation in
             if !enqueue(.confirm(continuation)) {
                 shared.withLock { $0.jobInProgress = false }
@@ -227,8 +237,8 @@ public final class PrinterLink: Sendable {
 
     private func handle(_ request: Request, _ connection: PrinterConnection) {
         switch request {
-        case .status(let continuation, let maxAge):
-            let (state, detail) = connection.check(maxAge: maxAge)
+        case .status(let continuation):
+            let (state, detail) = connection.check()
             publish(state, detail)
             continuation.resume(returning: state)
         case .signal(let bytes):

@@ -30,9 +30,6 @@ public struct PrinterLinkConfiguration: Sendable {
     public var idleCheckInterval: Duration
     /// Added to twice a job's wire time to bound its write and drain.
     public var writeMargin: Duration
-    /// How old a status answer may be and still stand for "before the job": the check the
-    /// flows make when a procedure is scanned covers the job printed a moment later.
-    public var statusFreshness: Duration
 
     /// Creates a configuration with production defaults.
     public init(
@@ -40,13 +37,12 @@ public struct PrinterLinkConfiguration: Sendable {
         statusTimeout: Duration = .milliseconds(500), settleAfterJob: Duration = .milliseconds(800),
         minimumBackoff: Duration = .milliseconds(250), maximumBackoff: Duration = .seconds(10),
         idleCheckInterval: Duration = .seconds(5), writeMargin: Duration = .seconds(10),
-        statusFreshness: Duration = .milliseconds(250), printAllowance: Duration = .seconds(5),
+        printAllowance: Duration = .seconds(5),
         statusSettle: Duration = .milliseconds(30), drainChunk: Int = 256
     ) {
         self.drainChunk = drainChunk
         self.printAllowance = printAllowance
         self.statusSettle = statusSettle
-        self.statusFreshness = statusFreshness
         self.devicePath = devicePath
         self.serial = serial
         self.asksStatus = asksStatus

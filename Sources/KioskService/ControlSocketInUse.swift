@@ -1,4 +1,5 @@
 import KioskConfig
+import KioskControl
 import KioskSystem
 
 /// The control socket a configuration uses.

@@ -8,37 +8,22 @@ struct DeviceScanSource: ScanSource {
     let keymap: Keymap
     let logger: Logger
 
-    func signals() -> AsyncStream<ScannerSignal> {
+    /// The reader thread's own bounded stream, handed on as it is: the scanner thread's
+    /// events reach the kiosk in one hand-off. Ending the stream (the reading task cancelled)
+    /// stops the thread and closes the device.
+    func events() -> AsyncStream<ScannerEvent> {
         let settings = ScannerSettings(
             device: configuration.device, mode: ScannerSettings.Mode(rawValue: configuration.mode.rawValue) ?? .evdev,
             keymap: keymap,
             grab: configuration.grab, scanTimeout: configuration.scanTimeout)
-        let logger = self.logger
-        return AsyncStream(bufferingPolicy: .bufferingNewest(64)) { continuation in
-            let scanner: BarcodeScanner
-            do {
-                scanner = try BarcodeScanner(settings: settings, logger: logger)
-            } catch {
-                logger.log(
-                    .error, "scanner reader cannot start", [("device", settings.device), ("reason", "\(error)")])
-                continuation.yield(.state("missing"))
-                continuation.finish()
-                return
-            }
-            let task = Task {
-                for await event in scanner.events {
-                    switch event {
-                    case .scan(let scanned): continuation.yield(.scan(scanned.text))
-                    case .state(let state): continuation.yield(.state(state.healthValue))
-                    case .dropped(let reason): logger.log(.warning, "scan dropped", [("reason", "\(reason)")])
-                    }
-                }
-                continuation.finish()
-            }
-            continuation.onTermination = { @Sendable _ in
-                scanner.stop()
-                task.cancel()
-            }
+        do {
+            return try BarcodeScanner(settings: settings, logger: logger).events
+        } catch {
+            logger.log(.error, "scanner reader cannot start", [("device", settings.device), ("reason", "\(error)")])
+            let (stream, continuation) = AsyncStream<ScannerEvent>.makeStream()
+            continuation.yield(.state(.missing(reason: "scanner reader cannot start: \(error)")))
+            continuation.finish()
+            return stream
         }
     }
 }

@@ -1,3 +1,4 @@
+import KioskConfig
 import KioskSystem
 
 #if canImport(Glibc)
@@ -30,8 +31,9 @@ public enum KioskdCommand {
         78 configuration error (a key file others can read is one).
         """
 
-    /// Runs with the words after the program name; returns the exit code.
-    public static func main(arguments: [String]) async -> Int32 {
+    /// Runs with the words after the program name; returns the exit code. `demo` runs
+    /// `kioskd --demo` (KioskDemo, which this module must not import).
+    public static func main(arguments: [String], demo: () async -> Int32) async -> Int32 {
         var args = ArgumentList(arguments)
         if args.flag("--help") || args.flag("-h") {
             print(usage)
@@ -41,7 +43,7 @@ public enum KioskdCommand {
             print("kioskd \(kioskSoftwareVersion)")
             return 0
         }
-        let demo = args.flag("--demo")
+        let runDemo = args.flag("--demo")
         let configPath: String
         do {
             configPath = try args.option("--config") ?? "/etc/kiosk/kiosk.conf"
@@ -54,7 +56,7 @@ public enum KioskdCommand {
         // Whatever umask kioskd inherits (a shell's 022, or 000), what it creates is its
         // own: the database holds personal data. The control socket is chmod-ed after bind.
         umask(0o077)
-        if demo { return await DemoKiosk.run(keep: true) }
+        if runDemo { return await demo() }
 
         let logger = Logger()
         switch ServiceSetup.load(path: configPath) {

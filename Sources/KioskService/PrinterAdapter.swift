@@ -1,6 +1,7 @@
 import ESCPOS
 import KioskConfig
 import KioskDevices
+import KioskStore
 
 /// The flows' view of the printer: the real link and its print queue.
 struct PrinterAdapter: ReceiptPrinting {
@@ -8,12 +9,12 @@ struct PrinterAdapter: ReceiptPrinting {
     let queue: PrintQueue
     let profile: PrinterProfile
 
-    func problem() async -> String? {
+    nonisolated(nonsending) func problem() async -> String? {
         let state = await link.status()
         return state.canPrint ? nil : state.reason
     }
 
-    func jobsAdded() async { queue.wake() }
+    func print(_ job: PrintJob) { queue.submit(job) }
 
     /// Three short beeps (`ESC B 3 1`) where the profile has a buzzer; the refusal is also
     /// on the control socket and in the log.

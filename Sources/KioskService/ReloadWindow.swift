@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Which kiosk is running, and a wait for the next one while a reload swaps it.
 ///
 /// What outlives a reload (the scanner) asks here for the kiosk to hand its work to. Between
@@ -10,6 +12,9 @@ actor ReloadWindow {
     private var waiters: [Int: CheckedContinuation<RunningKiosk?, Never>] = [:]
     private var nextWaiter = 0
     private var shut = false
+    /// `current`, readable without entering the actor: the scanner's path to the kiosk takes
+    /// no hop while no reload is swapping it.
+    private nonisolated let published = Mutex<RunningKiosk?>(nil)
 
     /// A window with no kiosk yet.
     init(maximumWait: Duration = .seconds(30)) {
@@ -19,6 +24,7 @@ actor ReloadWindow {
     /// Sets the running kiosk (nil while a reload swaps it); waiting callers get it at once.
     func open(_ kiosk: RunningKiosk?) {
         current = kiosk
+        published.withLock { $0 = shut ? nil : kiosk }
         guard let kiosk else { return }
         let resumed = waiters.values
         waiters = [:]
@@ -29,10 +35,15 @@ actor ReloadWindow {
     /// (a stop never waits behind a reload).
     func shutForStop() {
         shut = true
+        published.withLock { $0 = nil }
         let released = waiters.values
         waiters = [:]
         for waiter in released { waiter.resume(returning: nil) }
     }
+
+    /// The running kiosk when one is running (nil during a reload and once stopping), read
+    /// without entering the actor.
+    nonisolated var running: RunningKiosk? { published.withLock { $0 } }
 
     /// The running kiosk, waiting up to `maximumWait` while there is none; nil after that,
     /// and at once when the service is stopping.

@@ -4,6 +4,7 @@ import KioskDevices
 import KioskDomain
 import KioskForwarding
 import KioskProtocol
+import KioskReceipts
 import KioskStore
 import KioskSystem
 import Synchronization
@@ -25,11 +26,11 @@ final class RunningKiosk: Sendable {
     let poller: UpdatesPoller
     let health: HealthReporter
     let events: ServiceEvents
-    private let scannerState: Mutex<String>
+    private let scannerState: Mutex<ScannerState>
     private let statusLine: ServiceStatusLine
 
     init(
-        setup: ServiceSetup, store: KioskStore, printer: PrinterInUse, scannerState: String, logger: Logger,
+        setup: ServiceSetup, store: KioskStore, printer: PrinterInUse, scannerState: ScannerState, logger: Logger,
         notifier: SystemdNotifier, events: ServiceEvents
     ) {
         self.events = events
@@ -105,16 +106,18 @@ final class RunningKiosk: Sendable {
     }
 
     /// Handles what the scanner reported: a scan goes through the flows, a state change to
-    /// the log, the events and the health report.
-    func handle(_ signal: ScannerSignal) async {
-        switch signal {
-        case .scan(let text):
-            _ = await flows.handle(scan: text)
+    /// the events and the health report (drops are logged by `ScannerInUse`).
+    func handle(_ event: ScannerEvent) async {
+        switch event {
+        case .scan(let scanned):
+            _ = await flows.handle(scan: scanned.text)
         case .state(let state):
             scannerState.withLock { $0 = state }
             events.publish(.scanner(state))
             // Logged once, by the scanner reader (with the reason and the device).
             await reportHealth()
+        case .dropped:
+            break
         }
     }
 
@@ -127,7 +130,7 @@ final class RunningKiosk: Sendable {
     func reportHealth() async {
         let summary = try? await store.summary()
         let snapshot = KioskHealthData(
-            printer: link.lastKnownState.rawValue, scanner: scannerState.withLock { $0 },
+            printer: link.lastKnownState.rawValue, scanner: scanner.healthValue,
             backlog: summary?.pending ?? 0,
             oldestPendingAt: summary?.oldestPendingAt, deadLetters: summary?.deadLetters ?? 0,
             version: kioskSoftwareVersion)
@@ -144,10 +147,11 @@ final class RunningKiosk: Sendable {
         let configuration = setup.configuration
         let summary = try? await store.summary()
         let forwarding = await forwarder.status
-        return TechnicianStatus(
+        return TechnicianStatus.facts(
             kioskId: configuration.kiosk.id, version: kioskSoftwareVersion, printerProfile: profile.name,
             printerDevice: configuration.printer.device, printerState: link.lastKnownState.rawValue,
-            printerDetail: link.lastKnownDetail, scannerDevice: configuration.scanner.device, scannerState: scanner,
+            printerDetail: link.lastKnownDetail, scannerDevice: configuration.scanner.device,
+            scannerState: scanner.healthValue,
             backlog: summary?.pending ?? 0, oldestPendingAt: summary?.oldestPendingAt,
             deadLetters: summary?.deadLetters ?? 0, centralURL: configuration.central.url,
             forwarding: forwarding.state.rawValue,
@@ -157,7 +161,7 @@ final class RunningKiosk: Sendable {
     }
 
     /// The scanner's last reported state.
-    var scanner: String { scannerState.withLock { $0 } }
+    var scanner: ScannerState { scannerState.withLock { $0 } }
 
     static func centralClient(_ setup: ServiceSetup) -> CentralClient {
         let central = setup.configuration.central

@@ -1,13 +1,11 @@
-/// What the scanner side delivers to the service: scans as text, and its presence.
-public enum ScannerSignal: Sendable, Equatable {
-    /// One complete scan, as read (not yet parsed).
-    case scan(String)
-    /// The scanner is there (`ok`) or not (`missing`): kiosk.health's scanner strings.
-    case state(String)
-}
+import KioskDevices
 
 /// Where scans come from: the configured scanner device, or (in the demo) standard input.
+///
+/// The events are the scanner reader's own (`ScannerEvent`: scans with their completion
+/// time, typed states, drops), delivered as the reader produced them: no stream in between
+/// turns them into strings.
 public protocol ScanSource: Sendable {
     /// Starts reading; the stream ends when the task reading it is cancelled.
-    func signals() -> AsyncStream<ScannerSignal>
+    func events() -> AsyncStream<ScannerEvent>
 }

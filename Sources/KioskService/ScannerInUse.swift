@@ -17,26 +17,36 @@ final class ScannerInUse: Sendable {
     private let lastState = LastScannerState()
     private let task: Task<Void, Never>
 
-    /// Starts reading from `source`; signals go to the kiosk `window` holds.
+    /// Starts reading from `source`; events go to the kiosk `window` holds.
     init(setup: ServiceSetup, source: any ScanSource, window: ReloadWindow, logger: Logger) {
         settings = setup.configuration.scanner
         keymap = setup.keymap
         let lastState = self.lastState
         let device = settings.device
         task = Task {
-            for await signal in source.signals() {
-                if case .state(let state) = signal { lastState.value.withLock { $0 = state } }
-                guard let kiosk = await window.kiosk() else {
+            for await event in source.events() {
+                switch event {
+                case .state(let state): lastState.value.withLock { $0 = state }
+                case .dropped(let reason):
+                    logger.log(.warning, "scan dropped", [("reason", "\(reason)")])
+                    continue
+                case .scan: break
+                }
+                // The running kiosk without a hop while none is being swapped; during a reload,
+                // a wait for the next one.
+                var running = window.running
+                if running == nil { running = await window.kiosk() }
+                guard let kiosk = running else {
                     logger.log(.warning, "scan dropped: no kiosk running after a reload", [("device", device)])
                     continue
                 }
-                await kiosk.handle(signal)
+                await kiosk.handle(event)
             }
         }
     }
 
-    /// The scanner's last reported state (`ok`, `missing`), for a kiosk started on it.
-    var state: String { lastState.value.withLock { $0 } }
+    /// The scanner's last reported state, for a kiosk started on it.
+    var state: ScannerState { lastState.value.withLock { $0 } }
 
     /// Whether `setup` asks for this very scanner, so a reload can keep it.
     func serves(_ setup: ServiceSetup) -> Bool {
@@ -52,5 +62,5 @@ final class ScannerInUse: Sendable {
 
 /// The scanner's last state, shared between `ScannerInUse` and its reading task.
 private final class LastScannerState: Sendable {
-    let value = Mutex("missing")
+    let value = Mutex<ScannerState>(.missing(reason: "not read yet"))
 }

@@ -1,3 +1,4 @@
+import KioskDevices
 import Synchronization
 
 /// Fans out what happens at the kiosk — each scan handled, printer and scanner changes — to
@@ -10,8 +11,8 @@ public final class ServiceEvents: Sendable {
         case handled(KioskFlows.Result)
         /// The printer's state changed (`ok`, `paper-out`, …).
         case printer(String)
-        /// The scanner's state changed (`ok`, `missing`).
-        case scanner(String)
+        /// The scanner's state changed (typed: `ok` with its identity, `missing` with why).
+        case scanner(ScannerState)
     }
 
     private let listeners = Mutex<[Int: AsyncStream<Event>.Continuation]>([:])

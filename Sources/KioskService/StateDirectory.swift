@@ -1,3 +1,4 @@
+import KioskConfig
 import KioskSystem
 
 #if canImport(Glibc)

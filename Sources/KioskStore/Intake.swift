@@ -63,3 +63,26 @@ public struct PurgeReport: Sendable, Equatable {
         self.dossiersScrubbed = dossiersScrubbed
     }
 }
+
+/// The numbers an intake takes: the day's sequence (the tracking code's) and the register line.
+public struct IntakeNumbers: Sendable, Equatable {
+    /// The day of the sequence.
+    public var day: CalendarDay
+    /// The day's sequence number.
+    public var sequence: Int
+    /// The register book and line.
+    public var register: RegisterEntry
+
+    /// Creates a set of numbers.
+    public init(day: CalendarDay, sequence: Int, register: RegisterEntry) {
+        self.day = day
+        self.sequence = sequence
+        self.register = register
+    }
+
+    /// The numbers of the intake after this one (same day, same book).
+    public var next: IntakeNumbers {
+        IntakeNumbers(
+            day: day, sequence: sequence + 1, register: RegisterEntry(book: register.book, number: register.number + 1))
+    }
+}

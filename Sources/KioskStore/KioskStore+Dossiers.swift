@@ -63,6 +63,48 @@ extension KioskStore {
         }
     }
 
+    /// The numbers the next intake of `day` would take: the day's next sequence and the next
+    /// line of register book `registerBook`. A read only: the flows build and encode the
+    /// receipt with them outside the write transaction, then `recordIntake(prepared:…)`.
+    public func nextIntakeNumbers(day: CalendarDay, registerBook: String) throws -> IntakeNumbers {
+        try read("reading the next intake numbers") { db in
+            let sequence =
+                try db.scalar(
+                    "SELECT last_value FROM daily_sequence WHERE day = ?", [.text(day.description)])?.integer ?? 0
+            let number =
+                try db.scalar(
+                    "SELECT last_number FROM intake_register WHERE book = ?", [.text(registerBook)])?.integer ?? 0
+            return IntakeNumbers(
+                day: day, sequence: Int(sequence) + 1,
+                register: RegisterEntry(book: registerBook, number: Int(number) + 1))
+        }
+    }
+
+    /// Records an intake prepared outside the transaction with `numbers` (from
+    /// ``nextIntakeNumbers(day:registerBook:)``, or the last intake's ``IntakeNumbers/next``):
+    /// the transaction takes the day's sequence and the register line as
+    /// `recordIntake(day:registerBook:claimingReceipt:_:)` does and writes the draft only when
+    /// they are the ones it was built with. Nil, with nothing written, when another intake
+    /// took them in between: build again with ``nextIntakeNumbers(day:registerBook:)``.
+    public func recordIntake(prepared draft: IntakeDraft, numbers: IntakeNumbers, claimingReceipt: Bool = false) throws
+        -> IntakeRecord?
+    {
+        do {
+            return try write("recording intake") { db in
+                let sequence = try nextDailySequence(db, day: numbers.day)
+                let number = try nextRegisterNumber(db, book: numbers.register.book)
+                guard sequence == numbers.sequence, number == numbers.register.number else {
+                    throw IntakeNumbersTaken()
+                }
+                var draft = draft
+                draft.dossier.register = numbers.register
+                return try insert(db, draft, claimingReceipt: claimingReceipt)
+            }
+        } catch is IntakeNumbersTaken {
+            return nil
+        }
+    }
+
     private func insert(_ db: Database, _ draft: IntakeDraft, claimingReceipt: Bool) throws -> IntakeRecord {
         let dossier = draft.dossier
         try insertDossier(db, dossier)
@@ -160,9 +202,11 @@ extension KioskStore {
 
     /// Records the hand-back of a dossier's result: its `returned_at`, the `dossier.returned`
     /// event and the hand-back slip's print job, in one transaction.
-    public func recordReturn(code: String, returnedAt: Timestamp, eventData: [UInt8], printJob: PrintJobDraft) throws
-        -> (OutboxEvent, PrintJob)
-    {
+    /// With `claimingSlip`, the slip's job is written already `sending` for this session, as an
+    /// intake's receipt is.
+    public func recordReturn(
+        code: String, returnedAt: Timestamp, eventData: [UInt8], printJob: PrintJobDraft, claimingSlip: Bool = false
+    ) throws -> (OutboxEvent, PrintJob) {
         let operation = "recording a return"
         return try write(operation) { db in
             try db.cachedStatement("UPDATE dossiers SET returned_at = ? WHERE code = ?")
@@ -170,8 +214,11 @@ extension KioskStore {
             try requireDossierChanged(db, code: code, operation: operation)
             let event = try insertEvent(
                 db, type: "dossier.returned", data: eventData, occurredAt: returnedAt, dossierCode: code)
-            let job = try insertPrintJob(db, printJob, dossierCode: code)
+            let job = try insertPrintJob(db, printJob, dossierCode: code, claimed: claimingSlip)
             return (event, job)
         }
     }
 }
+
+/// Thrown inside the intake transaction when its numbers were taken, so it rolls back.
+private struct IntakeNumbersTaken: Error {}

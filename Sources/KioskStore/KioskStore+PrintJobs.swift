@@ -39,9 +39,13 @@ extension KioskStore {
     }
 
     /// Writes a print job on its own (a status slip, a test page); `dossierCode` must name a
-    /// recorded dossier when given.
-    public func enqueuePrintJob(_ draft: PrintJobDraft, dossierCode: String?) throws -> PrintJob {
-        try write("writing a \(draft.kind) print job") { db in try insertPrintJob(db, draft, dossierCode: dossierCode) }
+    /// recorded dossier when given. A `claimed` job is written already `sending` for this
+    /// session: the caller decided it prints now and hands it to the printer next.
+    public func enqueuePrintJob(_ draft: PrintJobDraft, dossierCode: String?, claimed: Bool = false) throws -> PrintJob
+    {
+        try write("writing a \(draft.kind) print job") { db in
+            try insertPrintJob(db, draft, dossierCode: dossierCode, claimed: claimed)
+        }
     }
 
     /// Jobs still to print or to confirm (every stage but `held`), ascending id.

@@ -1,5 +1,7 @@
 import Foundation
+import KioskConfig
 import KioskDevices
+import KioskEmulators
 import KioskService
 import KioskSystem
 

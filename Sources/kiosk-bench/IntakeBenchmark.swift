@@ -1,6 +1,8 @@
 import Foundation
 import KioskCentral
+import KioskConfig
 import KioskDevices
+import KioskEmulators
 import KioskProtocol
 import KioskService
 import KioskStore

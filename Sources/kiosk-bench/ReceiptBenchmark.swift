@@ -1,6 +1,8 @@
 import ESCPOS
 import Foundation
+import KioskConfig
 import KioskDevices
+import KioskEmulators
 import KioskService
 import KioskSystem
 

@@ -1,5 +1,6 @@
 import ESCPOS
 import Foundation
+import KioskReceipts
 import KioskService
 
 /// The real intake receipt (the national form, `IntakeReceiptSample`) per printer profile and

@@ -1,6 +1,8 @@
 import Foundation
+import KioskConfig
 import KioskDevices
 import KioskDomain
+import KioskEmulators
 import KioskService
 import KioskSystem
 

@@ -2,7 +2,6 @@ import ESCPOS
 import Foundation
 import KioskConfig
 import KioskDevices
-import KioskService
 import KioskSystem
 
 #if canImport(Glibc)

@@ -1,7 +1,6 @@
 import KioskConfig
 import KioskDevices
 import KioskProtocol
-import KioskService
 import KioskSystem
 
 #if canImport(Glibc)

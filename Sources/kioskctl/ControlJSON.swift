@@ -1,4 +1,4 @@
-import KioskService
+import KioskControl
 
 /// A `ControlValue` inside an `Encodable` report (for `--json` output through `JSONOutput`).
 struct ControlJSON: Encodable {

@@ -1,4 +1,4 @@
-import KioskService
+import KioskControl
 
 /// Control-socket answers and events as text for a person: one `key  value` line per leaf,
 /// nested keys joined with dots.

@@ -1,5 +1,4 @@
 import KioskConfig
-import KioskService
 import KioskStore
 import KioskSystem
 

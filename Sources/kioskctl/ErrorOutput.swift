@@ -1,4 +1,4 @@
-import KioskService
+import KioskControl
 import KioskSystem
 
 /// How kioskctl reports a failure on stderr: `kioskctl: message` lines, or with `--json` one

@@ -1,4 +1,3 @@
-import KioskService
 import KioskSystem
 
 /// `kioskctl lookup CODE [--print] [--json]`: a dossier's status as the running service knows

@@ -1,7 +1,7 @@
 import ESCPOS
 import Foundation
 import KioskConfig
-import KioskService
+import KioskReceipts
 import KioskSystem
 
 /// `kioskctl print-catalog`: the sheet citizens scan procedures from, rendered to PNG and

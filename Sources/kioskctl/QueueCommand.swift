@@ -1,4 +1,4 @@
-import KioskService
+import KioskControl
 import KioskStore
 import KioskSystem
 

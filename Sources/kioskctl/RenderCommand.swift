@@ -1,6 +1,6 @@
 import ESCPOS
 import Foundation
-import KioskService
+import KioskConfig
 import KioskSystem
 
 /// `kioskctl render FILE --png OUT [--text] [--profile NAME] [--profiles DIR] [--scale N]`:

@@ -1,8 +1,8 @@
 import Foundation
 import KioskConfig
+import KioskControl
 import KioskDevices
 import KioskDomain
-import KioskService
 import KioskStore
 import KioskSystem
 

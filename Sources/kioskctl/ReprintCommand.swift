@@ -1,4 +1,3 @@
-import KioskService
 import KioskSystem
 
 /// `kioskctl reprint CODE [--json]`: the service prints a dossier's receipt again, marked as

@@ -3,7 +3,6 @@ import Foundation
 import KioskConfig
 import KioskDevices
 import KioskDomain
-import KioskService
 import KioskSystem
 
 #if canImport(Glibc)

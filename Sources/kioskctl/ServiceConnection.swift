@@ -1,5 +1,5 @@
 import KioskConfig
-import KioskService
+import KioskControl
 import KioskSystem
 
 #if canImport(Glibc)

@@ -1,6 +1,6 @@
 import Foundation
+import KioskControl
 import KioskDomain
-import KioskService
 import KioskStore
 import KioskSystem
 

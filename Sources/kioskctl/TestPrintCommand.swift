@@ -1,8 +1,9 @@
 import ESCPOS
 import Foundation
 import KioskConfig
+import KioskControl
 import KioskDevices
-import KioskService
+import KioskReceipts
 import KioskSystem
 
 /// `kioskctl test-print [--config FILE] [--device PATH] [--profile NAME] [--profiles DIR]

@@ -1,4 +1,5 @@
-import KioskService
+import KioskConfig
+import KioskControl
 import KioskStore
 import KioskSystem
 

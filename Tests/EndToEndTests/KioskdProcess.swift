@@ -2,6 +2,7 @@ import ESCPOS
 import Foundation
 import KioskCentral
 import KioskDevices
+import KioskEmulators
 import KioskProtocol
 import KioskTestSupport
 import Synchronization

@@ -51,6 +51,16 @@ final class NotifyListener: Sendable {
         messages.withLock { $0.filter { $0.text.contains(text) }.map(\.at) }
     }
 
+    /// Waits until at least `count` messages contain `text`.
+    func waitForCount(of text: String, atLeast count: Int, timeout: Duration = .seconds(60)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if times(of: text).count >= count { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
     /// Waits until a message contains `text`.
     func wait(for text: String, timeout: Duration = .seconds(60)) async -> Bool {
         let deadline = ContinuousClock.now + timeout

@@ -2,6 +2,8 @@ import ESCPOS
 import Foundation
 import KioskDevices
 import KioskDomain
+import KioskEmulators
+import KioskReceipts
 import KioskSQLite
 import KioskTestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import KioskDevices
+import KioskEmulators
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,7 @@
 import ESCPOS
 import Foundation
 import KioskDevices
+import KioskEmulators
 import Testing
 
 #if canImport(Glibc)
@@ -20,7 +21,7 @@ import Testing
         let scanner = try ScannerFIFO(path: kiosk.directory.path + "/scanner")
         try kiosk.start()
         #expect(await kiosk.waitForLog("scanner ok"))
-        try await Task.sleep(for: .milliseconds(300))
+        #expect(await kiosk.waitForLog("printer ok"))
         try scanner.scan(card)
         try scanner.scan("1.001234")
         // Wait for the first bytes of the receipt, then ask kioskd to stop mid-receipt.
@@ -48,7 +49,7 @@ import Testing
         let scanner = try ScannerFIFO(path: kiosk.directory.path + "/scanner")
         try kiosk.start()
         #expect(await kiosk.waitForLog("scanner ok"))
-        try await Task.sleep(for: .milliseconds(300))
+        #expect(await kiosk.waitForLog("printer ok"))
 
         // A broken configuration: refused with its file and line, the old one keeps working.
         let good = try String(contentsOfFile: kiosk.configPath, encoding: .utf8)

@@ -8,7 +8,7 @@
 import KioskProtocol
 
 @testable import KioskCentral
-@testable import KioskService
+@testable import KioskControl
 
 #if canImport(Glibc)
     import Glibc

@@ -3,7 +3,7 @@
 // `ControlValue.parse` and `ControlRequest.decode`, as ControlConnection does. Built by
 // .ci/fuzz.sh with `swiftc -sanitize=fuzzer`; not part of the SwiftPM build.
 
-@testable import KioskService
+@testable import KioskControl
 
 func fuzzControlRequest(_ bytes: UnsafeRawBufferPointer) {
     guard let first = bytes.first else { return }

@@ -1,4 +1,5 @@
 import KioskDevices
+import KioskEmulators
 import Testing
 
 /// The decoder alone: events in, scans out, times given by the test.

@@ -1,4 +1,5 @@
 import Foundation
+import KioskEmulators
 import Synchronization
 
 @testable import KioskDevices

@@ -1,5 +1,7 @@
 import ESCPOS
 import KioskDevices
+import KioskEmulators
+import KioskTestRigs
 import Testing
 
 @Suite("Printer status decoding and reply filter")

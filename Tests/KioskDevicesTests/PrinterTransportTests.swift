@@ -1,5 +1,6 @@
 import ESCPOS
 import Foundation
+import KioskTestRigs
 import Testing
 
 @testable import KioskDevices

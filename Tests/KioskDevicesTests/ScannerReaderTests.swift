@@ -1,6 +1,7 @@
 import Foundation
 import KioskDevices
 import KioskDomain
+import KioskEmulators
 import KioskSystem
 import Testing
 

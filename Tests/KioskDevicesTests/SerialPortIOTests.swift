@@ -1,6 +1,7 @@
 import ESCPOS
 import Foundation
 import KioskDevices
+import KioskTestRigs
 import Testing
 
 @Suite("SerialPort I/O through a pseudo-terminal")

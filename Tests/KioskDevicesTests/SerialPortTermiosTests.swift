@@ -1,5 +1,6 @@
 import CKioskShim
 import Glibc
+import KioskEmulators
 import Testing
 
 @testable import KioskDevices

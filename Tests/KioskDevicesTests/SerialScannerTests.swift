@@ -1,5 +1,6 @@
 import Foundation
 import KioskDevices
+import KioskEmulators
 import KioskSystem
 import Testing
 

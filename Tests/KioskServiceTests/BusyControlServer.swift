@@ -1,5 +1,6 @@
 import Synchronization
 
+@testable import KioskControl
 @testable import KioskService
 
 /// A control server whose one client slot is held by a `status` request its handler keeps

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import KioskControl
 @testable import KioskService
 
 #if canImport(Glibc)

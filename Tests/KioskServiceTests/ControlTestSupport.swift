@@ -3,6 +3,7 @@ import KioskSystem
 import Synchronization
 import Testing
 
+@testable import KioskControl
 @testable import KioskService
 
 #if canImport(Glibc)

@@ -11,14 +11,15 @@ import Testing
 
 /// A printer stand-in for the flows: a settable problem, and a record of what it was asked.
 final class FakeReceiptPrinter: ReceiptPrinting {
-    private let state = Mutex<(problem: String?, slips: [[UInt8]], beeps: Int, wakes: Int)>((nil, [], 0, 0))
+    private let state = Mutex<(problem: String?, slips: [[UInt8]], beeps: Int, jobs: [PrintJob])>((nil, [], 0, []))
 
     func set(problem: String?) { state.withLock { $0.problem = problem } }
     var slips: [[UInt8]] { state.withLock { $0.slips } }
     var beeps: Int { state.withLock { $0.beeps } }
 
-    func problem() async -> String? { state.withLock { $0.problem } }
-    func jobsAdded() async { state.withLock { $0.wakes += 1 } }
+    nonisolated(nonsending) func problem() async -> String? { state.withLock { $0.problem } }
+    var jobs: [PrintJob] { state.withLock { $0.jobs } }
+    func print(_ job: PrintJob) { state.withLock { $0.jobs.append(job) } }
     func signalRefusal() async { state.withLock { $0.beeps += 1 } }
     func printSlip(_ bytes: [UInt8]) async -> Bool {
         state.withLock { $0.slips.append(bytes) }

@@ -5,6 +5,7 @@ import KioskDevices
 import KioskDomain
 import KioskStore
 import KioskSystem
+import KioskTestRigs
 import Testing
 
 @testable import KioskService
@@ -14,8 +15,8 @@ import Testing
 /// details — read back from the database's print job and event.
 @Suite struct IntakeFlowTests {
     struct Printer: ReceiptPrinting {
-        func problem() async -> String? { nil }
-        func jobsAdded() async {}
+        nonisolated(nonsending) func problem() async -> String? { nil }
+        func print(_ job: PrintJob) {}
         func signalRefusal() async {}
         func printSlip(_ bytes: [UInt8]) async -> Bool { true }
     }
@@ -48,11 +49,11 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let configuration = try KioskConfiguration.parse(
             text: "[Kiosk]\nId=LC-MAUA-01\nOffice=Bưu điện xã Mậu A\nPlace=Lào Cai\n" + kioskLines, file: "k")
-        let profile = try IntakeReceiptTests.profile("generic-80mm")
+        let profile = try ReceiptReading.profile("generic-80mm")
         let setup = ServiceSetup(
             configuration: configuration, catalog: try ProcedureCatalog.parse(text: catalog, file: "p"),
             holidays: HolidayList(), centralKey: nil, file: "k", profile: profile,
-            keymap: try Keymap.load(named: "us", in: [IntakeReceiptTests.repository + "/Hardware/keymaps"]))
+            keymap: try Keymap.load(named: "us", in: [ReceiptReading.repository + "/Hardware/keymaps"]))
         let store = try KioskStore(path: directory + "/kiosk.db")
         let time = Timestamp(rfc3339: now)!
         let flows = KioskFlows(
@@ -70,8 +71,8 @@ import Testing
 
     static func receipt(_ rig: Rig) async throws -> String {
         let job = try #require(try await rig.store.pendingPrintJobs().first)
-        let profile = try IntakeReceiptTests.profile("generic-80mm")
-        return IntakeReceiptTests.flat(ESCPOSInterpreter.interpret(job.payload, profile: profile))
+        let profile = try ReceiptReading.profile("generic-80mm")
+        return ReceiptReading.flat(ESCPOSInterpreter.interpret(job.payload, profile: profile))
     }
 
     @Test func afterTheConfiguredCutOffTheDossierCountsFromTheNextWorkingDay() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import KioskTestSupport
 import Testing
 
+@testable import KioskControl
 @testable import KioskService
 
 #if canImport(Glibc)

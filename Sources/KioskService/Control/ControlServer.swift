@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import KioskControl
 import KioskSystem
 import Synchronization
 

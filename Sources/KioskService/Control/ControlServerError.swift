@@ -1,3 +1,4 @@
+import KioskControl
 import KioskSystem
 
 /// Why the control socket could not be opened, in words a technician can act on.

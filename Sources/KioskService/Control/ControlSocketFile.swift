@@ -1,3 +1,4 @@
+import KioskControl
 import KioskSystem
 
 #if canImport(Glibc)

@@ -1,6 +1,9 @@
 import ESCPOS
+import KioskConfig
+import KioskControl
 import KioskDevices
 import KioskDomain
+import KioskReceipts
 import KioskStore
 import KioskSystem
 
@@ -49,7 +52,8 @@ struct ServiceControl: ControlRequestHandling {
             "version": .string(kioskSoftwareVersion),
             "printer": .object(printer),
             "scanner": .object([
-                "state": .string(kiosk.scanner), "device": .string(kiosk.setup.configuration.scanner.device),
+                "state": .string(kiosk.scanner.healthValue),
+                "device": .string(kiosk.setup.configuration.scanner.device),
             ]),
             "clerkMode": .bool(await kiosk.flows.isClerkMode),
             "backlog": .int(Int64(summary?.pending ?? 0)),
@@ -109,24 +113,11 @@ struct ServiceControl: ControlRequestHandling {
     }
 
     func testPrint() async -> ControlValue {
-        await enqueue(PrintJobDraft(kind: "test-page", payload: TestPage.bytes(for: kiosk.profile)), code: nil)
+        Self.answer(await kiosk.flows.printTestPage())
     }
 
     func reprint(code: String) async -> ControlValue {
-        do {
-            guard let dossier = try await kiosk.store.dossier(code: code) else {
-                return .error("unknown-dossier", "no dossier \(code) at this kiosk")
-            }
-            let receipt = IntakeReceipt(
-                dossier: dossier, kiosk: kiosk.setup.configuration.kiosk, catalog: kiosk.setup.catalog)
-            let bytes = ESCPOSEncoder.encode(
-                receipt.document(columns: kiosk.profile.columnsFontA), profile: kiosk.profile)
-            // Marked, not bannered: the queue adds the banner, once, whenever it prints.
-            return await enqueue(
-                PrintJobDraft(kind: "intake-receipt-reprint", payload: bytes, markedReprint: true), code: code)
-        } catch {
-            return .error("store", "\(error)")
-        }
+        Self.answer(await kiosk.flows.reprint(code: code))
     }
 
     func lookup(code: String, print: Bool) async -> ControlValue {
@@ -153,8 +144,11 @@ struct ServiceControl: ControlRequestHandling {
                 fields["postalItem"] = dossier.postalItem.map { .string($0) } ?? .null
             }
             if print {
-                let result = await kiosk.flows.handle(scan: code)
-                fields["printJob"] = result.printJobId.map { .int($0) } ?? .null
+                // Decided by the flows like every print, but never through the scanner's
+                // session: the citizen standing at the kiosk keeps theirs.
+                let answer = await kiosk.flows.printStatusSlip(code: code)
+                guard case .printing(let job) = answer else { return Self.answer(answer) }
+                fields["printJob"] = .int(job)
             }
             return .ok(fields)
         } catch {
@@ -200,16 +194,14 @@ struct ServiceControl: ControlRequestHandling {
         }
     }
 
-    private func enqueue(_ draft: PrintJobDraft, code: String?) async -> ControlValue {
-        if let problem = await PrinterAdapter(link: kiosk.link, queue: kiosk.queue, profile: kiosk.profile).problem() {
-            return .error("printer-unavailable", "printer cannot print: \(problem)")
-        }
-        do {
-            let job = try await kiosk.store.enqueuePrintJob(draft, dossierCode: code)
-            kiosk.queue.wake()
-            return .ok(["printJob": .int(job.id)])
-        } catch {
-            return .error("store", "\(error)")
+    /// A print request's answer: the job, or the refusal as an error a technician can act on.
+    static func answer(_ answer: PrintAnswer) -> ControlValue {
+        switch answer {
+        case .printing(let job): return .ok(["printJob": .int(job)])
+        case .refused(.printerUnavailable(let reason)):
+            return .error("printer-unavailable", "printer cannot print: \(reason)")
+        case .refused(.unknownDossier(let code)): return .error("unknown-dossier", "no dossier \(code) at this kiosk")
+        case .refused(let refusal): return .error("store", refusal.description)
         }
     }
 
@@ -253,7 +245,8 @@ struct ServiceControl: ControlRequestHandling {
             }
             return .object(fields)
         case .printer(let state): return .object(["event": .string("printer"), "state": .string(state)])
-        case .scanner(let state): return .object(["event": .string("scanner"), "state": .string(state)])
+        case .scanner(let state):
+            return .object(["event": .string("scanner"), "state": .string(state.healthValue)])
         }
     }
 }

@@ -1,6 +1,7 @@
 import ESCPOS
 import KioskConfig
 import KioskDomain
+import KioskReceipts
 import KioskStore
 import KioskSystem
 
@@ -11,6 +12,12 @@ import KioskSystem
 /// The kiosk at work: each scan goes through the session state machine, and what it decides
 /// is carried out here — one transaction for each dossier with its event and print job, then
 /// the receipt prints. Nothing is half-written: a refusal writes nothing.
+///
+/// The flows are the one owner of "print or refuse" (`KioskFlows+Printing.swift`): every
+/// print — a scan's receipt, status slip, hand-back slip or technician page, and the control
+/// socket's test print, reprint and printed lookup — asks the printer once, here, and is
+/// refused at once with the printer's reason, or written already claimed and handed to the
+/// print queue, which prints it without deciding again.
 public actor KioskFlows {
     /// What handling one scan came to, for the log, the control socket and tests.
     public struct Result: Sendable, Equatable {
@@ -23,21 +30,25 @@ public actor KioskFlows {
     }
 
     private var session: KioskSession
-    private let store: KioskStore
-    private let setup: ServiceSetup
-    private let printer: any ReceiptPrinting
-    private let profile: PrinterProfile
-    private let logger: Logger
+    let store: KioskStore
+    let setup: ServiceSetup
+    let printer: any ReceiptPrinting
+    let profile: PrinterProfile
+    let logger: Logger
     private let onEventWritten: @Sendable () async -> Void
-    private let now: @Sendable () -> Timestamp
+    let now: @Sendable () -> Timestamp
     private let events: ServiceEvents?
     /// When the last refusal slip printed (Unix seconds), so a scanner repeating a bad code
     /// cannot print a stream of them.
-    private var lastRefusalSlipAt: Int64?
+    var lastRefusalSlipAt: Int64?
     /// Shortest gap between two refusal slips.
     static let refusalSlipGapSeconds: Int64 = 5
     /// The facts a `KIOSK:STATUS` slip prints, from the running service (nil: not attached).
-    private var technicianStatus: (@Sendable () async -> TechnicianStatus?)?
+    var technicianStatus: (@Sendable () async -> TechnicianStatus?)?
+    /// The numbers the next intake will take, as the last intake left them: the receipt is
+    /// built and encoded with them before the write transaction, which only checks them.
+    /// Nil until the first intake of a day, and after any failure (read again then).
+    private var nextNumbers: IntakeNumbers?
 
     /// Creates the flows over a store and a printer.
     public init(
@@ -101,7 +112,7 @@ public actor KioskFlows {
         if case .success(.procedureCode(let code)) = parsed, case .awaitingProcedure = session.state,
             catalog.procedure(code: code) != nil
         {
-            problem = await printer.problem()
+            problem = await printerProblem()
         }
         let outcome = session.handle(
             parsed, now: now(), knowsProcedure: { catalog.procedure(code: $0) != nil }, printerProblem: problem)
@@ -110,31 +121,6 @@ public actor KioskFlows {
         events?.publish(.handled(result))
         if case .refused(let refusal) = result.outcome { await tellCitizen(refusal) }
         return result
-    }
-
-    /// A refusal always reaches the citizen at the kiosk (docs/refusals.md): the buzzer where
-    /// the profile has one; otherwise, for the refusals that send the citizen elsewhere and
-    /// when the printer can print, a short slip saying what happened and what to do. (A front
-    /// end also gets every refusal on the control socket.)
-    private func tellCitizen(_ refusal: SessionRefusal) async {
-        if profile.hasBuzzer {
-            await printer.signalRefusal()
-            return
-        }
-        guard RefusalSlip.prints(for: refusal) else { return }
-        let at = now()
-        if let last = lastRefusalSlipAt, at.unixSeconds - last < Self.refusalSlipGapSeconds { return }
-        guard await printer.problem() == nil else { return }
-        let slip = RefusalSlip(refusal: refusal, kioskId: setup.configuration.kiosk.id, printedAt: at)
-        let bytes = ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)
-        lastRefusalSlipAt = at.unixSeconds
-        let printed = await printer.printSlip(bytes)
-        logger.log(
-            .info, "print",
-            [
-                ("kind", "refusal-slip"), ("refused", refusal.code), ("bytes", "\(bytes.count)"),
-                ("outcome", printed ? "sent" : "not sent"),
-            ])
     }
 
     /// Takes a dossier in from a front end (the control socket's `intake`): the same checks
@@ -151,7 +137,7 @@ public actor KioskFlows {
         guard setup.catalog.procedure(code: procedureCode) != nil else {
             return Result(outcome: .refused(.unknownProcedure(code: procedureCode)))
         }
-        if let problem = await printer.problem() {
+        if let problem = await printerProblem() {
             return Result(outcome: .refused(.printerUnavailable(reason: problem)))
         }
         return await recordIntake(card: card, procedureCode: procedureCode, contact: contact)
@@ -162,11 +148,11 @@ public actor KioskFlows {
         case .intake(let card, let procedureCode):
             return await recordIntake(card: card, procedureCode: procedureCode)
         case .lookup(let code):
-            return await printStatus(code: code.description)
+            return await printStatus(code: code)
         case .attachPostalItem(let code, let item):
-            return await attach(code: code.description, item: item.description)
+            return await attach(code: code, item: item)
         case .handBack(let code, let card):
-            return await handBack(code: code.description, card: card)
+            return await handBack(code: code, card: card)
         case .technician(let control):
             return await printTechnicianPage(control)
         default:
@@ -193,146 +179,96 @@ public actor KioskFlows {
         let delivery: Delivery =
             procedure.delivery == .post ? .post(address: contact.address ?? card.applicant.address) : .counter
         let form = ReceiptForm(kiosk: kiosk, procedure: procedure)
+        let day = receivedAt.localDay
+        let book = String(day.year)
         do {
-            let book = String(receivedAt.localDay.year)
-            // The receipt's job is written `sending` in the intake's own transaction: one fsync
-            // before its first byte (docs/print-once.md).
-            let record = try await store.recordIntake(
-                day: receivedAt.localDay, registerBook: book, claimingReceipt: true
-            ) { sequence, register in
-                guard let code = TrackingCode(prefix: kiosk.codePrefix, day: receivedAt.localDay, sequence: sequence)
-                else { throw SessionRefusalError(refusal: .dailyLimitReached) }
+            // Built and encoded before the write transaction, with the numbers it will take;
+            // the transaction only checks them (another intake in between: built again).
+            for _ in 0..<3 {
+                let numbers: IntakeNumbers
+                if let known = nextNumbers, known.day == day, known.register.book == book {
+                    numbers = known
+                } else {
+                    numbers = try await store.nextIntakeNumbers(day: day, registerBook: book)
+                }
+                guard let code = TrackingCode(prefix: kiosk.codePrefix, day: day, sequence: numbers.sequence) else {
+                    return Result(outcome: .refused(.dailyLimitReached))
+                }
                 var dossier = Dossier(
                     code: code.description, procedure: procedure.ref, applicant: card.applicant, receivedAt: receivedAt,
                     dueDate: due, feeVND: procedure.feeVND, delivery: delivery, office: kiosk.office,
-                    register: register, documents: procedure.documents)
+                    register: numbers.register, documents: procedure.documents)
                 dossier.contact = contact
                 let receipt = IntakeReceipt(dossier: dossier, kioskId: kiosk.id, form: form)
                 let bytes = ESCPOSEncoder.encode(receipt.document(columns: profile.columnsFontA), profile: profile)
-                return IntakeDraft(
+                let draft = IntakeDraft(
                     dossier: dossier, eventData: EventData.received(dossier),
                     printJob: PrintJobDraft(kind: "intake-receipt", payload: bytes))
+                // The receipt's job is written `sending` in the intake's own transaction: one
+                // fsync before its first byte (docs/print-once.md); the queue gets it at once.
+                guard
+                    let record = try await store.recordIntake(prepared: draft, numbers: numbers, claimingReceipt: true)
+                else {
+                    nextNumbers = nil
+                    continue
+                }
+                nextNumbers = numbers.next
+                printer.print(record.printJob)
+                await onEventWritten()
+                return Result(
+                    outcome: .intake(card, procedureCode: procedureCode), code: record.dossier.code,
+                    printJobId: record.printJob.id)
             }
-            await onEventWritten()
-            await printer.jobsAdded()
-            return Result(
-                outcome: .intake(card, procedureCode: procedureCode), code: record.dossier.code,
-                printJobId: record.printJob.id)
-        } catch let error as SessionRefusalError {
-            return Result(outcome: .refused(error.refusal))
+            logger.log(.error, "intake not recorded", [("reason", "its numbers were taken three times in a row")])
+            return Result(outcome: .refused(.storeFailure(reason: "the day's sequence kept changing; scan again")))
         } catch {
+            nextNumbers = nil
             logger.log(.error, "intake not recorded", [("reason", "\(error)")])
             return Result(outcome: .refused(.storeFailure(reason: "\(error)")))
         }
     }
 
-    /// `KIOSK:TEST-PAGE` and `KIOSK:STATUS`: a print job like every other slip's, refused now
-    /// when the printer cannot print (never queued for later).
-    private func printTechnicianPage(_ control: ControlCode) async -> Result {
-        let kind: String
-        let payload: [UInt8]
-        switch control {
-        case .testPage:
-            kind = "test-page"
-            payload = TestPage.bytes(for: profile)
-        case .status:
-            let status: TechnicianStatus
-            if let attached = await technicianStatus?() { status = attached } else { status = await unattachedStatus() }
-            let slip = TechnicianStatusSlip(status: status, printedAt: now())
-            kind = "technician-status"
-            payload = ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)
-        default:
-            return Result(outcome: .technician(control))
-        }
-        if let problem = await printer.problem() {
-            return Result(outcome: .refused(.printerUnavailable(reason: problem)))
-        }
+    private func attach(code: TrackingCode, item: S10Code) async -> Result {
+        let text = code.description
         do {
-            let job = try await store.enqueuePrintJob(PrintJobDraft(kind: kind, payload: payload), dossierCode: nil)
-            await printer.jobsAdded()
-            return Result(outcome: .technician(control), printJobId: job.id)
-        } catch {
-            logger.log(.error, "\(kind) not printed", [("reason", "\(error)")])
-            return Result(outcome: .refused(.storeFailure(reason: "\(error)")))
-        }
-    }
-
-    /// What the flows know themselves, when no running service attached its facts.
-    private func unattachedStatus() async -> TechnicianStatus {
-        let configuration = setup.configuration
-        return TechnicianStatus(
-            kioskId: configuration.kiosk.id, version: kioskSoftwareVersion, printerProfile: profile.name,
-            printerDevice: configuration.printer.device, printerState: "unknown",
-            scannerDevice: configuration.scanner.device,
-            scannerState: "unknown", backlog: (try? await store.summary())?.pending ?? 0, deadLetters: 0,
-            centralURL: configuration.central.url, forwarding: "unknown", hostName: NetworkAddresses.hostName(),
-            addresses: NetworkAddresses.current())
-    }
-
-    private func printStatus(code: String) async -> Result {
-        // A slip that cannot print now is refused now, never queued for whoever stands at the
-        // kiosk when the paper is back.
-        if let problem = await printer.problem() {
-            return Result(outcome: .refused(.printerUnavailable(reason: problem)), code: code)
-        }
-        do {
-            let dossier = try await store.dossier(code: code)
-            let status = try await store.latestStatus(code: code)
-            guard dossier != nil || status != nil else { return Result(outcome: .refused(.unknownDossier(code: code))) }
-            let slip = StatusSlip.lookupSlip(code: code, dossier: dossier, status: status, printedAt: now())
-            let job = try await store.enqueuePrintJob(
-                PrintJobDraft(
-                    kind: slip.kind,
-                    payload: ESCPOSEncoder.encode(slip.document(profile.columnsFontA), profile: profile)),
-                dossierCode: dossier == nil ? nil : code)
-            await printer.jobsAdded()
-            return Result(outcome: .lookup(TrackingCode(parsing: code)!), code: code, printJobId: job.id)
-        } catch {
-            logger.log(.error, "status slip not printed", [("code", code), ("reason", "\(error)")])
-            return Result(outcome: .refused(.storeFailure(reason: "\(error)")), code: code)
-        }
-    }
-
-    private func attach(code: String, item: String) async -> Result {
-        do {
-            guard try await store.dossier(code: code) != nil else {
-                return Result(outcome: .refused(.unknownDossier(code: code)), code: code)
+            guard try await store.dossier(code: text) != nil else {
+                return Result(outcome: .refused(.unknownDossier(code: text)), code: text)
             }
             _ = try await store.attachPostalItem(
-                code: code, postalItem: item, eventData: EventData.postalItemAttached(code: code, postalItem: item),
-                occurredAt: now())
+                code: text, postalItem: item.description,
+                eventData: EventData.postalItemAttached(code: text, postalItem: item.description), occurredAt: now())
             await onEventWritten()
-            return Result(outcome: .attachPostalItem(TrackingCode(parsing: code)!, S10Code(parsing: item)!), code: code)
+            return Result(outcome: .attachPostalItem(code, item), code: text)
         } catch {
-            return Result(outcome: .refused(.storeFailure(reason: "\(error)")), code: code)
+            return Result(outcome: .refused(.storeFailure(reason: "\(error)")), code: text)
         }
     }
 
-    private func handBack(code: String, card: CitizenIDCard) async -> Result {
+    private func handBack(code: TrackingCode, card: CitizenIDCard) async -> Result {
+        let text = code.description
         do {
-            guard let dossier = try await store.dossier(code: code) else {
-                return Result(outcome: .refused(.unknownDossier(code: code)), code: code)
+            guard let dossier = try await store.dossier(code: text) else {
+                return Result(outcome: .refused(.unknownDossier(code: text)), code: text)
             }
             guard dossier.applicant.idNumber == card.applicant.idNumber else {
-                return Result(outcome: .refused(.idCardMismatch), code: code)
+                return Result(outcome: .refused(.idCardMismatch), code: text)
             }
             // The hand-back slip is the citizen's proof: no hand-back is recorded without it.
-            if let problem = await printer.problem() {
-                return Result(outcome: .refused(.printerUnavailable(reason: problem)), code: code)
+            if let problem = await printerProblem() {
+                return Result(outcome: .refused(.printerUnavailable(reason: problem)), code: text)
             }
             let at = now()
             let slip = HandBackSlip(dossier: dossier, returnedAt: at)
+            let payload = ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)
             let (_, job) = try await store.recordReturn(
-                code: code, returnedAt: at,
-                eventData: EventData.returned(code: code, at: at, idNumber: card.applicant.idNumber),
-                printJob: PrintJobDraft(
-                    kind: "hand-back-slip",
-                    payload: ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)))
+                code: text, returnedAt: at,
+                eventData: EventData.returned(code: text, at: at, idNumber: card.applicant.idNumber),
+                printJob: PrintJobDraft(kind: "hand-back-slip", payload: payload), claimingSlip: true)
+            printer.print(job)
             await onEventWritten()
-            await printer.jobsAdded()
-            return Result(outcome: .handBack(TrackingCode(parsing: code)!, card), code: code, printJobId: job.id)
+            return Result(outcome: .handBack(code, card), code: text, printJobId: job.id)
         } catch {
-            return Result(outcome: .refused(.storeFailure(reason: "\(error)")), code: code)
+            return Result(outcome: .refused(.storeFailure(reason: "\(error)")), code: text)
         }
     }
 
@@ -362,11 +298,6 @@ public actor KioskFlows {
             logger.log(.info, "scan handled", fields)
         }
     }
-}
-
-/// A refusal raised inside the intake transaction, so the transaction rolls back.
-struct SessionRefusalError: Error {
-    var refusal: SessionRefusal
 }
 
 extension KioskSession.Outcome {

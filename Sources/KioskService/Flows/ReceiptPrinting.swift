@@ -1,12 +1,16 @@
 import ESCPOS
+import KioskStore
 
-/// What the flows need from the printer side: whether it can print now, a wake-up when a
-/// job was written, the refusal signal (buzzer), and a slip printed at once.
+/// What the flows need from the printer side: whether it can print now, a hand-over of each
+/// job they accepted, the refusal signal (buzzer), and a slip printed at once.
 public protocol ReceiptPrinting: Sendable {
-    /// Why the printer cannot print right now (paper out, cover open, missing…), or nil.
-    func problem() async -> String?
-    /// Print jobs were added to the store: print them.
-    func jobsAdded() async
+    /// Why the printer cannot print right now (paper out, cover open, missing…), asked of the
+    /// printer now, or nil. Runs on the caller's executor (the flows'), so asking costs only
+    /// the hand-off to the printer's thread and back.
+    nonisolated(nonsending) func problem() async -> String?
+    /// Prints a job the flows accepted and wrote claimed (`sending`, this run): hands it to
+    /// the print queue without waiting for it.
+    func print(_ job: PrintJob)
     /// Sound the refusal pattern where the printer has a buzzer.
     func signalRefusal() async
     /// Prints a short slip now, outside the store's print jobs (a refusal slip must print when
