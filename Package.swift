@@ -96,6 +96,7 @@ let package = Package(
             name: "kiosk-bench",
             dependencies: [
                 "KioskStore", "KioskForwarding", "KioskCentral", "KioskProtocol", "KioskDomain", "KioskSystem",
+                "KioskSQLite",
                 "ESCPOS", "KioskDevices", "KioskService", "KioskConfig", "KioskReceipts", "KioskEmulators",
             ],
             exclude: ["peers"],

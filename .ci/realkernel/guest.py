@@ -24,8 +24,9 @@ import evdev
 from evdev import ecodes
 
 work, repo, bindir = sys.argv[1:4]
-# Optional: which phases to run (usb, uart, uinput), comma-separated; all by default.
-phases = set(sys.argv[4].split(",")) if len(sys.argv) > 4 and sys.argv[4] else {"usb", "uart", "uinput"}
+# Optional: which phases to run (usb, uart, uinput, hidpos, usblp), comma-separated; all by default.
+ALL_PHASES = {"usb", "uart", "uinput", "hidpos", "usblp"}
+phases = set(sys.argv[4].split(",")) if len(sys.argv) > 4 and sys.argv[4] else ALL_PHASES
 results = open(f"{work}/results.txt", "w")
 K = "/tmp/kiosk-vm"
 os.makedirs(K, exist_ok=True)
@@ -573,9 +574,98 @@ def phase_uinput():
     ui.close()
 
 
+def phase_hidpos():
+    """A HID-POS scanner made with uhid (guest/hidpos_uhid.py): kioskd with Mode=hidpos takes an
+    intake whose receipt carries the name exactly, unplug and replug; kioskctl devices and
+    scan-test on the same device. Each of the script's checks is one check here."""
+    subprocess.run(["modprobe", "uhid"], check=False)
+    script = f"{repo}/.ci/realkernel/guest/hidpos_uhid.py"
+    for arguments in (["check-kioskd", f"{bindir}/kioskd", f"{bindir}/kioskctl"],
+                      ["check-kioskctl", f"{bindir}/kioskctl"]):
+        run = subprocess.run(["/usr/bin/python3", script] + arguments, capture_output=True, text=True,
+                             timeout=300, cwd="/")
+        lines = [line for line in run.stdout.splitlines() if line.startswith(("PASS ", "FAIL "))]
+        for line in lines:
+            out(line if "HID-POS" in line or "hidpos" in line.lower() else line.replace(" ", " HID-POS: ", 1))
+        if not lines:
+            check(f"hidpos_uhid.py {arguments[0]} ran its checks", False,
+                  f"exit {run.returncode}: {(run.stdout + run.stderr)[-300:]}")
+
+
+def phase_usblp():
+    """A USB printer-class printer on the kernel's own USB stack: dummy_hcd + the printer gadget
+    (configfs), usblp on the host side (/dev/usb/lp0), the project's emulator on the gadget side
+    (/dev/g_printer0). kioskd with Device=/dev/usb/lp0 prints an intake's receipt through it;
+    status answers (DLE EOT) come back through usblp's read; paper out refuses the intake."""
+    sys.path.insert(0, f"{repo}/.ci/realkernel/guest")
+    import usblp_gadget
+    started = time.time()
+    lp, gadget = usblp_gadget.create()
+    check("usblp: dummy_hcd + printer gadget give /dev/usb/lpN and /dev/g_printerN", lp.startswith("/dev/usb/lp"),
+          f"{lp} {gadget}")
+    subprocess.run(["udevadm", "settle", "--timeout=30"], check=False)
+    links = subprocess.run(["udevadm", "info", "--query=symlink", f"--name={lp}"], capture_output=True,
+                           text=True).stdout.split()
+    check("udev: the shipped rule gives the usblp printer /dev/kiosk-printer", "kiosk-printer" in links,
+          f"links of {lp}: {links}")
+    device_id = usblp_gadget.ieee1284_id(lp)
+    check("usblp GET_DEVICE_ID: the gadget's IEEE 1284 ID reached the host (sysfs ieee1284_id)",
+          "MDL:Gadget Receipt Printer" in device_id, repr(device_id))
+    # The class status byte (GET_PORT_STATUS): set on the gadget, read by usblp's LPGETSTATUS.
+    usblp_gadget.set_status(gadget, usblp_gadget.PRINTER_SELECTED | usblp_gadget.PRINTER_NOT_ERROR
+                            | usblp_gadget.PRINTER_PAPER_EMPTY)
+    empty = usblp_gadget.port_status(lp)
+    usblp_gadget.set_status(gadget, usblp_gadget.PRINTER_SELECTED | usblp_gadget.PRINTER_NOT_ERROR)
+    full = usblp_gadget.port_status(lp)
+    check("usblp GET_PORT_STATUS: the gadget's paper-empty bit set and cleared (LPGETSTATUS)",
+          empty & usblp_gadget.PRINTER_PAPER_EMPTY and not full & usblp_gadget.PRINTER_PAPER_EMPTY,
+          f"status with paper empty 0x{empty:02x}, after 0x{full:02x}")
+    devices = subprocess.run([f"{bindir}/kioskctl", "devices"], capture_output=True, text=True, cwd="/")
+    listed = [line for line in devices.stdout.splitlines() if lp in line]
+    check("kioskctl devices lists the usblp printer with its USB ids (sysfs)",
+          any("1d6b:0104" in line for line in listed), (" | ".join(listed) or devices.stdout[-300:]))
+
+    os.makedirs(f"{work}/usblp-receipts", exist_ok=True)
+    paper_out = f"{work}/usblp-paper-out"
+    emulator_log = open(f"{work}/usblp-emulator.log", "w")
+    emulator = subprocess.Popen(
+        [f"{bindir}/kiosk-bench", "printer-socket", "--device", gadget, "--out", f"{work}/usblp-receipts",
+         "--profiles", f"{repo}/Hardware/printers", "--paper-out-file", paper_out],
+        stdout=emulator_log, stderr=emulator_log)
+    kiosk = Kioskd("usblp", lp, "/dev/kiosk-scanner").start()
+    try:
+        ready = kiosk.wait_printer({"ok"}, 60)
+        check("kioskd on /dev/usb/lp0: printer ok (DLE EOT answered through the gadget and usblp's read)",
+              ready is not None, kiosk.status_detail())
+        kiosk.wait_log("scanner grabbed", 1, 20)
+        lines = scan(kiosk, CARD)
+        lines = scan(kiosk, PROCEDURE) if lines else None
+        codes = [m.group(1) for line in (lines or [])[-3:] for m in [CODE.search(line)] if m]
+        text = wait_receipt("usblp", 1, 60)
+        flat = (text or "").replace("\n", " ")
+        check("usblp intake: the receipt reached the gadget with the Vietnamese name and the tracking code",
+              text is not None and "Nguyễn Bá Hoàng" in flat and codes != [] and codes[-1] in flat,
+              f"codes {codes}; receipt {flat[:300] if text else 'none'}")
+        open(paper_out, "w").close()
+        lines = scan(kiosk, CARD)
+        lines = scan(kiosk, PROCEDURE) if lines else None
+        refused = lines is not None and any("scan refused" in line and "printer" in line for line in lines[-3:])
+        check("usblp paper out (DLE EOT through usblp): the intake is refused", refused,
+              " | ".join((lines or [])[-3:])[:300] or "no answer")
+        os.unlink(paper_out)
+        back = kiosk.wait_printer({"ok"}, 40)
+        check("usblp paper back: printer ok again", back is not None, kiosk.status_detail())
+    finally:
+        kiosk.stop()
+        emulator.terminate()
+        emulator.wait()
+        usblp_gadget.destroy()
+    measure("usblp-phase-seconds", f"{time.time() - started:.1f}")
+
+
 def main():
     central = setup()
-    for phase in (phase_usb, phase_uart, phase_uinput):
+    for phase in (phase_usb, phase_uart, phase_uinput, phase_hidpos, phase_usblp):
         if phase.__name__.removeprefix("phase_") not in phases:
             continue
         try:

@@ -25,7 +25,7 @@ import threading
 import time
 
 work, repo, bindir, kernel, products = sys.argv[1:6]
-budget = float(os.environ.get("KIOSK_VM_TIMEOUT", "420"))
+budget = float(os.environ.get("KIOSK_VM_TIMEOUT", "900"))
 
 # --- the printers' host ends -------------------------------------------------------------
 

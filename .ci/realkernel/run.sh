@@ -10,7 +10,9 @@
 #
 # Prints each check (PASS/FAIL name) and measurement; the last line is "N passed, N failed".
 # Exit 0 when nothing failed. KIOSK_VM_KEEP=1 keeps the work folder (logs, receipts);
-# KIOSK_VM_PHASES=usb,uart,uinput runs only those phases (all by default).
+# KIOSK_VM_PHASES=usb,uart,uinput,hidpos,usblp runs only those phases (all by default): hidpos is
+# a uhid HID-POS scanner (guest/hidpos_uhid.py), usblp a USB printer made of dummy_hcd + the
+# printer gadget with usblp on the host side (guest/usblp_gadget.py).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)

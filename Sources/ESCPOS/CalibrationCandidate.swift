@@ -1,3 +1,5 @@
+import Foundation
+
 /// One way a printer might print Vietnamese, offered on the calibration sheet with its own
 /// barcode: the technician scans the barcode of the line that reads right.
 public enum CalibrationCandidate: Sendable, Hashable, CustomStringConvertible {
@@ -70,6 +72,16 @@ public enum CalibrationCandidate: Sendable, Hashable, CustomStringConvertible {
             result.append(.tcvn3(lower: pair[0], upper: pair[1]))
         }
         return result + [.userDefined, .raster]
+    }
+
+    /// The candidates from every profile in `directory` (`Hardware/printers`, read at run time
+    /// so a page number added to any profile is offered on every printer); profiles that do
+    /// not load are skipped.
+    public static func all(inDirectory directory: String) -> [CalibrationCandidate] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+            .filter { $0.hasSuffix(".conf") }
+        return all(
+            knownFrom: names.compactMap { try? PrinterProfile.load(named: String($0.dropLast(5)), from: directory) })
     }
 
     /// `base` printing Vietnamese this way only (its other values kept): the profile the

@@ -34,6 +34,9 @@ public struct ESCPOSEncoder: Sendable {
     private var style = TextStyle.plain
     private var userDefinedSets: [TextStyle.Font: UserDefinedCharacterSet] = [:]
     private var userDefinedOn = false
+    /// Whether text takes the table-driven fast paths (tests turn it off to compare with the
+    /// general path, which must give the same bytes).
+    var useFastPath = true
 
     /// Creates an encoder; `face` is the Unifont used for raster lines.
     public init(profile: PrinterProfile, textRendering: TextRendering = .cheapest, face: UnifontFace? = .system) {
@@ -46,7 +49,15 @@ public struct ESCPOSEncoder: Sendable {
     public static func encode(
         _ document: ReceiptDocument, profile: PrinterProfile, textRendering: TextRendering = .cheapest
     ) -> [UInt8] {
+        encode(document, profile: profile, textRendering: textRendering, useFastPath: true)
+    }
+
+    /// `encode`, with the fast paths turned off when `useFastPath` is false (for tests).
+    static func encode(
+        _ document: ReceiptDocument, profile: PrinterProfile, textRendering: TextRendering, useFastPath: Bool
+    ) -> [UInt8] {
         var e = ESCPOSEncoder(profile: profile, textRendering: textRendering)
+        e.useFastPath = useFastPath
         e.initialize()
         for element in document.elements {
             switch element {
@@ -162,8 +173,11 @@ public struct ESCPOSEncoder: Sendable {
     /// every character: code pages where possible, otherwise user-defined characters or a
     /// Unifont raster image, whichever is fewer bytes.
     public mutating func text(_ s: String, style newStyle: TextStyle = .plain) {
+        if useFastPath && !s.utf8.contains(0x0A) {
+            return line(PrintableText.sanitize(s), style: newStyle)
+        }
         for rawLine in s.split(separator: "\n", omittingEmptySubsequences: false) {
-            line(PrintableText.sanitize(String(rawLine)), style: newStyle)
+            line(PrintableText.sanitize(String(rawLine), fastPath: useFastPath), style: newStyle)
         }
     }
 
@@ -173,20 +187,33 @@ public struct ESCPOSEncoder: Sendable {
     /// the encoder and the copy with the fewest bytes is kept, so the comparison is exact.
     private mutating func line(_ line: String, style newStyle: TextStyle) {
         guard textRendering != .rasterOnly || line.isEmpty else { return rasterLine(line, style: newStyle) }
-        let planner = LineEncodingPlanner(profile: profile)
+        let planner = LineEncodingPlanner(profile: profile, useFastPath: useFastPath)
         if let runs = planner.plan(line, startingPage: page, userDefined: [:], userDefinedOn: userDefinedOn) {
             return textLine(runs, style: newStyle, downloads: [])
         }
-        var raster = self
-        raster.bytes = []
-        raster.rasterLine(line, style: newStyle)
+        // The raster form's size is known from the glyph widths without drawing it; it is drawn
+        // only when it is the form sent (the general path draws it to count its bytes).
+        var raster: ESCPOSEncoder?
+        if !useFastPath {
+            var drawn = self
+            drawn.bytes = []
+            drawn.rasterLine(line, style: newStyle)
+            raster = drawn
+        }
+        let rasterCount = raster?.bytes.count ?? rasterLineByteCount(line, style: newStyle)
         guard textRendering == .cheapest,
             var viaUserDefined = userDefinedTrial(line, style: newStyle, planner: planner),
-            viaUserDefined.bytes.count < raster.bytes.count
+            viaUserDefined.bytes.count < rasterCount
         else {
+            if raster == nil {
+                var drawn = self
+                drawn.bytes = []
+                drawn.rasterLine(line, style: newStyle)
+                raster = drawn
+            }
             let prefix = bytes
-            self = raster
-            bytes = prefix + raster.bytes
+            self = raster!
+            bytes = prefix + self.bytes
             return
         }
         viaUserDefined.bytes = bytes + viaUserDefined.bytes
@@ -261,6 +288,17 @@ public struct ESCPOSEncoder: Sendable {
             bytes += run.bytes
         }
         bytes.append(0x0A)
+    }
+
+    /// The number of bytes `rasterLine` sends for `line`, from the image's size alone.
+    private func rasterLineByteCount(_ line: String, style newStyle: TextStyle) -> Int {
+        let size = rasterText.size(of: line, style: newStyle, maxWidth: profile.paperWidthDots)
+        let width = min(size.width, profile.paperWidthDots)
+        var count = (style.alignment != newStyle.alignment ? 3 : 0) + 3
+        if width > 0 && size.height > 0 {
+            count += 8 * ((size.height + 127) / 128) + (width + 7) / 8 * size.height
+        }
+        return count
     }
 
     /// The line as a Unifont raster image.

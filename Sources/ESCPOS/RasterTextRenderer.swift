@@ -28,6 +28,25 @@ public struct RasterTextRenderer: Sendable {
         return bitmap
     }
 
+    /// The size of the image `render` draws for `text`, found from the glyphs' widths alone.
+    public func size(of text: String, style: TextStyle, maxWidth: Int) -> (width: Int, height: Int) {
+        let sx = style.doubleWidth ? 2 : 1
+        var x = 0
+        var band = 0
+        var widest = 0
+        for ch in text {
+            let width = ch.unicodeScalars.first.map { (face?.glyph(for: $0) ?? UnifontFace.placeholder).width } ?? 0
+            let cell = width * sx
+            if x > 0 && x + cell > maxWidth {
+                band += 1
+                x = 0
+            }
+            x += cell
+            widest = max(widest, min(x, maxWidth))
+        }
+        return (widest, (band + 1) * UnifontFace.height * (style.doubleHeight ? 2 : 1))
+    }
+
     /// Renders `text` (already sanitized) in `style`, at most `maxWidth` dots wide.
     public func render(_ text: String, style: TextStyle, maxWidth: Int) -> MonochromeBitmap {
         let sy = style.doubleHeight ? 2 : 1

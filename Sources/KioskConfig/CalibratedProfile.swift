@@ -11,6 +11,18 @@ public enum CalibratedProfile {
     /// `STATE/printer.local.conf`.
     public static func path(stateDirectory: String) -> String { stateDirectory + "/" + fileName }
 
+    /// Writes `text` (a profile's `confText`) as the state directory's local profile: a
+    /// temporary file renamed over it, so kioskd never reads half a profile.
+    public static func write(_ text: String, stateDirectory: String) throws {
+        let file = path(stateDirectory: stateDirectory)
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+        } catch {
+            throw HardwareDataError(
+                "cannot write \(file): \(error.localizedDescription); check that the state directory is kioskd's")
+        }
+    }
+
     /// The profile to print with: the calibrated one when the state directory has it, else
     /// `Profile=`'s; and a line saying which, for `config check` and the log.
     public static func load(configured name: String, stateDirectory: String) throws -> (

@@ -37,7 +37,7 @@ public struct KioskSession: Sendable, Equatable {
         case cancelled
         /// The session was dropped after being idle too long.
         case timedOut
-        /// A technician code: print a test page or a status slip.
+        /// A technician code: print a test page, a status slip or the calibration sheet.
         case technician(ControlCode)
         /// Refused, with the reason; the state is as the refusal says (usually unchanged).
         case refused(SessionRefusal)
@@ -134,7 +134,7 @@ public struct KioskSession: Sendable, Equatable {
             }
             state = .clerkIdle
             return .clerkMode(on: true)
-        case .testPage, .status:
+        case .testPage, .status, .calibrate:
             guard technicianCodesEnabled else { return .refused(.technicianCodesDisabled) }
             return .technician(control)
         }

@@ -45,6 +45,9 @@ public enum ControlCode: String, Sendable, CaseIterable {
     case testPage = "KIOSK:TEST-PAGE"
     /// `KIOSK:STATUS`: print a status slip (technicians, when enabled).
     case status = "KIOSK:STATUS"
+    /// `KIOSK:CALIBRATE`: print the printer calibration sheet and take the technician's
+    /// answers from the scanner (technicians, when enabled).
+    case calibrate = "KIOSK:CALIBRATE"
 }
 
 /// Why a scan was refused. Reasons are in English, for the log and the control socket, and

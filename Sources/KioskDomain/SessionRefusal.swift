@@ -22,6 +22,9 @@ public enum SessionRefusal: Sendable, Equatable, CustomStringConvertible {
     case notInClerkMode(kind: String)
     /// Technician codes are switched off (`[Control] TechnicianCodes=no`).
     case technicianCodesDisabled
+    /// The printer is being calibrated (`KIOSK:CALIBRATE`): only the sheet's barcodes and
+    /// `KIOSK:CANCEL` are taken until it is done.
+    case calibrationAnswerExpected(got: String)
     /// The printer cannot print, so no dossier is taken (there would be no receipt).
     case printerUnavailable(reason: String)
     /// The tracking code is not a dossier of this kiosk.
@@ -45,6 +48,7 @@ public enum SessionRefusal: Sendable, Equatable, CustomStringConvertible {
         case .clerkOnly: "clerk-only"
         case .notInClerkMode: "not-in-clerk-mode"
         case .technicianCodesDisabled: "technician-codes-disabled"
+        case .calibrationAnswerExpected: "calibration-answer-expected"
         case .printerUnavailable: "printer-unavailable"
         case .unknownDossier: "unknown-dossier"
         case .idCardMismatch: "id-card-mismatch"
@@ -66,6 +70,8 @@ public enum SessionRefusal: Sendable, Equatable, CustomStringConvertible {
         case .clerkOnly(let kind): "\(kind) is accepted only in counter mode (scan KIOSK:CLERK)"
         case .notInClerkMode(let kind): "\(kind) is not accepted in counter mode (scan KIOSK:CLERK to leave it)"
         case .technicianCodesDisabled: "technician codes are disabled ([Control] TechnicianCodes=no)"
+        case .calibrationAnswerExpected(let kind):
+            "the printer is being calibrated: scan a barcode of the calibration sheet or KIOSK:CANCEL, got \(kind)"
         case .printerUnavailable(let reason): "printer cannot print: \(reason)"
         case .unknownDossier(let code): "no dossier \(code) at this kiosk"
         case .idCardMismatch: "the ID card is not the applicant's"
@@ -87,6 +93,7 @@ public enum SessionRefusal: Sendable, Equatable, CustomStringConvertible {
         case .clerkOnly: "Chức năng này dành cho nhân viên tại quầy."
         case .notInClerkMode: "Đang ở chế độ quầy. Quét KIOSK:CLERK để thoát."
         case .technicianCodesDisabled: "Mã kỹ thuật chưa được bật."
+        case .calibrationAnswerExpected: "Máy in đang được hiệu chỉnh. Vui lòng chờ nhân viên kỹ thuật."
         case .printerUnavailable: "Máy in đang gặp sự cố, chưa thể nhận hồ sơ. Vui lòng báo nhân viên bưu điện."
         case .unknownDossier: "Không tìm thấy hồ sơ với mã này."
         case .idCardMismatch: "Thẻ căn cước không khớp với người nộp hồ sơ."

@@ -40,7 +40,11 @@ public struct CatalogSheet: Sendable {
         }
         doc.text("MÃ ĐIỀU KHIỂN", TextStyle(bold: true, alignment: .center))
         var controls: [(ControlCode, String)] = [(.cancel, "Hủy thao tác"), (.clerk, "Chế độ quầy (nhân viên)")]
-        if includeTechnicianCodes { controls += [(.testPage, "In trang thử"), (.status, "In tình trạng máy")] }
+        if includeTechnicianCodes {
+            controls += [
+                (.testPage, "In trang thử"), (.status, "In tình trạng máy"), (.calibrate, "Hiệu chỉnh máy in"),
+            ]
+        }
         for (control, label) in controls {
             doc.text(label, TextStyle(alignment: .center))
             doc.elements.append(.barcode(control.rawValue))

@@ -6,6 +6,12 @@ import KioskDomain
 public enum IntakeReceiptSample {
     /// The receipt's ESC/POS bytes for `profile`, with one or two copies.
     public static func bytes(profile: PrinterProfile, copies: Int) -> [UInt8] {
+        ESCPOSEncoder.encode(document(columns: profile.columnsFontA, copies: copies), profile: profile)
+    }
+
+    /// The receipt as a document for `columns` characters a line (before encoding), so it can be
+    /// encoded along other paths or handed to another library (`kiosk-bench receipt-bytes`).
+    public static func document(columns: Int, copies: Int) -> ReceiptDocument {
         let dossier = Dossier(
             code: "LCMA01-261123-0007-K", procedure: ProcedureRef(code: "1.001234", name: "Cấp Phiếu lý lịch tư pháp"),
             applicant: Applicant(
@@ -22,6 +28,6 @@ public enum IntakeReceiptSample {
             unit: "Bưu điện tỉnh Lào Cai", place: "Lào Cai", legalDays: 10, sets: 1,
             appointmentTime: TimeOfDay(hour: 7, minute: 30)!, copies: copies)
         let receipt = IntakeReceipt(dossier: dossier, kioskId: "LC-MAUA-01", form: form)
-        return ESCPOSEncoder.encode(receipt.document(columns: profile.columnsFontA), profile: profile)
+        return receipt.document(columns: columns)
     }
 }

@@ -26,7 +26,7 @@ package struct RefusalSlip {
         switch refusal {
         case .storeFailure, .dailyLimitReached, .unknownProcedure, .unknownDossier: true
         case .invalidScan, .idCardFirst, .procedureExpected, .postalItemOrIdCardExpected, .clerkOnly, .notInClerkMode,
-            .technicianCodesDisabled, .printerUnavailable, .idCardMismatch:
+            .technicianCodesDisabled, .calibrationAnswerExpected, .printerUnavailable, .idCardMismatch:
             false
         }
     }

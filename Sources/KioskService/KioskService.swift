@@ -72,7 +72,8 @@ public final class KioskService: Sendable {
         var printer = PrinterInUse(setup: setup, store: store, logger: logger)
         var scanner = ScannerInUse(setup: setup, source: scanSource(setup), window: window, logger: logger)
         var control = ControlSocketInUse(setup: setup, window: window, logger: logger)
-        var kiosk = await start(setup, store: store, printer: printer, scanner: scanner, window: window)
+        var kiosk = await start(
+            setup, store: store, printer: printer, scanner: scanner, window: window, signals: signals)
         logger.log(
             .info, "kioskd started",
             [
@@ -128,7 +129,8 @@ public final class KioskService: Sendable {
                         control = ControlSocketInUse(setup: next, window: window, logger: logger)
                     }
                     kiosk = await start(
-                        next, store: store, printer: printer, scanner: scanner, window: window, previous: kiosk)
+                        next, store: store, printer: printer, scanner: scanner, window: window, signals: signals,
+                        previous: kiosk)
                     logger.log(
                         .notice, "configuration reloaded",
                         [
@@ -155,12 +157,15 @@ public final class KioskService: Sendable {
 
     private func start(
         _ setup: ServiceSetup, store: KioskStore, printer: PrinterInUse, scanner: ScannerInUse, window: ReloadWindow,
-        previous: RunningKioskTask? = nil
+        signals: ServiceSignals, previous: RunningKioskTask? = nil
     ) async -> RunningKioskTask {
         let kiosk = RunningKiosk(
             setup: setup, store: store, printer: printer, scannerState: scanner.state, logger: logger,
             notifier: notifier, events: events)
         if let previous { await kiosk.flows.continueSession(from: previous.kiosk.flows) }
+        // A calibration at the kiosk (KIOSK:CALIBRATE) wrote the local profile: reload, so the
+        // print queue and the next kiosk print with it, without a restart.
+        await kiosk.flows.attachProfileCalibrated { signals.requestReload() }
         let running = RunningKioskTask(kiosk)
         await window.open(kiosk)
         return running

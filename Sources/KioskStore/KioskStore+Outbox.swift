@@ -164,36 +164,34 @@ extension KioskStore {
         }
     }
 
-    /// Counts and times of the outbox, read in one snapshot. Counts walk the partial
-    /// indexes (backlog, dead letters, retained deliveries), never the whole table.
+    /// Counts and times of the outbox, read in one snapshot, in the same time whatever the
+    /// backlog: the counts are counters the outbox's triggers keep (schema version 5), the
+    /// times the first entry of an index.
     public func summary() throws -> OutboxSummary {
         try read("summarizing the outbox") { db in
-            func count(_ sql: String) throws -> Int {
-                let statement = try db.cachedStatement(sql)
-                defer { statement.reset() }
-                return try statement.step() == .row ? statement.int(at: 0) : 0
-            }
             func firstTime(_ sql: String) throws -> Timestamp? {
                 let statement = try db.cachedStatement(sql)
                 defer { statement.reset() }
                 guard try statement.step() == .row else { return nil }
                 return try statement.optionalTimestamp(at: 0, "outbox summary")
             }
-            let pending = try count(
-                "SELECT count(*) FROM outbox INDEXED BY outbox_pending WHERE delivered_at IS NULL AND dead_at IS NULL")
+            var counters: [String: Int64] = [:]
+            try db.cachedStatement(
+                "SELECT name, seq FROM sqlite_sequence WHERE name IN ('outbox', ?, ?, ?)"
+            ).forEachRow([.text(Schema.pendingCounter), .text(Schema.deadCounter), .text(Schema.deliveredCounter)]) {
+                counters[$0.string(at: 0) ?? ""] = $0.int64(at: 1)
+            }
             let oldest = try firstTime(
                 "SELECT occurred_at FROM outbox INDEXED BY outbox_pending"
                     + " WHERE delivered_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT 1")
-            let dead = try count("SELECT count(*) FROM outbox INDEXED BY outbox_dead WHERE dead_at IS NOT NULL")
-            let delivered = try count(
-                "SELECT count(*) FROM outbox INDEXED BY outbox_delivered WHERE delivered_at IS NOT NULL")
             let lastDelivered = try firstTime(
                 "SELECT delivered_at FROM outbox INDEXED BY outbox_delivered"
                     + " WHERE delivered_at IS NOT NULL ORDER BY delivered_unix DESC LIMIT 1")
-            let lastSeq = Int64(try count("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"))
             return OutboxSummary(
-                pending: pending, oldestPendingAt: oldest, deadLetters: dead, delivered: delivered,
-                lastDeliveredAt: lastDelivered, lastSeq: lastSeq)
+                pending: Int(counters[Schema.pendingCounter] ?? 0), oldestPendingAt: oldest,
+                deadLetters: Int(counters[Schema.deadCounter] ?? 0),
+                delivered: Int(counters[Schema.deliveredCounter] ?? 0), lastDeliveredAt: lastDelivered,
+                lastSeq: counters["outbox"] ?? 0)
         }
     }
 }

@@ -173,6 +173,10 @@ extension KioskStore {
         let db = try openDatabase(operation)
         try storeOperation(operation) { _ = try db.setPragma("synchronous", "NORMAL") }
         defer { _ = try? db.setPragma("synchronous", "FULL") }
-        return try storeOperation(operation) { try db.transaction(.immediate) { try body(db) } }
+        transactionObserver?(operation, false)
+        let result = try storeOperation(operation) { try db.transaction(.immediate) { try body(db) } }
+        transactionObserver?(operation, true)
+        noteCommit()
+        return result
     }
 }

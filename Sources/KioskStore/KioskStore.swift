@@ -28,6 +28,11 @@ public actor KioskStore {
     var database: Database?
     /// The clock for times the store stamps itself (print jobs' `createdAt`).
     let now: @Sendable () -> Timestamp
+    /// When the next WAL checkpoint runs: never inside a write (``CheckpointSchedule``).
+    var checkpoints: CheckpointSchedule
+    /// Tests only: told before each write transaction begins and after it commits, inside
+    /// the same job of the store's thread (nothing else runs on the connection in between).
+    var transactionObserver: (@Sendable (_ operation: String, _ committed: Bool) -> Void)?
 
     /// Opens (creates) the database file; WAL, synchronous=FULL, foreign keys, busy timeout,
     /// integrity_check, migrations by user_version. A corrupt file is moved aside (with its
@@ -39,12 +44,20 @@ public actor KioskStore {
         now: @escaping @Sendable () -> Timestamp = { Timestamp(unixSeconds: Int64(Date().timeIntervalSince1970)) },
         vfs: String? = nil
     ) throws {
+        try self.init(path: path, now: now, vfs: vfs, checkpoints: CheckpointSchedule())
+    }
+
+    /// Opens as ``init(path:now:vfs:)`` does, with the checkpoint timing given (tests).
+    init(
+        path: String, now: @escaping @Sendable () -> Timestamp, vfs: String?, checkpoints: CheckpointSchedule
+    ) throws {
         let (db, recovery) = try StoreFile.open(path: path, vfs: vfs)
         self.path = path
         self.recovery = recovery
         self.printSession = UUID().uuidString.lowercased()
         self.database = db
         self.now = now
+        self.checkpoints = checkpoints
     }
 
     /// Wraps a connection opened by a tool's own rules (``init(existing:access:)``).
@@ -54,12 +67,15 @@ public actor KioskStore {
         self.printSession = UUID().uuidString.lowercased()
         self.database = database
         self.now = { Timestamp(unixSeconds: Int64(Date().timeIntervalSince1970)) }
+        self.checkpoints = CheckpointSchedule()
     }
 
     deinit { thread.finish() }
 
     /// Closes the connection; later calls throw a `StoreError` of kind `closed`.
     public func close() {
+        checkpoints.task?.cancel()
+        checkpoints.task = nil
         database?.close()
         database = nil
     }
@@ -71,9 +87,14 @@ public actor KioskStore {
     }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction; SQLite failures become ``StoreError``.
+    /// The WAL is never checkpointed inside it (``noteCommit()``).
     func write<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
         let db = try openDatabase(operation)
-        return try storeOperation(operation) { try db.transaction(.immediate) { try body(db) } }
+        transactionObserver?(operation, false)
+        let result = try storeOperation(operation) { try db.transaction(.immediate) { try body(db) } }
+        transactionObserver?(operation, true)
+        noteCommit()
+        return result
     }
 
     /// Runs reads in one deferred transaction, so they see one snapshot.

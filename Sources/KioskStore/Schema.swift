@@ -6,7 +6,7 @@ import KioskSQLite
 /// Append new steps; never edit a released one.
 enum Schema {
     /// The migrations, in order.
-    static let migrations: [String] = [version1, version2, registerBook, printJobLife]
+    static let migrations: [String] = [version1, version2, registerBook, printJobLife, outboxCounts]
 
     /// The user_version a fully migrated database has.
     static var currentVersion: Int { migrations.count }
@@ -159,5 +159,57 @@ enum Schema {
         ALTER TABLE print_jobs ADD COLUMN held_reason TEXT;
         ALTER TABLE print_jobs ADD COLUMN stage_at TEXT;
         UPDATE print_jobs SET reprint = 1 WHERE attempts > 0;
+        """
+
+    /// Names of the outbox's counters, rows of `sqlite_sequence` beside the table's own
+    /// `outbox` row (its highest `seq`).
+    static let pendingCounter = "outbox pending"
+    static let deadCounter = "outbox dead"
+    static let deliveredCounter = "outbox delivered"
+
+    /// Version 5: the outbox's counts kept by triggers in the transactions that change it, so
+    /// the summary (read every minute, on every state change and every control `status`)
+    /// costs the same with 1,000,000 pending events as with none; before, it counted the
+    /// partial indexes, O(backlog): 2.3 ms at 100,000 pending.
+    ///
+    /// The counters are rows of `sqlite_sequence`, whose one page every enqueue already
+    /// rewrites (`AUTOINCREMENT` keeps the highest `seq` there): a table of their own would
+    /// add a page, 4 KiB of WAL, to every enqueue. SQLite documents that table as writable
+    /// by ordinary statements; a row whose name is not a table's is never read by SQLite
+    /// itself. Each counter counts what the summary always counted: pending is neither
+    /// delivered nor dead, dead is `dead_at` set, delivered is `delivered_at` set.
+    private static let outboxCounts = """
+        INSERT INTO sqlite_sequence (name, seq)
+            SELECT '\(pendingCounter)', count(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL;
+        INSERT INTO sqlite_sequence (name, seq)
+            SELECT '\(deadCounter)', count(*) FROM outbox WHERE dead_at IS NOT NULL;
+        INSERT INTO sqlite_sequence (name, seq)
+            SELECT '\(deliveredCounter)', count(*) FROM outbox WHERE delivered_at IS NOT NULL;
+        CREATE TRIGGER outbox_counted_on_insert AFTER INSERT ON outbox
+        BEGIN
+            UPDATE sqlite_sequence SET seq = seq + CASE name
+                WHEN '\(pendingCounter)' THEN NEW.delivered_at IS NULL AND NEW.dead_at IS NULL
+                WHEN '\(deadCounter)' THEN NEW.dead_at IS NOT NULL
+                ELSE NEW.delivered_at IS NOT NULL END
+            WHERE name IN ('\(pendingCounter)', '\(deadCounter)', '\(deliveredCounter)');
+        END;
+        CREATE TRIGGER outbox_counted_on_update AFTER UPDATE OF delivered_at, dead_at ON outbox
+            WHEN (OLD.delivered_at IS NULL) <> (NEW.delivered_at IS NULL) OR (OLD.dead_at IS NULL) <> (NEW.dead_at IS NULL)
+        BEGIN
+            UPDATE sqlite_sequence SET seq = seq + CASE name
+                WHEN '\(pendingCounter)' THEN (NEW.delivered_at IS NULL AND NEW.dead_at IS NULL)
+                    - (OLD.delivered_at IS NULL AND OLD.dead_at IS NULL)
+                WHEN '\(deadCounter)' THEN (NEW.dead_at IS NOT NULL) - (OLD.dead_at IS NOT NULL)
+                ELSE (NEW.delivered_at IS NOT NULL) - (OLD.delivered_at IS NOT NULL) END
+            WHERE name IN ('\(pendingCounter)', '\(deadCounter)', '\(deliveredCounter)');
+        END;
+        CREATE TRIGGER outbox_counted_on_delete AFTER DELETE ON outbox
+        BEGIN
+            UPDATE sqlite_sequence SET seq = seq - CASE name
+                WHEN '\(pendingCounter)' THEN OLD.delivered_at IS NULL AND OLD.dead_at IS NULL
+                WHEN '\(deadCounter)' THEN OLD.dead_at IS NOT NULL
+                ELSE OLD.delivered_at IS NOT NULL END
+            WHERE name IN ('\(pendingCounter)', '\(deadCounter)', '\(deliveredCounter)');
+        END;
         """
 }

@@ -89,6 +89,9 @@ enum StoreFile {
             try db.setPragma("synchronous", "FULL")
             try db.setPragma("foreign_keys", "ON")
             try db.setPragma("journal_size_limit", String(journalSizeLimit))
+            // No checkpoint inside a commit: the store runs them itself, between writes, at an
+            // idle moment or when the WAL has grown (CheckpointSchedule).
+            try db.setPragma("wal_autocheckpoint", "0")
             // Erased personal data is zeroed in the pages that held it, not left as free space.
             try db.setPragma("secure_delete", "ON")
             if let problem = try integrityProblem(db) {

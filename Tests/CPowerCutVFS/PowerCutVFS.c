@@ -26,6 +26,7 @@ typedef struct PcFile {
     Op *first;
     Op *last;
     sqlite3_file *real;
+    int isMainDatabase;
 } PcFile;
 
 struct kiosk_powercut {
@@ -40,6 +41,7 @@ struct kiosk_powercut {
     int64_t operations;
     int64_t lastPending;
     int64_t lastApplied;
+    int64_t mainDatabaseWrites;
 };
 
 static uint64_t nextRandom(uint64_t *state) {
@@ -237,6 +239,7 @@ static int pcWrite(sqlite3_file *f, const void *buffer, int amount, sqlite3_int6
         free(op);
         return rc;
     }
+    if (file->isMainDatabase) file->owner->mainDatabaseWrites++;
     appendOp(file, op);
     return SQLITE_OK;
 }
@@ -359,6 +362,7 @@ static int pcOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags
         return rc;
     }
     file->base.pMethods = &pcMethods;
+    file->isMainDatabase = (flags & SQLITE_OPEN_MAIN_DB) != 0;
     file->nextOpen = pc->open;
     pc->open = file;
     return SQLITE_OK;
@@ -490,3 +494,4 @@ void kiosk_powercut_restore(kiosk_powercut *pc) {
 int64_t kiosk_powercut_operations(const kiosk_powercut *pc) { return pc->operations; }
 int64_t kiosk_powercut_last_cut_pending(const kiosk_powercut *pc) { return pc->lastPending; }
 int64_t kiosk_powercut_last_cut_applied(const kiosk_powercut *pc) { return pc->lastApplied; }
+int64_t kiosk_powercut_main_database_writes(const kiosk_powercut *pc) { return pc->mainDatabaseWrites; }

@@ -3,7 +3,6 @@ import KioskDevices
 import KioskDomain
 import KioskEmulators
 import KioskSQLite
-import KioskTestSupport
 import Testing
 
 #if canImport(Glibc)

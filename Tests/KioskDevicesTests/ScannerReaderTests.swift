@@ -31,8 +31,8 @@ struct ScannerReaderTests {
         }
         let scans = await rig.waitForScans(1)
         #expect(scans == ["EA123456785VN"])
-        // `first`, not `[0]`: a scan that did not come is a failure of this test, not a crash of the run.
-        #expect(scans.first.map { ScanParser().parse($0).map(\.kind) } == .success("postal-item"))
+        let scan = try #require(scans.first, "no scan arrived: the reader log says \(rig.lines)")
+        #expect(ScanParser().parse(scan).map(\.kind) == .success("postal-item"))
         #expect(rig.events.first == .state(.ok(nil)))
         #expect(rig.lines.contains { $0.hasPrefix("<4>scanner not-evdev") && $0.contains("reading without grab") })
         await rig.shutDown()
@@ -145,7 +145,8 @@ struct ScannerReaderTests {
         ScannerRig.write(writer, try keystrokes(code.description, keymap: de, altCodes: .never))
         let scans = await rig.waitForScans(1)
         #expect(scans == [code.description])
-        #expect(ScanParser().parse(scans[0]) == .success(.trackingCode(code)))
+        let scan = try #require(scans.first, "no scan arrived: the reader log says \(rig.lines)")
+        #expect(ScanParser().parse(scan) == .success(.trackingCode(code)))
         await rig.shutDown()
     }
 

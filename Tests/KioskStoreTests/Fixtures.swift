@@ -33,11 +33,14 @@ enum Fixtures {
         return "YBVY01-\(day.description)-\(seq)-K"
     }
 
-    /// Records an intake received at `receivedAt`; returns the record.
+    /// Records an intake received at `receivedAt` (with its receipt claimed `sending`, as the
+    /// service does, when `claimingReceipt`); returns the record.
     @discardableResult
-    static func intake(_ store: KioskStore, receivedAt: Timestamp) async throws -> IntakeRecord {
+    static func intake(_ store: KioskStore, receivedAt: Timestamp, claimingReceipt: Bool = false) async throws
+        -> IntakeRecord
+    {
         let day = receivedAt.localDay
-        return try await store.recordIntake(day: day) { sequence in
+        return try await store.recordIntake(day: day, claimingReceipt: claimingReceipt) { sequence in
             let code = Fixtures.code(day: day, sequence: sequence)
             return IntakeDraft(
                 dossier: Fixtures.dossier(code: code, receivedAt: receivedAt),

@@ -64,6 +64,10 @@ final class PowerCutDisk: @unchecked Sendable {
         (kiosk_powercut_last_cut_pending(vfs), kiosk_powercut_last_cut_applied(vfs))
     }
 
+    /// Writes to main database files since the VFS was registered: in WAL mode only a
+    /// checkpoint writes there.
+    var mainDatabaseWrites: Int64 { kiosk_powercut_main_database_writes(vfs) }
+
     /// Power back: writes work again and the count restarts.
     func restore() { kiosk_powercut_restore(vfs) }
 }

@@ -23,16 +23,32 @@ struct PowerCutTrial {
         /// Of those, the ones whose receipt started printing (the attempt was recorded).
         var printing: Set<String> = []
         var completedJobs: Set<Int64> = []
+        /// Receipts claimed by their intake (the service's path): how far each got, as
+        /// committed and as known durable (0 `sending`, 1 `written`, 2 completed). `written`
+        /// and the completion commit without a barrier of their own: they are durable once
+        /// a later full commit returned.
+        var claimed: [Int64: ClaimedReceipt] = [:]
         /// Seqs a purge may have deleted (delivered when a purge ran or was running).
         var purgeable: Set<Int64> = []
         var purgeRan = false
         var nextDay = 0
+
+        /// A full commit returned: everything committed before it is on disk.
+        mutating func settle() {
+            claimed = claimed.mapValues { ClaimedReceipt(seq: $0.seq, committed: $0.committed, durable: $0.committed) }
+        }
+    }
+
+    struct ClaimedReceipt {
+        var seq: Int64
+        var committed = 0
+        var durable = 0
     }
 
     /// The operation under way when the power went: its effect may or may not be on disk.
     enum InFlight {
-        case none, open, intake, printAttempt, complete(Int64), deliver([Int64]), fail, dead(Int64), health, purge,
-            checkpoint
+        case none, open, intake, printAttempt, written(Int64), complete(Int64), deliver([Int64]), fail, dead(Int64),
+            health, purge, checkpoint
     }
 
     let directory: String
@@ -63,7 +79,11 @@ struct PowerCutTrial {
         var inFlight = InFlight.open
         var store: KioskStore?
         do {
-            let opened = try KioskStore(path: path, now: { Self.base }, vfs: disk.name)
+            // The store's own checkpoints run when the workload asks (case 14), so a seed and a
+            // cut point replay the same operations.
+            let opened = try KioskStore(
+                path: path, now: { Self.base }, vfs: disk.name,
+                checkpoints: CheckpointSchedule(idleDelay: .seconds(3600), commitBound: .max))
             store = opened
             inFlight = .none
             for _ in 0..<14 {
@@ -90,7 +110,31 @@ struct PowerCutTrial {
     ) async throws {
         let pending = model.events.filter { !$0.value.delivered && !$0.value.dead }.keys.sorted()
         switch random.next() % 16 {
-        case 0..<6:
+        case 3..<6:
+            // The service's path: the receipt claimed in the intake's own transaction (the one
+            // fsync before its first byte), then `written` and the completion, neither with a
+            // barrier of its own.
+            inFlight = .intake
+            let receivedAt = Timestamp(
+                unixSeconds: Self.base.unixSeconds + Int64(model.nextDay / 3) * 86400, offsetSeconds: 7 * 3600)
+            model.nextDay += 1
+            let record = try await Fixtures.intake(store, receivedAt: receivedAt, claimingReceipt: true)
+            let job = record.printJob.id
+            model.events[record.event.seq] = Model.Event(id: record.event.id)
+            model.intakes[record.dossier.code] = (record.event.seq, job)
+            model.printing.insert(record.dossier.code)
+            model.claimed[job] = ClaimedReceipt(seq: record.event.seq)
+            model.settle()
+            guard random.next() % 4 != 0 else { return }
+            inFlight = .written(job)
+            try await store.recordPrintWritten(id: job)
+            model.claimed[job]?.committed = 1
+            guard random.next() % 3 != 0 else { return }
+            inFlight = .complete(job)
+            try await store.completePrintJob(id: job)
+            model.claimed[job]?.committed = 2
+            model.completedJobs.insert(job)
+        case 0..<3:
             inFlight = .intake
             let receivedAt = Timestamp(
                 unixSeconds: Self.base.unixSeconds + Int64(model.nextDay / 3) * 86400, offsetSeconds: 7 * 3600)
@@ -98,10 +142,12 @@ struct PowerCutTrial {
             let record = try await Fixtures.intake(store, receivedAt: receivedAt)
             model.events[record.event.seq] = Model.Event(id: record.event.id)
             model.intakes[record.dossier.code] = (record.event.seq, record.printJob.id)
+            model.settle()
             // The receipt starts printing: its attempt is recorded before the first byte.
             inFlight = .printAttempt
             try await store.recordPrintAttempt(id: record.printJob.id)
             model.printing.insert(record.dossier.code)
+            model.settle()
             if random.next() % 2 == 0 {
                 inFlight = .complete(record.printJob.id)
                 try await store.completePrintJob(id: record.printJob.id)
@@ -112,20 +158,24 @@ struct PowerCutTrial {
             inFlight = .deliver(seqs)
             try await store.markDelivered(ids: seqs.map { model.events[$0]!.id }, at: Self.base)
             for seq in seqs { model.events[seq]?.delivered = true }
+            model.settle()
         case 9 where !pending.isEmpty:
             inFlight = .fail
             try await store.recordFailedAttempt(
                 ids: pending.map { model.events[$0]!.id }, error: "central: HTTP 503", nextAttemptAt: Self.base)
+            model.settle()
         case 10 where !pending.isEmpty:
             let seq = pending[Int(random.next() % UInt64(pending.count))]
             inFlight = .dead(seq)
             try await store.moveToDeadLetters(id: model.events[seq]!.id, reason: "rejected", at: Self.base)
             model.events[seq]?.dead = true
+            model.settle()
         case 11:
             inFlight = .health
             let event = try await store.appendEvent(
                 type: "kiosk.health", data: Array(#"{"printer":"ok"}"#.utf8), occurredAt: Self.base)
             model.events[event.seq] = Model.Event(id: event.id)
+            model.settle()
         case 12..<14:
             // A purge may delete every event delivered by now, and the print jobs of the
             // dossiers whose events are all delivered.
@@ -134,15 +184,20 @@ struct PowerCutTrial {
             model.purgeRan = true
             _ = try await store.purge(
                 retentionDays: 0, now: Timestamp(unixSeconds: Self.base.unixSeconds + 30 * 86400))
+            model.settle()
         case 14:
             inFlight = .checkpoint
-            _ = try await store.scalar(
-                random.next() % 2 == 0 ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
+            switch random.next() % 3 {
+            case 0: _ = try await store.scalar("PRAGMA wal_checkpoint(TRUNCATE)")
+            case 1: _ = try await store.scalar("PRAGMA wal_checkpoint(PASSIVE)")
+            default: await store.checkpointNow()  // the store's own, between writes
+            }
         default:
             inFlight = .health
             let event = try await store.appendEvent(
                 type: "kiosk.health", data: Array(#"{"scanner":"ok"}"#.utf8), occurredAt: Self.base)
             model.events[event.seq] = Model.Event(id: event.id)
+            model.settle()
         }
     }
 
@@ -264,6 +319,38 @@ struct PowerCutTrial {
                 || (model.purgeRan || isPurge(inFlight)) && model.events[intake.seq]?.delivered == true
             if !jobs.contains(intake.job) && !mayBeGone { problem("print job \(intake.job) of a \(printing) lost") }
         }
+        // A claimed receipt is found `sending` (one marked copy), `written` (confirmed with the
+        // printer, no copy) or gone (completed): never behind what was durable, never ahead
+        // of what was committed, never `queued` (an unmarked second copy).
+        let stages = Dictionary(uniqueKeysWithValues: try await store.allPrintJobs().map { ($0.id, $0.stage) })
+        let names = ["sending", "written", "completed"]
+        for (job, known) in model.claimed {
+            var upper = known.committed
+            switch inFlight {
+            case .written(let inFlightJob) where inFlightJob == job: upper = max(upper, 1)
+            case .complete(let inFlightJob) where inFlightJob == job: upper = 2
+            default: break
+            }
+            let observed: Int
+            switch stages[job] {
+            case nil: observed = 2
+            case .sending?: observed = 0
+            case .written?: observed = 1
+            case let other?:
+                problem("claimed receipt \(job) found \(other.rawValue) after the cut: it would print unmarked")
+                continue
+            }
+            let purgedAway =
+                (model.purgeRan || isPurge(inFlight)) && model.events[known.seq]?.delivered == true
+            if observed < known.durable {
+                problem(
+                    "claimed receipt \(job) found \(names[observed]), but \(names[known.durable]) was durable")
+            }
+            if observed > upper && !(observed == 2 && purgedAway) {
+                problem("claimed receipt \(job) found \(names[observed]), committed only \(names[known.committed])")
+            }
+        }
+
         // An intake under way at the cut is all there or not at all.
         let strangers = dossiers.subtracting(model.intakes.keys)
         if strangers.count > (extraIntake ? 1 : 0) { problem("dossiers nobody committed: \(strangers.count)") }

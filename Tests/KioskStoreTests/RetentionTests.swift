@@ -11,6 +11,38 @@ import Testing
     let recent = Fixtures.time("2026-11-15T09:00:00+07:00")
     let now = Fixtures.time("2026-11-21T09:00:00+07:00")
 
+    /// Every statement of a purge is an index search: none walks a whole table (before, two
+    /// steps were `SCAN dossiers`, every dossier ever recorded, twice every 6 hours).
+    @Test func noPurgeStatementScansATable() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try KioskStore(path: dir.file("kiosk.db"))
+        for statement in KioskStore.purgeStatements {
+            let plan = try await store.queryPlan(statement)
+            #expect(!plan.isEmpty)
+            #expect(
+                plan.allSatisfy { !$0.hasPrefix("SCAN") }, "a purge step walks a table: \(plan) for \(statement)")
+        }
+        await store.close()
+    }
+
+    /// A dossier scrubbed by an earlier purge keeps a hand-back slip printed after it: only the
+    /// dossiers falling due now lose their print jobs.
+    @Test func aLaterPurgeLeavesJobsOfDossiersScrubbedBefore() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try KioskStore(path: dir.file("kiosk.db"))
+        let intake = try await Fixtures.intake(store, receivedAt: old)
+        try await store.markDelivered(ids: [intake.event.id], at: old)
+        #expect(try await store.purge(retentionDays: 90, now: now).dossiersScrubbed == 1)
+        let (event, slip) = try await store.recordReturn(
+            code: intake.dossier.code, returnedAt: now, eventData: [1],
+            printJob: PrintJobDraft(kind: "return-slip", payload: [0x1b, 0x40]))
+        try await store.markDelivered(ids: [event.id], at: now)
+        let report = try await store.purge(retentionDays: 90, now: now)
+        #expect(report == PurgeReport(eventsDeleted: 0, dossiersScrubbed: 0))
+        #expect(try await store.pendingPrintJobs().map(\.id) == [slip.id])
+        await store.close()
+    }
+
     @Test func purgeScrubsDeliveredDossiersAndDeletesOldDeliveredEvents() async throws {
         let dir = try TemporaryDirectory()
         let path = dir.file("kiosk.db")
@@ -108,5 +140,15 @@ import Testing
             ($0 as? StoreError)?.kind == .invalidArgument
         }
         #expect(try await store.purge(retentionDays: 90, now: now).eventsDeleted == 1)
+    }
+}
+
+extension KioskStore {
+    /// The `detail` lines of `EXPLAIN QUERY PLAN` for `sql` on the store's connection.
+    fileprivate func queryPlan(_ sql: String) throws -> [String] {
+        let db = try openDatabase("explaining a query")
+        var lines: [String] = []
+        try db.prepare("EXPLAIN QUERY PLAN " + sql).forEachRow { lines.append($0.string(at: 3) ?? "") }
+        return lines
     }
 }

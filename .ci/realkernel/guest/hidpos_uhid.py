@@ -102,7 +102,7 @@ DATA_BYTES = 56
 
 # An ID card (CCCD) QR: every tone mark, Đ, ư and ơ — letters no keymap types without Alt codes.
 ID_CARD_NAME = "Đặng Thị Phượng Ửng"
-ID_CARD = ("001094012345||" + ID_CARD_NAME
+ID_CARD = ("001195012345||" + ID_CARD_NAME
            + "|14031995|Nữ|Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái|01022021")
 
 
@@ -327,11 +327,12 @@ Socket={work}/control.sock
         render = subprocess.run([kioskctl, "render", receipt, "--text", "--profile", "epson-tm-t20iii"],
                                 capture_output=True, text=True, timeout=60, cwd=repo, env=env)
         check("HID-POS intake on the real kernel: the receipt carries the name exactly",
-              ("Người nộp: " + ID_CARD_NAME) in render.stdout,
+              # The national form's applicant line ("Tiếp nhận hồ sơ của: NAME").
+              ("của: " + ID_CARD_NAME) in render.stdout,
               (render.stdout[-600:] or render.stderr[-300:]) + " (%d bytes)" % len(received))
         with open(log.name, encoding="utf-8", errors="replace") as f:
             text = f.read()
-        check("no personal data in kioskd's log", ID_CARD_NAME not in text and "001094012345" not in text,
+        check("no personal data in kioskd's log", ID_CARD_NAME not in text and "001195012345" not in text,
               "the name or ID number is in the log")
         # Unplug (UHID_DESTROY) and plug back: missing, then ok again on the new node.
         node = scanner.hidraw

@@ -211,6 +211,7 @@ struct ServiceControl: ControlRequestHandling {
         var fields: [String: ControlValue] = ["outcome": .string(result.outcome.name)]
         if let code = result.code { fields["code"] = .string(code) }
         if let job = result.printJobId { fields["printJob"] = .int(job) }
+        if let calibration = result.calibration { fields["calibration"] = .string(calibration) }
         if case .refused(let refusal) = result.outcome {
             fields["ok"] = .bool(false)
             fields["error"] = .string(refusal.code)
@@ -237,6 +238,7 @@ struct ServiceControl: ControlRequestHandling {
         case .handled(let result):
             var fields: [String: ControlValue] = ["event": .string("scan"), "outcome": .string(result.outcome.name)]
             if let code = result.code { fields["code"] = .string(code) }
+            if let calibration = result.calibration { fields["calibration"] = .string(calibration) }
             if case .refused(let refusal) = result.outcome {
                 fields["refused"] = .string(refusal.code)
                 // For the clerk (never personal data): why, and what to tell the citizen.

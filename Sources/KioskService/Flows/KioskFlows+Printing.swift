@@ -94,13 +94,15 @@ extension KioskFlows {
         }
     }
 
-    /// `KIOSK:TEST-PAGE` and `KIOSK:STATUS`: decided like every other slip, refused now when
-    /// the printer cannot print (never queued for later).
+    /// `KIOSK:TEST-PAGE`, `KIOSK:STATUS` and `KIOSK:CALIBRATE`: decided like every other
+    /// slip, refused now when the printer cannot print (never queued for later).
     func printTechnicianPage(_ control: ControlCode) async -> Result {
         let answer: PrintAnswer
         switch control {
         case .testPage:
             answer = await printTestPage()
+        case .calibrate:
+            return await printCalibrationSheet()
         case .status:
             if let problem = await printerProblem() {
                 return Result(outcome: .refused(.printerUnavailable(reason: problem)))

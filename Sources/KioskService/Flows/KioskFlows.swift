@@ -27,17 +27,26 @@ public actor KioskFlows {
         public var code: String?
         /// The print job written, if any.
         public var printJobId: Int64?
+        /// Where a printer calibration (`KIOSK:CALIBRATE`) stands after this scan, if one is
+        /// under way or just ended: `sheet printed`, `answer CAL:CUT:partial`, `complete`, …
+        public var calibration: String?
     }
 
     private var session: KioskSession
     let store: KioskStore
     let setup: ServiceSetup
     let printer: any ReceiptPrinting
-    let profile: PrinterProfile
+    /// The profile receipts are encoded with; a finished calibration switches it.
+    var profile: PrinterProfile
     let logger: Logger
     private let onEventWritten: @Sendable () async -> Void
     let now: @Sendable () -> Timestamp
-    private let events: ServiceEvents?
+    let events: ServiceEvents?
+    /// The printer calibration under way (`KIOSK:CALIBRATE`), if any (KioskFlows+Calibration).
+    var calibration: CalibrationSession?
+    /// Called once a calibration wrote the local profile: the running service reloads, so the
+    /// print queue and the next kiosk print with it too (nil: not attached).
+    var profileCalibrated: (@Sendable () -> Void)?
     /// When the last refusal slip printed (Unix seconds), so a scanner repeating a bad code
     /// cannot print a stream of them.
     var lastRefusalSlipAt: Int64?
@@ -90,10 +99,12 @@ public actor KioskFlows {
         var carried = await previous.sessionInProgress
         carried.technicianCodesEnabled = session.technicianCodesEnabled
         session = carried
+        calibration = await previous.calibration
     }
 
     /// Drops an idle session; call it every few seconds.
     public func expireIdleSession() -> KioskSession.Outcome? {
+        if expireCalibration() { return .timedOut }
         let outcome = session.expire(now: now())
         if let outcome {
             logger.log(.info, "session timed out")
@@ -105,6 +116,11 @@ public actor KioskFlows {
     /// Handles one scan as read from the scanner (or typed in the demo).
     public func handle(scan text: String) async -> Result {
         let parsed = ScanParser().parse(text)
+        if calibration != nil, let result = await continueCalibration(scan: text, parsed: parsed) {
+            events?.publish(.handled(result))
+            if case .refused(let refusal) = result.outcome { await tellCitizen(refusal) }
+            return result
+        }
         let catalog = setup.catalog
         // Only a procedure scan that completes an intake needs the printer's word; asking on
         // every scan would put a device round trip on ID-card, lookup and clerk scans too.
@@ -313,7 +329,9 @@ extension KioskSession.Outcome {
         case .handBack: "returned"
         case .cancelled: "cancelled"
         case .timedOut: "timed-out"
-        case .technician(let control): "technician-\(control == .testPage ? "test-page" : "status")"
+        case .technician(.testPage): "technician-test-page"
+        case .technician(.calibrate): "technician-calibrate"
+        case .technician: "technician-status"
         case .refused: "refused"
         }
     }

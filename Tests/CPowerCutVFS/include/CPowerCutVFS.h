@@ -49,5 +49,8 @@ int64_t kiosk_powercut_operations(const kiosk_powercut *vfs);
 /// Unsynced operations the last cut found (over all files), and how many of them it applied.
 int64_t kiosk_powercut_last_cut_pending(const kiosk_powercut *vfs);
 int64_t kiosk_powercut_last_cut_applied(const kiosk_powercut *vfs);
+/// Writes to main database files (not their -wal or journals) since registration: in WAL
+/// mode only a checkpoint writes there, so a test can see whether one ran.
+int64_t kiosk_powercut_main_database_writes(const kiosk_powercut *vfs);
 
 #endif

@@ -2,8 +2,6 @@ import Foundation
 import KioskEmulators
 import Synchronization
 
-@testable import KioskDevices
-
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -11,18 +9,18 @@ import Synchronization
 /// A network receipt printer on 127.0.0.1 (an ephemeral port): takes one connection at a time
 /// on its own thread, keeps the bytes each connection brought, answers every `DLE EOT n` as
 /// a healthy printer does, and can drop a connection (reset) after a given number of bytes.
-final class LoopbackNetworkPrinter: Sendable {
-    struct Shared {
-        var connections: [[UInt8]] = []
-        var dropAfterBytes: Int?
-        var stopping = false
+package final class LoopbackNetworkPrinter: Sendable {
+    package struct Shared {
+        package var connections: [[UInt8]] = []
+        package var dropAfterBytes: Int?
+        package var stopping = false
     }
 
-    let port: UInt16
-    let shared = Mutex(Shared())
+    package let port: UInt16
+    package let shared = Mutex(Shared())
     private let listener: Int32
 
-    init() throws {
+    package init() throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0 else { throw POSIXError(.EIO) }
         var small: Int32 = 4096  // a small window, so a long job cannot be acknowledged whole before a drop
@@ -46,9 +44,9 @@ final class LoopbackNetworkPrinter: Sendable {
         thread.start()
     }
 
-    var address: String { "tcp://127.0.0.1:\(port)" }
+    package var address: String { "tcp://127.0.0.1:\(port)" }
 
-    func stop() {
+    package func stop() {
         shared.withLock { $0.stopping = true }
         shutdown(listener, Int32(SHUT_RDWR))
     }

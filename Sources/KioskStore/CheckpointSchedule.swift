@@ -1,0 +1,85 @@
+import KioskSQLite
+
+/// When the store checkpoints its WAL: never inside a write.
+///
+/// SQLite's own automatic checkpoint runs inside the commit that crosses its threshold, so
+/// about one intake in 70 waited for it (copying the WAL into the database file and two more
+/// fsyncs). The store turns it off (`wal_autocheckpoint=0`, ``StoreFile``) and checkpoints
+/// from its own thread, as a job of its own between writes: once no write came for
+/// ``idleDelay`` (a quiet moment), or at once after ``commitBound`` commits without one (a
+/// long busy spell: the WAL stays bounded, about as large as SQLite's default threshold lets
+/// it grow). The checkpoint is `PASSIVE`, as SQLite's own: it never waits for a reader.
+struct CheckpointSchedule: Sendable {
+    /// How long without a write makes a quiet moment.
+    var idleDelay: Duration = .milliseconds(250)
+    /// Commits after which a checkpoint runs as the next job, quiet or not (an intake writes
+    /// about 10 WAL pages, so about SQLite's default 1,000-page threshold).
+    var commitBound = 100
+
+    /// Commits since the last checkpoint.
+    var commitsSince = 0
+    /// When the last write committed.
+    var lastCommit = ContinuousClock.now
+    /// The scheduled checkpoint, if any.
+    var task: Task<Void, Never>?
+    /// Whether ``task`` runs at once rather than after a quiet moment.
+    var taskIsImmediate = false
+    /// Tells a superseded task from the current one.
+    var generation = 0
+    /// Checkpoints run (tests, diagnostics).
+    var run = 0
+}
+
+extension KioskStore {
+    /// After every commit: schedules the checkpoint the WAL needs, as a job of its own.
+    func noteCommit() {
+        checkpoints.commitsSince += 1
+        checkpoints.lastCommit = ContinuousClock.now
+        let immediate = checkpoints.commitsSince >= checkpoints.commitBound
+        if checkpoints.task != nil && (checkpoints.taskIsImmediate || !immediate) { return }
+        checkpoints.task?.cancel()
+        scheduleCheckpoint(after: immediate ? nil : checkpoints.idleDelay)
+    }
+
+    private func scheduleCheckpoint(after delay: Duration?) {
+        checkpoints.generation += 1
+        let generation = checkpoints.generation
+        checkpoints.taskIsImmediate = delay == nil
+        checkpoints.task = Task { [weak self] in
+            if let delay {
+                do { try await Task.sleep(for: delay) } catch { return }
+            }
+            await self?.scheduledCheckpoint(generation: generation)
+        }
+    }
+
+    /// The scheduled job: checkpoints when the moment is quiet (or the bound was reached),
+    /// otherwise waits for the rest of the quiet delay.
+    private func scheduledCheckpoint(generation: Int) {
+        guard generation == checkpoints.generation else { return }
+        checkpoints.task = nil
+        guard checkpoints.commitsSince > 0, database != nil else { return }
+        if checkpoints.commitsSince < checkpoints.commitBound {
+            let quiet = ContinuousClock.now - checkpoints.lastCommit
+            if quiet < checkpoints.idleDelay {
+                scheduleCheckpoint(after: checkpoints.idleDelay - quiet)
+                return
+            }
+        }
+        checkpointNow()
+    }
+
+    /// A `PASSIVE` checkpoint, now, between writes. A failure (a disk error) leaves the
+    /// frames in the WAL, where readers still find them; the next one tries again.
+    func checkpointNow() {
+        guard let database else { return }
+        checkpoints.commitsSince = 0
+        checkpoints.run += 1
+        _ = try? database.scalar("PRAGMA wal_checkpoint(PASSIVE)")
+    }
+
+    /// Waits until the checkpoint scheduled now, if any, has run (tests).
+    func settleCheckpoints() async {
+        while let task = checkpoints.task { await task.value }
+    }
+}

@@ -1,0 +1,323 @@
+import Foundation
+import KioskDomain
+import KioskSQLite
+import KioskStore
+
+/// Whether the store's costs stay flat with the kiosk's age and backlog (issue 12, item 5),
+/// and the service's intake cycle against persist-queue's put + get + ack.
+///
+/// For each size (default 0, 100,000 and 1,000,000):
+/// - the outbox is filled with that many pending events in one transaction (not timed), then
+///   `--count` single durable enqueues (`appendEvent`) are timed: p50, p99, bytes written per
+///   call (WAL frames and any checkpoint, from `/proc/self/io`);
+/// - the store summary (`summary()`, what every control `status` and health report reads) is
+///   timed 200 times;
+/// - a second file gets that many dossiers delivered and scrubbed long ago (a kiosk's age),
+///   then `--purges` rounds of 1,000 dossiers falling due, each purged by `purge` (timed).
+///
+/// Then, on an empty store, the intake cycle: the intake with its receipt claimed
+/// (`recordIntake(claimingReceipt:)`), `written`, the completion, and the event's ack in
+/// batches of 100 as forwarding does it; against `peers/persist_queue_cycle.py` (put, get,
+/// ack per item) when python3 and persist-queue are installed.
+///
+/// Arguments: `--sizes 0,100000,1000000`, `--count N` (default 2000), `--purges N` (default
+/// 5), `--dir PATH`, `--peers DIR` (default `Sources/kiosk-bench/peers`), `--json`.
+func runStoreFlatBenchmark(arguments: [String]) async throws {
+    let options = try StoreFlatOptions(arguments)
+    let directory = options.directory ?? (NSTemporaryDirectory() + "kiosk-bench-flat-" + UUID().uuidString.lowercased())
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) } }
+
+    var rows: [StoreFlatRow] = []
+    for size in options.sizes {
+        rows.append(try await measureEnqueueAndSummary(size: size, options: options, directory: directory))
+        rows[rows.count - 1].purge = try await measurePurge(dossiers: size, options: options, directory: directory)
+    }
+    let cycle = try await measureIntakeCycle(options: options, directory: directory)
+    let peer = persistQueueCycle(options: options, directory: directory)
+
+    if options.json {
+        let sizes = rows.map { row in
+            "{\"size\":\(row.size),\"enqueueP50Microseconds\":\(row.enqueue.percentile(50)),"
+                + "\"enqueueP99Microseconds\":\(row.enqueue.percentile(99)),"
+                + "\"enqueueBytesPerCall\":\(row.enqueue.bytesPerCall),"
+                + "\"summaryP50Microseconds\":\(row.summary.percentile(50)),"
+                + "\"summaryP99Microseconds\":\(row.summary.percentile(99)),"
+                + "\"purgeP50Microseconds\":\(row.purge.percentile(50)),"
+                + "\"purgeMaxMicroseconds\":\(row.purge.percentile(100))}"
+        }
+        let peerJSON = peer.map { "\($0)" } ?? "null"
+        print(
+            "{\"benchmark\":\"store-flat\",\"sizes\":[\(sizes.joined(separator: ","))],"
+                + "\"intakeCyclesPerSecond\":\(Int(cycle.callsPerSecond)),"
+                + "\"intakeCycleP50Microseconds\":\(cycle.percentile(50)),"
+                + "\"intakeCycleP99Microseconds\":\(cycle.percentile(99)),"
+                + "\"persistQueueCyclesPerSecond\":\(peerJSON)}")
+        return
+    }
+    print("KioskStore, flat with age and backlog (WAL, synchronous=FULL for intakes); directory \(directory)")
+    print(
+        column("size", 10) + column("enqueue p50 µs", 16) + column("p99 µs", 9) + column("bytes/enqueue", 15)
+            + column("summary p50 µs", 16) + column("p99 µs", 9) + column("purge p50 µs", 14) + "max µs")
+    for row in rows {
+        print(
+            column("\(row.size)", 10) + column("\(row.enqueue.percentile(50))", 16)
+                + column("\(row.enqueue.percentile(99))", 9) + column("\(row.enqueue.bytesPerCall)", 15)
+                + column("\(row.summary.percentile(50))", 16) + column("\(row.summary.percentile(99))", 9)
+                + column("\(row.purge.percentile(50))", 14) + "\(row.purge.percentile(100))")
+    }
+    print(
+        "intake cycle (intake + written + completion + ack in batches of 100): \(Int(cycle.callsPerSecond))/s,"
+            + " p50 \(cycle.percentile(50)) µs, p99 \(cycle.percentile(99)) µs, \(cycle.bytesPerCall) bytes/cycle")
+    if let peer {
+        let ratio = Double(Int(cycle.callsPerSecond * 100 / peer)) / 100
+        print("persist-queue put + get + ack: \(Int(peer))/s; KioskStore / persist-queue: \(ratio)×")
+    } else {
+        print("persist-queue: not measured (python3 -m pip install persist-queue; --peers DIR)")
+    }
+}
+
+/// One size's figures.
+private struct StoreFlatRow {
+    var size: Int
+    var enqueue: LatencySample
+    var summary: LatencySample
+    var purge = LatencySample()
+}
+
+private func measureEnqueueAndSummary(size: Int, options: StoreFlatOptions, directory: String) async throws
+    -> StoreFlatRow
+{
+    let path = directory + "/enqueue-\(size).db"
+    removeDatabase(path)
+    defer { removeDatabase(path) }
+    try await KioskStore(path: path).close()
+    try fill(path) { db in
+        try db.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+                + " INSERT INTO outbox (id, type, occurred_at) SELECT \(randomUUIDSQL), 'dossier.received', ?"
+                + " FROM n WHERE ? > 0",
+            [.integer(Int64(size)), .text(benchTime.description), .integer(Int64(size))])
+        try db.execute(
+            "INSERT INTO outbox_data (seq, data) SELECT seq, ? FROM outbox",
+            [.blob(EnqueueBenchmarkOptions.sampleEventData)])
+    }
+    let store = try KioskStore(path: path)
+    let data = EnqueueBenchmarkOptions.sampleEventData
+    func enqueue() async throws {
+        _ = try await store.appendEvent(type: "dossier.received", data: data, occurredAt: benchTime)
+    }
+    _ = try await timed(50, enqueue)
+    let enqueues = try await timed(options.count, enqueue)
+    let summaries = try await timed(200) { _ = try await store.summary() }
+    let pending = try await store.summary().pending
+    await store.close()
+    guard pending == size + 50 + options.count else {
+        throw BenchUsage("store-flat: \(pending) events pending after the run, expected \(size + 50 + options.count)")
+    }
+    return StoreFlatRow(size: size, enqueue: enqueues, summary: summaries)
+}
+
+/// A kiosk of that age: `dossiers` delivered and scrubbed long ago; each round 1,000 more fall
+/// due (received 40 days ago, their events delivered 35 days ago) and one purge is timed.
+private func measurePurge(dossiers: Int, options: StoreFlatOptions, directory: String) async throws
+    -> LatencySample
+{
+    let path = directory + "/purge-\(dossiers).db"
+    removeDatabase(path)
+    defer { removeDatabase(path) }
+    try await KioskStore(path: path).close()
+    let longAgo = Timestamp(unixSeconds: benchTime.unixSeconds - 400 * 86400, offsetSeconds: 7 * 3600)
+    try fill(path) { db in
+        try db.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+                + " INSERT INTO dossiers (code, procedure_code, procedure_name, received_at, received_unix, due_date,"
+                + " fee_vnd, delivery_method, office, purged)"
+                + " SELECT 'OLD-' || i, '1.001234', 'Cấp Phiếu lý lịch tư pháp', ?, ?, '2025-10-20', 200000,"
+                + " 'counter', 'Bưu điện huyện Văn Yên', 1 FROM n WHERE ? > 0",
+            [
+                .integer(Int64(dossiers)), .text(longAgo.description), .integer(longAgo.unixSeconds),
+                .integer(Int64(dossiers)),
+            ])
+    }
+    let store = try KioskStore(path: path)
+    var sample = LatencySample()
+    let received = Timestamp(unixSeconds: benchTime.unixSeconds - 40 * 86400, offsetSeconds: 7 * 3600)
+    let delivered = Timestamp(unixSeconds: benchTime.unixSeconds - 35 * 86400, offsetSeconds: 7 * 3600)
+    for round in 0..<options.purges {
+        try fill(path) { db in
+            try db.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)"
+                    + " INSERT INTO dossiers (code, procedure_code, procedure_name, applicant_id_number, applicant_name,"
+                    + " received_at, received_unix, due_date, fee_vnd, delivery_method, office)"
+                    + " SELECT 'DUE-\(round)-' || i, '1.001234', 'Cấp Phiếu lý lịch tư pháp', '001094012345',"
+                    + " 'Nguyễn Bá Hoàng', ?, ?, '2026-10-20', 200000, 'counter', 'Bưu điện huyện Văn Yên' FROM n",
+                [.text(received.description), .integer(received.unixSeconds)])
+            let before = try db.scalar("SELECT coalesce(max(seq), 0) FROM outbox")?.integer ?? 0
+            try db.execute(
+                "INSERT INTO outbox (id, type, occurred_at, dossier_code, delivered_at, delivered_unix)"
+                    + " SELECT \(randomUUIDSQL), 'dossier.received', ?, code, ?, ? FROM dossiers"
+                    + " WHERE code LIKE 'DUE-\(round)-%'",
+                [.text(received.description), .text(delivered.description), .integer(delivered.unixSeconds)])
+            try db.execute(
+                "INSERT INTO outbox_data (seq, data) SELECT seq, ? FROM outbox WHERE seq > ?",
+                [.blob(EnqueueBenchmarkOptions.sampleEventData), .integer(before)])
+        }
+        let start = ContinuousClock.now
+        let report = try await store.purge(retentionDays: 30, now: benchTime)
+        sample.add(ContinuousClock.now - start)
+        guard report.dossiersScrubbed == 1000, report.eventsDeleted == 1000 else {
+            await store.close()
+            throw BenchUsage(
+                "store-flat: purge round \(round) scrubbed \(report.dossiersScrubbed), deleted \(report.eventsDeleted); expected 1000 each"
+            )
+        }
+    }
+    await store.close()
+    return sample
+}
+
+/// The intake as the service runs it, per citizen: the intake (dossier, event, receipt claimed
+/// `sending`), `written`, the completion; the events acked in batches of 100.
+private func measureIntakeCycle(options: StoreFlatOptions, directory: String) async throws -> LatencySample {
+    let path = directory + "/cycle.db"
+    removeDatabase(path)
+    defer { removeDatabase(path) }
+    let store = try KioskStore(path: path)
+    var unacked: [String] = []
+    var number = 0
+    func cycle() async throws {
+        number += 1
+        let serial = number
+        let record = try await store.recordIntake(day: benchDay, claimingReceipt: true) { sequence in
+            let code = "YBVY01-261121-\(sequence)-K"
+            let dossier = Dossier(
+                code: code, procedure: ProcedureRef(code: "1.001234", name: "Cấp Phiếu lý lịch tư pháp"),
+                applicant: Applicant(
+                    idNumber: "001094012345", name: "Nguyễn Bá Hoàng", birthDate: CalendarDay(iso: "1995-03-14"),
+                    gender: "Nam", address: "Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái"),
+                receivedAt: benchTime, dueDate: CalendarDay(iso: "2026-11-28")!, feeVND: 200_000,
+                delivery: .counter, office: "Bưu điện huyện Văn Yên")
+            return IntakeDraft(
+                dossier: dossier, eventData: EnqueueBenchmarkOptions.sampleEventData,
+                printJob: PrintJobDraft(
+                    kind: "intake-receipt", payload: Array(repeating: 0x41, count: 680 + serial % 2)))
+        }
+        try await store.recordPrintWritten(id: record.printJob.id)
+        try await store.completePrintJob(id: record.printJob.id)
+        unacked.append(record.event.id)
+        if unacked.count == 100 {
+            try await store.markDelivered(ids: unacked, at: benchTime)
+            unacked.removeAll()
+        }
+    }
+    _ = try await timed(100, cycle)
+    let sample = try await timed(options.count, cycle)
+    await store.close()
+    return sample
+}
+
+/// persist-queue's put + get + ack per item, per second; nil when it cannot run here.
+private func persistQueueCycle(options: StoreFlatOptions, directory: String) -> Double? {
+    let script = options.peers + "/persist_queue_cycle.py"
+    guard FileManager.default.fileExists(atPath: script) else { return nil }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", script, "--count", "\(options.count)", "--dir", directory + "/peer"]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    do { try process.run() } catch { return nil }
+    let bytes = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return nil }
+    let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    return Double(text.split(separator: " ").last.map(String.init) ?? "")
+}
+
+private let benchTime = Timestamp(rfc3339: "2026-11-21T09:15:02+07:00")!
+private let benchDay = benchTime.localDay
+
+/// A random version-4 UUID in SQL, evaluated per row (`randomblob` is not constant).
+private let randomUUIDSQL =
+    "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2)"
+    + " || '-8' || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))"
+
+/// Runs `body` in one transaction on a connection of its own (the fill: not timed).
+private func fill(_ path: String, _ body: (Database) throws -> Void) throws {
+    let db = try Database(path: path)
+    defer { db.close() }
+    try db.setBusyTimeout(milliseconds: 30_000)
+    try db.transaction(.immediate) { try body(db) }
+}
+
+private func removeDatabase(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+}
+
+/// Times `count` calls of `body`, with the bytes they wrote.
+private func timed(_ count: Int, _ body: () async throws -> Void) async throws -> LatencySample {
+    var sample = LatencySample()
+    let writtenStart = writtenBytes()
+    for _ in 0..<count {
+        let start = ContinuousClock.now
+        try await body()
+        sample.add(ContinuousClock.now - start)
+    }
+    sample.bytesWritten = writtenBytes() - writtenStart
+    return sample
+}
+
+/// Bytes this process has passed to write calls so far (`wchar` of `/proc/self/io`).
+private func writtenBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8) else { return 0 }
+    for line in text.split(separator: "\n") where line.hasPrefix("wchar:") {
+        return Int(line.dropFirst("wchar:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+    }
+    return 0
+}
+
+private func column(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+}
+
+/// Command-line options of `kiosk-bench store-flat`.
+private struct StoreFlatOptions {
+    var sizes = [0, 100_000, 1_000_000]
+    var count = 2000
+    var purges = 5
+    var directory: String?
+    var peers = "Sources/kiosk-bench/peers"
+    var json = false
+
+    init(_ arguments: [String]) throws {
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            if argument == "--json" {
+                json = true
+                continue
+            }
+            guard ["--sizes", "--count", "--purges", "--dir", "--peers"].contains(argument) else {
+                throw BenchUsage(
+                    "store-flat: unknown argument \(argument); use --sizes 0,100000 --count N --purges N --dir PATH"
+                        + " --peers DIR --json")
+            }
+            guard let value = iterator.next() else { throw BenchUsage("store-flat: \(argument) needs a value") }
+            switch argument {
+            case "--dir": directory = value
+            case "--peers": peers = value
+            case "--sizes":
+                let parsed = value.split(separator: ",").map { Int($0) }
+                guard !parsed.isEmpty, parsed.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+                    throw BenchUsage("store-flat: --sizes needs numbers ≥ 0 separated by commas, not \(value)")
+                }
+                sizes = parsed.compactMap { $0 }
+            default:
+                guard let number = Int(value), number > 0 else {
+                    throw BenchUsage("store-flat: \(argument) needs a positive number, not \(value)")
+                }
+                if argument == "--count" { count = number } else { purges = number }
+            }
+        }
+    }
+}

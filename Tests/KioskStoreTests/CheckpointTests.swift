@@ -1,0 +1,113 @@
+import Foundation
+import KioskDomain
+import KioskTestSupport
+import Testing
+
+@testable import KioskStore
+
+/// WAL checkpoints never run inside a write transaction (issue 12): SQLite's automatic one is
+/// off, the store's own runs as a job of its own between writes, and the WAL stays bounded.
+///
+/// A checkpoint is seen where it happens: in WAL mode only a checkpoint writes to the main
+/// database file, and the power-cut VFS (with its power left on) counts those writes.
+@Suite struct CheckpointTests {
+    /// Main-database writes seen between the begin and the commit of each transaction.
+    final class InsideTransactions: @unchecked Sendable {
+        // @unchecked: every field is touched under `lock` only.
+        private let lock = NSLock()
+        private var startedAt: Int64 = 0
+        private var counted: [(operation: String, writes: Int64)] = []
+
+        func record(_ operation: String, committed: Bool, writes: Int64) {
+            lock.withLock {
+                if committed {
+                    counted.append((operation, writes - startedAt))
+                } else {
+                    startedAt = writes
+                }
+            }
+        }
+
+        var transactions: [(operation: String, writes: Int64)] { lock.withLock { counted } }
+    }
+
+    /// With the store's schedule, and with its own checkpoints held back (then SQLite's
+    /// automatic one, were it on, would be the only one: the WAL passes its threshold).
+    @Test(arguments: [true, false])
+    func aThousandIntakesRunNoCheckpointInsideATransaction(scheduled: Bool) async throws {
+        let directory = try PowerCutTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let disk = try PowerCutDisk()
+        let path = directory + "/kiosk.db"
+        let store = try KioskStore(
+            path: path, now: { PowerCutTrial.base }, vfs: disk.name,
+            checkpoints: scheduled
+                ? CheckpointSchedule() : CheckpointSchedule(idleDelay: .seconds(3600), commitBound: .max))
+        let inside = InsideTransactions()
+        await store.observeTransactions { operation, committed in
+            inside.record(operation, committed: committed, writes: disk.mainDatabaseWrites)
+        }
+        let before = disk.mainDatabaseWrites
+        var walPeak: Int64 = 0
+        // The service's path: the intake with its receipt claimed, `written`, the completion.
+        for number in 0..<1000 {
+            let record = try await Fixtures.intake(
+                store, receivedAt: Timestamp(unixSeconds: PowerCutTrial.base.unixSeconds + Int64(number)),
+                claimingReceipt: true)
+            try await store.recordPrintWritten(id: record.printJob.id)
+            try await store.completePrintJob(id: record.printJob.id)
+            walPeak = max(walPeak, Self.size(path + "-wal"))
+        }
+
+        let transactions = inside.transactions
+        #expect(transactions.filter { $0.operation == "recording intake" }.count == 1000)
+        let withCheckpoint = transactions.filter { $0.writes != 0 }
+        #expect(withCheckpoint.isEmpty, "checkpoints inside transactions: \(withCheckpoint.prefix(5))")
+        guard scheduled else {
+            await store.close()
+            return
+        }
+        await store.settleCheckpoints()
+        // They ran, between the transactions.
+        #expect(disk.mainDatabaseWrites > before)
+        #expect(await store.checkpoints.run > 1)
+        // Without checkpoints the WAL would hold all 3,000 commits (tens of MiB); with them
+        // it is reused from its start and truncated back to the journal size limit.
+        #expect(walPeak <= 3 * Int64(StoreFile.journalSizeLimit), "WAL peaked at \(walPeak) bytes")
+        await store.close()
+    }
+
+    @Test func aQuietMomentCheckpointsWhatTheLastWritesLeft() async throws {
+        let directory = try PowerCutTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let disk = try PowerCutDisk()
+        let store = try KioskStore(path: directory + "/kiosk.db", vfs: disk.name)
+        let before = disk.mainDatabaseWrites
+        _ = try await store.appendEvent(type: "kiosk.health", data: [1], occurredAt: PowerCutTrial.base)
+        #expect(disk.mainDatabaseWrites == before, "the commit itself checkpointed")
+        #expect(await store.checkpoints.run == 0)
+        // The checkpoint scheduled for the quiet moment after that write.
+        await store.settleCheckpoints()
+        #expect(await store.checkpoints.run == 1)
+        #expect(disk.mainDatabaseWrites > before)
+        await store.close()
+    }
+
+    @Test func sqliteAutomaticCheckpointIsOff() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try KioskStore(path: directory.file("kiosk.db"))
+        #expect(try await store.scalar("PRAGMA wal_autocheckpoint") == .integer(0))
+        await store.close()
+    }
+
+    static func size(_ path: String) -> Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+    }
+}
+
+extension KioskStore {
+    /// Tells `observer` of every write transaction's begin and commit (tests).
+    func observeTransactions(_ observer: @escaping @Sendable (_ operation: String, _ committed: Bool) -> Void) {
+        transactionObserver = observer
+    }
+}

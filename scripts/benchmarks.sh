@@ -1,0 +1,19 @@
+#!/bin/bash
+# Regenerates docs/benchmarks.md in one run: builds kioskd and kiosk-bench with -c release,
+# installs the peers (python-escpos 3.1, persist-queue 1.1.0) from PyPI into a venv under
+# out/, and runs `kiosk-bench all`, which runs every benchmark the page quotes and writes it.
+#
+#   scripts/benchmarks.sh [--large] [--intakes N] [--only WORD,...]
+#
+# --large adds the 1,000,000-event sizes (longer; not timed yet); the default run takes a few
+# minutes after the build (4 on a loaded 2-core machine). JOBS=N: build parallelism (default 1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs="${JOBS:-1}"
+swift build -c release -j "$jobs" --product kioskd
+swift build -c release -j "$jobs" --product kiosk-bench
+venv=out/bench-venv
+if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check python-escpos==3.1 persist-queue==1.1.0
+exec .build/release/kiosk-bench all --python "$venv/bin/python" --out docs/benchmarks.md \
+    --command "scripts/benchmarks.sh${*:+ $*}" "$@"
