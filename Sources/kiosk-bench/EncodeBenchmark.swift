@@ -1,6 +1,7 @@
 import ESCPOS
 import Foundation
 import KioskConfig
+import KioskProtocol
 import KioskSystem
 
 /// `kiosk-bench encode`: the time `ESCPOSEncoder.encode` takes for the standard intake receipt
@@ -24,10 +25,10 @@ func runEncodeBenchmark(arguments: [String]) throws {
     if let python {
         let output = try runChild(
             python, [peers + "/escpos_receipt.py", "--count", "\(max(20, count / 10))", "--json"])
-        guard let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
-            let medians = object["encodeMedianMicroseconds"] as? [String: Double]
-        else { throw BenchUsage("encode: \(python) escpos_receipt.py --json gave no encodeMedianMicroseconds") }
-        theirs = medians
+        guard let peer = try? JSONDocumentDecoder().decode(PeerEncodeTimes.self, from: Array(output.utf8)) else {
+            throw BenchUsage("encode: \(python) escpos_receipt.py --json gave no encodeMedianMicroseconds")
+        }
+        theirs = peer.encodeMedianMicroseconds
     }
 
     let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".conf") }
@@ -131,4 +132,9 @@ struct ChildRun {
         standardError = (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""
         seconds = elapsed.totalSeconds
     }
+}
+
+/// What `escpos_receipt.py --json` reports: the median encode time per python-escpos profile.
+private struct PeerEncodeTimes: Decodable {
+    var encodeMedianMicroseconds: [String: Double]
 }
