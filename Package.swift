@@ -27,14 +27,16 @@ let package = Package(
         // kiosk.conf and procedures.conf: INI syntax, schema, errors with file:line:key.
         // Also where the installation's files are: the shipped data folder (printer profiles,
         // keymaps), the calibrated profile, the state directory's layout, the version.
-        .target(name: "KioskConfig", dependencies: ["KioskDomain", "ESCPOS", "KioskDevices"], swiftSettings: strict),
+        .target(
+            name: "KioskConfig", dependencies: ["KioskDomain", "KioskSystem", "ESCPOS", "KioskDevices"],
+            swiftSettings: strict),
         // SQLite: Database, Statement, transactions, result codes.
         .target(name: "KioskSQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         // The kiosk's durable store: dossiers, outbox, print jobs, central statuses.
         .target(
             name: "KioskStore", dependencies: ["KioskDomain", "KioskSQLite", "KioskSystem"], swiftSettings: strict),
         // central-protocol.md: wire types and request signing (HMAC-SHA256 via libcrypto).
-        .target(name: "KioskProtocol", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "KioskProtocol", dependencies: ["COpenSSL", "KioskDomain"], swiftSettings: strict),
         // Forwarding to the central server: libcurl transport, batches, backoff, updates.
         .target(
             name: "KioskForwarding",
@@ -51,7 +53,8 @@ let package = Package(
         .target(
             name: "KioskReceipts", dependencies: ["ESCPOS", "KioskDomain", "KioskConfig"], swiftSettings: strict),
         // The control socket's wire types (requests, JSON values) and its client.
-        .target(name: "KioskControl", dependencies: ["KioskSystem", "KioskDomain"], swiftSettings: strict),
+        .target(
+            name: "KioskControl", dependencies: ["KioskSystem", "KioskDomain", "KioskProtocol"], swiftSettings: strict),
         // Stand-ins for hardware: the emulated printer, pseudo-terminals, scanner keystrokes,
         // HID-POS reports. For tests, kiosk-bench and the demo; never in the service.
         .target(
@@ -59,7 +62,7 @@ let package = Package(
             swiftSettings: strict),
         // The reference receiver of central-protocol.md.
         .target(
-            name: "KioskCentral", dependencies: ["KioskProtocol", "KioskSQLite", "KioskSystem"],
+            name: "KioskCentral", dependencies: ["KioskProtocol", "KioskSQLite", "KioskSystem", "KioskDomain"],
             swiftSettings: strict),
 
         // The service: composition of store, forwarding, devices and flows (the one owner of
@@ -88,7 +91,8 @@ let package = Package(
                 "KioskSystem", "KioskProtocol", "ESCPOS",
             ],
             swiftSettings: strict),
-        .executableTarget(name: "kiosk-central", dependencies: ["KioskCentral"], swiftSettings: strict),
+        .executableTarget(
+            name: "kiosk-central", dependencies: ["KioskCentral", "KioskDomain", "KioskSystem"], swiftSettings: strict),
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
@@ -102,9 +106,12 @@ let package = Package(
         .testTarget(name: "KioskDomainTests", dependencies: ["KioskDomain"], swiftSettings: strict),
         .testTarget(name: "KioskSystemTests", dependencies: ["KioskSystem"], swiftSettings: strict),
         .testTarget(name: "KioskConfigTests", dependencies: ["KioskConfig"], swiftSettings: strict),
-        .testTarget(name: "KioskSQLiteTests", dependencies: ["KioskSQLite"], swiftSettings: strict),
         .testTarget(
-            name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSQLite", "CPowerCutVFS", "KioskSystem"],
+            name: "KioskSQLiteTests", dependencies: ["KioskSQLite", "KioskTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSQLite", "CPowerCutVFS", "KioskTestSupport",
+                "KioskSystem",
+            ],
             swiftSettings: strict),
         // Test-only: an SQLite VFS that simulates power cuts (docs/durability.md). Only test
         // targets depend on it, so no product links code that loses writes on purpose.
@@ -113,6 +120,9 @@ let package = Package(
         .target(
             name: "KioskTestRigs", dependencies: ["KioskDevices", "KioskEmulators", "KioskStore", "ESCPOS"],
             path: "Tests/KioskTestRigs", swiftSettings: strict),
+        // Test-only helpers with no dependency (temporary directories, the built tools and how
+        // to run them, loopback listeners), so that even the SQLite tests can use them.
+        .target(name: "KioskTestSupport", path: "Tests/KioskTestSupport", swiftSettings: strict),
         .testTarget(name: "ESCPOSTests", dependencies: ["ESCPOS"], swiftSettings: strict),
         .testTarget(
             name: "KioskDevicesTests",
@@ -133,12 +143,15 @@ let package = Package(
             dependencies: [
                 "KioskService", "KioskControl", "KioskReceipts", "KioskConfig", "KioskStore", "KioskSQLite",
                 "KioskDevices", "KioskTestRigs", "KioskDomain", "KioskSystem", "ESCPOS", "KioskEmulators",
+                "KioskTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"], swiftSettings: strict),
         .testTarget(
             name: "KioskForwardingTests",
-            dependencies: ["KioskForwarding", "KioskCentral", "KioskStore", "KioskProtocol"],
+            dependencies: [
+                "KioskForwarding", "KioskCentral", "KioskStore", "KioskProtocol", "KioskSystem", "KioskTestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "KioskCentralTests", dependencies: ["KioskCentral", "KioskProtocol", "KioskSystem"],
@@ -147,7 +160,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "KioskStore", "KioskCentral", "KioskProtocol", "KioskSystem", "KioskSQLite", "KioskConfig",
-                "KioskDevices", "KioskEmulators", "KioskReceipts", "ESCPOS", "KioskDomain",
+                "KioskDevices", "KioskEmulators", "KioskReceipts", "ESCPOS", "KioskDomain", "KioskTestSupport",
             ],
             swiftSettings: strict),
     ]

@@ -62,18 +62,18 @@ declare -A module_deps module_files
 add_module() { module_deps[$1]=$2; module_files[$1]=$3; }
 add_module KioskDomain "" "$(echo $S/KioskDomain/*.swift)"
 add_module KioskSystem "" "$(echo $S/KioskSystem/*.swift)"
-add_module KioskProtocol "" "$(echo $S/KioskProtocol/*.swift)"
+add_module KioskProtocol "KioskDomain" "$(echo $S/KioskProtocol/*.swift)"
 # KioskConfig without the data-folder lookups (they load printer profiles and keymap files).
-add_module KioskConfig "KioskDomain" "$(ls $S/KioskConfig/*.swift | grep -vE '/(HardwareData|CalibratedProfile)\.swift$' | tr '\n' ' ')"
+add_module KioskConfig "KioskDomain KioskSystem" "$(ls $S/KioskConfig/*.swift | grep -vE '/(HardwareData|CalibratedProfile)\.swift$' | tr '\n' ' ')"
 add_module ESCPOS "" "$(echo $S/ESCPOS/*.swift)"
 # Subsets: the parsers and the types they use, not the sockets, devices and curl around them.
 d=$S/KioskDevices
-add_module KioskDevices "" "$d/Keymap.swift $d/KeymapParser.swift $d/KeymapError.swift $d/KeyCodeName.swift
+add_module KioskDevices "KioskSystem" "$d/Keymap.swift $d/KeymapParser.swift $d/KeymapError.swift $d/KeyCodeName.swift
     $d/EvdevDecoder.swift $d/KeyCode.swift $d/InputEvent.swift $d/InputEventRecordBuffer.swift $d/ScanDropReason.swift
     $d/SerialScanDecoder.swift $d/PrinterReplyFilter.swift $d/PrinterStatus.swift $d/PrinterState.swift
     $d/HIDPOSDescriptor.swift $d/HIDPOSDescriptorError.swift $d/HIDPOSReportAssembler.swift $d/HIDPOSScan.swift"
 c=$S/KioskControl
-add_module KioskControl "" "$c/ControlJSONReader.swift $c/ControlRequest.swift $c/ControlRequestHandling.swift
+add_module KioskControl "KioskProtocol" "$c/ControlJSONReader.swift $c/ControlRequest.swift $c/ControlRequestHandling.swift
     $c/ControlValue+Fields.swift $c/ControlLineBuffer.swift"
 c=$S/KioskCentral
 add_module KioskCentral "KioskProtocol KioskSystem" "$c/HTTPRequestReader.swift $c/HTTPMessage.swift $c/Socket.swift
@@ -82,7 +82,7 @@ f=$S/KioskForwarding
 add_module KioskForwarding "KioskProtocol" "$f/RetryAfter.swift $f/CentralAnswer.swift $f/HTTPMessage.swift
     $f/TransportError.swift"
 # Build order: each wave only needs modules of earlier waves; up to $jobs compile at once.
-waves=("KioskDomain KioskProtocol KioskSystem KioskDevices KioskControl ESCPOS" "KioskConfig KioskCentral KioskForwarding")
+waves=("KioskDomain KioskSystem ESCPOS" "KioskProtocol KioskDevices KioskConfig" "KioskControl KioskCentral KioskForwarding")
 
 # The key of a module: its flags, its sources and the keys of what it imports.
 module_key() {

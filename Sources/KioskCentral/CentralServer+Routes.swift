@@ -132,7 +132,7 @@ extension CentralServer {
     func adminFault(_ request: HTTPRequest) -> HTTPResponse {
         let order: FaultOrder
         do {
-            order = try JSONDecoder().decode(FaultOrder.self, from: Data(request.body))
+            order = try JSONDocumentDecoder().decode(FaultOrder.self, from: request.body)
         } catch {
             return .error(400, "expected a fault order such as {\"mode\":\"status\",\"status\":503,\"count\":3}")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import KioskDomain
 import KioskProtocol
 import KioskSystem
 import Synchronization
@@ -206,7 +207,7 @@ public final class CentralServer: Sendable {
             )
         }
         guard !kiosk.isEmpty, !code.isEmpty else { throw CentralError("kiosk and code must not be empty") }
-        let at = ReceiverTime.rfc3339(configuration.now(), offsetSeconds: configuration.utcOffsetSeconds)
+        let at = Timestamp(unixSeconds: configuration.now(), offsetSeconds: configuration.utcOffsetSeconds).description
         do {
             try database.withLock {
                 _ = try $0.appendUpdate(

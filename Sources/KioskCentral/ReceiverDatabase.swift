@@ -194,7 +194,7 @@ final class ReceiverDatabase {
         var rows: [(serial: Int64, update: WireStatusUpdate)] = []
         try statement.forEachRow([.text(kiosk), .integer(after), .integer(Int64(limit))]) { row in
             let documents = row.string(at: 7).flatMap {
-                try? JSONDecoder().decode([WireDocument].self, from: Data($0.utf8))
+                try? JSONDocumentDecoder().decode([WireDocument].self, from: Array($0.utf8))
             }
             rows.append(
                 (

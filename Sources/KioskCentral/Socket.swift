@@ -68,8 +68,8 @@ struct Socket: Sendable, Hashable {
     ///
     /// The corresponding C functions are `poll` and `accept`.
     func accept(timeoutMilliseconds: Int32) -> (Socket, isLoopback: Bool, address: String)? {
-        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&entry, 1, timeoutMilliseconds) > 0 else { return nil }
+        let deadline = MonotonicDeadline(afterNanoseconds: UInt64(max(0, timeoutMilliseconds)) * 1_000_000)
+        guard case .ready = try? waitForDescriptor(fd, until: deadline) else { return nil }
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let client = withUnsafeMutablePointer(to: &storage) {
@@ -206,16 +206,11 @@ struct Socket: Sendable, Hashable {
     /// (monotonic nanoseconds). The corresponding C functions are `poll` and `recv`.
     func read(into buffer: inout [UInt8], maxBytes: Int, deadline: UInt64) -> ReadResult {
         while true {
-            let now = monotonicNanoseconds()
-            guard now < deadline else { return .timedOut }
-            let waitMilliseconds = Int32(min((deadline - now) / 1_000_000 + 1, 1_000))
-            var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&entry, 1, waitMilliseconds)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                return .failed
+            switch try? waitForDescriptor(fd, until: MonotonicDeadline(nanoseconds: deadline)) {
+            case .ready: break
+            case .timedOut: return .timedOut
+            case .stopped, nil: return .failed
             }
-            if ready == 0 { continue }
             let n = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxBytes) { scratch -> Int in
                 let n = recv(fd, scratch.baseAddress, maxBytes, 0)
                 if n > 0 { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0..<n])) }

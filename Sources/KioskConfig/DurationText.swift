@@ -1,3 +1,5 @@
+import KioskSystem
+
 /// Durations as configuration files write them: a whole number with a unit, `ms`, `s`, `min`
 /// or `h` (`80ms`, `15s`, `5min`, `1h`), several summed (`1min 30s`, `1min30s`).
 public enum DurationText {
@@ -58,8 +60,7 @@ public enum DurationText {
     /// The shortest text that parses back to `duration` (`80ms`, `5min`, `1min 30s`), to whole
     /// milliseconds.
     public static func format(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        var remaining = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        var remaining = duration.totalMilliseconds
         if remaining == 0 { return "0ms" }
         var parts: [String] = []
         for unit in units.reversed() where remaining >= unit.milliseconds {

@@ -144,18 +144,13 @@ final class ControlLineConnection {
             case .needMore: break
             }
             guard fd >= 0 else { return nil }
-            var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            var wait: Int32 = -1
-            if let deadline {
-                let now = monotonicNanoseconds()
-                guard now < deadline else { throw ControlClientError(.timedOut, "kioskd did not answer in time") }
-                wait = Int32(min((deadline - now) / 1_000_000 + 1, 60_000))
+            let outcome: PollOutcome
+            do throws(SystemError) {
+                outcome = try waitForDescriptor(fd, until: deadline.map(MonotonicDeadline.init(nanoseconds:)))
+            } catch {
+                throw ControlClientError(.other, "control socket: \(error)")
             }
-            let ready = poll(&entry, 1, wait)
-            if ready < 0 && errno != EINTR {
-                throw ControlClientError(.other, "control socket: \(SystemError(errno, call: "poll"))")
-            }
-            guard ready > 0 else { continue }
+            guard case .ready = outcome else { throw ControlClientError(.timedOut, "kioskd did not answer in time") }
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 chunk.withUnsafeBytes { buffer.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
@@ -168,8 +163,6 @@ final class ControlLineConnection {
     }
 
     private static func deadline(_ timeout: Duration) -> UInt64 {
-        let (seconds, attoseconds) = timeout.components
-        return monotonicNanoseconds() + UInt64(max(0, seconds)) * 1_000_000_000
-            + UInt64(max(0, attoseconds) / 1_000_000_000)
+        MonotonicDeadline(after: timeout).nanoseconds
     }
 }

@@ -1,4 +1,5 @@
 import KioskDomain
+import KioskSystem
 
 /// Whether the kiosk is healthy, decided in this one place from the service's `status`
 /// answer: what `kioskctl status` prints as its verdict and turns into its exit code.
@@ -52,11 +53,11 @@ public struct KioskHealth: Sendable, Equatable {
         let forwarding = answer["central"]?["url"]?.stringValue != nil
         if forwarding, let text = answer["oldestPendingAt"]?.stringValue, let oldest = Timestamp(rfc3339: text) {
             let age = now.unixSeconds - oldest.unixSeconds
-            if age > maximumBacklogAge.components.seconds {
+            if age > maximumBacklogAge.totalMilliseconds / 1000 {
                 let backlog = answer["backlog"]?.intValue ?? 0
                 problems.append(
                     "backlog \(backlog) event(s), oldest waiting \(Self.words(seconds: age)) "
-                        + "(over \(Self.words(seconds: maximumBacklogAge.components.seconds)))")
+                        + "(over \(Self.words(seconds: maximumBacklogAge.totalMilliseconds / 1000)))")
             }
         }
         let dead = answer["deadLetters"]?.intValue ?? 0

@@ -76,13 +76,11 @@ package enum UnixStream {
             switch errno {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK:
-                let now = monotonicNanoseconds()
-                guard now < deadline else { return false }
-                var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                let waitMilliseconds = Int32(min((deadline - now) / 1_000_000 + 1, 60_000))
-                let ready = poll(&entry, 1, waitMilliseconds)
-                if ready < 0 && errno != EINTR { return false }
-                if ready > 0 && entry.revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 { return false }
+                let outcome = try? waitForDescriptor(
+                    fd, for: Int16(POLLOUT), until: MonotonicDeadline(nanoseconds: deadline))
+                guard case .ready(let revents) = outcome, revents[0] & Int16(POLLERR | POLLHUP | POLLNVAL) == 0 else {
+                    return false
+                }
             default:
                 return false
             }

@@ -5,7 +5,7 @@ import KioskSystem
 #endif
 
 /// Waiting for a printer descriptor (serial port, usblp node, TCP socket) to be ready, bounded
-/// by a deadline: the one `poll` loop every printer transport uses.
+/// by a deadline: KioskSystem's `waitForDescriptor` with the printer's errors (timeout, hang-up).
 enum DescriptorReadiness {
     /// Polls `fd` for `events` until `deadline`: returns when ready, throws a timeout, or a
     /// hang-up on `POLLHUP`/`POLLERR`/`POLLNVAL`. Data still waiting to be read is delivered
@@ -14,28 +14,26 @@ enum DescriptorReadiness {
     ///
     /// The corresponding C function is `poll`.
     static func wait(
-        _ fd: Int32, for events: Int16, until deadline: SerialDeadline, name: String, operation: String,
+        _ fd: Int32, for events: Int16, until deadline: MonotonicDeadline, name: String, operation: String,
         bytesWritten: Int?
     ) throws(SerialPortError) {
         while true {
-            var entry = pollfd(fd: fd, events: events, revents: 0)
-            let ready = Glibc.poll(&entry, 1, deadline.pollMilliseconds)
-            if ready < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                throw SerialPortError.from(
-                    SystemError(code, call: "poll"), path: name, operation: operation, bytesWritten: bytesWritten)
+            let outcome: PollOutcome
+            do throws(SystemError) {
+                outcome = try waitForDescriptor(fd, for: events, until: deadline)
+            } catch {
+                throw SerialPortError.from(error, path: name, operation: operation, bytesWritten: bytesWritten)
             }
-            if ready == 0 {
-                if deadline.hasPassed { throw .timedOut(path: name, operation: operation, bytesWritten: bytesWritten) }
-                continue
+            guard case .ready(let reported) = outcome else {
+                throw .timedOut(path: name, operation: operation, bytesWritten: bytesWritten)
             }
-            if entry.revents & events != 0 && entry.revents & Int16(POLLERR | POLLNVAL) == 0
-                && !(events == Int16(POLLOUT) && entry.revents & Int16(POLLHUP) != 0)
+            let revents = reported[0]
+            if revents & events != 0 && revents & Int16(POLLERR | POLLNVAL) == 0
+                && !(events == Int16(POLLOUT) && revents & Int16(POLLHUP) != 0)
             {
                 return
             }
-            if entry.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+            if revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
                 throw .hangUp(path: name, operation: operation, bytesWritten: bytesWritten)
             }
         }

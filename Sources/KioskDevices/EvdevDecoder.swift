@@ -1,3 +1,5 @@
+import KioskSystem
+
 /// Turns the key events of a keyboard-wedge scanner into scan texts.
 ///
 /// Pure state machine, no I/O: the reader feeds it each `InputEvent` with the monotonic time
@@ -71,8 +73,7 @@ public struct EvdevDecoder: Sendable {
     /// A decoder with `keymap`, ending a scan after `scanTimeout` without key events.
     public init(keymap: Keymap, scanTimeout: Duration) {
         self.keymap = keymap
-        let (seconds, attoseconds) = scanTimeout.components
-        timeout = UInt64(clamping: seconds) &* 1_000_000_000 &+ UInt64(clamping: attoseconds / 1_000_000_000)
+        timeout = scanTimeout.totalNanoseconds
     }
 
     /// Whether a scan is in progress (characters, or a scan being discarded).

@@ -7,31 +7,8 @@ import KioskSystem
 
 /// An open evdev node (`/dev/input/eventN`, or a FIFO standing in for one in tests).
 ///
-/// Not `Sendable`: it lives on the scanner's reader thread. The descriptor is closed by
-/// `close()` (at once when the device goes away) or in `deinit`.
-final class EvdevDevice {
-    /// The path it was opened by.
-    let path: String
-    /// The descriptor; -1 once closed.
-    private(set) var fileDescriptor: Int32
-
-    /// Opens `path` for reading, non-blocking.
-    ///
-    /// The corresponding C function is `open`.
-    init(path: String) throws(SystemError) {
-        self.path = path
-        fileDescriptor = try retryingInterrupts("open(\(path))") { open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
-    }
-
-    deinit { close() }
-
-    /// Closes the descriptor (never retried).
-    func close() {
-        guard fileDescriptor >= 0 else { return }
-        _ = Glibc.close(fileDescriptor)
-        fileDescriptor = -1
-    }
-
+/// Opening, closing and reading are ``DeviceNode``'s; this adds the evdev ioctls.
+final class EvdevDevice: DeviceNode {
     /// Name and USB ids, or the error when this is not an evdev node.
     ///
     /// The corresponding C functions are `ioctl(EVIOCGNAME)` and `ioctl(EVIOCGID)`.

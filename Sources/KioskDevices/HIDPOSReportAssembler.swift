@@ -1,3 +1,5 @@
+import KioskSystem
+
 /// Joins a HID-POS scanner's Scanned Data Reports into scans: takes each input report as
 /// `read` returned it from hidraw, keeps the bytes of a scan whose report says "more
 /// follows", and hands over the whole scan with its symbology identifier at the last report.
@@ -98,8 +100,5 @@ public struct HIDPOSReportAssembler: Sendable {
         deadline = nil
     }
 
-    static func nanoseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
-    }
+    static func nanoseconds(_ duration: Duration) -> UInt64 { duration.totalNanoseconds }
 }

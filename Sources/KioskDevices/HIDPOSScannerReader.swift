@@ -26,11 +26,7 @@ final class HIDPOSScannerReader: @unchecked Sendable {
     private let emit: @Sendable (ScannerEvent) -> Void
     private var reported: ScannerState?
 
-    private enum SessionEnd {
-        case stopped
-        case missing(String)
-        case endOfFile(readSomething: Bool)
-    }
+    private typealias SessionEnd = DeviceSessionEnd
 
     /// What the device's report descriptor said.
     private enum Description {
@@ -53,37 +49,9 @@ final class HIDPOSScannerReader: @unchecked Sendable {
 
     /// Runs until the stop signal.
     func run() {
-        var watch: HotPlugWatch?
-        var endsOfFile = 0
-        while !stop.isSignalled {
-            let end = session()
-            switch end {
-            case .stopped:
-                return
-            case .endOfFile(let readSomething):
-                endsOfFile = readSomething ? 0 : endsOfFile + 1
-                if endsOfFile < 2 { continue }
-                endsOfFile = 0
-                fallthrough
-            case .missing:
-                if case .missing(let reason) = end { report(.missing(reason: reason)) }
-                if watch == nil {
-                    do {
-                        watch = try HotPlugWatch(path: settings.device)
-                    } catch {
-                        logger.log(
-                            .error, "scanner hot-plug-unavailable",
-                            [("device", settings.device), ("error", error.description)])
-                    }
-                }
-                if let watch {
-                    if watch.wait(stop: stop, fallback: settings.missingRecheckInterval) == .stopped { return }
-                } else {
-                    var entry = pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)
-                    if poll(&entry, 1, ScannerReader.milliseconds(settings.missingRecheckInterval)) == 1 { return }
-                }
-            }
-        }
+        let loop = DeviceNodeLoop(
+            device: settings.device, logger: logger, stop: stop, recheckInterval: settings.missingRecheckInterval)
+        loop.run(session: { _, _ in session() }, missing: { reason in report(.missing(reason: reason)) })
     }
 
     /// The descriptor of the device: by ioctl from a hidraw node, from `DEVICE.rdesc` for a
@@ -135,23 +103,20 @@ final class HIDPOSScannerReader: @unchecked Sendable {
         var assembler = HIDPOSReportAssembler(descriptor: descriptor)
         var buffer = [UInt8](repeating: 0, count: 4096)
         var stream: [UInt8] = []
-        var entries = [
-            pollfd(fd: device.fileDescriptor, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
-        ]
         var readSomething = false
         while true {
-            let timeout = assembler.deadline.map { ScannerReader.milliseconds(until: $0) } ?? -1
-            entries[0].revents = 0
-            entries[1].revents = 0
-            let ready = poll(&entries, 2, timeout)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                return .missing(SystemError(errno, call: "poll").description)
+            let outcome: PollOutcome
+            do throws(SystemError) {
+                outcome = try waitForDescriptor(
+                    device.fileDescriptor, stop: stop.readEnd,
+                    until: assembler.deadline.map(MonotonicDeadline.init(nanoseconds:)))
+            } catch {
+                return .missing(error.description)
             }
-            if entries[1].revents != 0 { return .stopped }
-            if entries[0].revents & Int16(POLLIN) != 0 {
-                let n = buffer.withUnsafeMutableBytes { read(device.fileDescriptor, $0.baseAddress, $0.count) }
+            if outcome == .stopped { return .stopped }
+            let deviceEvents = outcome.events(of: 0)
+            if deviceEvents & Int16(POLLIN) != 0 {
+                let n = device.read(into: &buffer)
                 if n > 0 {
                     readSomething = true
                     let now = monotonicNanoseconds()
@@ -175,10 +140,10 @@ final class HIDPOSScannerReader: @unchecked Sendable {
                 if n == 0 { return .endOfFile(readSomething: readSomething) }
                 return .missing(SystemError(code, call: "read(\(settings.device))").description)
             }
-            if entries[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+            if deviceEvents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
                 device.close()
                 deliver(assembler.reset(), completedAt: monotonicNanoseconds())
-                if entries[0].revents & Int16(POLLHUP) != 0 && entries[0].revents & Int16(POLLERR | POLLNVAL) == 0 {
+                if deviceEvents & Int16(POLLHUP) != 0 && deviceEvents & Int16(POLLERR | POLLNVAL) == 0 {
                     return .endOfFile(readSomething: readSomething)
                 }
                 return .missing("\(settings.device): device gone (poll reported an error: unplugged?)")

@@ -63,19 +63,13 @@ final class HotPlugWatch {
     /// fixed by udev in a way inotify does not report); once a second costs nothing measurable.
     func wait(stop: WakePipe, fallback: Duration) -> Wake {
         arm()
-        var entries = [
-            pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
-        ]
-        let milliseconds = Int32(
-            clamping: fallback.components.seconds * 1000 + fallback.components.attoseconds / 1_000_000_000_000_000)
-        while true {
-            let ready = poll(&entries, 2, max(1, milliseconds))
-            if ready < 0 && errno == EINTR { continue }
-            if entries[1].revents != 0 { return .stopped }
-            if entries[0].revents != 0 { drain() }
-            return .changed
+        let deadline = MonotonicDeadline(after: max(fallback, .milliseconds(1)))
+        switch try? waitForDescriptor(inotify, stop: stop.readEnd, until: deadline) {
+        case .stopped: return .stopped
+        case .ready: drain()
+        case .timedOut, nil: break
         }
+        return .changed
     }
 
     /// Puts the watch on the nearest existing folder on the way to the device.

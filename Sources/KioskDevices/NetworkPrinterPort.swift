@@ -50,15 +50,13 @@ final class NetworkPrinterPort: PrinterTransport {
                 Glibc.close(fd)
                 continue
             }
-            let deadline = SerialDeadline(after: connectTimeout)
-            var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-            var ready: Int32 = 0
-            repeat { ready = Glibc.poll(&p, 1, deadline.pollMilliseconds) } while ready < 0 && errno == EINTR
+            let deadline = MonotonicDeadline(after: connectTimeout)
+            let ready = (try? waitForDescriptor(fd, for: Int16(POLLOUT), until: deadline))?.events(of: 0) ?? 0
             var soError: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
             getsockopt(fd, SOL_SOCKET, SO_ERROR, &soError, &length)
-            if ready <= 0 || soError != 0 {
-                lastError = SystemError(ready <= 0 ? ETIMEDOUT : soError, call: "connect")
+            if ready == 0 || soError != 0 {
+                lastError = SystemError(ready == 0 ? ETIMEDOUT : soError, call: "connect")
                 Glibc.close(fd)
                 continue
             }
@@ -85,7 +83,7 @@ final class NetworkPrinterPort: PrinterTransport {
     /// Waits until the printer has acknowledged every byte: the socket's send queue
     /// (`SIOCOUTQ`, the same number as `TIOCOUTQ`) is empty.
     func drain(timeout: Duration) throws(SerialPortError) {
-        let deadline = SerialDeadline(after: timeout)
+        let deadline = MonotonicDeadline(after: timeout)
         while true {
             var queued: Int32 = 0
             guard kiosk_ioctl_pointer(io.fd, kiosk_TIOCOUTQ(), &queued) == 0 else {

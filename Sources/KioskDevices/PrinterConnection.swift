@@ -266,7 +266,7 @@ final class PrinterConnection {
             return .failure(
                 PrintRefusal(state: openProblemState, devicePath: configuration.devicePath, detail: openProblem))
         }
-        let deadline = SerialDeadline(after: configuration.transferTimeout(for: bytes.count))
+        let deadline = MonotonicDeadline(after: configuration.transferTimeout(for: bytes.count))
         if PrinterStatusProbe.mayTriggerAnswers(bytes) { lineQuiet = false }
         lastCheck = nil
         var sent = 0

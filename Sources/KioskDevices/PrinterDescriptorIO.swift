@@ -18,7 +18,7 @@ struct PrinterDescriptorIO {
     ///
     /// The corresponding C functions are `poll` and `write` (`send` on sockets).
     func write(_ bytes: [UInt8], timeout: Duration) throws(SerialPortError) {
-        let deadline = SerialDeadline(after: timeout)
+        let deadline = MonotonicDeadline(after: timeout)
         let operation = "writing \(bytes.count) bytes"
         var written = 0
         while written < bytes.count {
@@ -49,7 +49,7 @@ struct PrinterDescriptorIO {
     ///
     /// The corresponding C functions are `poll` and `read`.
     func read(upTo maxCount: Int, timeout: Duration) throws(SerialPortError) -> [UInt8] {
-        let deadline = SerialDeadline(after: timeout)
+        let deadline = MonotonicDeadline(after: timeout)
         while true {
             do {
                 try DescriptorReadiness.wait(

@@ -363,15 +363,8 @@ public final class PrinterLink: Sendable {
     /// Blocks the link's thread until a request is signalled, the printer sends something
     /// (when `port` is watched), or `timeout` passes.
     private static func waitFor(_ wake: WakePipe?, port: Int32?, timeout: Duration) {
-        let milliseconds = Int32(
-            clamping: max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        )
-        guard let wake else {
-            usleep(UInt32(milliseconds) * 1000)
-            return
-        }
-        var entries = [pollfd(fd: wake.readEnd, events: Int16(POLLIN), revents: 0)]
-        if let port, port >= 0 { entries.append(pollfd(fd: port, events: Int16(POLLIN), revents: 0)) }
-        _ = poll(&entries, nfds_t(entries.count), milliseconds)
+        let deadline = MonotonicDeadline(after: max(timeout, .milliseconds(1)))
+        let watched = port.map { $0 >= 0 ? [$0] : [] } ?? []
+        _ = try? waitForDescriptors(watched, stop: wake?.readEnd, until: deadline)
     }
 }

@@ -38,7 +38,7 @@ final class PrinterReplyReader {
     /// The next answer to `DLE EOT n`, or nil when none came within `timeout`; other replies
     /// on the way are recorded. A zero timeout still looks once at what has arrived.
     func nextRealtime(within timeout: Duration) throws(SerialPortError) -> UInt8? {
-        let deadline = SerialDeadline(after: timeout)
+        let deadline = MonotonicDeadline(after: timeout)
         var polled = false
         while true {
             while position < pending.count {
@@ -57,7 +57,7 @@ final class PrinterReplyReader {
     /// Reads until `done()` holds or `timeout` passes; returns `done()`. Real-time answers on
     /// the way are stale and dropped.
     func read(within timeout: Duration, until done: () -> Bool) throws(SerialPortError) -> Bool {
-        let deadline = SerialDeadline(after: timeout)
+        let deadline = MonotonicDeadline(after: timeout)
         while true {
             try consumePending()
             if done() { return true }

@@ -1,3 +1,5 @@
+import KioskSystem
+
 /// Asks a printer for its real-time status (`DLE EOT 1`, `2`, `3`, `4`), each with a timeout.
 ///
 /// Each answer is taken as soon as its byte arrives (no fixed wait); other bytes on the way

@@ -1,3 +1,5 @@
+import KioskSystem
+
 /// The checks after jobs that the printer has not settled yet, oldest first — waited for
 /// without a fixed sleep and without holding the link: the next job is sent while they run.
 ///
@@ -84,8 +86,5 @@ struct PrinterStatusSync {
         return due > now ? due - now : 0
     }
 
-    static func nanoseconds(_ d: Duration) -> UInt64 {
-        let (s, a) = d.components
-        return UInt64(max(0, s)) * 1_000_000_000 + UInt64(max(0, a) / 1_000_000_000)
-    }
+    static func nanoseconds(_ d: Duration) -> UInt64 { d.totalNanoseconds }
 }

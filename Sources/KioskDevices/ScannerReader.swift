@@ -19,18 +19,8 @@ final class ScannerReader: @unchecked Sendable {
     private var warnedNotEvdev = false
     /// "grab-postponed" was logged (once a run: a key held when the grab was due).
     private var loggedKeyHeld = false
-    /// The last session ended at the end of a FIFO's stream (its writer closed).
-    private var reopeningAfterEndOfFile = false
 
-    /// How a session with an open device ended.
-    private enum SessionEnd {
-        case stopped
-        /// Could not open, or the device went away: why.
-        case missing(String)
-        /// End of file on a FIFO (its writer closed): open again at once, quietly; whether
-        /// anything was read before it.
-        case endOfFile(readSomething: Bool)
-    }
+    private typealias SessionEnd = DeviceSessionEnd
 
     init(
         settings: ScannerSettings, logger: Logger, stop: WakePipe,
@@ -44,36 +34,13 @@ final class ScannerReader: @unchecked Sendable {
 
     /// Runs until the stop signal.
     func run() {
-        var watch: HotPlugWatch?
-        do {
-            watch = try HotPlugWatch(path: settings.device)
-        } catch {
-            logger.log(
-                .error, "scanner hot-plug-unavailable", [("device", settings.device), ("error", error.description)])
-        }
-        var endsOfFile = 0
-        while !stop.isSignalled {
-            let end = settings.mode == .evdev ? evdevSession(watch: watch) : serialSession()
-            if case .endOfFile = end { reopeningAfterEndOfFile = true } else { reopeningAfterEndOfFile = false }
-            switch end {
-            case .stopped:
-                return
-            case .endOfFile(let readSomething):
-                // A FIFO whose writer went away: reopen at once. Twice in a row with nothing
-                // read (a regular file given as the device) waits instead of spinning.
-                endsOfFile = readSomething ? 0 : endsOfFile + 1
-                if endsOfFile < 2 { continue }
-                endsOfFile = 0
-                fallthrough
-            case .missing:
-                if case .missing(let reason) = end { report(.missing(reason: reason)) }
-                if let watch {
-                    if watch.wait(stop: stop, fallback: settings.missingRecheckInterval) == .stopped { return }
-                } else if sleepUnlessStopped(settings.missingRecheckInterval) {
-                    return
-                }
-            }
-        }
+        let loop = DeviceNodeLoop(
+            device: settings.device, logger: logger, stop: stop, recheckInterval: settings.missingRecheckInterval)
+        loop.run(
+            session: { watch, afterEndOfFile in
+                settings.mode == .evdev ? evdevSession(watch: watch, afterEndOfFile: afterEndOfFile) : serialSession()
+            },
+            missing: { reason in report(.missing(reason: reason)) })
     }
 
     // MARK: - evdev
@@ -81,7 +48,7 @@ final class ScannerReader: @unchecked Sendable {
     /// How long a partial `input_event` record may wait for its rest before it counts as torn.
     static let tornRecordAfter: UInt64 = 50_000_000
 
-    private func evdevSession(watch: HotPlugWatch?) -> SessionEnd {
+    private func evdevSession(watch: HotPlugWatch?, afterEndOfFile: Bool) -> SessionEnd {
         let device: EvdevDevice
         do {
             device = try EvdevDevice(path: settings.device)
@@ -89,7 +56,7 @@ final class ScannerReader: @unchecked Sendable {
             return .missing(error.description)
         }
         defer { device.close() }
-        if reopeningAfterEndOfFile {
+        if afterEndOfFile {
             logger.log(.debug, "scanner reopened", [("device", settings.device), ("after", "end of file")])
         }
         var isEvdev = true
@@ -119,17 +86,12 @@ final class ScannerReader: @unchecked Sendable {
         var decoder = EvdevDecoder(keymap: settings.keymap, scanTimeout: settings.scanTimeout)
         var outputs: [EvdevDecoder.Output] = []
         var buffer = [UInt8](repeating: 0, count: InputEvent.recordSize * 64)
-        var entries = [
-            pollfd(fd: device.fileDescriptor, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: watch?.fileDescriptor ?? -1, events: Int16(POLLIN), revents: 0),
-        ]
         var readSomething = false
 
         /// Reads once; nil when nothing was there, else how the session ends (or `.none`
         /// wrapped in `.some` to go on).
         func readOnce() -> SessionEnd?? {
-            let n = buffer.withUnsafeMutableBytes { read(device.fileDescriptor, $0.baseAddress, $0.count) }
+            let n = device.read(into: &buffer)
             if n > 0 {
                 readSomething = true
                 let now = monotonicNanoseconds()
@@ -168,29 +130,32 @@ final class ScannerReader: @unchecked Sendable {
             if let deadline = decoder.deadline { deadlines.append(deadline) }
             if grab.isPending, let retryAt = grab.retryAt { deadlines.append(retryAt) }
             if let partialSince { deadlines.append(partialSince &+ ScannerReader.tornRecordAfter) }
-            let timeout = deadlines.min().map { ScannerReader.milliseconds(until: $0) } ?? -1
-            for k in entries.indices { entries[k].revents = 0 }
-            let ready = poll(&entries, nfds_t(entries.count), timeout)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                return .missing(SystemError(errno, call: "poll").description)
+            let outcome: PollOutcome
+            do throws(SystemError) {
+                outcome = try waitForDescriptors(
+                    [device.fileDescriptor, watch?.fileDescriptor ?? -1], stop: stop.readEnd,
+                    until: deadlines.min().map(MonotonicDeadline.init(nanoseconds:)))
+            } catch {
+                return .missing(error.description)
             }
-            if entries[1].revents != 0 { return .stopped }
-            if entries[0].revents & Int16(POLLIN) != 0 {
+            if outcome == .stopped { return .stopped }
+            let timedOut = outcome == .timedOut
+            let deviceEvents = outcome.events(of: 0)
+            if deviceEvents & Int16(POLLIN) != 0 {
                 if let end = readOnce() {
                     if let end { return end }
                     continue
                 }
-            } else if entries[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+            } else if deviceEvents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
                 device.close()
                 decoder.reset(into: &outputs)
                 deliver(&outputs, completedAt: monotonicNanoseconds(), grab: &grab)
-                if entries[0].revents & Int16(POLLHUP) != 0 && entries[0].revents & Int16(POLLERR | POLLNVAL) == 0 {
+                if deviceEvents & Int16(POLLHUP) != 0 && deviceEvents & Int16(POLLERR | POLLNVAL) == 0 {
                     return .endOfFile(readSomething: readSomething)
                 }
                 return .missing("\(settings.device): device gone (poll reported an error: unplugged?)")
             }
-            if entries[2].revents != 0, let watch {
+            if outcome.events(of: 1) != 0, let watch {
                 // Something changed in the device's folder: is our path still this file?
                 watch.acknowledge()
                 switch HotPlugWatch.pathState(settings.device, open: device.fileDescriptor) {
@@ -210,10 +175,10 @@ final class ScannerReader: @unchecked Sendable {
                     return .endOfFile(readSomething: true)
                 }
             }
-            if ready == 0 || entries[0].revents == 0 {
+            if timedOut || deviceEvents == 0 {
                 // A timer: before judging the scan by the read clock, take what the device
                 // may hold (a reader that was stalled must not cut a scan typed in time).
-                if ready == 0, let end = readOnce() {
+                if timedOut, let end = readOnce() {
                     if let end { return end }
                     continue
                 }
@@ -317,19 +282,12 @@ final class ScannerReader: @unchecked Sendable {
         report(.ok(nil))
         var decoder = SerialScanDecoder()
         var outputs: [SerialScanDecoder.Output] = []
-        var entries = [
-            pollfd(fd: port.fileDescriptor, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
-        ]
         while true {
-            entries[0].revents = 0
-            entries[1].revents = 0
-            let ready = poll(&entries, 2, -1)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                return .missing(SystemError(errno, call: "poll").description)
+            do throws(SystemError) {
+                if try waitForDescriptor(port.fileDescriptor, stop: stop.readEnd) == .stopped { return .stopped }
+            } catch {
+                return .missing(error.description)
             }
-            if entries[1].revents != 0 { return .stopped }
             do {
                 let bytes = try port.read(upTo: 4096, timeout: .zero)
                 decoder.feed(bytes, into: &outputs)
@@ -377,22 +335,4 @@ final class ScannerReader: @unchecked Sendable {
     }
 
     private func send(_ event: ScannerEvent) { emit(event) }
-
-    private func sleepUnlessStopped(_ duration: Duration) -> Bool {
-        var entry = pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)
-        let ms = ScannerReader.milliseconds(duration)
-        return poll(&entry, 1, ms) == 1
-    }
-
-    static func milliseconds(until deadline: UInt64) -> Int32 {
-        let now = monotonicNanoseconds()
-        guard deadline > now else { return 0 }
-        // Round up, so the poll does not wake just before the deadline and spin.
-        return Int32(clamping: (deadline - now + 999_999) / 1_000_000) + 1
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int32 {
-        let (seconds, attoseconds) = duration.components
-        return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-    }
 }

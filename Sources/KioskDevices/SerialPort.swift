@@ -121,7 +121,7 @@ public final class SerialPort {
     ///
     /// The corresponding C functions are `poll` and `write`.
     public func write(_ bytes: [UInt8], timeout: Duration) throws(SerialPortError) {
-        let deadline = SerialDeadline(after: timeout)
+        let deadline = MonotonicDeadline(after: timeout)
         let operation = "writing \(bytes.count) bytes"
         let rate = UInt64(settings.baudRate.bytesPerSecond)
         let chunk = settings.pacing ? max(1, Int(rate) / 100) : Int.max
@@ -165,7 +165,7 @@ public final class SerialPort {
     ///
     /// The corresponding C function is `ioctl(TIOCOUTQ)`, in place of `tcdrain`.
     public func drain(timeout: Duration) throws(SerialPortError) {
-        let deadline = SerialDeadline(after: timeout)
+        let deadline = MonotonicDeadline(after: timeout)
         while true {
             let queued = try outputQueueCount()
             if queued == 0 { return }
@@ -196,7 +196,7 @@ public final class SerialPort {
     ///
     /// The corresponding C functions are `poll` and `read`.
     public func read(upTo maxCount: Int, timeout: Duration) throws(SerialPortError) -> [UInt8] {
-        let deadline = SerialDeadline(after: timeout)
+        let deadline = MonotonicDeadline(after: timeout)
         let operation = "reading"
         while true {
             do {

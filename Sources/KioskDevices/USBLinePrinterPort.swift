@@ -57,16 +57,14 @@ final class USBLinePrinterPort: PrinterTransport {
     /// usblp reports `POLLOUT` once its last write has completed on the bus, so waiting for
     /// it is the drain (a terminal stand-in: its output queue, `TIOCOUTQ`).
     func drain(timeout: Duration) throws(SerialPortError) {
-        let deadline = SerialDeadline(after: timeout)
+        let deadline = MonotonicDeadline(after: timeout)
         while true {
             if isTerminal {
                 var queued: Int32 = 0
                 if kiosk_ioctl_pointer(io.fd, kiosk_TIOCOUTQ(), &queued) == 0 && queued == 0 { return }
             } else {
-                var entry = pollfd(fd: io.fd, events: Int16(POLLOUT), revents: 0)
-                let ready = Glibc.poll(&entry, 1, deadline.pollMilliseconds)
-                if ready > 0 {
-                    if entry.revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 {
+                if case .ready(let revents) = try? waitForDescriptor(io.fd, for: Int16(POLLOUT), until: deadline) {
+                    if revents[0] & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 {
                         throw .hangUp(path: path, operation: "draining")
                     }
                     return

@@ -90,9 +90,10 @@ public final class PseudoTerminal {
     ///
     /// The corresponding C functions are `poll` and `read`.
     public func readMaster(upTo maxCount: Int, timeoutMilliseconds: Int32) throws(SystemError) -> [UInt8] {
-        var entry = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-        let ready = try retryingInterrupts("poll") { Glibc.poll(&entry, 1, timeoutMilliseconds) }
-        guard ready > 0, entry.revents & Int16(POLLIN) != 0 else { return [] }
+        let deadline =
+            timeoutMilliseconds < 0 ? nil : MonotonicDeadline(afterNanoseconds: UInt64(timeoutMilliseconds) * 1_000_000)
+        let outcome = try waitForDescriptor(master, until: deadline)
+        guard outcome.events(of: 0) & Int16(POLLIN) != 0 else { return [] }
         var buffer = [UInt8](repeating: 0, count: maxCount)
         let n = buffer.withUnsafeMutableBytes { Glibc.read(master, $0.baseAddress, $0.count) }
         if n < 0 {

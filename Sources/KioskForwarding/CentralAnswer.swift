@@ -121,7 +121,7 @@ enum CentralAnswer {
 
     private static func errorField(_ body: [UInt8]) -> String? {
         guard !body.isEmpty, body.count < 64 << 10,
-            let decoded = try? JSONDecoder().decode(ErrorBody.self, from: Data(body))
+            let decoded = try? JSONDocumentDecoder().decode(ErrorBody.self, from: body)
         else { return nil }
         return decoded.error
     }

@@ -2,6 +2,7 @@ import Foundation
 import KioskDomain
 import KioskProtocol
 import KioskStore
+import KioskSystem
 
 /// Sends the outbox to the central server, per central-protocol.md: batches in `seq` order,
 /// one request in flight, full-jitter backoff, `Retry-After`, 413 halving, dead letters only
@@ -18,7 +19,9 @@ public actor Forwarder {
     private let client: CentralClient
     private let configuration: ForwarderConfiguration
     private let clock: ForwardingClock
-    private let log: ForwardingLog
+    private let logger: Logger
+    /// The error last logged at warning in this outage; nil while deliveries succeed.
+    private var warnedError: String?
     private var backoff: Backoff
     private var current: ForwarderStatus
     private var successesAtReducedSize = 0
@@ -30,13 +33,13 @@ public actor Forwarder {
     public init(
         store: KioskStore, client: CentralClient, configuration: ForwarderConfiguration = ForwarderConfiguration(),
         clock: ForwardingClock = .system, random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
-        log: ForwardingLog = .discarding
+        logger: Logger = .discarding
     ) {
         self.store = store
         self.client = client
         self.configuration = configuration
         self.clock = clock
-        self.log = log
+        self.logger = logger
         self.backoff = Backoff(base: configuration.backoffBase, cap: configuration.backoffCap, random: random)
         self.current = ForwarderStatus(batchSize: configuration.batchSize)
         if !client.isEnabled { current.state = .disabled }
@@ -59,11 +62,11 @@ public actor Forwarder {
     /// `[Central] URL=` it only waits for cancellation (events stay queued).
     public func run() async {
         guard client.isEnabled else {
-            log(.info, "forward.disabled", ["reason": "no [Central] URL="])
+            logger.log(.info, "forward.disabled", ["reason": "no [Central] URL="])
             while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
             return
         }
-        log(.info, "forward.start", ["batch_size": "\(current.batchSize)", "url": client.baseURL])
+        logger.log(.info, "forward.start", ["batch_size": "\(current.batchSize)", "url": client.baseURL])
         do {
             while true { _ = try await step(stopWhenEmpty: false) }
         } catch {
@@ -104,7 +107,7 @@ public actor Forwarder {
 
         current.state = .sending
         let sentAt = clock.now()
-        let (batch, body) = makeBatch(events, sentAt: WireTime.rfc3339(sentAt))
+        let (batch, body) = makeBatch(events, sentAt: sentAt.description)
         let result = await client.send(
             method: "POST", pathAndQuery: "/v1/events", body: body, contentType: "application/json")
         let now = clock.now()
@@ -132,14 +135,14 @@ public actor Forwarder {
         }
 
         let (trouble, text, skew) = CentralAnswer.trouble(result, now: now.unixSeconds)
-        if let note = CentralAnswer.debugNote(result) { log(.debug, "central.error-note", ["note": note]) }
+        if let note = CentralAnswer.debugNote(result) { logger.log(.debug, "central.error-note", ["note": note]) }
         if let skew { current.clockSkewSeconds = skew }
         switch trouble {
         case .tooLarge where batch.count > 1:
             let smaller = max(1, min(batch.count, current.batchSize) / 2)
             current.batchSize = smaller
             successesAtReducedSize = 0
-            log(
+            logger.log(
                 .warning, "forward.too-large",
                 ["events": "\(batch.count)", "bytes": "\(body.count)", "batch_size": "\(smaller)"])
             try await fail(text + ", batch size now \(smaller)", ids: ids, delay: 0)
@@ -159,7 +162,7 @@ public actor Forwarder {
     private func makeBatch(_ events: [OutboxEvent], sentAt: String) -> ([OutboxEvent], [UInt8]) {
         let kiosk = client.kioskId
         let wire = events.map {
-            WireEvent(id: $0.id, seq: $0.seq, type: $0.type, occurredAt: WireTime.rfc3339($0.occurredAt), data: $0.data)
+            WireEvent(id: $0.id, seq: $0.seq, type: $0.type, occurredAt: $0.occurredAt.description, data: $0.data)
         }
         // The usual case: the whole batch fits, and is encoded once.
         let whole = EventBatchBody.encode(kiosk: kiosk, sentAt: sentAt, events: wire)
@@ -203,7 +206,7 @@ public actor Forwarder {
                     ?? "rejected by central (no reason given)"
                 try await store.moveToDeadLetters(id: event.id, reason: reason, at: now)
                 dead += 1
-                log(
+                logger.log(
                     .error, "forward.dead-letter",
                     ["id": event.id, "seq": "\(event.seq)", "type": event.type, "reason": String(reason.prefix(120))])
             default:
@@ -218,7 +221,7 @@ public actor Forwarder {
         current.totalDelivered += delivered.count
         current.totalDeadLettered += dead
         if !delivered.isEmpty || dead > 0 {
-            log(
+            logger.log(
                 .debug, "forward.batch",
                 [
                     "events": "\(batch.count)", "first_seq": "\(batch[0].seq)", "delivered": "\(delivered.count)",
@@ -230,8 +233,9 @@ public actor Forwarder {
 
     private func succeed(batchCount: Int, at now: Timestamp) {
         if current.consecutiveFailures > 0 {
-            log(.info, "forward.recovered", ["after_failures": "\(current.consecutiveFailures)"])
+            logger.log(.info, "forward.recovered", ["after_failures": "\(current.consecutiveFailures)"])
         }
+        warnedError = nil
         backoff.reset()
         current.consecutiveFailures = 0
         // A delivery settles every past problem: none of them describes the kiosk any more.
@@ -261,11 +265,16 @@ public actor Forwarder {
             do {
                 try await store.recordFailedAttempt(ids: ids, error: text, nextAttemptAt: due)
             } catch {
-                log(.warning, "forward.store-error", ["error": "\(error)"])
+                logger.log(.warning, "forward.store-error", ["error": "\(error)"])
             }
         }
-        log(
-            .warning, "forward.failed",
+        // Once per outage at warning (its first failure, and again when the error changes);
+        // the retries of the same failure at debug, so an unreachable central server does not
+        // write a warning every few seconds. `forward.recovered` (info) ends the outage.
+        let priority: LogPriority = warnedError == text ? .debug : .warning
+        warnedError = text
+        logger.log(
+            priority, "forward.failed",
             [
                 "error": text, "failures": "\(current.consecutiveFailures)",
                 "retry_in_s": String(format: "%.3f", delay),

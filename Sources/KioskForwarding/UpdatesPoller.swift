@@ -2,6 +2,7 @@ import Foundation
 import KioskDomain
 import KioskProtocol
 import KioskStore
+import KioskSystem
 
 /// Polls `GET /v1/kiosks/{id}/updates` so tracking-code scans answer with a current status.
 ///
@@ -31,7 +32,7 @@ public actor UpdatesPoller {
     private let client: CentralClient
     private let interval: Double
     private let clock: ForwardingClock
-    private let log: ForwardingLog
+    private let logger: Logger
     private let maxRetryAfter: Double
     private var backoff: Backoff
     /// The last failure's text, nil after a successful poll.
@@ -47,13 +48,13 @@ public actor UpdatesPoller {
     public init(
         store: KioskStore, client: CentralClient, interval: Double, clock: ForwardingClock = .system,
         backoffBase: Double = 1, backoffCap: Double = 300, maxRetryAfter: Double = 3600,
-        random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(), log: ForwardingLog = .discarding
+        random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(), logger: Logger = .discarding
     ) {
         self.store = store
         self.client = client
         self.interval = interval
         self.clock = clock
-        self.log = log
+        self.logger = logger
         self.maxRetryAfter = maxRetryAfter
         self.backoff = Backoff(base: backoffBase, cap: backoffCap, random: random)
     }
@@ -89,7 +90,7 @@ public actor UpdatesPoller {
                 if let cursor { path += "?after=" + percentEncoded(cursor) }
                 let answer = await client.send(method: "GET", pathAndQuery: path)
                 guard case .success(let response) = answer, response.status == 200,
-                    let page = try? JSONDecoder().decode(UpdatesPage.self, from: Data(response.body))
+                    let page = try? JSONDocumentDecoder().decode(UpdatesPage.self, from: response.body)
                 else {
                     return .failure(failure(answer))
                 }
@@ -104,14 +105,14 @@ public actor UpdatesPoller {
         } catch {
             let wait = backoff.nextDelay()
             lastError = "store: \(error)"
-            log(.warning, "updates.failed", ["error": lastError ?? "", "retry_in_s": "\(Int(wait))"])
+            logger.log(.warning, "updates.failed", ["error": lastError ?? "", "retry_in_s": "\(Int(wait))"])
             return .failure(PollFailure(description: lastError ?? "", wait: wait))
         }
         backoff.reset()
         lastError = nil
         lastPollAt = clock.now()
         if result.stored > 0 || result.skipped > 0 {
-            log(
+            logger.log(
                 .info, "updates.stored",
                 ["pages": "\(result.pages)", "stored": "\(result.stored)", "skipped": "\(result.skipped)"])
         }
@@ -120,7 +121,7 @@ public actor UpdatesPoller {
 
     private func failure(_ answer: Result<HTTPResponse, TransportError>) -> PollFailure {
         var (trouble, text, _) = CentralAnswer.trouble(answer, now: clock.now().unixSeconds)
-        if let note = CentralAnswer.debugNote(answer) { log(.debug, "central.error-note", ["note": note]) }
+        if let note = CentralAnswer.debugNote(answer) { logger.log(.debug, "central.error-note", ["note": note]) }
         if case .success(let response) = answer, response.status == 200 {
             text = "central: malformed updates page (200 without valid JSON)"
         }
@@ -133,7 +134,7 @@ public actor UpdatesPoller {
             wait = backoff.nextDelay()
         }
         lastError = text
-        log(.warning, "updates.failed", ["error": text, "retry_in_s": String(format: "%.3f", wait)])
+        logger.log(.warning, "updates.failed", ["error": text, "retry_in_s": String(format: "%.3f", wait)])
         return PollFailure(description: text, wait: wait)
     }
 
@@ -143,14 +144,14 @@ public actor UpdatesPoller {
         for update in updates {
             guard let status = DossierStatus(rawValue: update.status) else {
                 skipped += 1
-                log(
+                logger.log(
                     .warning, "updates.skipped",
                     ["status": String(update.status.prefix(40)), "reason": "unknown status"])
                 continue
             }
             guard let at = Timestamp(rfc3339: update.at) else {
                 skipped += 1
-                log(.warning, "updates.skipped", ["reason": "bad time"])
+                logger.log(.warning, "updates.skipped", ["reason": "bad time"])
                 continue
             }
             out.append(
@@ -170,7 +171,7 @@ extension UpdatesPoller {
     fileprivate func optionalDueDate(_ update: WireStatusUpdate) -> CalendarDay? {
         guard let text = update.dueDate else { return nil }
         guard let day = CalendarDay(iso: text) else {
-            log(.warning, "updates.field-ignored", ["field": "dueDate", "reason": "not YYYY-MM-DD"])
+            logger.log(.warning, "updates.field-ignored", ["field": "dueDate", "reason": "not YYYY-MM-DD"])
             return nil
         }
         return day
@@ -179,7 +180,7 @@ extension UpdatesPoller {
     fileprivate func optionalDueTime(_ update: WireStatusUpdate) -> TimeOfDay? {
         guard let text = update.dueTime else { return nil }
         guard let time = TimeOfDay(parsing: text) else {
-            log(.warning, "updates.field-ignored", ["field": "dueTime", "reason": "not HH:MM"])
+            logger.log(.warning, "updates.field-ignored", ["field": "dueTime", "reason": "not HH:MM"])
             return nil
         }
         return time
@@ -191,7 +192,8 @@ extension UpdatesPoller {
             guard let kind = DossierDocument.Kind(rawValue: document.kind), document.count > 0,
                 !document.name.isEmpty
             else {
-                log(.warning, "updates.field-ignored", ["field": "documents", "reason": "bad name, kind or count"])
+                logger.log(
+                    .warning, "updates.field-ignored", ["field": "documents", "reason": "bad name, kind or count"])
                 continue
             }
             out.append(DossierDocument(name: document.name, kind: kind, count: document.count))

@@ -1,3 +1,5 @@
+import KioskDomain
+
 /// `data` of `dossier.received`; field names exactly as central-protocol.md.
 public struct DossierReceivedData: Codable, Sendable, Equatable {
     /// `{"code": "1.001234", "name": "…"}`.
@@ -152,7 +154,8 @@ public struct DossierReturnedData: Codable, Sendable, Equatable {
     }
 }
 
-/// `data` of `kiosk.health`.
+/// `data` of `kiosk.health`: the kiosk's condition, as the service measures it and as the
+/// event carries it (the one health type; the forwarding's reporter writes it as is).
 public struct KioskHealthData: Codable, Sendable, Equatable {
     /// `ok|paper-near-end|paper-out|cover-open|offline|missing`.
     public var printer: String
@@ -160,15 +163,16 @@ public struct KioskHealthData: Codable, Sendable, Equatable {
     public var scanner: String
     /// Events not yet delivered.
     public var backlog: Int
-    /// RFC 3339 of the oldest undelivered event, when there is one.
-    public var oldestPendingAt: String?
+    /// When the oldest undelivered event happened (RFC 3339 on the wire), when there is one.
+    public var oldestPendingAt: Timestamp?
     /// Events in the dead-letter list.
     public var deadLetters: Int
     /// kioskd version, e.g. "1.2.0".
     public var version: String
     /// Creates the payload.
     public init(
-        printer: String, scanner: String, backlog: Int, oldestPendingAt: String?, deadLetters: Int, version: String
+        printer: String, scanner: String, backlog: Int, oldestPendingAt: Timestamp?, deadLetters: Int,
+        version: String
     ) {
         self.printer = printer
         self.scanner = scanner
@@ -176,6 +180,40 @@ public struct KioskHealthData: Codable, Sendable, Equatable {
         self.oldestPendingAt = oldestPendingAt
         self.deadLetters = deadLetters
         self.version = version
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case printer, scanner, backlog, oldestPendingAt, deadLetters, version
+    }
+
+    /// Reads the payload; `oldestPendingAt` must be RFC 3339 when present.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        printer = try container.decode(String.self, forKey: .printer)
+        scanner = try container.decode(String.self, forKey: .scanner)
+        backlog = try container.decode(Int.self, forKey: .backlog)
+        deadLetters = try container.decode(Int.self, forKey: .deadLetters)
+        version = try container.decode(String.self, forKey: .version)
+        if let text = try container.decodeIfPresent(String.self, forKey: .oldestPendingAt) {
+            guard let time = Timestamp(rfc3339: text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .oldestPendingAt, in: container, debugDescription: "not an RFC 3339 time")
+            }
+            oldestPendingAt = time
+        } else {
+            oldestPendingAt = nil
+        }
+    }
+
+    /// Writes the payload, `oldestPendingAt` as RFC 3339 with its offset (left out when nil).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(printer, forKey: .printer)
+        try container.encode(scanner, forKey: .scanner)
+        try container.encode(backlog, forKey: .backlog)
+        try container.encodeIfPresent(oldestPendingAt?.description, forKey: .oldestPendingAt)
+        try container.encode(deadLetters, forKey: .deadLetters)
+        try container.encode(version, forKey: .version)
     }
 }
 

@@ -1,3 +1,5 @@
+import KioskDomain
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -50,43 +52,24 @@ public enum HTTPDate {
     private static func make(year: Int, month: Int, day: Int, time: String) -> Int64? {
         let hms = time.split(separator: ":").map { Int($0) }
         guard hms.count == 3, let h = hms[0], let m = hms[1], let s = hms[2], time.count == 8,
-            (0..<24).contains(h), (0..<60).contains(m), (0...60).contains(s), (1...31).contains(day),
-            (1...9999).contains(year)
+            (0..<24).contains(h), (0..<60).contains(m), (0...60).contains(s),
+            let date = CalendarDay(year: year, month: month, day: day)
         else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        return Int64(days) * 86400 + Int64(h * 3600 + m * 60 + min(s, 59))
+        return Int64(date.daysSinceEpoch) * 86400 + Int64(h * 3600 + m * 60 + min(s, 59))
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
+    private static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
     /// Formats Unix seconds as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
     public static func format(unixSeconds: Int64) -> String {
         let days = Int((unixSeconds - ((unixSeconds % 86400 + 86400) % 86400)) / 86400)
         let secs = Int((unixSeconds % 86400 + 86400) % 86400)
-        // civil_from_days
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
+        let date = CalendarDay(daysSinceEpoch: days)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         // IMF-fixdate's year is four digits: 0997, not 997.
+        let y = date.year
         let year = y >= 0 && y < 1000 ? String(String(y + 10000).dropFirst()) : "\(y)"
-        return
-            "\(weekday), \(two(d)) \(months[m - 1]) \(year) \(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60)) GMT"
+        let clock = "\(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60))"
+        return "\(weekdays[date.isoWeekday - 1]), \(two(date.day)) \(months[date.month - 1]) \(year) \(clock) GMT"
     }
 }

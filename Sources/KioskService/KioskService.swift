@@ -211,11 +211,3 @@ struct RunningKioskTask: Sendable {
         await task.value
     }
 }
-
-extension Duration {
-    /// The duration in seconds, fractions kept.
-    var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) / 1e18
-    }
-}

@@ -96,7 +96,7 @@ public actor PrintQueue {
         self.store = store
         self.link = link
         self.profile = profile
-        self.lateAfterSeconds = lateAfter.components.seconds
+        self.lateAfterSeconds = lateAfter.totalMilliseconds / 1000
         self.retryInterval = retryInterval
         self.maximumAttempts = max(1, maximumAttempts)
         self.logger = logger
@@ -331,7 +331,7 @@ public actor PrintQueue {
                 [
                     (
                         "unrecorded-us",
-                        "\(window.components.attoseconds / 1_000_000_000_000 + window.components.seconds * 1_000_000)"
+                        "\(window.totalNanoseconds / 1000)"
                     )
                 ])
             return true

@@ -43,14 +43,13 @@ final class RunningKiosk: Sendable {
         let configuration = setup.configuration
         link = printer.link
         queue = printer.queue
-        let log = ForwardingLog.bridging(to: logger)
         let client = RunningKiosk.centralClient(setup)
         let forwarder = Forwarder(
             store: store, client: client,
-            configuration: ForwarderConfiguration(batchSize: configuration.central.batchSize), log: log)
+            configuration: ForwarderConfiguration(batchSize: configuration.central.batchSize), logger: logger)
         self.forwarder = forwarder
         poller = UpdatesPoller(
-            store: store, client: client, interval: configuration.central.pollUpdates.seconds, log: log)
+            store: store, client: client, interval: configuration.central.pollUpdates.totalSeconds, logger: logger)
         health = HealthReporter(store: store)
         statusLine = ServiceStatusLine(notifier: notifier)
         flows = KioskFlows(
@@ -130,7 +129,7 @@ final class RunningKiosk: Sendable {
     /// publishes the one-line systemd status.
     func reportHealth() async {
         let summary = try? await store.summary()
-        let snapshot = HealthSnapshot(
+        let snapshot = KioskHealthData(
             printer: link.lastKnownState.rawValue, scanner: scanner.healthValue,
             backlog: summary?.pending ?? 0,
             oldestPendingAt: summary?.oldestPendingAt, deadLetters: summary?.deadLetters ?? 0,
@@ -169,7 +168,7 @@ final class RunningKiosk: Sendable {
         let transport = CurlTransport(
             configuration: CurlTransport.Configuration(
                 caFile: central.caFile, certificate: central.certificate, privateKey: central.privateKey,
-                timeout: central.timeout.seconds, caPath: central.caPath))
+                timeout: central.timeout.totalSeconds, caPath: central.caPath))
         guard let url = central.url, let key = setup.centralKey else {
             // No URL: forwarding is off and events stay queued; the signer is never used.
             let unused = try! KioskKey(bytes: Array(repeating: 0, count: KioskKey.minimumLength))

@@ -115,7 +115,7 @@ public actor KioskStore {
 extension Statement {
     /// A stored RFC 3339 time; a malformed one is a `malformedRow` error naming the column.
     func timestamp(at index: Int, _ what: @autoclosure () -> String) throws -> Timestamp {
-        guard let text = string(at: index), let time = StoredTime.parse(text) else {
+        guard let text = string(at: index), let time = Timestamp(rfc3339: text) else {
             throw StoreError(
                 .malformedRow, operation: "reading \(what())", detail: "bad time in column \(columnName(at: index))")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import KioskDomain
 import KioskSQLite
 
 /// Opening the database file: pragmas, integrity check, migrations, and moving a corrupt
@@ -130,11 +131,9 @@ enum StoreFile {
 
     /// Renames the database and its `-wal`/`-shm` to `<path>.corrupt-<UTC timestamp>[-wal|-shm]`.
     static func moveAside(path: String, at now: Date, operation: String) throws -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let stamp = formatter.string(from: now)
+        // `20261121T091502Z`: the domain's RFC 3339 text in UTC, without its separators.
+        let utc = Timestamp(unixSeconds: Int64(now.timeIntervalSince1970.rounded(.down)), offsetSeconds: 0)
+        let stamp = String(utc.description.filter { $0 != "-" && $0 != ":" })
         let files = FileManager.default
         var target = "\(path).corrupt-\(stamp)"
         var attempt = 1

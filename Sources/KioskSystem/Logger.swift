@@ -54,6 +54,9 @@ public struct LogLine: Sendable, Equatable {
         self.fields = fields
     }
 
+    /// The value of field `key` (the first one), nil when the line has none.
+    public func value(of key: String) -> String? { fields.first { $0.0 == key }?.1 }
+
     /// The text written to stderr, without the newline.
     public var rendered: String {
         var out = "<\(priority.rawValue)>\(LogLine.clean(event))"
@@ -87,17 +90,27 @@ extension String {
     }
 }
 
-/// Writes `LogLine`s to stderr (journald adds time and unit), filtered by a minimum priority.
+/// Writes `LogLine`s to stderr (journald adds time and unit), filtered by a minimum priority:
+/// the one logger of every module (the service, devices, forwarding, the control socket).
 ///
 /// Thread-safe; the minimum can change on reload.
 public final class Logger: Sendable {
     private let minimum: Mutex<LogPriority>
-    private let sink: @Sendable (String) -> Void
+    private let sink: @Sendable (LogLine) -> Void
+
+    /// A logger that writes nothing (a default for parts created without one).
+    public static let discarding = Logger(minimum: .error, lines: { _ in })
+
+    /// A logger handing each line, unrendered, to `lines` (tests that look at fields).
+    public init(minimum: LogPriority = .info, lines: @escaping @Sendable (LogLine) -> Void) {
+        self.minimum = Mutex(minimum)
+        self.sink = lines
+    }
 
     /// A logger writing to stderr (or to `sink`, in tests).
     public init(minimum: LogPriority = .info, sink: (@Sendable (String) -> Void)? = nil) {
         self.minimum = Mutex(minimum)
-        self.sink =
+        let writeLine: @Sendable (String) -> Void =
             sink ?? { line in
                 var bytes = Array((line + "\n").utf8)
                 bytes.withUnsafeMutableBytes { buffer in
@@ -108,6 +121,7 @@ public final class Logger: Sendable {
                     }
                 }
             }
+        self.sink = { line in writeLine(line.rendered) }
     }
 
     /// Changes the minimum priority written.
@@ -116,11 +130,16 @@ public final class Logger: Sendable {
     /// Writes a line when its priority is at least the minimum.
     public func log(_ line: LogLine) {
         guard line.priority <= minimum.withLock({ $0 }) else { return }
-        sink(line.rendered)
+        sink(line)
     }
 
     /// Writes `event` with key/value fields at `priority`.
     public func log(_ priority: LogPriority, _ event: String, _ fields: [(String, String)] = []) {
         log(LogLine(priority, event, fields))
+    }
+
+    /// Writes `event` with fields written as a dictionary literal (`["seq": "42"]`), in order.
+    public func log(_ priority: LogPriority, _ event: String, _ fields: KeyValuePairs<String, String>) {
+        log(LogLine(priority, event, fields.map { ($0.key, $0.value) }))
     }
 }

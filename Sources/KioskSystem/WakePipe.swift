@@ -40,8 +40,8 @@ public final class WakePipe: Sendable {
 
     /// Whether `signal()` was called (and not drained since).
     public var isSignalled: Bool {
-        var entry = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
-        return poll(&entry, 1, 0) == 1
+        if case .ready = try? waitForDescriptor(readEnd, until: MonotonicDeadline(nanoseconds: 0)) { return true }
+        return false
     }
 
     /// Empties the pipe so that the next `poll` waits for the next `signal()`.

@@ -1,5 +1,6 @@
 import Foundation
 import KioskConfig
+import KioskDomain
 import KioskSystem
 
 #if canImport(Glibc)
@@ -291,9 +292,7 @@ private func loadAverage() -> String {
 }
 
 private func isoTime(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: date)
+    Timestamp(unixSeconds: Int64(date.timeIntervalSince1970.rounded(.down)), offsetSeconds: 0).description
 }
 
 private func gitDescription() -> String {

@@ -55,12 +55,10 @@ private func recordCapture(device: String, out: String, seconds: Double) throws 
     var captured: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: InputEvent.recordSize * 64)
     var records = InputEventRecordBuffer()
-    let deadline = monotonicNanoseconds() + UInt64(seconds * 1e9)
+    let deadline = MonotonicDeadline(afterNanoseconds: UInt64(seconds * 1e9))
     FileHandleOutput.standardError("recording \(device) for \(seconds) s: scan now\n")
-    while monotonicNanoseconds() < deadline {
-        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let left = Int32(max(1, (deadline - min(deadline, monotonicNanoseconds())) / 1_000_000))
-        guard poll(&entry, 1, left) > 0 else { continue }
+    while !deadline.hasPassed {
+        guard case .ready = try waitForDescriptor(fd, until: deadline) else { continue }
         let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if n < 0 && errno == EINTR { continue }
         guard n > 0 else { break }

@@ -4,6 +4,7 @@ import KioskDomain
 import KioskForwarding
 import KioskProtocol
 import KioskStore
+import KioskSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -301,9 +302,7 @@ private final class TimedTransport: HTTPTransport, @unchecked Sendable {
     var requests: Int { lock.withLock { count } }
 }
 
-private func benchSeconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
+private func benchSeconds(_ duration: Duration) -> Double { duration.totalSeconds }
 
 // MARK: - Memory
 
@@ -375,9 +374,7 @@ private final class RSSSampler: @unchecked Sendable {
 
 // MARK: - Data
 
-private func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
+private func seconds(_ duration: Duration) -> Double { duration.totalSeconds }
 
 private func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
 

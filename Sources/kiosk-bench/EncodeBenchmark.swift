@@ -1,6 +1,7 @@
 import ESCPOS
 import Foundation
 import KioskConfig
+import KioskProtocol
 import KioskSystem
 
 /// `kiosk-bench encode`: the time `ESCPOSEncoder.encode` takes for the standard intake receipt
@@ -24,10 +25,10 @@ func runEncodeBenchmark(arguments: [String]) throws {
     if let python {
         let output = try runChild(
             python, [peers + "/escpos_receipt.py", "--count", "\(max(20, count / 10))", "--json"])
-        guard let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
-            let medians = object["encodeMedianMicroseconds"] as? [String: Double]
-        else { throw BenchUsage("encode: \(python) escpos_receipt.py --json gave no encodeMedianMicroseconds") }
-        theirs = medians
+        guard let peer = try? JSONDocumentDecoder().decode(PeerEncodeTimes.self, from: Array(output.utf8)) else {
+            throw BenchUsage("encode: \(python) escpos_receipt.py --json gave no encodeMedianMicroseconds")
+        }
+        theirs = peer.encodeMedianMicroseconds
     }
 
     let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".conf") }
@@ -46,7 +47,7 @@ func runEncodeBenchmark(arguments: [String]) throws {
             let start = ContinuousClock.now
             bytes = ESCPOSEncoder.encode(document, profile: profile)
             let elapsed = ContinuousClock.now - start
-            times.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
+            times.append(elapsed.totalSeconds * 1e6)
         }
         times.sort()
         let median = times[times.count / 2]
@@ -129,6 +130,11 @@ struct ChildRun {
         status = process.terminationStatus
         standardOutput = (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? ""
         standardError = (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""
-        seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        seconds = elapsed.totalSeconds
     }
+}
+
+/// What `escpos_receipt.py --json` reports: the median encode time per python-escpos profile.
+private struct PeerEncodeTimes: Decodable {
+    var encodeMedianMicroseconds: [String: Double]
 }

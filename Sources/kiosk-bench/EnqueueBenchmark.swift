@@ -1,6 +1,7 @@
 import Foundation
 import KioskDomain
 import KioskStore
+import KioskSystem
 
 /// Durable enqueue and ack rates of the outbox (`KioskStore`, WAL, `synchronous=FULL`):
 /// single-event enqueues, each its own transaction, on an empty outbox and with a backlog of
@@ -185,8 +186,7 @@ struct LatencySample {
     var bytesPerCall: Int { count > 0 ? bytesWritten / count : 0 }
 
     mutating func add(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        microseconds.append(Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000))
+        microseconds.append(Int(duration.totalNanoseconds / 1000))
         total += duration
     }
 
@@ -194,8 +194,7 @@ struct LatencySample {
 
     /// Calls per second over the summed call time.
     var callsPerSecond: Double {
-        let (seconds, attoseconds) = total.components
-        let elapsed = Double(seconds) + Double(attoseconds) / 1e18
+        let elapsed = total.totalSeconds
         return elapsed > 0 ? Double(count) / elapsed : 0
     }
 

@@ -154,7 +154,7 @@ func runIdleBenchmark(arguments: [String]) async throws {
 }
 
 private func milliseconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    d.totalSeconds * 1000
 }
 
 /// The whole of a `/proc` file (whose size `stat` gives as 0, so it is read to its end).
@@ -258,8 +258,8 @@ final class NotifySocket {
         let deadline = ContinuousClock.now + timeout
         var buffer = [UInt8](repeating: 0, count: 4096)
         while ContinuousClock.now < deadline {
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&pfd, 1, 100) > 0 else { continue }
+            let outcome = try? waitForDescriptor(fd, until: MonotonicDeadline(after: .milliseconds(100)))
+            guard case .ready = outcome else { continue }
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             let now = ContinuousClock.now
             if n > 0, String(decoding: buffer[0..<n], as: UTF8.self).contains(text) { return now }

@@ -196,8 +196,8 @@ final class InstantPrinter: Sendable {
             var statusRequest = 0  // 1: saw GS, 2: saw GS r
             var firstSetByGS = false
             while shared.state.withLock({ $0.running }) {
-                var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-                guard poll(&pfd, 1, 100) > 0 else { continue }
+                let outcome = try? waitForDescriptor(master, until: MonotonicDeadline(after: .milliseconds(100)))
+                guard case .ready = outcome else { continue }
                 let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
                 guard n > 0 else { continue }
                 let now = monotonicNanoseconds()

@@ -50,13 +50,14 @@ func runPrinterSocket(arguments: [String]) throws {
     var stage = 0
     var buffer = [UInt8](repeating: 0, count: 4096)
     while true {
-        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&entry, 1, pending.isEmpty ? -1 : 300)
-        if ready < 0 {
-            if errno == EINTR { continue }
-            throw SystemError(errno, call: "poll(\(source))")
+        let deadline = pending.isEmpty ? nil : MonotonicDeadline(after: .milliseconds(300))
+        let outcome: PollOutcome
+        do {
+            outcome = try waitForDescriptor(fd, until: deadline)
+        } catch {
+            throw SystemError(error.code, call: "poll(\(source))")
         }
-        if ready == 0 {
+        if outcome == .timedOut {
             writeReceipt(pending, profile: profile, out: out)
             pending.removeAll()
             continue

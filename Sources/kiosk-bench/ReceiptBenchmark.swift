@@ -136,7 +136,7 @@ private func asciiFolded(_ s: String) -> String {
 }
 
 private func microseconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12
+    d.totalSeconds * 1e6
 }
 
 private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }

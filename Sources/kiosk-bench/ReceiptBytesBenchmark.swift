@@ -1,6 +1,7 @@
 import ESCPOS
 import Foundation
 import KioskConfig
+import KioskProtocol
 import KioskReceipts
 import KioskService
 import KioskSystem
@@ -141,7 +142,7 @@ enum ReceiptBytesPaths {
         let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0,
-            let results = (try? JSONSerialization.jsonObject(with: data)) as? [String: [String: Any]]
+            let results = try? JSONDocumentDecoder().decode([String: PeerReceiptResult].self, from: Array(data))
         else {
             let last = problem.split(separator: "\n").last.map(String.init) ?? "exit \(process.terminationStatus)"
             print("python-escpos not run (\(last)); install it: pip install python-escpos, then --python PATH")
@@ -152,9 +153,9 @@ enum ReceiptBytesPaths {
         )
         print("|---|---|---|---|---|---|")
         for (peer, mine) in peerProfiles {
-            guard let result = results[peer], let bytes = result["bytes"] as? Int else { continue }
-            let intact = "\(result["intact"] as? Int ?? 0) of \(result["lines"] as? Int ?? 0)"
-            let notes = (result["notes"] as? [String] ?? []).joined(separator: "; ")
+            guard let result = results[peer], let bytes = result.bytes else { continue }
+            let intact = "\(result.intact ?? 0) of \(result.lines ?? 0)"
+            let notes = (result.notes ?? []).joined(separator: "; ")
             let ourText = mine.flatMap { name in ours[name].map { "\(name): \($0)" } } ?? "—"
             print(
                 "| \(peer) | \(bytes) | \(String(format: "%.2f", Double(bytes) * 10 / 9600)) | "
@@ -162,4 +163,12 @@ enum ReceiptBytesPaths {
                     + "\(notes.isEmpty ? "" : " (\(notes))") | \(ourText) |")
         }
     }
+}
+
+/// One python-escpos profile's result as the peer script reports it.
+private struct PeerReceiptResult: Decodable {
+    var bytes: Int?
+    var intact: Int?
+    var lines: Int?
+    var notes: [String]?
 }

@@ -1,6 +1,8 @@
 import Foundation
 import KioskCentral
+import KioskDomain
 import KioskProtocol
+import KioskSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -171,7 +173,7 @@ func serve(_ arguments: ArraySlice<String>) throws {
         throw UsageError(message: "--admin-token-file needs --admin-listen 127.0.0.1:PORT")
     }
     configuration.log = { line in
-        let stamp = ISO8601DateFormatter().string(from: Date())
+        let stamp = Timestamp(unixSeconds: wallClockSeconds(), offsetSeconds: 0).description
         FileHandle.standardError.write(Data("\(stamp) \(line)\n".utf8))
     }
 
@@ -267,7 +269,7 @@ func listEvents(_ arguments: ArraySlice<String>) throws {
     }
     print("KIOSK\tSEQ\tID\tTYPE\tOCCURRED AT\tRECEIVED AT\tDATA BYTES")
     for event in events {
-        let received = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(event.receivedAt)))
+        let received = Timestamp(unixSeconds: event.receivedAt, offsetSeconds: 0).description
         print(
             "\(event.kiosk)\t\(event.seq)\t\(event.id)\t\(event.type)\t\(event.occurredAt)\t\(received)\t\(event.data.count)"
         )

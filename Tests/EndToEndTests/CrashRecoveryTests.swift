@@ -2,6 +2,7 @@ import Foundation
 import KioskCentral
 import KioskProtocol
 import KioskSQLite
+import KioskTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 
 /// Where `kioskctl` and `kioskd` find printer profiles and keymaps: `--data-dir`,

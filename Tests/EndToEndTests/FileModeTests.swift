@@ -2,6 +2,7 @@ import Foundation
 import KioskCentral
 import KioskProtocol
 import KioskStore
+import KioskTestSupport
 import Testing
 
 #if canImport(Glibc)

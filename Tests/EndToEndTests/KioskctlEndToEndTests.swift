@@ -2,6 +2,7 @@ import Foundation
 import KioskDomain
 import KioskSQLite
 import KioskStore
+import KioskTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -11,43 +12,13 @@ import Testing
 /// The real `kioskctl` against the real `kioskd` (emulated printer on a pseudo-terminal,
 /// FIFO scanner, loopback central) and against database files, as a technician runs it.
 @Suite(.serialized) struct KioskctlEndToEndTests {
-    struct Outcome: Sendable {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
+    typealias Outcome = ToolRun.Outcome
 
     /// Runs the built kioskctl, optionally as another user (`setpriv`), and collects its output.
     static func kioskctl(_ arguments: [String], as user: (uid: UInt32, gid: UInt32, groups: [UInt32])? = nil)
         async throws -> Outcome
     {
-        try await Task.detached {
-            let process = Process()
-            if let user {
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-                process.arguments =
-                    [
-                        "--reuid=\(user.uid)", "--regid=\(user.gid)",
-                        user.groups.isEmpty
-                            ? "--clear-groups" : "--groups=" + user.groups.map(String.init).joined(separator: ","),
-                        BuiltProducts.path("kioskctl"),
-                    ] + arguments
-            } else {
-                process.executableURL = URL(fileURLWithPath: BuiltProducts.path("kioskctl"))
-                process.arguments = arguments
-            }
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            let out = output.fileHandleForReading.readDataToEndOfFile()
-            let err = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Outcome(
-                status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-                errors: String(decoding: err, as: UTF8.self))
-        }.value
+        try await ToolRun.run(BuiltProducts.path("kioskctl"), arguments, as: user)
     }
 
     static func json(_ text: String) throws -> [String: Any] {

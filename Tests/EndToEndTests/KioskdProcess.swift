@@ -5,6 +5,7 @@ import KioskDevices
 import KioskEmulators
 import KioskProtocol
 import KioskSystem
+import KioskTestSupport
 import Synchronization
 
 #if canImport(Glibc)

@@ -6,6 +6,7 @@ import KioskEmulators
 import KioskReceipts
 import KioskSQLite
 import KioskSystem
+import KioskTestSupport
 import Testing
 
 #if canImport(Glibc)

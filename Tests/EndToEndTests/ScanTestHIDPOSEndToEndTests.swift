@@ -1,5 +1,6 @@
 import Foundation
 import KioskDevices
+import KioskTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@ import Foundation
 import KioskCentral
 import KioskForwarding
 import KioskProtocol
+import KioskSystem
 import Synchronization
 import Testing
 
@@ -20,13 +21,11 @@ import Testing
         let rig = try ForwardingRig()
         try await rig.fill(3)
         rig.server.injectFault(.status(500, retryAfter: nil, body: Self.body), count: 1)
-        let lines = Mutex<[(ForwardingLog.Level, String)]>([])
+        let lines = Mutex<[(LogPriority, String)]>([])
         let forwarder = Forwarder(
             store: rig.store, client: rig.client, configuration: ForwarderConfiguration(batchSize: 100),
             clock: rig.clock.clock, random: SeededRandom(seed: 1),
-            log: ForwardingLog { level, event, fields in
-                lines.withLock { $0.append((level, ForwardingLog.line(event, fields))) }
-            })
+            logger: Logger(minimum: .debug) { line in lines.withLock { $0.append((line.priority, line.rendered)) } })
         try await forwarder.drain()
         #expect(try rig.expectAllStoredOnce(3))
         let logged = lines.withLock { $0 }

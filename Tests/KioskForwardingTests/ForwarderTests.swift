@@ -4,6 +4,7 @@ import KioskDomain
 import KioskForwarding
 import KioskProtocol
 import KioskStore
+import KioskSystem
 import Testing
 
 @Suite("Forwarder against a real central server on loopback")
@@ -51,7 +52,7 @@ struct ForwarderTests {
         try await rig.fill(250)
         rig.server.injectFault(fault, count: 4)
         let failures = FailureLog()
-        let forwarder = rig.forwarder(batchSize: 100, seed: 99, log: failures.log)
+        let forwarder = rig.forwarder(batchSize: 100, seed: 99, logger: failures.logger)
         try await forwarder.drain()
         #expect(try rig.expectAllStoredOnce(250), "\(name)")
         #expect(rig.eventRequests() == 4 + 3, "\(name): one request per fault, then three batches")
@@ -72,7 +73,7 @@ struct ForwarderTests {
         try await rig.fill(150)
         rig.server.injectFault(.stall(seconds: 3), count: 1)
         let failures = FailureLog()
-        let forwarder = rig.forwarder(batchSize: 100, seed: 5, log: failures.log)
+        let forwarder = rig.forwarder(batchSize: 100, seed: 5, logger: failures.logger)
         try await forwarder.drain()
         #expect(try rig.expectAllStoredOnce(150))
         // Waits are recorded, not slept, so a retry can meet the server still stalled (or

@@ -91,12 +91,12 @@ struct ForwardingRig {
     }
 
     func forwarder(
-        batchSize: Int = 100, seed: UInt64 = 1, successesBeforeGrowing: Int = 16, log: ForwardingLog = .discarding
+        batchSize: Int = 100, seed: UInt64 = 1, successesBeforeGrowing: Int = 16, logger: Logger = .discarding
     ) -> Forwarder {
         Forwarder(
             store: store, client: client,
             configuration: ForwarderConfiguration(batchSize: batchSize, successesBeforeGrowing: successesBeforeGrowing),
-            clock: clock.clock, random: SeededRandom(seed: seed), log: log)
+            clock: clock.clock, random: SeededRandom(seed: seed), logger: logger)
     }
 
     /// Writes `count` valid dossier.received events (plus `extra` raw ones) in one transaction.
@@ -151,11 +151,9 @@ func sampleDossier(_ i: Int, procedure: String = "1.001234") -> [UInt8] {
 final class FailureLog: Sendable {
     private let errors = Mutex<[String]>([])
 
-    var log: ForwardingLog {
-        ForwardingLog { [self] _, event, fields in
-            guard event == "forward.failed", let error = fields.first(where: { $0.key == "error" })?.value else {
-                return
-            }
+    var logger: Logger {
+        Logger(minimum: .debug) { [self] line in
+            guard line.event == "forward.failed", let error = line.value(of: "error") else { return }
             errors.withLock { $0.append(error) }
         }
     }

@@ -113,7 +113,7 @@ struct HealthReporterTests {
         let reporter = HealthReporter(store: store)
         let t0: Int64 = 1_795_000_000
         func at(_ s: Int64) -> Timestamp { Timestamp(unixSeconds: t0 + s) }
-        var snapshot = HealthSnapshot(
+        var snapshot = KioskHealthData(
             printer: "ok", scanner: "ok", backlog: 0, oldestPendingAt: nil, deadLetters: 0, version: "1.2.0")
         #expect(try await reporter.report(snapshot, now: at(0)))
         snapshot.backlog = 1

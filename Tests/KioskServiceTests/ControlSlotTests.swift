@@ -95,22 +95,11 @@ struct ControlSlotTests {
     }
 
     @Test func busyWhileEverySlotIsInServiceIsReportedAsBusy() async throws {
-        let handler = GatedStatusHandler()
-        let directory = SocketDirectory()
-        let server = ControlServer(
-            socketPath: directory.socket, group: "no-such-group-kiosk", handler: handler,
-            logger: LogRecorder().logger, limits: ControlServer.Limits(maximumClients: 1))
-        try server.start()
-        defer {
-            handler.open()
-            server.requestStop()
-        }
-        let held = Held(try RawControlConnection(path: directory.socket))
-        held.connection.send(#"{"request":"status"}"#)
-        #expect(await eventually { handler.waiting })
+        let busy = try await BusyControlServer.start()
+        defer { busy.stop() }
         let error = try await onThread { () -> ControlClientError? in
             do {
-                _ = try ControlClient(socketPath: directory.socket, timeout: .seconds(60)).request(.request("status"))
+                _ = try ControlClient(socketPath: busy.socket, timeout: .seconds(60)).request(.request("status"))
                 return nil
             } catch let error as ControlClientError {
                 return error
@@ -120,37 +109,6 @@ struct ControlSlotTests {
         }
         #expect(error?.kind == .busy)
         #expect(error?.description.hasPrefix("kioskd is busy") == true)
-        handler.open()
-        #expect(try await onThread { held.connection.answer() }?["ok"] == .bool(true))
+        #expect(try await busy.release()?["ok"] == .bool(true))
     }
-}
-
-/// A connection handed to a test thread.
-final class Held: @unchecked Sendable {
-    // @unchecked Sendable: used by one thread at a time (the test waits for each step).
-    let connection: RawControlConnection
-    init(_ connection: RawControlConnection) { self.connection = connection }
-}
-
-/// Answers `status` only once the test opens the gate; everything else at once.
-final class GatedStatusHandler: ControlRequestHandling, Sendable {
-    private let gate = Mutex<(open: Bool, waiting: Bool)>((false, false))
-
-    var waiting: Bool { gate.withLock { $0.waiting } }
-    func open() { gate.withLock { $0.open = true } }
-
-    func status() async -> ControlValue {
-        gate.withLock { $0.waiting = true }
-        while !gate.withLock({ $0.open }) { try? await Task.sleep(for: .milliseconds(10)) }
-        return .ok(["service": .string("running")])
-    }
-    func queue(limit: Int) async -> ControlValue { .ok([:]) }
-    func requeue(id: String?, all: Bool) async -> ControlValue { .ok([:]) }
-    func release(job: Int64?, all: Bool) async -> ControlValue { .ok([:]) }
-    func testPrint() async -> ControlValue { .ok([:]) }
-    func reprint(code: String) async -> ControlValue { .ok([:]) }
-    func lookup(code: String, print: Bool) async -> ControlValue { .ok([:]) }
-    func intake(idCardQR: String, procedureCode: String) async -> ControlValue { .ok([:]) }
-    func scan(text: String) async -> ControlValue { .ok([:]) }
-    func subscribe() async -> AsyncStream<ControlValue> { AsyncStream { _ in } }
 }

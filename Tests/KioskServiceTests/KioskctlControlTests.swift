@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 
 @testable import KioskControl
@@ -16,40 +17,11 @@ enum KioskdRepository {
 
 /// Runs the built `kioskctl` (next to the test bundle) and collects its output.
 enum Kioskctl {
-    static let path: String = {
-        let exe =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var url = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("kioskctl").path), url.path != "/" {
-            url.deleteLastPathComponent()
-        }
-        return url.appendingPathComponent("kioskctl").path
-    }()
+    static let path = BuiltProducts.path("kioskctl")
 
-    struct Outcome: Sendable {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
+    typealias Outcome = ToolRun.Outcome
 
-    static func run(_ arguments: [String]) async throws -> Outcome {
-        try await onThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = arguments
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            let out = output.fileHandleForReading.readDataToEndOfFile()
-            let err = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Outcome(
-                status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-                errors: String(decoding: err, as: UTF8.self))
-        }
-    }
+    static func run(_ arguments: [String]) async throws -> Outcome { try await ToolRun.run(path, arguments) }
 }
 
 @Suite("kioskctl over the control socket")
@@ -90,30 +62,16 @@ struct KioskctlControlTests {
     }
 
     @Test func aFullServerIsReportedAsBusy() async throws {
-        // The one slot the server has, with a request in service (the handler holds it): the
-        // server is busy, not merely holding an idle client (that one would be closed instead).
-        let handler = GatedStatusHandler()
-        let directory = SocketDirectory()
-        let server = ControlServer(
-            socketPath: directory.socket, group: "no-such-group-kiosk", handler: handler,
-            logger: LogRecorder().logger, limits: ControlServer.Limits(maximumClients: 1))
-        try server.start()
-        defer {
-            handler.open()
-            server.requestStop()
-        }
-        let held = Held(try RawControlConnection(path: directory.socket))
-        held.connection.send(#"{"request":"status"}"#)
-        #expect(await eventually { handler.waiting })
-        let status = try await Kioskctl.run(["status", "--timeout", "120", "--socket", directory.socket])
+        let busy = try await BusyControlServer.start()
+        defer { busy.stop() }
+        let status = try await Kioskctl.run(["status", "--timeout", "120", "--socket", busy.socket])
         #expect(status.status == 4)
         #expect(status.output.hasPrefix("unknown: kioskd is busy"), "\(status.output)")
-        let lookup = try await Kioskctl.run(["lookup", "K", "--timeout", "120", "--socket", directory.socket])
+        let lookup = try await Kioskctl.run(["lookup", "K", "--timeout", "120", "--socket", busy.socket])
         #expect(lookup.status == 1)
         #expect(lookup.errors.contains("kioskd is busy"), "\(lookup.errors)")
         #expect(!lookup.errors.contains("connection closed or stuck"))
-        handler.open()
-        #expect(try await onThread { held.connection.answer() }?["ok"] == .bool(true))
+        #expect(try await busy.release()?["ok"] == .bool(true))
     }
 
     @Test func aRequeueIsLoggedWithWhoAskedAndWhat() async throws {

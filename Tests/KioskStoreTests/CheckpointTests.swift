@@ -1,5 +1,6 @@
 import Foundation
 import KioskDomain
+import KioskTestSupport
 import Testing
 
 @testable import KioskStore

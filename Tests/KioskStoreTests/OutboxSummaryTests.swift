@@ -1,6 +1,7 @@
 import Foundation
 import KioskDomain
 import KioskSQLite
+import KioskTestSupport
 import Testing
 
 @testable import KioskStore
@@ -91,7 +92,7 @@ extension KioskStore {
             try count("delivered_at IS NULL AND dead_at IS NULL"), try count("dead_at IS NOT NULL"),
             try count("delivered_at IS NOT NULL"),
             try db.scalar("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'")?.integer ?? 0,
-            oldest?.text.flatMap(StoredTime.parse)
+            oldest?.text.flatMap { Timestamp(rfc3339: $0) }
         )
     }
 }

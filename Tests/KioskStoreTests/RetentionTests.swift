@@ -1,6 +1,7 @@
 import Foundation
 import KioskDomain
 import KioskSQLite
+import KioskTestSupport
 import Testing
 
 @testable import KioskStore

@@ -1,5 +1,6 @@
 import KioskDomain
 import KioskSQLite
+import KioskTestSupport
 import Testing
 
 @testable import KioskStore

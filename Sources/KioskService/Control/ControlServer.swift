@@ -58,10 +58,7 @@ public final class ControlServer: Sendable {
         var idleTimeoutNanoseconds: UInt64 { Self.nanoseconds(idleTimeout) }
         var requestTimeoutNanoseconds: UInt64 { Self.nanoseconds(requestTimeout) }
 
-        private static func nanoseconds(_ duration: Duration) -> UInt64 {
-            let (seconds, attoseconds) = duration.components
-            return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
-        }
+        private static func nanoseconds(_ duration: Duration) -> UInt64 { duration.totalNanoseconds }
     }
 
     private struct Running {

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Paths of the executables SwiftPM built next to the test bundle.
-enum BuiltProducts {
+public enum BuiltProducts {
     /// The folder holding `kioskd`, `kioskctl`, `kiosk-central`, `kiosk-bench`.
-    static let directory: String = {
+    public static let directory: String = {
         let exe =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var url = URL(fileURLWithPath: exe).deletingLastPathComponent()
@@ -15,15 +15,5 @@ enum BuiltProducts {
     }()
 
     /// The full path of one product.
-    static func path(_ name: String) -> String { directory + "/" + name }
-}
-
-/// A temporary directory removed when the value goes away.
-final class TemporaryDirectory {
-    let path: String
-    init() throws {
-        path = NSTemporaryDirectory() + "kiosk-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    public static func path(_ name: String) -> String { directory + "/" + name }
 }
