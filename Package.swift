@@ -109,7 +109,9 @@ let package = Package(
         .testTarget(
             name: "KioskSQLiteTests", dependencies: ["KioskSQLite", "KioskTestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSQLite", "CPowerCutVFS", "KioskTestSupport",
+            name: "KioskStoreTests",
+            dependencies: [
+                "KioskStore", "KioskSQLite", "CPowerCutVFS", "KioskTestSupport",
                 "KioskSystem",
             ],
             swiftSettings: strict),
