@@ -46,7 +46,13 @@ final class ScannerReader: @unchecked Sendable {
     // MARK: - evdev
 
     /// How long a partial `input_event` record may wait for its rest before it counts as torn.
-    static let tornRecordAfter: UInt64 = 50_000_000
+    /// A kernel evdev node never hands out part of a record, and a FIFO writer's one
+    /// `write` of whole records is atomic (under `PIPE_BUF`): a partial record means a writer
+    /// that died mid-record or wrote in pieces. One second lets a writer of pieces stalled by
+    /// a loaded machine finish its record (at 50 ms the split-read test lost whole scans
+    /// under load: the reader log said `record-torn`), and still resyncs long before a person
+    /// scans again.
+    static let tornRecordAfter: UInt64 = 1_000_000_000
 
     private func evdevSession(watch: HotPlugWatch?, afterEndOfFile: Bool) -> SessionEnd {
         let device: EvdevDevice
