@@ -444,9 +444,8 @@ final class PrinterConnection {
         while !sync.isEmpty {
             let outcomes = advanceChecks()
             if !outcomes.isEmpty { return outcomes }
-            let wait = Int32(clamping: max(1, nanosecondsToNextDuty / 1_000_000))
-            var entry = pollfd(fd: descriptorToWatch ?? -1, events: Int16(POLLIN), revents: 0)
-            _ = poll(&entry, 1, wait)
+            let due = MonotonicDeadline(afterNanoseconds: max(1_000_000, nanosecondsToNextDuty))
+            _ = try? waitForDescriptors([descriptorToWatch ?? -1], until: due)
         }
         return []
     }

@@ -43,7 +43,32 @@ public func waitForDescriptors(
     _ descriptors: [Int32], for events: Int16 = Int16(POLLIN), stop: Int32? = nil,
     until deadline: MonotonicDeadline? = nil
 ) throws(SystemError) -> PollOutcome {
-    var entries = descriptors.map { pollfd(fd: $0, events: events, revents: 0) }
+    try waitForDescriptors(descriptors.map { DescriptorInterest($0, events) }, stop: stop, until: deadline)
+}
+
+/// A descriptor and the events to wait for on it (``waitForDescriptors(_:stop:until:)``).
+public struct DescriptorInterest: Sendable, Equatable {
+    /// The descriptor; a negative one is ignored (as `poll` does).
+    public var descriptor: Int32
+    /// `POLLIN`, `POLLOUT`… for this descriptor.
+    public var events: Int16
+
+    /// The interest in `events` on `descriptor`.
+    public init(_ descriptor: Int32, _ events: Int16) {
+        self.descriptor = descriptor
+        self.events = events
+    }
+}
+
+/// ``waitForDescriptors(_:for:stop:until:)`` with events chosen per descriptor (a server that
+/// waits to read from some clients and to write to others). The same loop: `EINTR` retried,
+/// the stop descriptor first, `.timedOut` only once the deadline has passed.
+///
+/// The corresponding C function is `poll`.
+public func waitForDescriptors(
+    _ interests: [DescriptorInterest], stop: Int32? = nil, until deadline: MonotonicDeadline? = nil
+) throws(SystemError) -> PollOutcome {
+    var entries = interests.map { pollfd(fd: $0.descriptor, events: $0.events, revents: 0) }
     if let stop { entries.append(pollfd(fd: stop, events: Int16(POLLIN), revents: 0)) }
     while true {
         for k in entries.indices { entries[k].revents = 0 }
@@ -55,7 +80,7 @@ public func waitForDescriptors(
             throw SystemError(code, call: "poll")
         }
         if stop != nil, entries[entries.count - 1].revents != 0 { return .stopped }
-        if ready > 0 { return .ready(entries.prefix(descriptors.count).map(\.revents)) }
+        if ready > 0 { return .ready(entries.prefix(interests.count).map(\.revents)) }
         if deadline?.hasPassed ?? false { return .timedOut }
     }
 }

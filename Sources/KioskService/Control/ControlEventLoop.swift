@@ -55,33 +55,33 @@ struct ControlEventLoop {
             let now = monotonicNanoseconds()
             enforceDeadlines(now: now)
             if let stopDeadline, connections.isEmpty || now >= stopDeadline { break }
-            var entries: [pollfd] = [pollfd(fd: inbox.wake.readEnd, events: Int16(POLLIN), revents: 0)]
+            var entries = [DescriptorInterest(inbox.wake.readEnd, Int16(POLLIN))]
             let stopIndex = stopDeadline == nil ? entries.count : nil
-            if stopIndex != nil { entries.append(pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)) }
+            if stopIndex != nil { entries.append(DescriptorInterest(stop.readEnd, Int16(POLLIN))) }
             let listenerIndex = listening && now >= acceptPausedUntil ? entries.count : nil
-            if listenerIndex != nil { entries.append(pollfd(fd: listener, events: Int16(POLLIN), revents: 0)) }
+            if listenerIndex != nil { entries.append(DescriptorInterest(listener, Int16(POLLIN))) }
             let first = entries.count
             var polled: [Int] = []
             for (id, connection) in connections {
                 let events = connection.pollEvents
                 guard events != 0 else { continue }
-                entries.append(pollfd(fd: connection.fd, events: events, revents: 0))
+                entries.append(DescriptorInterest(connection.fd, events))
                 polled.append(id)
             }
-            let ready = poll(&entries, nfds_t(entries.count), pollTimeout(now: now))
-            if ready < 0 {
-                if errno == EINTR { continue }
-                logger.log(
-                    .error, "control socket stopped", [("reason", "poll failed: \(SystemError(errno, call: "poll"))")])
+            let outcome: PollOutcome
+            do {
+                outcome = try waitForDescriptors(entries, until: nearestDeadline(now: now))
+            } catch {
+                logger.log(.error, "control socket stopped", [("reason", "poll failed: \(error)")])
                 break
             }
-            guard ready > 0 else { continue }
+            guard case .ready = outcome else { continue }
             let woke = monotonicNanoseconds()
-            if let stopIndex, entries[stopIndex].revents != 0 { beginStopping(now: woke) }
-            if entries[0].revents != 0 { deliver(inbox.take(), now: woke) }
-            if let listenerIndex, listening, entries[listenerIndex].revents != 0 { acceptWaiting(now: woke) }
-            for (offset, id) in polled.enumerated() where entries[first + offset].revents != 0 {
-                service(id, revents: entries[first + offset].revents, now: woke)
+            if let stopIndex, outcome.events(of: stopIndex) != 0 { beginStopping(now: woke) }
+            if outcome.events(of: 0) != 0 { deliver(inbox.take(), now: woke) }
+            if let listenerIndex, listening, outcome.events(of: listenerIndex) != 0 { acceptWaiting(now: woke) }
+            for (offset, id) in polled.enumerated() where outcome.events(of: first + offset) != 0 {
+                service(id, revents: outcome.events(of: first + offset), now: woke)
             }
         }
         if !connections.isEmpty, stopDeadline != nil {
@@ -93,8 +93,8 @@ struct ControlEventLoop {
         logger.log(.info, "control socket closed", [("path", socketPath)])
     }
 
-    /// The `poll` timeout: until the nearest deadline (at most a minute), or none.
-    private func pollTimeout(now: UInt64) -> Int32 {
+    /// When the wait must end: the nearest deadline (at most a minute away), or none.
+    private func nearestDeadline(now: UInt64) -> MonotonicDeadline? {
         var nearest = stopDeadline
         func consider(_ deadline: UInt64?) {
             if let deadline, deadline < nearest ?? .max { nearest = deadline }
@@ -104,8 +104,8 @@ struct ControlEventLoop {
             consider(connection.hasOutput ? connection.writeDeadline : nil)
             consider(connection.inputDeadline(limits))
         }
-        guard let nearest else { return -1 }
-        return Int32(min((nearest > now ? nearest - now : 0) / 1_000_000 + 1, 60_000))
+        guard let nearest else { return nil }
+        return MonotonicDeadline(nanoseconds: min(nearest, now + 60_000_000_000))
     }
 
     // MARK: Clients coming and going
