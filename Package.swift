@@ -31,13 +31,14 @@ let package = Package(
         // SQLite: Database, Statement, transactions, result codes.
         .target(name: "KioskSQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         // The kiosk's durable store: dossiers, outbox, print jobs, central statuses.
-        .target(name: "KioskStore", dependencies: ["KioskDomain", "KioskSQLite"], swiftSettings: strict),
+        .target(
+            name: "KioskStore", dependencies: ["KioskDomain", "KioskSQLite", "KioskSystem"], swiftSettings: strict),
         // central-protocol.md: wire types and request signing (HMAC-SHA256 via libcrypto).
         .target(name: "KioskProtocol", dependencies: ["COpenSSL"], swiftSettings: strict),
         // Forwarding to the central server: libcurl transport, batches, backoff, updates.
         .target(
             name: "KioskForwarding",
-            dependencies: ["KioskProtocol", "KioskStore", "KioskDomain", "CCurl", "CKioskShim"],
+            dependencies: ["KioskProtocol", "KioskStore", "KioskDomain", "CCurl", "CKioskShim", "KioskSystem"],
             swiftSettings: strict),
         // ESC/POS: encoder, Vietnamese code pages and raster text, QR and CODE128, printer
         // profiles, and an interpreter that renders any byte stream to PNG and text.

@@ -1,7 +1,12 @@
-import Foundation
 import KioskProtocol
 import KioskSystem
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The reference receiver of central-protocol.md: an HTTP/1.1 server on POSIX sockets with
 /// its own SQLite file, plus fault injection for testing clients.

@@ -1,7 +1,17 @@
-import Foundation
+import Dispatch
 import KioskProtocol
 import KioskSystem
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What a handler wants done with a request.
 enum Reply: Sendable {
@@ -63,12 +73,10 @@ final class HTTPServer: Sendable {
     /// Starts the accept thread.
     func start() {
         finished.enter()
-        let thread = Thread { [self] in
+        DetachedThread.start(name: "kiosk-central accept") { [self] in
             acceptLoop()
             finished.leave()
         }
-        thread.name = "kiosk-central accept"
-        thread.start()
     }
 
     /// Stops accepting, shuts every open connection and waits (up to 5 s) for the threads.
@@ -120,7 +128,7 @@ final class HTTPServer: Sendable {
                 continue
             }
             finished.enter()
-            let thread = Thread { [self] in
+            DetachedThread.start(name: "kiosk-central connection", stackSize: 1 << 20) { [self] in
                 let end = serve(socket, isLoopback: isLoopback)
                 // Leave the open set before closing, so stop() never shuts a reused descriptor.
                 state.withLock { state in
@@ -134,9 +142,6 @@ final class HTTPServer: Sendable {
                 }
                 finished.leave()
             }
-            thread.stackSize = 1 << 20
-            thread.name = "kiosk-central connection"
-            thread.start()
         }
     }
 

@@ -1,6 +1,11 @@
-import Foundation
 import KioskSystem
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -44,15 +49,13 @@ public final class BarcodeScanner: Sendable {
         }
         continuation.onTermination = { _ in stopSignal.signal() }
         let readerClock = readerClock
-        let thread = Thread {
+        DetachedThread.start(name: "kiosk-scanner") {
             var clock = clockid_t()
             if pthread_getcpuclockid(pthread_self(), &clock) == 0 { readerClock.clock.withLock { $0 = clock } }
             reader.run()
             readerClock.clock.withLock { $0 = nil }
             continuation.finish()
         }
-        thread.name = "kiosk-scanner"
-        thread.start()
         events = stream
         self.stopSignal = stopSignal
     }

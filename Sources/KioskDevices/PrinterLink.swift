@@ -1,6 +1,11 @@
-import Foundation
 import KioskSystem
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -56,9 +61,7 @@ public final class PrinterLink: Sendable {
     public init(configuration: PrinterLinkConfiguration) {
         self.configuration = configuration
         wake = try? WakePipe()
-        let thread = Thread { [self] in run() }
-        thread.name = "printer-link"
-        thread.start()
+        DetachedThread.start(name: "printer-link") { [self] in run() }
     }
 
     /// The last state seen, without asking the printer.

@@ -1,9 +1,18 @@
 import Dispatch
 import ESCPOS
-import Foundation
 import KioskDevices
 import KioskSystem
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A receipt printer emulated on a pseudo-terminal, for tests and `kioskd --demo`.
 ///
@@ -42,9 +51,7 @@ public final class EmulatedPrinter: Sendable {
         self.devicePath = devicePath
         self.outputDirectory = outputDirectory
         let started = DispatchSemaphore(value: 0)
-        let thread = Thread { [self] in run(started: started) }
-        thread.name = "emulated-printer"
-        thread.start()
+        DetachedThread.start(name: "emulated-printer") { [self] in run(started: started) }
         started.wait()
         if let problem = shared.withLock({ $0.problem }) {
             throw SystemError(EIO, call: "emulated printer: \(problem)")
@@ -235,7 +242,7 @@ public final class EmulatedPrinter: Sendable {
         }
         guard let outputDirectory else { return }
         for (k, receipt) in receipts.enumerated() {
-            let base = outputDirectory + "/" + String(format: "receipt-%03d", first + k + 1)
+            let base = outputDirectory + "/" + "receipt-" + threeDigits(first + k + 1)
             _ = FileManager.default.createFile(atPath: base + ".png", contents: Data(receipt.rendered.png(scale: 1)))
             _ = FileManager.default.createFile(atPath: base + ".txt", contents: Data(receipt.rendered.transcript.utf8))
         }
@@ -289,4 +296,10 @@ struct RealtimeCommandScanner {
         }
         return nil
     }
+}
+
+/// `n` with at least three digits, zero-padded (`String(format: "%03d", n)` without Foundation).
+private func threeDigits(_ n: Int) -> String {
+    let digits = String(n)
+    return String(repeating: "0", count: max(0, 3 - digits.count)) + digits
 }

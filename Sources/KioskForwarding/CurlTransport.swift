@@ -1,6 +1,12 @@
 import CCurl
 import CKioskShim
-import Foundation
+import KioskSystem
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `HTTPTransport` over libcurl, for HTTPS with a pinned CA file and an optional client
 /// certificate (which URLSession on Linux cannot do).
@@ -54,9 +60,7 @@ public final class CurlTransport: HTTPTransport {
         self.configuration = configuration
         self.worker = CurlWorker(configuration: configuration)
         let worker = self.worker
-        let thread = Thread { worker.serve() }
-        thread.name = "kiosk-curl"
-        thread.start()
+        DetachedThread.start(name: "kiosk-curl") { worker.serve() }
     }
 
     deinit {

@@ -1,7 +1,12 @@
-import Foundation
 import KioskDomain
 import KioskProtocol
 import KioskStore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Sends the outbox to the central server, per central-protocol.md: batches in `seq` order,
 /// one request in flight, full-jitter backoff, `Retry-After`, 413 halving, dead letters only
@@ -268,7 +273,7 @@ public actor Forwarder {
             .warning, "forward.failed",
             [
                 "error": text, "failures": "\(current.consecutiveFailures)",
-                "retry_in_s": String(format: "%.3f", delay),
+                "retry_in_s": secondsText(delay),
             ])
         guard delay > 0 else { return }
         current.state = .backingOff

@@ -1,7 +1,12 @@
-import Foundation
 import KioskDomain
 import KioskProtocol
 import KioskStore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The kiosk's condition as a `kiosk.health` event reports it.
 public struct HealthSnapshot: Sendable, Equatable {

@@ -1,7 +1,12 @@
-import Foundation
 import KioskDomain
 import KioskProtocol
 import KioskStore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Polls `GET /v1/kiosks/{id}/updates` so tracking-code scans answer with a current status.
 ///
@@ -133,7 +138,7 @@ public actor UpdatesPoller {
             wait = backoff.nextDelay()
         }
         lastError = text
-        log(.warning, "updates.failed", ["error": text, "retry_in_s": String(format: "%.3f", wait)])
+        log(.warning, "updates.failed", ["error": text, "retry_in_s": secondsText(wait)])
         return PollFailure(description: text, wait: wait)
     }
 

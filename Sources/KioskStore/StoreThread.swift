@@ -1,4 +1,10 @@
-import Foundation
+import KioskSystem
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The store's own thread: a serial executor that runs the store actor's jobs, one at a
 /// time, on a dedicated OS thread.
@@ -11,18 +17,13 @@ import Foundation
 ///
 /// `@unchecked Sendable`: `jobs` and `finishing` are only touched under `condition`.
 final class StoreThread: SerialExecutor, @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = ThreadCondition()
     private var jobs: [UnownedJob] = []
     private var finishing = false
 
     /// Starts the thread, named `name` (as `ps -L` and debuggers show it).
     init(name: String) {
-        // Named from inside: on Linux, Foundation gives the OS thread its name only when the
-        // thread names itself.
-        Thread { [self] in
-            Thread.current.name = name
-            serve()
-        }.start()
+        DetachedThread.start(name: name) { [self] in serve() }
     }
 
     /// Queues a job of the store actor; it runs on the thread, after those before it.

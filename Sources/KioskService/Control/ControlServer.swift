@@ -1,8 +1,13 @@
 import Dispatch
-import Foundation
 import KioskControl
 import KioskSystem
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -140,13 +145,11 @@ public final class ControlServer: Sendable {
         running.withLock {
             $0 = Running(stop: stop, acceptDone: acceptDone, socketInode: ControlSocketFile.inode(path) ?? 0)
         }
-        let thread = Thread { [self] in
+        DetachedThread.start(name: "control-accept") { [self] in
             acceptLoop(listener: listener, stop: stop)
             close(listener)
             acceptDone.signal()
         }
-        thread.name = "control-accept"
-        thread.start()
         logger.log(.notice, "control socket listening", [("path", path), ("group", group), ("mode", "0660")])
     }
 
@@ -222,11 +225,9 @@ public final class ControlServer: Sendable {
             fd: fd, peer: peer, handler: handler, logger: logger, stop: stop, limits: limits, id: id,
             table: connections)
         clientThreads.enter()
-        let thread = Thread { [self] in
+        DetachedThread.start(name: "control-client") { [self] in
             connection.run()
             clientThreads.leave()
         }
-        thread.name = "control-client"
-        thread.start()
     }
 }
