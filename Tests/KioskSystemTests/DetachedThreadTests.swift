@@ -26,13 +26,15 @@ import Testing
         let seen = Seen()
         let caller = pthread_self()
         DetachedThread.start(name: "kiosk-test-thread-long-name", stackSize: 1 << 20) {
-            var comm = [CChar](repeating: 0, count: 32)
+            var comm = [UInt8](repeating: 0, count: 32)
+            var count = 0
             let fd = open("/proc/thread-self/comm", O_RDONLY)
             if fd >= 0 {
-                _ = read(fd, &comm, 31)
+                count = max(0, read(fd, &comm, 31))
                 close(fd)
             }
-            let name = String(cString: comm).split(separator: "\n").first.map(String.init) ?? ""
+            let name =
+                String(decoding: comm[..<count], as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
             seen.condition.lock()
             seen.name = name
             seen.isMain = pthread_equal(caller, pthread_self()) != 0
