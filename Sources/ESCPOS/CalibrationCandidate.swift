@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// One way a printer might print Vietnamese, offered on the calibration sheet with its own
 /// barcode: the technician scans the barcode of the line that reads right.

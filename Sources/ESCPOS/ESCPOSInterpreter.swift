@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reads any ESC/POS byte stream into a `RenderedReceipt`: text decoded to Unicode, barcodes,
 /// QR codes, images, feeds, cuts and status requests.
@@ -94,7 +98,7 @@ public struct ESCPOSInterpreter {
             case 0x1B: esc()
             case 0x1D: gs()
             case 0x1C: fs()
-            case ..<0x20, 0x7F: note(String(format: "control byte 0x%02X ignored", b))
+            case ..<0x20, 0x7F: note("control byte \(hexByte(b)) ignored")
             default: printable(b)
             }
         }
@@ -102,7 +106,7 @@ public struct ESCPOSInterpreter {
         for k in result.elements.indices {
             if case .text(var line) = result.elements[k] {
                 for r in line.runs.indices {
-                    line.runs[r].text = line.runs[r].text.precomposedStringWithCanonicalMapping
+                    line.runs[r].text = line.runs[r].text.canonicallyComposed
                 }
                 result.elements[k] = .text(line)
             }
@@ -201,7 +205,7 @@ public struct ESCPOSInterpreter {
             if let n = byte() { result.elements.append(.statusRequest(n)) }
         case 0x05: _ = byte()
         case 0x14: skip(3)
-        default: note(String(format: "unknown DLE 0x%02X skipped", c))
+        default: note("unknown DLE \(hexByte(c)) skipped")
         }
     }
 
@@ -272,9 +276,9 @@ public struct ESCPOSInterpreter {
         case 0x28:
             guard let h = take(3) else { return }
             skip(Int(h[1]) + Int(h[2]) * 256)
-            note(String(format: "ESC ( 0x%02X skipped", h[0]))
+            note("ESC ( \(hexByte(h[0])) skipped")
         default:
-            note(String(format: "unknown ESC 0x%02X skipped", c))
+            note("unknown ESC \(hexByte(c)) skipped")
         }
     }
 
@@ -284,7 +288,7 @@ public struct ESCPOSInterpreter {
         case 0x26, 0x2E: break
         case 0x43, 0x21, 0x2D, 0x57: _ = byte()
         case 0x70: skip(2)
-        default: note(String(format: "unknown FS 0x%02X skipped", c))
+        default: note("unknown FS \(hexByte(c)) skipped")
         }
     }
 
@@ -322,14 +326,14 @@ public struct ESCPOSInterpreter {
                 i = bytes.count
                 return note("GS ( cut short")
             }
-            if h[0] == 0x6B { twoDimensional(body) } else { note(String(format: "GS ( 0x%02X skipped", h[0])) }
+            if h[0] == 0x6B { twoDimensional(body) } else { note("GS ( \(hexByte(h[0])) skipped") }
         case 0x42, 0x66, 0x49, 0x72, 0x61, 0x62, 0x2F, 0x45, 0x7C, 0x3A: _ = byte()
         case 0x4C, 0x57, 0x24, 0x5C, 0x50, 0x54: skip(2)
         case 0x2A:
             guard let h = take(2) else { return }
             skip(Int(h[0]) * Int(h[1]) * 8)
             note("GS * downloaded image skipped")
-        default: note(String(format: "unknown GS 0x%02X skipped", c))
+        default: note("unknown GS \(hexByte(c)) skipped")
         }
     }
 
@@ -387,7 +391,7 @@ public struct ESCPOSInterpreter {
             flushLine(force: false)
             result.elements.append(
                 .qr(data: qrData, moduleSize: qrModule, errorCorrection: qrLevel, alignment: style.alignment))
-        default: note(String(format: "GS ( k QR function 0x%02X skipped", body[1]))
+        default: note("GS ( k QR function \(hexByte(body[1])) skipped")
         }
     }
 }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Chooses, for one line of text, the code pages that print every character right with the
 /// fewest bytes — or says the line must be drawn as raster.
@@ -27,7 +31,7 @@ struct LineEncodingPlanner {
         let scalars = Array(String(character).unicodeScalars)
         if scalars.count == 1, let b = page.encode(scalars[0]) { return [b] }
         guard page == .cp1258, profile.cp1258ComposesMarks else { return nil }
-        let decomposed = String(character).decomposedStringWithCanonicalMapping.unicodeScalars
+        let decomposed = String(character).canonicallyDecomposed.unicodeScalars
         var tone: UInt8?
         var base = String.UnicodeScalarView()
         for s in decomposed {
@@ -38,7 +42,7 @@ struct LineEncodingPlanner {
                 base.append(s)
             }
         }
-        let composedBase = Array(String(base).precomposedStringWithCanonicalMapping.unicodeScalars)
+        let composedBase = Array(String(base).canonicallyComposed.unicodeScalars)
         guard let tone, composedBase.count == 1, let b = page.encode(composedBase[0]) else { return nil }
         return [b, tone]
     }

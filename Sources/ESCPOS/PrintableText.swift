@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Text from outside (names, addresses, scans, catalog entries) made safe to print.
 public enum PrintableText {
@@ -32,7 +36,7 @@ public enum PrintableText {
                 if quicklyNFC && !isNFCStarter(s.value) { quicklyNFC = false }
             }
         }
-        guard fastPath && quicklyNFC else { return String(scalars).precomposedStringWithCanonicalMapping }
+        guard fastPath && quicklyNFC else { return String(scalars).canonicallyComposed }
         return String(scalars)
     }
 

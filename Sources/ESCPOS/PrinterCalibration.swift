@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The calibration sheet a kiosk prints to find out, with its own scanner, how its printer
 /// prints Vietnamese, cuts and beeps — and the local profile written from the answers.

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What a receipt printer model can do: paper width, fonts, code pages and features.
 ///
@@ -134,7 +138,7 @@ public struct PrinterProfile: Sendable, Equatable {
                 }
                 p.userDefinedCells[e.key == "CellFontA" ? .a : .b] = cell
             case "UserDefinedCharacters.Codes":
-                let bounds = e.value.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                let bounds = e.value.split(separator: "-").map { Int(trimmingWhitespace($0)) }
                 guard bounds.count == 2, let low = bounds[0], let high = bounds[1], 32 <= low, low <= high, high <= 126
                 else { throw fail("'\(e.value)' is not a range of codes like 32-126 (within 32-126)") }
                 p.userDefinedCodes = UInt8(low)...UInt8(high)
@@ -171,4 +175,13 @@ public struct PrinterProfile: Sendable, Equatable {
         }
         return try parse(text, name: name)
     }
+}
+
+/// `text` without the white space at either end (what Foundation's
+/// `trimmingCharacters(in: .whitespaces)` gave for a profile's values).
+private func trimmingWhitespace(_ text: Substring) -> Substring {
+    var text = text
+    while text.first?.isWhitespace == true { text.removeFirst() }
+    while text.last?.isWhitespace == true { text.removeLast() }
+    return text
 }

@@ -34,7 +34,7 @@ struct ProfileText {
             let key = String(line[..<equals]).trimmingSpaces()
             var value = String(line[line.index(after: equals)...])
             // A `#` after whitespace starts a trailing comment, as in the shipped profiles.
-            if let hash = value.range(of: " #") { value = String(value[..<hash.lowerBound]) }
+            if let hash = value.firstRange(of: " #") { value = String(value[..<hash.lowerBound]) }
             guard let section else {
                 throw PrinterProfileError(source: source, line: lineNumber, key: key, reason: "key outside a section")
             }

@@ -1,5 +1,10 @@
-import Foundation
 import KioskSystem
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Talks to a running receiver's admin listener (the `kiosk-central fault` command).
 public enum AdminClient {

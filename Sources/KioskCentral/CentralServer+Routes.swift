@@ -1,5 +1,10 @@
-import Foundation
 import KioskProtocol
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension CentralServer {
     /// `POST /v1/events`: verify, read the batch, store each new event once, answer per event.

@@ -1,8 +1,13 @@
-import Foundation
 import KioskDomain
 import KioskProtocol
 import KioskSystem
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The reference receiver of central-protocol.md: an HTTP/1.1 server on POSIX sockets with
 /// its own SQLite file, plus fault injection for testing clients.

@@ -1,7 +1,17 @@
-import Foundation
+import Dispatch
 import KioskProtocol
 import KioskSystem
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What a handler wants done with a request.
 enum Reply: Sendable {

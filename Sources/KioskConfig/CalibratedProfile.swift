@@ -1,5 +1,9 @@
 import ESCPOS
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The printer profile written on site by `kioskctl calibrate`: `printer.local.conf` in the
 /// state directory. When it is there it is the profile kioskd prints with (it was measured on

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What `kioskctl config check` reports: every problem in kiosk.conf and in the catalog and
 /// holiday files it names, and what could be loaded.

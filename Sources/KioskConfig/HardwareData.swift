@@ -1,7 +1,12 @@
 import ESCPOS
-import Foundation
 import KioskDevices
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Where the shipped device data lives — printer profiles, scanner keymaps, the example
 /// configuration and catalog — for `kioskd` and `kioskctl`.

@@ -1,4 +1,10 @@
-import Foundation
+import ESCPOS
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Why a value was refused, and what would be valid; becomes a diagnostic's message.
 struct ValueProblem: Error, Sendable, Equatable {
@@ -62,7 +68,7 @@ enum ValueSyntax {
     /// which is the form the printer's code pages map.
     static func nonEmptyText(_ text: String) -> Result<String, ValueProblem> {
         text.isEmpty
-            ? .failure(ValueProblem("empty; give a value")) : .success(text.precomposedStringWithCanonicalMapping)
+            ? .failure(ValueProblem("empty; give a value")) : .success(text.canonicallyComposed)
     }
 
     /// `text` made only of `allowed` ASCII bytes, with a length in `lengths`.

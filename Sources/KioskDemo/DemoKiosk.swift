@@ -1,11 +1,21 @@
-import Foundation
 import KioskCentral
 import KioskConfig
+import KioskDevices
 import KioskDomain
 import KioskEmulators
 import KioskProtocol
 import KioskService
 import KioskSystem
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `kioskd --demo`: the whole kiosk on one machine with no setup — a temporary state
 /// directory, an emulated printer on a pseudo-terminal writing each receipt as PNG and text,
@@ -16,10 +26,10 @@ package enum DemoKiosk {
         // The demo's state holds what is typed at it (names, ID numbers), the central's
         // database and key: a directory only its user can enter (mkdtemp makes it 0700, under
         // any umask), and files only its user can read (kioskd's umask is 077).
-        var template = Array((NSTemporaryDirectory() + "kiosk-demo-XXXXXX").utf8CString)
+        var template = Array((temporaryDirectory() + "kiosk-demo-XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             FileHandleOutput.standardError(
-                "kioskd --demo: cannot create a directory in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))\n"
+                "kioskd --demo: cannot create a directory in \(temporaryDirectory()): \(String(cString: strerror(errno)))\n"
             )
             return 1
         }
@@ -76,7 +86,7 @@ package enum DemoKiosk {
             command: { line in out(commands.run(line) + "\n") },
             endOfInput: {
                 // Let the last receipt print before stopping.
-                Thread.sleep(forTimeInterval: 2)
+                sleepOnThread(nanoseconds: 2_000_000_000)
                 signals.requestStop(signal: 0)
             })
         let service = KioskService(
@@ -179,4 +189,10 @@ package enum DemoKiosk {
             """
         return text
     }
+}
+
+/// `$TMPDIR` (or `/tmp/`) with a final slash, as Foundation's `NSTemporaryDirectory()` gave it.
+private func temporaryDirectory() -> String {
+    guard let value = getenv("TMPDIR").map({ String(cString: $0) }), !value.isEmpty else { return "/tmp/" }
+    return value.hasSuffix("/") ? value : value + "/"
 }

@@ -1,7 +1,12 @@
-import Foundation
 import KioskDevices
 import KioskService
 import KioskSystem
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The demo's scanner: each line typed on standard input is one scan. Lines starting with
 /// `!` are demo commands, handed to `command` instead.
@@ -16,7 +21,10 @@ final class StandardInputScans: ScanSource, Sendable {
         // Blocking reads belong on their own thread, never on the concurrency pool.
         NamedThread.start("demo-stdin") {
             while let line = readLine(strippingNewline: true) {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                var slice = Substring(line)
+                while slice.first?.isWhitespace == true { slice.removeFirst() }
+                while slice.last?.isWhitespace == true { slice.removeLast() }
+                let trimmed = String(slice)
                 if trimmed.isEmpty { continue }
                 if trimmed.hasPrefix("!") {
                     command(trimmed)

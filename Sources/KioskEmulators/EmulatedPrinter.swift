@@ -1,8 +1,17 @@
 import ESCPOS
-import Foundation
 import KioskDevices
 import KioskSystem
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A receipt printer emulated on a pseudo-terminal, for tests and `kioskd --demo`.
 ///
@@ -289,7 +298,7 @@ public final class EmulatedPrinter: Sendable {
         }
         guard let outputDirectory else { return }
         for (k, receipt) in receipts.enumerated() {
-            let base = outputDirectory + "/" + String(format: "receipt-%03d", first + k + 1)
+            let base = outputDirectory + "/" + "receipt-" + threeDigits(first + k + 1)
             _ = FileManager.default.createFile(atPath: base + ".png", contents: Data(receipt.rendered.png(scale: 1)))
             _ = FileManager.default.createFile(atPath: base + ".txt", contents: Data(receipt.rendered.transcript.utf8))
         }
@@ -363,4 +372,10 @@ private final class LineHandover: @unchecked Sendable {
         defer { line = nil }
         return line
     }
+}
+
+/// `n` with at least three digits, zero-padded (`String(format: "%03d", n)` without Foundation).
+private func threeDigits(_ n: Int) -> String {
+    let digits = String(n)
+    return String(repeating: "0", count: max(0, 3 - digits.count)) + digits
 }

@@ -1,5 +1,10 @@
-import Foundation
 import KioskProtocol
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What to do after a whole-request answer other than a usable 200, per the table of
 /// central-protocol.md.

@@ -106,7 +106,7 @@ public actor CentralClient {
 
     /// `/central` of `https://host:8443/central`; empty when there is no path.
     static func path(of url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return "" }
+        guard let scheme = url.firstRange(of: "://") else { return "" }
         let rest = url[scheme.upperBound...]
         guard let slash = rest.firstIndex(of: "/") else { return "" }
         return String(rest[slash...])

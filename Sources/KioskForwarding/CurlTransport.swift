@@ -1,7 +1,12 @@
 import CCurl
 import CKioskShim
-import Foundation
 import KioskSystem
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `HTTPTransport` over libcurl, for HTTPS with a pinned CA file and an optional client
 /// certificate (which URLSession on Linux cannot do).

@@ -1,7 +1,17 @@
 import CCurl
 import CKioskShim
-import Foundation
+import KioskSystem
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One request waiting for, or being carried by, the curl thread.
 ///
@@ -41,7 +51,7 @@ final class CurlResponseBuffer {
 /// `errorBuffer` are touched only by the thread running `serve()`.
 final class CurlWorker: @unchecked Sendable {
     private let configuration: CurlTransport.Configuration
-    private let condition = NSCondition()
+    private let condition = ThreadCondition()
     private var queue: [CurlJob] = []
     private var stopping = false
     private var handle: UnsafeMutableRawPointer?

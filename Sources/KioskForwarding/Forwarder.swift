@@ -1,8 +1,13 @@
-import Foundation
 import KioskDomain
 import KioskProtocol
 import KioskStore
 import KioskSystem
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Sends the outbox to the central server, per central-protocol.md: batches in `seq` order,
 /// one request in flight, full-jitter backoff, `Retry-After`, 413 halving, dead letters only
@@ -277,7 +282,7 @@ public actor Forwarder {
             priority, "forward.failed",
             [
                 "error": text, "failures": "\(current.consecutiveFailures)",
-                "retry_in_s": String(format: "%.3f", delay),
+                "retry_in_s": secondsText(delay),
             ])
         guard delay > 0 else { return }
         current.state = .backingOff

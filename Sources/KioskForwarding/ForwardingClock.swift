@@ -1,5 +1,10 @@
-import Foundation
 import KioskDomain
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The kiosk's wall clock and its way of waiting, injectable so tests can shift the clock
 /// (to provoke `clock-skew`) and record waits instead of sleeping them.

@@ -1,4 +1,3 @@
-import Foundation
 import KioskDomain
 import KioskProtocol
 import KioskStore

@@ -1,8 +1,13 @@
-import Foundation
 import KioskDomain
 import KioskProtocol
 import KioskStore
 import KioskSystem
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Polls `GET /v1/kiosks/{id}/updates` so tracking-code scans answer with a current status.
 ///
@@ -134,7 +139,7 @@ public actor UpdatesPoller {
             wait = backoff.nextDelay()
         }
         lastError = text
-        logger.log(.warning, "updates.failed", ["error": text, "retry_in_s": String(format: "%.3f", wait)])
+        logger.log(.warning, "updates.failed", ["error": text, "retry_in_s": secondsText(wait)])
         return PollFailure(description: text, wait: wait)
     }
 

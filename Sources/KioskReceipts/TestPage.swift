@@ -1,5 +1,9 @@
 import ESCPOS
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The technician's test page: every text style, a CODE128 barcode, a QR code, and the
 /// Vietnamese alphabet in every code page the profile has, then as the encoder chooses and
@@ -67,9 +71,9 @@ public enum TestPage {
                 out.append(byte)
                 continue
             }
-            let parts = String(character).decomposedStringWithCanonicalMapping.unicodeScalars
+            let parts = String(character).canonicallyDecomposed.unicodeScalars
             let base = String(String.UnicodeScalarView(parts.filter { !tones.contains($0.value) }))
-                .precomposedStringWithCanonicalMapping.unicodeScalars
+                .canonicallyComposed.unicodeScalars
             let marks = parts.filter { tones.contains($0.value) }
             let encoded =
                 Array(base).map { page.encode($0) } + marks.map { page == .cp1258 ? toneBytes[$0.value] : nil }

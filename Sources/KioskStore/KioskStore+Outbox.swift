@@ -1,6 +1,11 @@
-import Foundation
 import KioskDomain
 import KioskSQLite
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The outbox: events waiting for the central server, in `seq` order.
 extension KioskStore {

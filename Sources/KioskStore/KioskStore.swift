@@ -1,6 +1,11 @@
-import Foundation
 import KioskDomain
 import KioskSQLite
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The kiosk's durable store: dossiers, the outbox of events for the central server, print
 /// jobs, and the statuses the server reports.

@@ -1,6 +1,17 @@
-import Foundation
 import KioskDomain
 import KioskSQLite
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Opening the database file: pragmas, integrity check, migrations, and moving a corrupt
 /// file aside.
@@ -43,9 +54,7 @@ enum StoreFile {
     /// Whether `<path>-wal` is a WAL (its magic, 0x377f0682 or 0x377f0683) holding more
     /// than its 32-byte header, i.e. frames SQLite reads before the database file's pages.
     static func walHasFrames(path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path + "-wal") else { return false }
-        defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 33), head.count == 33 else { return false }
+        guard let head = firstBytes(33, of: path + "-wal"), head.count == 33 else { return false }
         return Array(head.prefix(3)) == [0x37, 0x7f, 0x06] && (head[3] == 0x82 || head[3] == 0x83)
     }
 
@@ -55,10 +64,30 @@ enum StoreFile {
     /// Why the file's first bytes are not an SQLite header; nil when they are, or when the
     /// file is missing or empty (a new database).
     static func headerProblem(path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: magic.count), !head.isEmpty else { return nil }
+        guard let head = firstBytes(magic.count, of: path), !head.isEmpty else { return nil }
         return Array(head) == magic ? nil : "file header is not an SQLite database header (SQLITE_NOTADB, 26)"
+    }
+
+    /// Up to `count` bytes from the start of the file at `path`; nil when it cannot be opened
+    /// or read. The corresponding C functions are `open` and `pread`.
+    private static func firstBytes(_ count: Int, of path: String) -> [UInt8]? {
+        #if canImport(Glibc)
+            let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        #else
+            let fd = Darwin.open(path, O_RDONLY | O_CLOEXEC)
+        #endif
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, count - filled, off_t(filled)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { break }
+            filled += n
+        }
+        return Array(bytes.prefix(filled))
     }
 
     /// Opens, configures, checks and migrates; throws ``CorruptFile`` for a damaged file and
@@ -71,7 +100,7 @@ enum StoreFile {
             do {
                 try DatabaseFileMode.apply(StoreFile.mode, toDatabaseAt: path)
             } catch {
-                throw StoreError(.sqlite, operation: operation, detail: error.description)
+                throw StoreError(.sqlite, operation: operation, detail: String(describing: error))
             }
             let db = try Database(path: path, vfs: vfs)
             try db.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
@@ -131,9 +160,7 @@ enum StoreFile {
 
     /// Renames the database and its `-wal`/`-shm` to `<path>.corrupt-<UTC timestamp>[-wal|-shm]`.
     static func moveAside(path: String, at now: Date, operation: String) throws -> String {
-        // `20261121T091502Z`: the domain's RFC 3339 text in UTC, without its separators.
-        let utc = Timestamp(unixSeconds: Int64(now.timeIntervalSince1970.rounded(.down)), offsetSeconds: 0)
-        let stamp = String(utc.description.filter { $0 != "-" && $0 != ":" })
+        let stamp = corruptStamp(now)
         let files = FileManager.default
         var target = "\(path).corrupt-\(stamp)"
         var attempt = 1
@@ -150,5 +177,12 @@ enum StoreFile {
             }
         }
         return target
+    }
+
+    /// `yyyyMMdd'T'HHmmss'Z'` in UTC, seconds truncated: the domain's RFC 3339 text at offset
+    /// zero without its separators.
+    static func corruptStamp(_ date: Date) -> String {
+        let utc = Timestamp(unixSeconds: Int64(date.timeIntervalSince1970.rounded(.down)), offsetSeconds: 0)
+        return String(utc.description.filter { $0 != "-" && $0 != ":" })
     }
 }

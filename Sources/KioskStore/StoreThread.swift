@@ -1,6 +1,11 @@
-import Foundation
-import KioskSystem
 import Synchronization
+import KioskSystem
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The store's own thread: a serial executor that runs the store actor's jobs, one at a
 /// time, on a dedicated OS thread.
@@ -16,7 +21,7 @@ import Synchronization
 ///
 /// `@unchecked Sendable`: `jobs` and `finishing` are only touched under `condition`.
 final class StoreThread: SerialExecutor, @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = ThreadCondition()
     private var jobs: [UnownedJob] = []
     private var finishing = false
     private let id = Atomic<Int32>(0)

@@ -1,5 +1,9 @@
 import ESCPOS
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import KioskDomain
 
 /// The technician's answers to a calibration sheet printed by the running kiosk

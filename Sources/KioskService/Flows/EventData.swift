@@ -1,6 +1,11 @@
-import Foundation
 import KioskDomain
 import KioskProtocol
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The `data` object of each event the kiosk writes, exactly as central-protocol.md names
 /// its fields.
