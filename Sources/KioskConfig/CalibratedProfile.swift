@@ -23,7 +23,7 @@ public enum CalibratedProfile {
             try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
         } catch {
             throw HardwareDataError(
-                "cannot write \(file): \(error.localizedDescription); check that the state directory is kioskd's")
+                "cannot write \(file): \(error); check that the state directory is kioskd's")
         }
     }
 

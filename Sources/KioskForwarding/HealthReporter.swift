@@ -2,6 +2,12 @@ import KioskDomain
 import KioskProtocol
 import KioskStore
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 extension KioskHealthData {
     /// The parts whose change is worth an event at once. Backlog and oldest pending time
     /// are measurements that move with every intake (and with every health event written),

@@ -1,5 +1,5 @@
-import Synchronization
 import KioskSystem
+import Synchronization
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -1,10 +1,11 @@
 import ESCPOS
+import KioskDomain
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KioskDomain
 
 /// The technician's answers to a calibration sheet printed by the running kiosk
 /// (`KIOSK:CALIBRATE`), one scan at a time: the barcode of the line that reads right, of the
@@ -55,8 +56,10 @@ public struct CalibrationSession: Sendable, Equatable {
 
     /// Takes one scan (its text as read, an AIM symbology identifier allowed in front).
     public mutating func handle(scan: String, now: Timestamp) -> Step {
-        let body = ScanParser.withoutSymbologyIdentifier(scan).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let answer = PrinterCalibration.Answer(scan: body) else { return .notAnAnswer }
+        var body = Substring(ScanParser.withoutSymbologyIdentifier(scan))
+        while body.first?.isWhitespace == true { body.removeFirst() }
+        while body.last?.isWhitespace == true { body.removeLast() }
+        guard let answer = PrinterCalibration.Answer(scan: String(body)) else { return .notAnAnswer }
         lastActivity = now
         switch answer {
         case .text(let candidate): text = candidate
