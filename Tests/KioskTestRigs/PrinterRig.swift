@@ -28,7 +28,10 @@ package final class PrinterRig: Sendable {
                 serial: SerialPortSettings(baudRate: .b115200, flowControl: flowControl),
                 asksStatus: asksStatus, statusTimeout: .milliseconds(200), settleAfterJob: .milliseconds(60),
                 minimumBackoff: minimumBackoff, maximumBackoff: maximumBackoff, idleCheckInterval: .seconds(30),
-                writeMargin: writeMargin, printAllowance: printAllowance, automaticStatusBack: automaticStatusBack))
+                writeMargin: writeMargin, printAllowance: printAllowance, automaticStatusBack: automaticStatusBack,
+                // Tests count the status requests on the wire: a pushed status must not expire
+                // while a loaded machine stalls the test (production keeps 15 s).
+                pushedStatusLifetime: .seconds(600)))
     }
 
     package func shutDown() async {
