@@ -19,17 +19,9 @@ import Testing
             .write(toFile: kiosk.configPath, atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(
             atPath: kiosk.directory.path + "/state", withIntermediateDirectories: true)
-        let path = kiosk.directory.path + "/scanner"
-        try Data(HIDPOSEndToEndTests.descriptor).write(to: URL(fileURLWithPath: path + ".rdesc"))
-        guard mkfifo(path, 0o600) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        let fd = open(path, O_RDWR | O_CLOEXEC)
-        #expect(fd >= 0)
-        defer { close(fd) }
-        let layout = try HIDPOSDescriptor(parsing: HIDPOSEndToEndTests.descriptor)
+        let scanner = try HIDPOSScannerFIFO(path: kiosk.directory.path + "/scanner")
         func scan(_ text: String) {
-            for report in layout.reports(for: Array(text.utf8), symbology: "]C0") {
-                #expect(report.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == report.count)
-            }
+            #expect(scanner.scan(text))
         }
 
         let calibration = Task {

@@ -25,26 +25,17 @@ import Testing
 
     @Test func anIDCardFromAHIDPOSScannerPrintsTheNameExactly() async throws {
         let kiosk = try KioskdProcess(scannerMode: "hidpos")
-        let path = kiosk.directory.path + "/scanner"
-        try Data(Self.descriptor).write(to: URL(fileURLWithPath: path + ".rdesc"))
-        guard mkfifo(path, 0o600) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        // Read-write, so opening never blocks and the reader never sees end-of-file between scans.
-        let fd = open(path, O_RDWR | O_CLOEXEC)
-        #expect(fd >= 0)
-        defer { close(fd) }
+        let scanner = try HIDPOSScannerFIFO(path: kiosk.directory.path + "/scanner")
         try kiosk.start()
         #expect(await kiosk.waitForLog("kioskd started"))
         #expect(await kiosk.waitForLog("scanner ok"))
-        let layout = try HIDPOSDescriptor(parsing: Self.descriptor)
 
         func scan(_ text: String, symbology: String) async throws {
             let handled = { kiosk.log.filter { $0.contains("scan handled") || $0.contains("scan refused") }.count }
             let before = handled()
-            let reports = layout.reports(for: Array(text.utf8), symbology: symbology)
+            let reports = scanner.reports(for: text, symbology: symbology)
             #expect(!reports.isEmpty)
-            for report in reports {
-                #expect(report.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == report.count)
-            }
+            for report in reports { #expect(scanner.write(report)) }
             let deadline = ContinuousClock.now + .seconds(60)
             while handled() == before, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         }

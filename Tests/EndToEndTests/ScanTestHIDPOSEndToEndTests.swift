@@ -12,12 +12,8 @@ import Testing
 @Suite struct ScanTestHIDPOSEndToEndTests {
     @Test func scanTestDecodesHIDPOSReports() async throws {
         let directory = try TemporaryDirectory()
-        let path = directory.path + "/scanner"
-        try Data(HIDPOSEndToEndTests.descriptor).write(to: URL(fileURLWithPath: path + ".rdesc"))
-        guard mkfifo(path, 0o600) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        let fd = open(path, O_RDWR | O_CLOEXEC)
-        #expect(fd >= 0)
-        defer { close(fd) }
+        let scanner = try HIDPOSScannerFIFO(path: directory.path + "/scanner")
+        let path = scanner.path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuiltProducts.path("kioskctl"))
         process.arguments = [
@@ -28,11 +24,8 @@ import Testing
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let layout = try HIDPOSDescriptor(parsing: HIDPOSEndToEndTests.descriptor)
         for (text, symbology) in [(HIDPOSEndToEndTests.card, "]Q1"), ("1.001234", "]C0")] {
-            for report in layout.reports(for: Array(text.utf8), symbology: symbology) {
-                #expect(report.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == report.count)
-            }
+            for report in scanner.reports(for: text, symbology: symbology) { #expect(scanner.write(report)) }
         }
         // Lines until both scans are in (the first is the scanner's state), at most 60 s.
         let reader = output.fileHandleForReading

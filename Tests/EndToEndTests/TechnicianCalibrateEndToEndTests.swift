@@ -19,19 +19,11 @@ import Testing
         let config = try String(contentsOfFile: kiosk.configPath, encoding: .utf8)
         try config.replacingOccurrences(of: "Profile=epson-tm-t20iii", with: "Profile=generic-80mm")
             .write(toFile: kiosk.configPath, atomically: true, encoding: .utf8)
-        let path = kiosk.directory.path + "/scanner"
-        try Data(HIDPOSEndToEndTests.descriptor).write(to: URL(fileURLWithPath: path + ".rdesc"))
-        guard mkfifo(path, 0o600) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        let fd = open(path, O_RDWR | O_CLOEXEC)
-        #expect(fd >= 0)
-        defer { close(fd) }
-        let layout = try HIDPOSDescriptor(parsing: HIDPOSEndToEndTests.descriptor)
+        let scanner = try HIDPOSScannerFIFO(path: kiosk.directory.path + "/scanner")
         let answered = { kiosk.log.filter { $0.contains("scan handled") || $0.contains("scan refused") }.count }
         func scan(_ text: String, answers: Int = 1) async throws {
             let before = answered()
-            for report in layout.reports(for: Array(text.utf8), symbology: "]C0") {
-                #expect(report.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == report.count)
-            }
+            #expect(scanner.scan(text))
             let deadline = ContinuousClock.now + .seconds(60)
             while answered() < before + answers, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(10))
@@ -42,9 +34,7 @@ import Testing
                 $0.contains("printer calibration answer") || $0.contains("printer calibrated")
             }
             .count
-            for report in layout.reports(for: Array(text.utf8), symbology: "]C0") {
-                #expect(report.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == report.count)
-            }
+            #expect(scanner.scan(text))
             let deadline = ContinuousClock.now + .seconds(60)
             while kiosk.log.filter({ $0.contains("printer calibration answer") || $0.contains("printer calibrated") })
                 .count == before, ContinuousClock.now < deadline
