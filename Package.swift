@@ -103,7 +103,8 @@ let package = Package(
             exclude: ["peers"],
             swiftSettings: strict),
 
-        .testTarget(name: "KioskDomainTests", dependencies: ["KioskDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "KioskDomainTests", dependencies: ["KioskDomain", "KioskTestSupport"], swiftSettings: strict),
         .testTarget(name: "KioskSystemTests", dependencies: ["KioskSystem"], swiftSettings: strict),
         .testTarget(name: "KioskConfigTests", dependencies: ["KioskConfig"], swiftSettings: strict),
         .testTarget(
@@ -148,7 +149,8 @@ let package = Package(
                 "KioskTestSupport",
             ],
             swiftSettings: strict),
-        .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"], swiftSettings: strict),
+        .testTarget(
+            name: "KioskProtocolTests", dependencies: ["KioskProtocol", "KioskTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KioskForwardingTests",
             dependencies: [
