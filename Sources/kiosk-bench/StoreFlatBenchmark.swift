@@ -15,18 +15,24 @@ import KioskStore
 /// - a second file gets that many dossiers delivered and scrubbed long ago (a kiosk's age),
 ///   then `--purges` rounds of 1,000 dossiers falling due, each purged by `purge` (timed).
 ///
-/// Then, on an empty store, the intake cycle: the intake with its receipt claimed
-/// (`recordIntake(claimingReceipt:)`), `written`, the completion, and the event's ack in
-/// batches of 100 as forwarding does it; against `peers/persist_queue_cycle.py` (put, get,
+/// Then, on an empty store, the intake cycle (``IntakeCycle``): the intake with its receipt
+/// claimed (`recordIntake(prepared:numbers:claimingReceipt:)`), `written`, the completion, and
+/// the event's ack in batches of 100 as forwarding does it; against `peers/persist_queue_cycle.py` (put, get,
 /// ack per item) when python3 and persist-queue are installed.
 ///
 /// Arguments: `--sizes 0,100000,1000000`, `--count N` (default 2000), `--purges N` (default
-/// 5), `--dir PATH`, `--peers DIR` (default `Sources/kiosk-bench/peers`), `--json`.
+/// 5), `--dir PATH`, `--peers DIR` (default `Sources/kiosk-bench/peers`), `--json`; or
+/// `--pages N`: only the WAL frames each commit of N intake cycles writes, by table and index
+/// (`StorePagesReport`).
 func runStoreFlatBenchmark(arguments: [String]) async throws {
     let options = try StoreFlatOptions(arguments)
     let directory = options.directory ?? (NSTemporaryDirectory() + "kiosk-bench-flat-" + UUID().uuidString.lowercased())
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) } }
+    if let cycles = options.pages {
+        try await runStorePagesReport(cycles: cycles, directory: directory)
+        return
+    }
 
     var rows: [StoreFlatRow] = []
     for size in options.sizes {
@@ -89,8 +95,8 @@ private func measureEnqueueAndSummary(size: Int, options: StoreFlatOptions, dire
     -> StoreFlatRow
 {
     let path = directory + "/enqueue-\(size).db"
-    removeDatabase(path)
-    defer { removeDatabase(path) }
+    removeStoreFiles(path)
+    defer { removeStoreFiles(path) }
     try await KioskStore(path: path).close()
     try fill(path) { db in
         try db.execute(
@@ -124,8 +130,8 @@ private func measurePurge(dossiers: Int, options: StoreFlatOptions, directory: S
     -> LatencySample
 {
     let path = directory + "/purge-\(dossiers).db"
-    removeDatabase(path)
-    defer { removeDatabase(path) }
+    removeStoreFiles(path)
+    defer { removeStoreFiles(path) }
     try await KioskStore(path: path).close()
     let longAgo = Timestamp(unixSeconds: benchTime.unixSeconds - 400 * 86400, offsetSeconds: 7 * 3600)
     try fill(path) { db in
@@ -181,40 +187,73 @@ private func measurePurge(dossiers: Int, options: StoreFlatOptions, directory: S
 /// `sending`), `written`, the completion; the events acked in batches of 100.
 private func measureIntakeCycle(options: StoreFlatOptions, directory: String) async throws -> LatencySample {
     let path = directory + "/cycle.db"
-    removeDatabase(path)
-    defer { removeDatabase(path) }
+    removeStoreFiles(path)
+    defer { removeStoreFiles(path) }
     let store = try KioskStore(path: path)
-    var unacked: [String] = []
-    var number = 0
-    func cycle() async throws {
-        number += 1
-        let serial = number
-        let record = try await store.recordIntake(day: benchDay, claimingReceipt: true) { sequence in
-            let code = "YBVY01-261121-\(sequence)-K"
-            let dossier = Dossier(
-                code: code, procedure: ProcedureRef(code: "1.001234", name: "Cấp Phiếu lý lịch tư pháp"),
-                applicant: Applicant(
-                    idNumber: "001094012345", name: "Nguyễn Bá Hoàng", birthDate: CalendarDay(iso: "1995-03-14"),
-                    gender: "Nam", address: "Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái"),
-                receivedAt: benchTime, dueDate: CalendarDay(iso: "2026-11-28")!, feeVND: 200_000,
-                delivery: .counter, office: "Bưu điện huyện Văn Yên")
-            return IntakeDraft(
-                dossier: dossier, eventData: EnqueueBenchmarkOptions.sampleEventData,
-                printJob: PrintJobDraft(
-                    kind: "intake-receipt", payload: Array(repeating: 0x41, count: 680 + serial % 2)))
-        }
-        try await store.recordPrintWritten(id: record.printJob.id)
-        try await store.completePrintJob(id: record.printJob.id)
-        unacked.append(record.event.id)
-        if unacked.count == 100 {
-            try await store.markDelivered(ids: unacked, at: benchTime)
-            unacked.removeAll()
-        }
-    }
-    _ = try await timed(100, cycle)
-    let sample = try await timed(options.count, cycle)
+    let cycle = try await IntakeCycle(store: store)
+    _ = try await timed(100) { try await cycle.run() }
+    let sample = try await timed(options.count) { try await cycle.run() }
     await store.close()
     return sample
+}
+
+/// One citizen's intake as the service's flows and print queue run it, step by step: the
+/// intake prepared with the numbers it will take (`recordIntake(prepared:numbers:)`, the
+/// receipt claimed `sending`), `written`, the completion; the events acked in batches of 100
+/// as forwarding does after each answer.
+final class IntakeCycle {
+    static let time = Timestamp(rfc3339: "2026-11-21T09:15:02+07:00")!
+    let store: KioskStore
+    private var numbers: IntakeNumbers
+    private var unacked: [OutboxEvent] = []
+
+    init(store: KioskStore) async throws {
+        self.store = store
+        numbers = try await store.nextIntakeNumbers(day: Self.time.localDay, registerBook: "2026")
+    }
+
+    /// The whole cycle: intake, written, completion, and every 100th time the ack.
+    func run() async throws {
+        let record = try await intake()
+        try await written(record)
+        try await complete(record)
+        if unacked.count == 100 { try await ack() }
+    }
+
+    func intake() async throws -> IntakeRecord {
+        let code = "YBVY01-261121-\(numbers.sequence)-K"
+        let dossier = Dossier(
+            code: code, procedure: ProcedureRef(code: "1.001234", name: "Cấp Phiếu lý lịch tư pháp"),
+            applicant: Applicant(
+                idNumber: "001094012345", name: "Nguyễn Bá Hoàng", birthDate: CalendarDay(iso: "1995-03-14"),
+                gender: "Nam", address: "Thôn 3, xã Mậu A, huyện Văn Yên, tỉnh Yên Bái"),
+            receivedAt: Self.time, dueDate: CalendarDay(iso: "2026-11-28")!, feeVND: 200_000,
+            delivery: .counter, office: "Bưu điện huyện Văn Yên")
+        let draft = IntakeDraft(
+            dossier: dossier, eventData: EnqueueBenchmarkOptions.sampleEventData,
+            printJob: PrintJobDraft(
+                kind: "intake-receipt", payload: Array(repeating: 0x41, count: 680 + numbers.sequence % 2)))
+        guard let record = try await store.recordIntake(prepared: draft, numbers: numbers, claimingReceipt: true)
+        else { throw BenchUsage("store-flat: the intake's numbers were taken (another writer on the file?)") }
+        numbers = numbers.next
+        unacked.append(record.event)
+        return record
+    }
+
+    func written(_ record: IntakeRecord) async throws {
+        try await store.recordPrintWritten(id: record.printJob.id)
+    }
+
+    func complete(_ record: IntakeRecord) async throws {
+        try await store.completePrintJob(id: record.printJob.id)
+    }
+
+    /// Marks the events of the intakes since the last ack delivered, in one transaction.
+    func ack() async throws {
+        guard !unacked.isEmpty else { return }
+        try await store.markDelivered(ids: unacked.map(\.id), at: Self.time)
+        unacked.removeAll()
+    }
 }
 
 /// persist-queue's put + get + ack per item, per second; nil when it cannot run here.
@@ -235,8 +274,7 @@ private func persistQueueCycle(options: StoreFlatOptions, directory: String) -> 
     return Double(text.split(separator: " ").last.map(String.init) ?? "")
 }
 
-private let benchTime = Timestamp(rfc3339: "2026-11-21T09:15:02+07:00")!
-private let benchDay = benchTime.localDay
+private let benchTime = IntakeCycle.time
 
 /// A random version-4 UUID in SQL, evaluated per row (`randomblob` is not constant).
 private let randomUUIDSQL =
@@ -251,7 +289,7 @@ private func fill(_ path: String, _ body: (Database) throws -> Void) throws {
     try db.transaction(.immediate) { try body(db) }
 }
 
-private func removeDatabase(_ path: String) {
+func removeStoreFiles(_ path: String) {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 }
 
@@ -289,6 +327,8 @@ private struct StoreFlatOptions {
     var directory: String?
     var peers = "Sources/kiosk-bench/peers"
     var json = false
+    /// `--pages N`: only the WAL frames per commit of N intake cycles, by b-tree.
+    var pages: Int?
 
     init(_ arguments: [String]) throws {
         var iterator = arguments.makeIterator()
@@ -297,10 +337,10 @@ private struct StoreFlatOptions {
                 json = true
                 continue
             }
-            guard ["--sizes", "--count", "--purges", "--dir", "--peers"].contains(argument) else {
+            guard ["--sizes", "--count", "--purges", "--dir", "--peers", "--pages"].contains(argument) else {
                 throw BenchUsage(
                     "store-flat: unknown argument \(argument); use --sizes 0,100000 --count N --purges N --dir PATH"
-                        + " --peers DIR --json")
+                        + " --peers DIR --json, or --pages N")
             }
             guard let value = iterator.next() else { throw BenchUsage("store-flat: \(argument) needs a value") }
             switch argument {
@@ -316,7 +356,11 @@ private struct StoreFlatOptions {
                 guard let number = Int(value), number > 0 else {
                     throw BenchUsage("store-flat: \(argument) needs a positive number, not \(value)")
                 }
-                if argument == "--count" { count = number } else { purges = number }
+                switch argument {
+                case "--count": count = number
+                case "--pages": pages = number
+                default: purges = number
+                }
             }
         }
     }
