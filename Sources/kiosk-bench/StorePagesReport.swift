@@ -43,9 +43,13 @@ func runStorePagesReport(cycles: Int, directory: String) async throws {
     print("WAL frames (pages of 4 KiB) per commit, by b-tree; \(cycles) intake cycles on an empty store")
     for stage in stages.order {
         let commits = stages.commits[stage] ?? 1
-        let byName = (stages.frames[stage] ?? [:]).sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }
+        let byName = (stages.frames[stage] ?? [:]).sorted {
+            $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value
+        }
         let total = byName.reduce(0) { $0 + $1.value }
-        print("\(stage): \(String(format: "%.2f", Double(total) / Double(commits))) frames per commit (\(commits) commits)")
+        print(
+            "\(stage): \(String(format: "%.2f", Double(total) / Double(commits))) frames per commit (\(commits) commits)"
+        )
         for (name, count) in byName {
             print("    \(String(format: "%6.2f", Double(count) / Double(commits)))  \(name)")
         }
