@@ -100,7 +100,7 @@ public actor Forwarder {
         do {
             events = try await store.pendingEvents(limit: current.batchSize)
         } catch {
-            try await fail("store: \(error)", ids: [], delay: backoff.nextDelay())
+            try await fail("store: \(error)", events: [], delay: backoff.nextDelay())
             return true
         }
         if events.isEmpty {
@@ -116,7 +116,6 @@ public actor Forwarder {
         let result = await client.send(
             method: "POST", pathAndQuery: "/v1/events", body: body, contentType: "application/json")
         let now = clock.now()
-        let ids = batch.map(\.id)
 
         if case .success(let response) = result, response.status == 200,
             let answer = BatchResults(json: response.body)
@@ -125,7 +124,7 @@ public actor Forwarder {
             do {
                 progress = try await apply(answer, to: batch, at: now)
             } catch {
-                try await fail("store: \(error)", ids: [], delay: backoff.nextDelay())
+                try await fail("store: \(error)", events: [], delay: backoff.nextDelay())
                 return true
             }
             if progress > 0 {
@@ -133,7 +132,7 @@ public actor Forwarder {
             } else {
                 // A 200 that settles nothing must not turn into a tight loop.
                 try await fail(
-                    "central: answer settled none of the \(batch.count) events sent", ids: ids,
+                    "central: answer settled none of the \(batch.count) events sent", events: batch,
                     delay: backoff.nextDelay())
             }
             return true
@@ -150,14 +149,15 @@ public actor Forwarder {
             logger.log(
                 .warning, "forward.too-large",
                 ["events": "\(batch.count)", "bytes": "\(body.count)", "batch_size": "\(smaller)"])
-            try await fail(text + ", batch size now \(smaller)", ids: ids, delay: 0)
+            try await fail(text + ", batch size now \(smaller)", events: batch, delay: 0)
         case .tooLarge:
-            try await fail(text + " even for one event (seq \(batch[0].seq))", ids: ids, delay: backoff.nextDelay())
+            try await fail(
+                text + " even for one event (seq \(batch[0].seq))", events: batch, delay: backoff.nextDelay())
         case .overloaded(let retryAfter?):
             backoff.countFailure()
-            try await fail(text, ids: ids, delay: min(retryAfter, configuration.maxRetryAfter))
+            try await fail(text, events: batch, delay: min(retryAfter, configuration.maxRetryAfter))
         case .overloaded(nil), .backOff:
-            try await fail(text, ids: ids, delay: backoff.nextDelay())
+            try await fail(text, events: batch, delay: backoff.nextDelay())
         }
         return true
     }
@@ -194,34 +194,34 @@ public actor Forwarder {
     private func apply(_ answer: BatchResults, to batch: [OutboxEvent], at now: Timestamp) async throws -> Int {
         var results: [String: EventResult] = [:]
         for result in answer.results where results[result.id] == nil { results[result.id] = result }
-        var delivered: [String] = []
-        var missing: [String] = []
+        var delivered: [OutboxEvent] = []
+        var missing: [OutboxEvent] = []
         var dead = 0
         for event in batch {
             guard let result = results[event.id] else {
-                missing.append(event.id)
+                missing.append(event)
                 continue
             }
             switch result.status {
             case EventResult.accepted, EventResult.duplicate:
-                delivered.append(event.id)
+                delivered.append(event)
             case EventResult.rejected:
                 let reason =
                     result.reason.map { $0.isEmpty ? "rejected by central (no reason given)" : $0 }
                     ?? "rejected by central (no reason given)"
-                try await store.moveToDeadLetters(id: event.id, reason: reason, at: now)
+                try await store.moveToDeadLetters(event, reason: reason, at: now)
                 dead += 1
                 logger.log(
                     .error, "forward.dead-letter",
                     ["id": event.id, "seq": "\(event.seq)", "type": event.type, "reason": String(reason.prefix(120))])
             default:
-                missing.append(event.id)  // an unknown status is not a delivery
+                missing.append(event)  // an unknown status is not a delivery
             }
         }
-        if !delivered.isEmpty { try await store.markDelivered(ids: delivered, at: now) }
+        if !delivered.isEmpty { try await store.markDelivered(delivered, at: now) }
         if !missing.isEmpty {
             try await store.recordFailedAttempt(
-                ids: missing, error: "not settled in central's answer; sent again", nextAttemptAt: nil)
+                missing, error: "not settled in central's answer; sent again", nextAttemptAt: nil)
         }
         current.totalDelivered += delivered.count
         current.totalDeadLettered += dead
@@ -260,15 +260,15 @@ public actor Forwarder {
 
     /// Records a whole-request failure (status, store, log), then waits `delay` seconds
     /// (cancellable; a nudge does not shorten it).
-    private func fail(_ text: String, ids: [String], delay: Double) async throws {
+    private func fail(_ text: String, events: [OutboxEvent], delay: Double) async throws {
         let now = clock.now()
         current.lastError = text
         current.lastErrorAt = now
         current.consecutiveFailures += 1
         let due = Timestamp(unixSeconds: now.unixSeconds + Int64(delay.rounded(.up)), offsetSeconds: now.offsetSeconds)
-        if !ids.isEmpty {
+        if !events.isEmpty {
             do {
-                try await store.recordFailedAttempt(ids: ids, error: text, nextAttemptAt: due)
+                try await store.recordFailedAttempt(events, error: text, nextAttemptAt: due)
             } catch {
                 logger.log(.warning, "forward.store-error", ["error": "\(error)"])
             }

@@ -5,28 +5,12 @@ import KioskSQLite
 extension KioskStore {
     /// Takes the day's next sequence number (1, 2, 3 … per day) inside the caller's transaction.
     private func nextDailySequence(_ db: Database, day: CalendarDay) throws -> Int {
-        let upsert = try db.cachedStatement(
-            "INSERT INTO daily_sequence (day, last_value) VALUES (?, 1)"
-                + " ON CONFLICT (day) DO UPDATE SET last_value = last_value + 1 RETURNING last_value")
-        try upsert.bind([.text(day.description)])
-        defer { upsert.reset() }
-        guard try upsert.step() == .row else {
-            throw StoreError(.malformedRow, operation: "taking the daily sequence", detail: "no value returned")
-        }
-        return upsert.int(at: 0)
+        try IntakeNumberCounter.daySequence.take(db, key: day.description)
     }
 
     /// Takes the register book's next number (1, 2, 3 … per book) inside the caller's transaction.
     private func nextRegisterNumber(_ db: Database, book: String) throws -> Int {
-        let upsert = try db.cachedStatement(
-            "INSERT INTO intake_register (book, last_number) VALUES (?, 1)"
-                + " ON CONFLICT (book) DO UPDATE SET last_number = last_number + 1 RETURNING last_number")
-        try upsert.bind([.text(book)])
-        defer { upsert.reset() }
-        guard try upsert.step() == .row else {
-            throw StoreError(.malformedRow, operation: "taking the register number", detail: "no value returned")
-        }
-        return upsert.int(at: 0)
+        try IntakeNumberCounter.registerLine.take(db, key: book)
     }
 
     /// Records an intake as `recordIntake(day:claimingReceipt:_:)` does, and gives it the next line of the
@@ -68,15 +52,10 @@ extension KioskStore {
     /// receipt with them outside the write transaction, then `recordIntake(prepared:…)`.
     public func nextIntakeNumbers(day: CalendarDay, registerBook: String) throws -> IntakeNumbers {
         try read("reading the next intake numbers") { db in
-            let sequence =
-                try db.scalar(
-                    "SELECT last_value FROM daily_sequence WHERE day = ?", [.text(day.description)])?.integer ?? 0
-            let number =
-                try db.scalar(
-                    "SELECT last_number FROM intake_register WHERE book = ?", [.text(registerBook)])?.integer ?? 0
+            let sequence = try IntakeNumberCounter.daySequence.last(db, key: day.description)
+            let number = try IntakeNumberCounter.registerLine.last(db, key: registerBook)
             return IntakeNumbers(
-                day: day, sequence: Int(sequence) + 1,
-                register: RegisterEntry(book: registerBook, number: Int(number) + 1))
+                day: day, sequence: sequence + 1, register: RegisterEntry(book: registerBook, number: number + 1))
         }
     }
 

@@ -24,6 +24,26 @@ extension KioskStore {
         "outbox AS o INDEXED BY \(index) LEFT JOIN outbox_data AS d ON d.seq = o.seq"
     }
 
+    /// Forwarding's writes find an event by its `seq` (the rowid) and check its id: the outbox
+    /// has no index of every id (schema version 6).
+    static let markDeliveredSQL = """
+        UPDATE outbox SET delivered_at = ?, delivered_unix = ?, next_attempt_at = NULL
+        WHERE seq = ? AND id = ? AND delivered_at IS NULL
+        """
+    static let recordFailedAttemptSQL = """
+        UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+        WHERE seq = ? AND id = ? AND delivered_at IS NULL AND dead_at IS NULL
+        """
+    static let moveToDeadLettersSQL = """
+        UPDATE outbox SET dead_reason = ?, dead_at = ?, next_attempt_at = NULL
+        WHERE seq = ? AND id = ? AND delivered_at IS NULL AND dead_at IS NULL
+        """
+    /// A technician's requeue names the id: found through the index of dead letters' ids.
+    static let requeueSQL = """
+        UPDATE outbox INDEXED BY outbox_dead_by_id SET dead_reason = NULL, dead_at = NULL, next_attempt_at = NULL
+        WHERE id = ? AND dead_at IS NOT NULL
+        """
+
     /// Writes one event with a fresh id inside the caller's transaction.
     func insertEvent(
         _ db: Database, type: String, data: [UInt8], occurredAt: Timestamp, dossierCode: String?
@@ -93,45 +113,45 @@ extension KioskStore {
     }
 
     /// Marks events delivered (the server answered `accepted` or `duplicate`), in one
-    /// transaction. Ids not found, or already delivered, are ignored.
-    public func markDelivered(ids: [String], at: Timestamp) throws {
-        try write("marking \(ids.count) events delivered") { db in
-            let update = try db.cachedStatement(
-                "UPDATE outbox SET delivered_at = ?, delivered_unix = ?, next_attempt_at = NULL"
-                    + " WHERE id = ? AND delivered_at IS NULL")
+    /// transaction. Each is found by its `seq` (the table's rowid) and must still carry its id;
+    /// events not found, or already delivered, are ignored.
+    public func markDelivered(_ events: [OutboxEvent], at: Timestamp) throws {
+        try write("marking \(events.count) events delivered") { db in
+            let update = try db.cachedStatement(Self.markDeliveredSQL)
             defer { update.reset() }
             let text = at.description
-            for id in ids {
-                try update.bind([.text(text), .integer(at.unixSeconds), .text(id)])
+            for event in events {
+                try update.bind([.text(text), .integer(at.unixSeconds), .integer(event.seq), .text(event.id)])
                 try update.step()
             }
         }
     }
 
-    /// Counts a failed delivery attempt for events still pending, with the error and when to retry.
-    public func recordFailedAttempt(ids: [String], error: String, nextAttemptAt: Timestamp?) throws {
-        try write("recording a failed delivery of \(ids.count) events") { db in
-            let update = try db.cachedStatement(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
-                    + " WHERE id = ? AND delivered_at IS NULL AND dead_at IS NULL")
+    /// Counts a failed delivery attempt for events still pending (found by `seq` and id), with
+    /// the error and when to retry.
+    public func recordFailedAttempt(_ events: [OutboxEvent], error: String, nextAttemptAt: Timestamp?) throws {
+        try write("recording a failed delivery of \(events.count) events") { db in
+            let update = try db.cachedStatement(Self.recordFailedAttemptSQL)
             defer { update.reset() }
-            for id in ids {
-                try update.bind([.text(error), SQLiteValue(nextAttemptAt?.description), .text(id)])
+            for event in events {
+                try update.bind([
+                    .text(error), SQLiteValue(nextAttemptAt?.description), .integer(event.seq), .text(event.id),
+                ])
                 try update.step()
             }
         }
     }
 
-    /// Moves a pending event to the dead letters (the server rejected it for good).
-    public func moveToDeadLetters(id: String, reason: String, at: Timestamp) throws {
-        let operation = "moving event \(id) to dead letters"
+    /// Moves a pending event (found by `seq` and id) to the dead letters (the server rejected
+    /// it for good).
+    public func moveToDeadLetters(_ event: OutboxEvent, reason: String, at: Timestamp) throws {
+        let operation = "moving event \(event.id) to dead letters"
         try write(operation) { db in
-            let update = try db.cachedStatement(
-                "UPDATE outbox SET dead_reason = ?, dead_at = ?, next_attempt_at = NULL"
-                    + " WHERE id = ? AND delivered_at IS NULL AND dead_at IS NULL")
-            try update.execute([.text(reason), .text(at.description), .text(id)])
+            let update = try db.cachedStatement(Self.moveToDeadLettersSQL)
+            try update.execute([.text(reason), .text(at.description), .integer(event.seq), .text(event.id)])
             guard db.changes == 1 else {
-                throw StoreError(.unknownEvent, operation: operation, detail: "no pending event with id \(id)")
+                throw StoreError(
+                    .unknownEvent, operation: operation, detail: "no pending event \(event.seq) with id \(event.id)")
             }
         }
     }
@@ -158,14 +178,13 @@ extension KioskStore {
     }
 
     /// Moves a dead letter back to pending (a technician fixed the cause); false when no dead
-    /// letter has that id.
+    /// letter has that id. Found by id through the index of dead letters' ids (schema version 6:
+    /// the outbox has no index of every id).
     public func requeue(id: String) throws -> Bool {
         try write("requeueing event \(id)") { db in
-            let update = try db.cachedStatement(
-                "UPDATE outbox SET dead_reason = NULL, dead_at = NULL, next_attempt_at = NULL"
-                    + " WHERE id = ? AND dead_at IS NOT NULL")
+            let update = try db.cachedStatement(Self.requeueSQL)
             try update.execute([.text(id)])
-            return db.changes == 1
+            return db.changes > 0
         }
     }
 

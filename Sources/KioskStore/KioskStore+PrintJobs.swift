@@ -187,8 +187,9 @@ extension KioskStore {
     /// disk; the next full commit's fsync makes it durable too.
     func writeWithoutBarrier<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
         let db = try openDatabase(operation)
-        try storeOperation(operation) { _ = try db.setPragma("synchronous", "NORMAL") }
-        defer { _ = try? db.setPragma("synchronous", "FULL") }
+        // Cached: two pragmas on each of the cycle's two barrier-less commits.
+        try storeOperation(operation) { try db.cachedStatement("PRAGMA synchronous = NORMAL").execute() }
+        defer { try? db.cachedStatement("PRAGMA synchronous = FULL").execute() }
         transactionObserver?(operation, false)
         let result = try storeOperation(operation) { try db.transaction(.immediate) { try body(db) } }
         transactionObserver?(operation, true)

@@ -24,19 +24,22 @@ extension KioskStore {
         let (difference, differenceOverflow) = now.unixSeconds.subtractingReportingOverflow(span)
         let cutoff = spanOverflow || differenceOverflow ? Int64.min : difference
         let report = try write(operation) { db -> PurgeReport in
-            // Only the dossiers falling due now are touched, each through its indexes: the
+            // Only the dossiers falling due now are touched, each through its own row: the
             // cost follows what is purged, not how many dossiers the kiosk ever recorded.
             var scrubbed: [String] = []
-            try db.cachedStatement(Self.scrubDueDossiers).forEachRow([.integer(cutoff)]) {
-                scrubbed.append($0.string(at: 0) ?? "")
-            }
+            var events: [String] = []
             var deleted = 0
-            let deleteJobs = try db.cachedStatement(Self.deletePrintJobsOfDossier)
             let deleteEvents = try db.cachedStatement(Self.deleteDeliveredEventsOfDossier)
-            for code in scrubbed {
-                try deleteJobs.execute([.text(code)])
-                try deleteEvents.execute([.text(code)])
+            try db.cachedStatement(Self.scrubDueDossiers).forEachRow([.integer(cutoff)]) { row in
+                scrubbed.append(row.string(at: 0) ?? "")
+                if let seqs = row.string(at: 1) { events.append(seqs) }
+            }
+            for seqs in events {
+                try deleteEvents.execute([.text(seqs)])
                 deleted += db.changes
+            }
+            if !scrubbed.isEmpty {
+                try db.cachedStatement(Self.deletePrintJobsOfDossiers).execute([.text(Self.jsonArray(scrubbed))])
             }
             try db.cachedStatement(Self.deleteEventsDeliveredBefore).execute([.integer(cutoff)])
             deleted += db.changes
@@ -52,27 +55,52 @@ extension KioskStore {
     }
 
     /// Step 1: erases the personal data of dossiers received before the cutoff (`?`) whose
-    /// events are all delivered, and returns their codes. A range of the index of unpurged
-    /// dossiers by reception time; each dossier's events looked up by `outbox_by_dossier`.
+    /// events are all delivered, and returns their codes and their events' `seq` (the JSON
+    /// array the dossier's row keeps, schema version 6). A range of the index of unpurged
+    /// dossiers by reception time; each dossier's events looked up by `seq`.
     static let scrubDueDossiers = """
         UPDATE dossiers SET applicant_id_number = NULL, applicant_name = NULL, applicant_birth_date = NULL,
             applicant_address = NULL, delivery_address = NULL, purged = 1
         WHERE purged = 0 AND received_unix < ?
-            AND NOT EXISTS (SELECT 1 FROM outbox
-                WHERE outbox.dossier_code = dossiers.code AND outbox.delivered_at IS NULL)
-        RETURNING code
+            AND NOT EXISTS (SELECT 1 FROM json_each(dossiers.event_seqs) AS listed
+                JOIN outbox ON outbox.seq = listed.value WHERE outbox.delivered_at IS NULL)
+        RETURNING code, event_seqs
         """
-    /// Step 1 too: a scrubbed dossier's print jobs, which hold the same data.
-    static let deletePrintJobsOfDossier = "DELETE FROM print_jobs WHERE dossier_code = ?"
-    /// Step 2: a scrubbed dossier's delivered events.
-    static let deleteDeliveredEventsOfDossier =
-        "DELETE FROM outbox WHERE dossier_code = ? AND delivered_at IS NOT NULL"
+    /// Step 1 too: the scrubbed dossiers' print jobs (`?`: a JSON array of their codes), which
+    /// hold the same data; one pass over the jobs not yet printed.
+    static let deletePrintJobsOfDossiers = """
+        DELETE FROM print_jobs WHERE dossier_code IN (SELECT value FROM json_each(?))
+        """
+    /// Step 2: a scrubbed dossier's delivered events (`?`: its `event_seqs`).
+    static let deleteDeliveredEventsOfDossier = """
+        DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?)) AND delivered_at IS NOT NULL
+        """
     /// Step 3: every event delivered before the cutoff: a range of `outbox_delivered`.
     static let deleteEventsDeliveredBefore =
         "DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_unix < ?"
 
-    /// Every statement a purge runs, for the test that no step walks a whole table.
+    /// Every statement a purge runs, for the test that no step walks a table it need not:
+    /// the only whole table read is `print_jobs`, the print queue.
     static let purgeStatements = [
-        scrubDueDossiers, deletePrintJobsOfDossier, deleteDeliveredEventsOfDossier, deleteEventsDeliveredBefore,
+        scrubDueDossiers, deletePrintJobsOfDossiers, deleteDeliveredEventsOfDossier, deleteEventsDeliveredBefore,
     ]
+
+    /// Texts as a JSON array of strings, for `json_each`.
+    static func jsonArray(_ texts: [String]) -> String {
+        var json = "["
+        for (index, text) in texts.enumerated() {
+            if index > 0 { json += "," }
+            json += "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": json += "\\\""
+                case "\\": json += "\\\\"
+                case _ where scalar.value < 0x20: json += "\\u" + String(scalar.value + 0x10000, radix: 16).dropFirst()
+                default: json.unicodeScalars.append(scalar)
+                }
+            }
+            json += "\""
+        }
+        return json + "]"
+    }
 }

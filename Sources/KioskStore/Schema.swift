@@ -6,7 +6,9 @@ import KioskSQLite
 /// Append new steps; never edit a released one.
 enum Schema {
     /// The migrations, in order.
-    static let migrations: [String] = [version1, version2, registerBook, printJobLife, outboxCounts]
+    static let migrations: [String] = [
+        version1, version2, registerBook, printJobLife, outboxCounts, fewerPagesPerIntake,
+    ]
 
     /// The user_version a fully migrated database has.
     static var currentVersion: Int { migrations.count }
@@ -185,6 +187,125 @@ enum Schema {
             SELECT '\(deadCounter)', count(*) FROM outbox WHERE dead_at IS NOT NULL;
         INSERT INTO sqlite_sequence (name, seq)
             SELECT '\(deliveredCounter)', count(*) FROM outbox WHERE delivered_at IS NOT NULL;
+        CREATE TRIGGER outbox_counted_on_insert AFTER INSERT ON outbox
+        BEGIN
+            UPDATE sqlite_sequence SET seq = seq + CASE name
+                WHEN '\(pendingCounter)' THEN NEW.delivered_at IS NULL AND NEW.dead_at IS NULL
+                WHEN '\(deadCounter)' THEN NEW.dead_at IS NOT NULL
+                ELSE NEW.delivered_at IS NOT NULL END
+            WHERE name IN ('\(pendingCounter)', '\(deadCounter)', '\(deliveredCounter)');
+        END;
+        CREATE TRIGGER outbox_counted_on_update AFTER UPDATE OF delivered_at, dead_at ON outbox
+            WHEN (OLD.delivered_at IS NULL) <> (NEW.delivered_at IS NULL) OR (OLD.dead_at IS NULL) <> (NEW.dead_at IS NULL)
+        BEGIN
+            UPDATE sqlite_sequence SET seq = seq + CASE name
+                WHEN '\(pendingCounter)' THEN (NEW.delivered_at IS NULL AND NEW.dead_at IS NULL)
+                    - (OLD.delivered_at IS NULL AND OLD.dead_at IS NULL)
+                WHEN '\(deadCounter)' THEN (NEW.dead_at IS NOT NULL) - (OLD.dead_at IS NOT NULL)
+                ELSE (NEW.delivered_at IS NOT NULL) - (OLD.delivered_at IS NOT NULL) END
+            WHERE name IN ('\(pendingCounter)', '\(deadCounter)', '\(deliveredCounter)');
+        END;
+        CREATE TRIGGER outbox_counted_on_delete AFTER DELETE ON outbox
+        BEGIN
+            UPDATE sqlite_sequence SET seq = seq - CASE name
+                WHEN '\(pendingCounter)' THEN OLD.delivered_at IS NULL AND OLD.dead_at IS NULL
+                WHEN '\(deadCounter)' THEN OLD.dead_at IS NOT NULL
+                ELSE OLD.delivered_at IS NOT NULL END
+            WHERE name IN ('\(pendingCounter)', '\(deadCounter)', '\(deliveredCounter)');
+        END;
+        """
+
+    /// Names of the intake's numbers (version 6), rows of `sqlite_sequence` beside the
+    /// outbox's counters: the day whose tracking-code sequence is current and its last value,
+    /// the register book in use and its last line. Past days and books are kept in
+    /// `daily_sequence` and `intake_register`, written when the day or the book changes.
+    static let intakeDayCounter = "intake day"
+    static let intakeSequenceCounter = "intake day sequence"
+    static let registerBookCounter = "register book"
+    static let registerNumberCounter = "register number"
+
+    /// Version 6: an intake writes 8 pages instead of 13 (`kiosk-bench store-flat --pages`,
+    /// docs/store-performance.md): every b-tree an intake inserts into is one WAL frame, a
+    /// whole 4 KiB page, in the commit whose fsync the citizen waits for.
+    ///
+    /// - The outbox without the unique index on its random event id
+    ///   (`sqlite_autoindex_outbox_1`): an enqueue inserted into a random leaf of it, a page
+    ///   no other recent commit had written, so with a backlog each enqueue also cost a page
+    ///   more at the next checkpoint (bytes per enqueue 25 KB empty, 32 KB at 100,000 pending).
+    ///   Forwarding finds its events by `seq` (the rowid; the id is checked too); only dead
+    ///   letters, which a technician requeues by id, are indexed by id (`outbox_dead_by_id`,
+    ///   written when an event dies, not when it is written). The ids stay the same text.
+    ///   The table is rebuilt for that (SQLite cannot drop a `UNIQUE` constraint); its highest
+    ///   `seq` ever used is carried over, so a `seq` is still never reused.
+    /// - No `outbox_by_dossier`: a dossier lists its events' `seq` in its own row
+    ///   (`event_seqs`, a JSON array, kept by a trigger), a page the intake writes anyway; the
+    ///   retention purge reads the list.
+    /// - No `print_jobs_by_dossier`: the purge deletes the jobs of the dossiers it erases in
+    ///   one pass over `print_jobs`, which holds only the jobs not yet printed.
+    /// - The day's sequence and the register book's number are rows of `sqlite_sequence`,
+    ///   whose page every intake already writes, instead of two tables of their own.
+    private static let fewerPagesPerIntake = """
+        ALTER TABLE dossiers ADD COLUMN event_seqs TEXT;
+        UPDATE dossiers SET event_seqs = listed.seqs
+            FROM (SELECT dossier_code, json_group_array(seq) AS seqs FROM outbox
+                WHERE dossier_code IS NOT NULL GROUP BY dossier_code) AS listed
+            WHERE dossiers.code = listed.dossier_code;
+
+        INSERT INTO sqlite_sequence (name, seq)
+            SELECT 'outbox before v6', coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'outbox';
+        CREATE TABLE outbox_v6 (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL,
+            type TEXT NOT NULL,
+            occurred_at TEXT NOT NULL,
+            dossier_code TEXT REFERENCES dossiers (code),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            last_error TEXT,
+            delivered_at TEXT,
+            delivered_unix INTEGER,
+            dead_reason TEXT,
+            dead_at TEXT
+        );
+        INSERT INTO outbox_v6 (seq, id, type, occurred_at, dossier_code, attempts, next_attempt_at, last_error,
+                delivered_at, delivered_unix, dead_reason, dead_at)
+            SELECT seq, id, type, occurred_at, dossier_code, attempts, next_attempt_at, last_error,
+                delivered_at, delivered_unix, dead_reason, dead_at
+            FROM outbox ORDER BY seq;
+        -- Drops its indexes and triggers; fires no trigger (the data and the counters stay).
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v6 RENAME TO outbox;
+        INSERT INTO sqlite_sequence (name, seq)
+            SELECT 'outbox', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox');
+        UPDATE sqlite_sequence SET seq = max(seq, (SELECT seq FROM sqlite_sequence WHERE name = 'outbox before v6'))
+            WHERE name = 'outbox';
+        DELETE FROM sqlite_sequence WHERE name = 'outbox before v6';
+
+        CREATE INDEX outbox_pending ON outbox (seq) WHERE delivered_at IS NULL AND dead_at IS NULL;
+        CREATE INDEX outbox_dead ON outbox (seq) WHERE dead_at IS NOT NULL;
+        CREATE INDEX outbox_dead_by_id ON outbox (id) WHERE dead_at IS NOT NULL;
+        CREATE INDEX outbox_delivered ON outbox (delivered_unix) WHERE delivered_at IS NOT NULL;
+        CREATE TRIGGER outbox_data_goes_with_its_event AFTER DELETE ON outbox
+        BEGIN
+            DELETE FROM outbox_data WHERE seq = OLD.seq;
+        END;
+        CREATE TRIGGER outbox_listed_with_its_dossier AFTER INSERT ON outbox WHEN NEW.dossier_code IS NOT NULL
+        BEGIN
+            UPDATE dossiers SET event_seqs = json_insert(coalesce(event_seqs, '[]'), '$[#]', NEW.seq)
+                WHERE code = NEW.dossier_code;
+        END;
+        \(outboxCounterTriggers)
+
+        DROP INDEX print_jobs_by_dossier;
+
+        INSERT INTO sqlite_sequence (name, seq) VALUES
+            ('\(intakeDayCounter)', NULL), ('\(intakeSequenceCounter)', 0),
+            ('\(registerBookCounter)', NULL), ('\(registerNumberCounter)', 0);
+        """
+
+    /// The triggers that keep the outbox's counters (version 5's, created again with the
+    /// table in version 6).
+    private static let outboxCounterTriggers = """
         CREATE TRIGGER outbox_counted_on_insert AFTER INSERT ON outbox
         BEGIN
             UPDATE sqlite_sequence SET seq = seq + CASE name

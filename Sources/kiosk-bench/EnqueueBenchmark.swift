@@ -64,7 +64,7 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
     var writtenStart = processWrittenBytes()
     for event in single {
         let start = ContinuousClock.now
-        try await store.markDelivered(ids: [event.id], at: occurredAt)
+        try await store.markDelivered([event], at: occurredAt)
         ackSingle.add(ContinuousClock.now - start)
     }
     ackSingle.cpuMicroseconds = processCPUMicroseconds() - cpuStart
@@ -76,7 +76,7 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
     for _ in 0..<batches {
         let start = ContinuousClock.now
         let events = try await store.pendingEvents(limit: 100)
-        try await store.markDelivered(ids: events.map(\.id), at: occurredAt)
+        try await store.markDelivered(events, at: occurredAt)
         ackBatch.add(ContinuousClock.now - start)
     }
     ackBatch.cpuMicroseconds = processCPUMicroseconds() - cpuStart

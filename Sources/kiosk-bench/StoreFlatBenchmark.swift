@@ -251,7 +251,7 @@ final class IntakeCycle {
     /// Marks the events of the intakes since the last ack delivered, in one transaction.
     func ack() async throws {
         guard !unacked.isEmpty else { return }
-        try await store.markDelivered(ids: unacked.map(\.id), at: Self.time)
+        try await store.markDelivered(unacked, at: Self.time)
         unacked.removeAll()
     }
 }

@@ -212,7 +212,7 @@ import Testing
             type: "dossier.received", data: Array(#"{"applicant":{"idNumber":"001094012345"}}"#.utf8),
             occurredAt: Timestamp(unixSeconds: 1_780_000_000))
         try await store.moveToDeadLetters(
-            id: event.id, reason: "rejected: unknown procedure", at: Timestamp(unixSeconds: 1_780_000_100))
+            event, reason: "rejected: unknown procedure", at: Timestamp(unixSeconds: 1_780_000_100))
         await store.close()
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let socket = ["--socket", directory.path + "/none.sock"]

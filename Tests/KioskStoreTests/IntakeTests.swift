@@ -75,7 +75,8 @@ import Testing
         #expect(try await count(store, "dossiers") == 1)
         #expect(try await count(store, "outbox") == 1)
         #expect(try await count(store, "print_jobs") == 1)
-        #expect(try await store.scalar("SELECT last_value FROM daily_sequence") == .integer(1))
+        #expect(
+            try await store.nextIntakeNumbers(day: receivedAt.localDay, registerBook: "2026").sequence == 2)
     }
 
     @Test func dailySequenceCountsPerDay() async throws {

@@ -37,23 +37,25 @@ import Testing
 
         // Delivered: leaves the pending list.
         let deliveredAt = Fixtures.time("2026-11-21T09:20:00+07:00")
-        try await store.markDelivered(ids: [written[0].id, "no-such-id"], at: deliveredAt)
+        try await store.markDelivered(
+            [written[0], OutboxEvent(id: "no-such-id", seq: 99, type: "t", occurredAt: deliveredAt, data: [])],
+            at: deliveredAt)
         #expect(try await store.pendingEvents(limit: 10).map(\.seq) == [2, 3, 4])
 
         // A failed attempt counts and keeps the error.
-        try await store.recordFailedAttempt(ids: [written[1].id], error: "HTTP 503", nextAttemptAt: deliveredAt)
+        try await store.recordFailedAttempt([written[1]], error: "HTTP 503", nextAttemptAt: deliveredAt)
         let afterFailure = try await store.pendingEvents(limit: 1)
         #expect(afterFailure.first?.attempts == 1)
         #expect(afterFailure.first?.lastError == "HTTP 503")
 
         // Rejected: a dead letter with its reason.
         let deadAt = Fixtures.time("2026-11-21T09:21:00+07:00")
-        try await store.moveToDeadLetters(id: written[2].id, reason: "unknown procedure code 1.0099", at: deadAt)
+        try await store.moveToDeadLetters(written[2], reason: "unknown procedure code 1.0099", at: deadAt)
         #expect(try await store.pendingEvents(limit: 10).map(\.seq) == [2, 4])
         let dead = try await store.deadLetters(limit: 10)
         #expect(dead == [DeadLetter(event: written[2], reason: "unknown procedure code 1.0099", at: deadAt)])
         await #expect {
-            try await store.moveToDeadLetters(id: written[0].id, reason: "x", at: deadAt)  // delivered already
+            try await store.moveToDeadLetters(written[0], reason: "x", at: deadAt)  // delivered already
         } throws: { ($0 as? StoreError)?.kind == .unknownEvent }
 
         #expect(
@@ -101,8 +103,7 @@ import Testing
 
         // Deliver everything and purge it all: the table is empty, the numbering goes on.
         let store = try KioskStore(path: path)
-        let ids = try await store.pendingEvents(limit: 100).map(\.id)
-        try await store.markDelivered(ids: ids, at: at)
+        try await store.markDelivered(try await store.pendingEvents(limit: 100), at: at)
         let report = try await store.purge(retentionDays: 1, now: Timestamp(unixSeconds: at.unixSeconds + 10 * 86400))
         #expect(report.eventsDeleted == 12)
         #expect(try await store.scalar("SELECT count(*) FROM outbox") == .integer(0))

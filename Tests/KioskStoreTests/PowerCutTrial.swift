@@ -19,6 +19,11 @@ struct PowerCutTrial {
             var dead = false
         }
         var events: [Int64: Event] = [:]
+
+        /// The committed event `seq` as the store's calls that take events want it.
+        func event(_ seq: Int64) -> OutboxEvent {
+            OutboxEvent(id: events[seq]!.id, seq: seq, type: "", occurredAt: PowerCutTrial.base, data: [])
+        }
         /// Intakes committed (the receipt may start printing from here), by tracking code.
         var intakes: [String: (seq: Int64, job: Int64)] = [:]
         /// Of those, the ones whose receipt started printing (the attempt was recorded).
@@ -157,18 +162,18 @@ struct PowerCutTrial {
         case 6..<9 where !pending.isEmpty:
             let seqs = Array(pending.prefix(1 + Int(random.next() % 4)))
             inFlight = .deliver(seqs)
-            try await store.markDelivered(ids: seqs.map { model.events[$0]!.id }, at: Self.base)
+            try await store.markDelivered(seqs.map { model.event($0) }, at: Self.base)
             for seq in seqs { model.events[seq]?.delivered = true }
             model.settle()
         case 9 where !pending.isEmpty:
             inFlight = .fail
             try await store.recordFailedAttempt(
-                ids: pending.map { model.events[$0]!.id }, error: "central: HTTP 503", nextAttemptAt: Self.base)
+                pending.map { model.event($0) }, error: "central: HTTP 503", nextAttemptAt: Self.base)
             model.settle()
         case 10 where !pending.isEmpty:
             let seq = pending[Int(random.next() % UInt64(pending.count))]
             inFlight = .dead(seq)
-            try await store.moveToDeadLetters(id: model.events[seq]!.id, reason: "rejected", at: Self.base)
+            try await store.moveToDeadLetters(model.event(seq), reason: "rejected", at: Self.base)
             model.events[seq]?.dead = true
             model.settle()
         case 11:
