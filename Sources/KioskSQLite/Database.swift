@@ -99,7 +99,8 @@ public final class Database {
     /// Nesting is a programmer mistake; use one transaction per unit of work.
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
         precondition(!isInTransaction, "KioskSQLite: nested transaction on \(path)")
-        try execute("BEGIN \(kind.rawValue)")
+        // Prepared once per connection: a store runs one or more of these per intake.
+        try cachedStatement("BEGIN \(kind.rawValue)").execute()
         let result: T
         do {
             result = try body()
@@ -108,7 +109,7 @@ public final class Database {
             throw error
         }
         do {
-            try execute("COMMIT")
+            try cachedStatement("COMMIT").execute()
         } catch {
             rollbackIfNeeded()
             throw error

@@ -8,7 +8,8 @@ import KioskStore
 /// page numbers), each page named by the b-tree that owns it (`dbstat`). Pages no b-tree
 /// owns are the pointer-map and free-list pages of `auto_vacuum`. A WAL frame is one page
 /// (4 KiB) plus a 24-byte header, whatever part of the page changed, so frames per commit
-/// is what a commit writes and what its fsync waits for.
+/// is what a commit writes and what its fsync waits for. Each stage's p50 time (the store's
+/// call, as the caller waits for it) is printed beside its frames.
 func runStorePagesReport(cycles: Int, directory: String) async throws {
     let path = directory + "/pages.db"
     removeStoreFiles(path)
@@ -23,21 +24,26 @@ func runStorePagesReport(cycles: Int, directory: String) async throws {
     try await cycle.ack()
     _ = try wal.newFrames()
     for number in 1...cycles {
+        var start = ContinuousClock.now
         let record = try await cycle.intake()
-        try stages.add("intake (synchronous=FULL)", wal.newFrames(), names)
+        try stages.add("intake (synchronous=FULL)", ContinuousClock.now - start, wal.newFrames(), names)
+        start = ContinuousClock.now
         try await cycle.written(record)
-        try stages.add("written (NORMAL)", wal.newFrames(), names)
+        try stages.add("written (NORMAL)", ContinuousClock.now - start, wal.newFrames(), names)
+        start = ContinuousClock.now
         try await cycle.complete(record)
-        try stages.add("completion (NORMAL)", wal.newFrames(), names)
+        try stages.add("completion (NORMAL)", ContinuousClock.now - start, wal.newFrames(), names)
         if number % 100 == 0 {
+            start = ContinuousClock.now
             try await cycle.ack()
-            try stages.add("ack of 100 events (FULL)", wal.newFrames(), names)
+            try stages.add("ack of 100 events (FULL)", ContinuousClock.now - start, wal.newFrames(), names)
         }
     }
     for _ in 0..<cycles {
+        let start = ContinuousClock.now
         _ = try await store.appendEvent(
             type: "dossier.received", data: EnqueueBenchmarkOptions.sampleEventData, occurredAt: IntakeCycle.time)
-        try stages.add("enqueue (appendEvent, FULL)", wal.newFrames(), names)
+        try stages.add("enqueue (appendEvent, FULL)", ContinuousClock.now - start, wal.newFrames(), names)
     }
     await store.close()
     print("WAL frames (pages of 4 KiB) per commit, by b-tree; \(cycles) intake cycles on an empty store")
@@ -47,9 +53,10 @@ func runStorePagesReport(cycles: Int, directory: String) async throws {
             $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value
         }
         let total = byName.reduce(0) { $0 + $1.value }
+        let time = stages.times[stage] ?? LatencySample()
         print(
-            "\(stage): \(String(format: "%.2f", Double(total) / Double(commits))) frames per commit (\(commits) commits)"
-        )
+            "\(stage): \(String(format: "%.2f", Double(total) / Double(commits))) frames per commit"
+                + " (\(commits) commits), p50 \(time.percentile(50)) µs")
         for (name, count) in byName {
             print("    \(String(format: "%6.2f", Double(count) / Double(commits)))  \(name)")
         }
@@ -61,10 +68,12 @@ private struct PageTally {
     var order: [String] = []
     var commits: [String: Int] = [:]
     var frames: [String: [String: Int]] = [:]
+    var times: [String: LatencySample] = [:]
 
-    mutating func add(_ stage: String, _ pages: [UInt32], _ names: BTreeNames) throws {
+    mutating func add(_ stage: String, _ time: Duration, _ pages: [UInt32], _ names: BTreeNames) throws {
         if commits[stage] == nil { order.append(stage) }
         commits[stage, default: 0] += 1
+        times[stage, default: LatencySample()].add(time)
         for page in pages {
             frames[stage, default: [:]][try names.name(of: page), default: 0] += 1
         }
