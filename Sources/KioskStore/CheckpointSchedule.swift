@@ -12,8 +12,8 @@ import KioskSQLite
 struct CheckpointSchedule: Sendable {
     /// How long without a write makes a quiet moment.
     var idleDelay: Duration = .milliseconds(250)
-    /// Commits after which a checkpoint runs as the next job, quiet or not (an intake writes
-    /// about 10 WAL pages, so about SQLite's default 1,000-page threshold).
+    /// Commits after which a checkpoint runs as the next job, quiet or not (an intake's commit
+    /// writes about 9 WAL pages, so at most about SQLite's default 1,000-page threshold).
     var commitBound = 100
 
     /// Commits since the last checkpoint.
