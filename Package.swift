@@ -28,7 +28,8 @@ let package = Package(
         // Also where the installation's files are: the shipped data folder (printer profiles,
         // keymaps), the calibrated profile, the state directory's layout, the version.
         .target(
-            name: "KioskConfig", dependencies: ["KioskDomain", "KioskSystem", "ESCPOS", "KioskDevices"],
+            name: "KioskConfig",
+            dependencies: ["KioskDomain", "KioskSystem", "ESCPOS", "KioskDevices", "KioskProtocol"],
             swiftSettings: strict),
         // SQLite: Database, Statement, transactions, result codes.
         .target(name: "KioskSQLite", dependencies: ["CSQLite"], swiftSettings: strict),

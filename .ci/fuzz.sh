@@ -64,7 +64,7 @@ add_module KioskDomain "" "$(echo $S/KioskDomain/*.swift)"
 add_module KioskSystem "" "$(echo $S/KioskSystem/*.swift)"
 add_module KioskProtocol "KioskDomain" "$(echo $S/KioskProtocol/*.swift)"
 # KioskConfig without the data-folder lookups (they load printer profiles and keymap files).
-add_module KioskConfig "KioskDomain KioskSystem" "$(ls $S/KioskConfig/*.swift | grep -vE '/(HardwareData|CalibratedProfile)\.swift$' | tr '\n' ' ')"
+add_module KioskConfig "KioskDomain KioskSystem KioskProtocol" "$(ls $S/KioskConfig/*.swift | grep -vE '/(HardwareData|CalibratedProfile)\.swift$' | tr '\n' ' ')"
 add_module ESCPOS "" "$(echo $S/ESCPOS/*.swift)"
 # Subsets: the parsers and the types they use, not the sockets, devices and curl around them.
 d=$S/KioskDevices
@@ -73,7 +73,8 @@ add_module KioskDevices "KioskSystem" "$d/Keymap.swift $d/KeymapParser.swift $d/
     $d/SerialScanDecoder.swift $d/PrinterReplyFilter.swift $d/PrinterStatus.swift $d/PrinterState.swift
     $d/HIDPOSDescriptor.swift $d/HIDPOSDescriptorError.swift $d/HIDPOSReportAssembler.swift $d/HIDPOSScan.swift"
 c=$S/KioskControl
-add_module KioskControl "KioskProtocol" "$c/ControlJSONReader.swift $c/ControlRequest.swift $c/ControlRequestHandling.swift
+add_module KioskControl "KioskProtocol" "$c/ControlJSONReader.swift $c/ControlJSONWriter.swift $c/ControlRequest.swift
+    $c/ControlRequestHandling.swift
     $c/ControlValue+Fields.swift $c/ControlLineBuffer.swift"
 c=$S/KioskCentral
 add_module KioskCentral "KioskProtocol KioskSystem" "$c/HTTPRequestReader.swift $c/HTTPMessage.swift $c/Socket.swift
@@ -82,7 +83,7 @@ f=$S/KioskForwarding
 add_module KioskForwarding "KioskProtocol" "$f/RetryAfter.swift $f/CentralAnswer.swift $f/HTTPMessage.swift
     $f/TransportError.swift"
 # Build order: each wave only needs modules of earlier waves; up to $jobs compile at once.
-waves=("KioskDomain KioskSystem ESCPOS" "KioskProtocol KioskDevices KioskConfig" "KioskControl KioskCentral KioskForwarding")
+waves=("KioskDomain KioskSystem ESCPOS" "KioskProtocol KioskDevices" "KioskConfig KioskControl KioskCentral KioskForwarding")
 
 # The key of a module: its flags, its sources and the keys of what it imports.
 module_key() {

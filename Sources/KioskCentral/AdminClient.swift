@@ -1,10 +1,5 @@
+import KioskProtocol
 import KioskSystem
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// Talks to a running receiver's admin listener (the `kiosk-central fault` command).
 public enum AdminClient {
@@ -14,9 +9,7 @@ public enum AdminClient {
     /// Throws when the server cannot be reached or answers anything but 200.
     public static func send(_ order: FaultOrder, server: String, token: String) throws -> String {
         let (host, port) = try address(of: server)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let body = Array(try encoder.encode(order))
+        let body = try JSONDocumentEncoder().encode(order)
         let socket = try Socket.connect(host: host, port: port)
         defer { socket.close() }
         socket.configureConnection(sendTimeoutSeconds: 10)

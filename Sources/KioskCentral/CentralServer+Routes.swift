@@ -1,11 +1,5 @@
 import KioskProtocol
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 extension CentralServer {
     /// `POST /v1/events`: verify, read the batch, store each new event once, answer per event.
     ///
@@ -148,18 +142,23 @@ extension CentralServer {
         do {
             let fault = try order.fault()
             injectFault(fault, count: order.count ?? 1)
-            return .json(
-                200, #"{"ok":true,"fault":"# + JSONText.quoted(fault.summary) + #","count":\#(order.count ?? 1)}"#)
+            var writer = JSONWriter()
+            writer.object { writer in
+                writer.key("ok")
+                writer.value(true)
+                writer.key("fault")
+                writer.value(fault.summary)
+                writer.key("count")
+                writer.value(order.count ?? 1)
+            }
+            return .json(200, String(decoding: writer.bytes, as: UTF8.self))
         } catch {
             return .error(400, "\(error)")
         }
     }
 
     static func encode<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         // These types hold only strings, integers and optionals: encoding cannot fail.
-        guard let data = try? encoder.encode(value) else { return #"{"error":"cannot encode the answer"}"# }
-        return String(decoding: data, as: UTF8.self)
+        (try? JSONDocumentEncoder().encodeToString(value)) ?? #"{"error":"cannot encode the answer"}"#
     }
 }

@@ -58,7 +58,13 @@ struct HTTPResponse: Sendable {
 
     /// `{"error":"…"}` with the text escaped.
     static func error(_ status: Int, _ message: String) -> HTTPResponse {
-        json(status, #"{"error":"# + JSONText.quoted(message) + "}")
+        var writer = JSONWriter()
+        writer.object { writer in
+            writer.key("error")
+            writer.value(message)
+        }
+        return HTTPResponse(
+            status: status, headers: [("Content-Type", "application/json")], body: writer.bytes)
     }
 
     /// The bytes on the wire: status line, headers (with `Date`, `Content-Length`,

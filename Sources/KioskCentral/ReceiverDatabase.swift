@@ -1,12 +1,6 @@
 import KioskProtocol
 import KioskSQLite
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -183,7 +177,7 @@ final class ReceiverDatabase {
         let statement = try database.cachedStatement(
             "INSERT INTO updates (kiosk, code, status, note, at, due_date, due_time, documents)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        let documentsJSON = try documents.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let documentsJSON = try documents.map { try JSONDocumentEncoder().encodeToString($0) }
         try statement.execute([
             .text(kiosk), .text(code), .text(status), SQLiteValue(note), .text(at), SQLiteValue(dueDate),
             SQLiteValue(dueTime), SQLiteValue(documentsJSON),

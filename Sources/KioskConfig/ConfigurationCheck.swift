@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import KioskProtocol
 
 /// What `kioskctl config check` reports: every problem in kiosk.conf and in the catalog and
 /// holiday files it names, and what could be loaded.
@@ -42,10 +38,7 @@ public struct ConfigurationCheckResult: Sendable {
 
     /// The summary as one line of JSON with sorted keys.
     public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(summary) else { return "{\"ok\":false}" }
-        return String(decoding: data, as: UTF8.self)
+        (try? JSONDocumentEncoder().encodeToString(summary)) ?? "{\"ok\":false}"
     }
 
     /// Human-readable lines: one per diagnostic, or what was loaded when all is well.

@@ -2,12 +2,6 @@ import KioskDomain
 import KioskProtocol
 import KioskStore
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 extension KioskHealthData {
     /// The parts whose change is worth an event at once. Backlog and oldest pending time
     /// are measurements that move with every intake (and with every health event written),
@@ -34,9 +28,7 @@ public actor HealthReporter {
         if let last, last.health.condition == health.condition, now.unixSeconds - last.at.unixSeconds < interval {
             return false
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let bytes = [UInt8](try encoder.encode(health))
+        let bytes = try JSONDocumentEncoder().encode(health)
         _ = try await store.appendEvent(type: EventType.kioskHealth.rawValue, data: bytes, occurredAt: now)
         last = (health, now)
         return true

@@ -1,27 +1,30 @@
-/// The `POST /v1/events` answer written and read byte by byte: the receiver answers up to
-/// 500 results per batch and the kiosk reads them after every batch, so neither goes
-/// through `JSONEncoder`/`JSONDecoder` (which cost more than the rest of the exchange).
+/// The `POST /v1/events` answer written and read without `Codable`'s per-value cost: the
+/// receiver answers up to 500 results per batch and the kiosk reads them after every batch,
+/// so the receiver writes them with ``JSONWriter`` directly and the kiosk reads them from
+/// ``JSONDocument`` directly.
 extension BatchResults {
     /// `{"results":[{"id":…,"reason":…,"status":…},…]}`: keys in sorted order, no
     /// whitespace, `reason` only when there is one.
     public func encodedJSON() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(16 + results.count * 72)
-        out.append(contentsOf: #"{"results":["#.utf8)
-        for (index, result) in results.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"id":"#.utf8)
-            JSONText.appendQuoted(result.id, to: &out)
-            if let reason = result.reason {
-                out.append(contentsOf: #","reason":"#.utf8)
-                JSONText.appendQuoted(reason, to: &out)
+        var writer = JSONWriter(reservingCapacity: 16 + results.count * 72)
+        writer.object { writer in
+            writer.key("results")
+            writer.array { writer in
+                for result in results {
+                    writer.object { writer in
+                        writer.key("id")
+                        writer.value(result.id)
+                        if let reason = result.reason {
+                            writer.key("reason")
+                            writer.value(reason)
+                        }
+                        writer.key("status")
+                        writer.value(result.status)
+                    }
+                }
             }
-            out.append(contentsOf: #","status":"#.utf8)
-            JSONText.appendQuoted(result.status, to: &out)
-            out.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: "]}".utf8)
-        return out
+        return writer.bytes
     }
 
     /// Reads an answer as `JSONDecoder` would: `results` must be an array of objects, each

@@ -21,9 +21,9 @@ public struct WireEvent: Sendable, Equatable {
     }
 }
 
-/// The `POST /v1/events` body, written byte by byte so each event's `data` goes out exactly
-/// as stored (no decode/encode round trip, which would reorder keys and cost time on large
-/// drains).
+/// The `POST /v1/events` body, written by ``JSONWriter`` so each event's `data` goes out
+/// exactly as stored (no decode/encode round trip, which would reorder keys and cost time on
+/// large drains).
 ///
 /// Layout, no whitespace: `{"kiosk":…,"sentAt":…,"events":[E1,E2,…]}` with each event
 /// `{"id":…,"seq":…,"type":…,"occurredAt":…,"data":<data>}`.
@@ -35,58 +35,49 @@ public enum EventBatchBody {
     /// `data` must hold one JSON value (the outbox stores JSON objects); an empty `data`
     /// is written as `null` so the body stays valid JSON.
     public static func encode(kiosk: String, sentAt: String, events: [WireEvent]) -> [UInt8] {
-        var out = [UInt8]()
         var capacity = kiosk.utf8.count + sentAt.utf8.count + 64
         for event in events { capacity += event.data.count + event.id.utf8.count + event.type.utf8.count + 96 }
-        out.reserveCapacity(capacity)
-        out.append(contentsOf: #"{"kiosk":"#.utf8)
-        JSONText.appendQuoted(kiosk, to: &out)
-        out.append(contentsOf: #","sentAt":"#.utf8)
-        JSONText.appendQuoted(sentAt, to: &out)
-        out.append(contentsOf: #","events":["#.utf8)
-        for (index, event) in events.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            appendEvent(event, to: &out)
+        var writer = JSONWriter(reservingCapacity: capacity)
+        writer.object { writer in
+            writer.key("kiosk")
+            writer.value(kiosk)
+            writer.key("sentAt")
+            writer.value(sentAt)
+            writer.key("events")
+            writer.array { writer in
+                for event in events { write(event, to: &writer) }
+            }
         }
-        out.append(contentsOf: "]}".utf8)
-        return out
+        return writer.bytes
     }
 
     /// Bytes one event adds to a body: its JSON object plus one separating comma.
     public static func encodedSize(of event: WireEvent) -> Int {
-        var out = [UInt8]()
-        appendEvent(
-            WireEvent(id: event.id, seq: event.seq, type: event.type, occurredAt: event.occurredAt, data: []), to: &out)
-        // appendEvent wrote `null` (4 bytes) for the empty data.
-        return out.count - 4 + (event.data.isEmpty ? 4 : event.data.count) + 1
+        var writer = JSONWriter()
+        write(
+            WireEvent(id: event.id, seq: event.seq, type: event.type, occurredAt: event.occurredAt, data: []),
+            to: &writer)
+        // The empty data was written as `null` (4 bytes).
+        return writer.bytes.count - 4 + (event.data.isEmpty ? 4 : event.data.count) + 1
     }
 
     /// Bytes of the body around the events: `{"kiosk":…,"sentAt":…,"events":[` and `]}`.
     public static func envelopeSize(kiosk: String, sentAt: String) -> Int {
-        var out = [UInt8]()
-        out.append(contentsOf: #"{"kiosk":"#.utf8)
-        JSONText.appendQuoted(kiosk, to: &out)
-        out.append(contentsOf: #","sentAt":"#.utf8)
-        JSONText.appendQuoted(sentAt, to: &out)
-        out.append(contentsOf: #","events":[]}"#.utf8)
-        return out.count
+        encode(kiosk: kiosk, sentAt: sentAt, events: []).count
     }
 
-    private static func appendEvent(_ event: WireEvent, to out: inout [UInt8]) {
-        out.append(contentsOf: #"{"id":"#.utf8)
-        JSONText.appendQuoted(event.id, to: &out)
-        out.append(contentsOf: #","seq":"#.utf8)
-        out.append(contentsOf: String(event.seq).utf8)
-        out.append(contentsOf: #","type":"#.utf8)
-        JSONText.appendQuoted(event.type, to: &out)
-        out.append(contentsOf: #","occurredAt":"#.utf8)
-        JSONText.appendQuoted(event.occurredAt, to: &out)
-        out.append(contentsOf: #","data":"#.utf8)
-        if event.data.isEmpty {
-            out.append(contentsOf: "null".utf8)
-        } else {
-            out.append(contentsOf: event.data)
+    private static func write(_ event: WireEvent, to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.key("id")
+            writer.value(event.id)
+            writer.key("seq")
+            writer.value(event.seq)
+            writer.key("type")
+            writer.value(event.type)
+            writer.key("occurredAt")
+            writer.value(event.occurredAt)
+            writer.key("data")
+            writer.rawValue(event.data)
         }
-        out.append(UInt8(ascii: "}"))
     }
 }

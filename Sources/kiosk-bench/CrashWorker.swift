@@ -82,7 +82,7 @@ enum CrashWorkerEvent {
             receivedAt: at.description, dueDate: at.localDay.adding(days: 14).description,
             fee: .init(amount: 200_000, currency: "VND"), delivery: .init(method: "counter", address: nil),
             postalItem: nil, office: "Bưu điện huyện Văn Yên")
-        return Array((try? JSONEncoder().encode(payload)) ?? Data("{}".utf8))
+        return (try? JSONDocumentEncoder().encode(payload)) ?? Array("{}".utf8)
     }
 }
 

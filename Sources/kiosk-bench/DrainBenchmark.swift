@@ -36,9 +36,7 @@ func runDrainBenchmark(arguments: [String]) async throws {
         results.append(try await drainOnce(batchSize: batchSize, options: options, arguments: arguments))
     }
     if options.json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(decoding: try encoder.encode(results), as: UTF8.self))
+        print(try JSONDocumentEncoder(prettyPrinted: true).encodeToString(results))
     } else {
         for r in results {
             print(

@@ -1,5 +1,6 @@
 import Foundation
 import KioskDomain
+import KioskProtocol
 import KioskStore
 import KioskSystem
 
@@ -92,17 +93,47 @@ func runEnqueueBenchmark(arguments: [String]) async throws {
         ("disk ceiling: \(enqueueBytes / 1024) KiB write + fdatasync", enqueueCeiling, 1),
     ]
     if options.json {
-        let entries = rows.map { name, sample, perCall in
-            "{\"case\":\"\(name)\",\"calls\":\(sample.count),\"eventsPerCall\":\(perCall),"
-                + "\"eventsPerSecond\":\(Int(sample.callsPerSecond * Double(perCall))),"
-                + "\"p50Microseconds\":\(sample.percentile(50)),\"p99Microseconds\":\(sample.percentile(99)),"
-                + "\"maxMicroseconds\":\(sample.percentile(100)),\"cpuMicrosecondsPerCall\":\(sample.cpuPerCall),"
-                + "\"bytesWrittenPerCall\":\(sample.bytesPerCall)}"
+        var writer = JSONWriter()
+        writer.object { writer in
+            writer.key("benchmark")
+            writer.value("enqueue")
+            writer.key("store")
+            writer.value("KioskStore")
+            writer.key("durability")
+            writer.value("WAL, synchronous=FULL, one BEGIN IMMEDIATE transaction per call")
+            writer.key("eventBytes")
+            writer.value(data.count)
+            writer.key("backlog")
+            writer.value(backlogSize)
+            writer.key("path")
+            writer.value(path)
+            writer.key("results")
+            writer.array { writer in
+                for (name, sample, perCall) in rows {
+                    writer.object { writer in
+                        writer.key("case")
+                        writer.value(name)
+                        writer.key("calls")
+                        writer.value(sample.count)
+                        writer.key("eventsPerCall")
+                        writer.value(perCall)
+                        writer.key("eventsPerSecond")
+                        writer.value(Int(sample.callsPerSecond * Double(perCall)))
+                        writer.key("p50Microseconds")
+                        writer.value(sample.percentile(50))
+                        writer.key("p99Microseconds")
+                        writer.value(sample.percentile(99))
+                        writer.key("maxMicroseconds")
+                        writer.value(sample.percentile(100))
+                        writer.key("cpuMicrosecondsPerCall")
+                        writer.value(sample.cpuPerCall)
+                        writer.key("bytesWrittenPerCall")
+                        writer.value(sample.bytesPerCall)
+                    }
+                }
+            }
         }
-        print(
-            "{\"benchmark\":\"enqueue\",\"store\":\"KioskStore\",\"durability\":\"WAL, synchronous=FULL, one BEGIN IMMEDIATE transaction per call\","
-                + "\"eventBytes\":\(data.count),\"backlog\":\(backlogSize),\"path\":\"\(path)\",\"results\":[\(entries.joined(separator: ","))]}"
-        )
+        print(String(decoding: writer.bytes, as: UTF8.self))
     } else {
         print(
             "KioskStore outbox: WAL, synchronous=FULL, one BEGIN IMMEDIATE transaction per call; \(data.count)-byte events"

@@ -99,24 +99,56 @@ enum ReceiptBytesPaths {
     }
 
     /// The document as the peer script reads it: one JSON object per element.
-    static func json(_ document: ReceiptDocument) throws -> Data {
-        let elements: [[String: Any]] = document.elements.map { element in
-            switch element {
-            case .text(let text, let style):
-                [
-                    "kind": "text", "text": text, "bold": style.bold, "underline": style.underline,
-                    "double_width": style.doubleWidth, "double_height": style.doubleHeight,
-                    "align": style.alignment == .center ? "center" : style.alignment == .right ? "right" : "left",
-                    "font": style.font == .b ? "b" : "a",
-                ]
-            case .barcode(let data): ["kind": "barcode", "data": data]
-            case .qr(let data): ["kind": "qr", "data": data]
-            case .feed(let lines): ["kind": "feed", "lines": lines]
-            case .cut: ["kind": "cut"]
-            case .beep: ["kind": "beep"]
+    static func json(_ document: ReceiptDocument) -> Data {
+        var writer = JSONWriter()
+        writer.array { writer in
+            for element in document.elements {
+                writer.object { writer in
+                    switch element {
+                    case .text(let text, let style):
+                        writer.key("kind")
+                        writer.value("text")
+                        writer.key("text")
+                        writer.value(text)
+                        writer.key("bold")
+                        writer.value(style.bold)
+                        writer.key("underline")
+                        writer.value(style.underline)
+                        writer.key("double_width")
+                        writer.value(style.doubleWidth)
+                        writer.key("double_height")
+                        writer.value(style.doubleHeight)
+                        writer.key("align")
+                        writer.value(
+                            style.alignment == .center ? "center" : style.alignment == .right ? "right" : "left")
+                        writer.key("font")
+                        writer.value(style.font == .b ? "b" : "a")
+                    case .barcode(let data):
+                        writer.key("kind")
+                        writer.value("barcode")
+                        writer.key("data")
+                        writer.value(data)
+                    case .qr(let data):
+                        writer.key("kind")
+                        writer.value("qr")
+                        writer.key("data")
+                        writer.value(data)
+                    case .feed(let lines):
+                        writer.key("kind")
+                        writer.value("feed")
+                        writer.key("lines")
+                        writer.value(lines)
+                    case .cut:
+                        writer.key("kind")
+                        writer.value("cut")
+                    case .beep:
+                        writer.key("kind")
+                        writer.value("beep")
+                    }
+                }
             }
         }
-        return try JSONSerialization.data(withJSONObject: elements)
+        return Data(writer.bytes)
     }
 
     /// Runs the peer on the same document and prints its bytes beside the encoder's choice.

@@ -3,6 +3,7 @@ import KioskConfig
 import KioskDevices
 import KioskDomain
 import KioskEmulators
+import KioskProtocol
 import KioskService
 import KioskSystem
 
@@ -100,10 +101,22 @@ func runScannerBenchmark(arguments: [String]) async throws {
     let p99 = Double(latencies[min(latencies.count - 1, latencies.count * 99 / 100)]) / 1e3
 
     if json {
-        print(
-            "{\"decodeEventsPerSecond\":\(Int(decodeRate)),\"readerEventsPerSecond\":\(Int(readerRate)),"
-                + "\"eventsPerScan\":\(scanEvents.count),\"latencyP50Microseconds\":\(Int(p50)),"
-                + "\"latencyP99Microseconds\":\(Int(p99)),\"scans\":\(count)}")
+        var writer = JSONWriter()
+        writer.object { writer in
+            writer.key("decodeEventsPerSecond")
+            writer.value(Int(decodeRate))
+            writer.key("readerEventsPerSecond")
+            writer.value(Int(readerRate))
+            writer.key("eventsPerScan")
+            writer.value(scanEvents.count)
+            writer.key("latencyP50Microseconds")
+            writer.value(Int(p50))
+            writer.key("latencyP99Microseconds")
+            writer.value(Int(p99))
+            writer.key("scans")
+            writer.value(count)
+        }
+        print(String(decoding: writer.bytes, as: UTF8.self))
     } else {
         print(
             "ID-card QR scan with Alt codes: \(scanEvents.count) input_event records (\(InputEvent.recordSize) bytes each)"

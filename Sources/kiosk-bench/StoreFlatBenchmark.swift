@@ -1,5 +1,6 @@
 import Foundation
 import KioskDomain
+import KioskProtocol
 import KioskSQLite
 import KioskStore
 
@@ -43,22 +44,43 @@ func runStoreFlatBenchmark(arguments: [String]) async throws {
     let peer = persistQueueCycle(options: options, directory: directory)
 
     if options.json {
-        let sizes = rows.map { row in
-            "{\"size\":\(row.size),\"enqueueP50Microseconds\":\(row.enqueue.percentile(50)),"
-                + "\"enqueueP99Microseconds\":\(row.enqueue.percentile(99)),"
-                + "\"enqueueBytesPerCall\":\(row.enqueue.bytesPerCall),"
-                + "\"summaryP50Microseconds\":\(row.summary.percentile(50)),"
-                + "\"summaryP99Microseconds\":\(row.summary.percentile(99)),"
-                + "\"purgeP50Microseconds\":\(row.purge.percentile(50)),"
-                + "\"purgeMaxMicroseconds\":\(row.purge.percentile(100))}"
+        var writer = JSONWriter()
+        writer.object { writer in
+            writer.key("benchmark")
+            writer.value("store-flat")
+            writer.key("sizes")
+            writer.array { writer in
+                for row in rows {
+                    writer.object { writer in
+                        writer.key("size")
+                        writer.value(row.size)
+                        writer.key("enqueueP50Microseconds")
+                        writer.value(row.enqueue.percentile(50))
+                        writer.key("enqueueP99Microseconds")
+                        writer.value(row.enqueue.percentile(99))
+                        writer.key("enqueueBytesPerCall")
+                        writer.value(row.enqueue.bytesPerCall)
+                        writer.key("summaryP50Microseconds")
+                        writer.value(row.summary.percentile(50))
+                        writer.key("summaryP99Microseconds")
+                        writer.value(row.summary.percentile(99))
+                        writer.key("purgeP50Microseconds")
+                        writer.value(row.purge.percentile(50))
+                        writer.key("purgeMaxMicroseconds")
+                        writer.value(row.purge.percentile(100))
+                    }
+                }
+            }
+            writer.key("intakeCyclesPerSecond")
+            writer.value(Int(cycle.callsPerSecond))
+            writer.key("intakeCycleP50Microseconds")
+            writer.value(cycle.percentile(50))
+            writer.key("intakeCycleP99Microseconds")
+            writer.value(cycle.percentile(99))
+            writer.key("persistQueueCyclesPerSecond")
+            if let peer { writer.value(peer) } else { writer.null() }
         }
-        let peerJSON = peer.map { "\($0)" } ?? "null"
-        print(
-            "{\"benchmark\":\"store-flat\",\"sizes\":[\(sizes.joined(separator: ","))],"
-                + "\"intakeCyclesPerSecond\":\(Int(cycle.callsPerSecond)),"
-                + "\"intakeCycleP50Microseconds\":\(cycle.percentile(50)),"
-                + "\"intakeCycleP99Microseconds\":\(cycle.percentile(99)),"
-                + "\"persistQueueCyclesPerSecond\":\(peerJSON)}")
+        print(String(decoding: writer.bytes, as: UTF8.self))
         return
     }
     print("KioskStore, flat with age and backlog (WAL, synchronous=FULL for intakes); directory \(directory)")

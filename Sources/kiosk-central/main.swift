@@ -253,15 +253,28 @@ func listEvents(_ arguments: ArraySlice<String>) throws {
     let server = try CentralServer(configuration: .init(databasePath: try options.required("db"), kiosks: [:]))
     let events = try server.storedEvents(kiosk: try options.one("kiosk"))
     if options.flags.contains("json") {
+        // One event per line inside the array, so the listing reads and greps line by line.
         var out = [UInt8]("[".utf8)
         for (index, event) in events.enumerated() {
             if index > 0 { out.append(contentsOf: ",\n".utf8) }
-            out.append(
-                contentsOf:
-                    #"{"kiosk":\#(JSONText.quoted(event.kiosk)),"id":\#(JSONText.quoted(event.id)),"seq":\#(event.seq),"type":\#(JSONText.quoted(event.type)),"occurredAt":\#(JSONText.quoted(event.occurredAt)),"receivedAt":\#(event.receivedAt),"data":"#
-                    .utf8)
-            out.append(contentsOf: event.data)
-            out.append(contentsOf: "}".utf8)
+            var writer = JSONWriter(reservingCapacity: event.data.count + 256)
+            writer.object { writer in
+                writer.key("kiosk")
+                writer.value(event.kiosk)
+                writer.key("id")
+                writer.value(event.id)
+                writer.key("seq")
+                writer.value(event.seq)
+                writer.key("type")
+                writer.value(event.type)
+                writer.key("occurredAt")
+                writer.value(event.occurredAt)
+                writer.key("receivedAt")
+                writer.value(event.receivedAt)
+                writer.key("data")
+                writer.rawValue(event.data)
+            }
+            out.append(contentsOf: writer.bytes)
         }
         out.append(contentsOf: "]\n".utf8)
         FileHandle.standardOutput.write(Data(out))

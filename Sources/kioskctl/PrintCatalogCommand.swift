@@ -1,6 +1,7 @@
 import ESCPOS
 import Foundation
 import KioskConfig
+import KioskProtocol
 import KioskReceipts
 import KioskSystem
 
@@ -34,7 +35,14 @@ enum PrintCatalogCommand {
         }
         if let raw { try OutputFile.write(bytes, to: raw, what: "the catalog sheet (ESC/POS)") }
         if json {
-            print("{\"procedures\":\(catalog.procedures.count),\"bytes\":\(bytes.count)}")
+            var writer = JSONWriter()
+            writer.object { writer in
+                writer.key("procedures")
+                writer.value(catalog.procedures.count)
+                writer.key("bytes")
+                writer.value(bytes.count)
+            }
+            print(String(decoding: writer.bytes, as: UTF8.self))
         } else {
             print(
                 "catalog sheet: \(catalog.procedures.count) procedures, \(bytes.count) bytes of ESC/POS for \(profile.name)"

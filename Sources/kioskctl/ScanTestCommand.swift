@@ -3,6 +3,7 @@ import Foundation
 import KioskConfig
 import KioskDevices
 import KioskDomain
+import KioskProtocol
 import KioskSystem
 
 #if canImport(Glibc)
@@ -133,10 +134,7 @@ enum ScanTestCommand {
 
     static func emit(_ line: Line, json: Bool) {
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let data = (try? encoder.encode(line)) ?? Data("{}".utf8)
-            FileHandleOutput.standardOutput(String(decoding: data, as: UTF8.self) + "\n")
+            FileHandleOutput.standardOutput(((try? JSONDocumentEncoder().encodeToString(line)) ?? "{}") + "\n")
             return
         }
         var text: String

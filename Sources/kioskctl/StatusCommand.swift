@@ -24,7 +24,7 @@ enum StatusCommand {
 
         let (health, report, details) = await assess(endpoint: endpoint, source: source, maximumAge: maximumAge)
         if json {
-            if !quiet { JSONOutput.print(ControlJSON(value: .object(report))) }
+            if !quiet { JSONOutput.print(ControlValue.object(report)) }
         } else if !quiet {
             print(
                 health.problems.isEmpty

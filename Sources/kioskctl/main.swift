@@ -1,5 +1,6 @@
 import KioskConfig
 import KioskControl
+import KioskProtocol
 import KioskStore
 import KioskSystem
 
@@ -86,10 +87,18 @@ func kioskctl(_ words: [String]) async -> Int32 {
             code = try await ReportCommand.run(&arguments, json: json)
         case "version":
             try arguments.expectEnd()
-            print(
-                json
-                    ? "{\"schemaVersion\":\(KioskStore.schemaVersion),\"version\":\"\(kioskSoftwareVersion)\"}"
-                    : "kioskctl \(kioskSoftwareVersion) (database schema \(KioskStore.schemaVersion))")
+            if json {
+                var writer = JSONWriter()
+                writer.object { writer in
+                    writer.key("schemaVersion")
+                    writer.value(KioskStore.schemaVersion)
+                    writer.key("version")
+                    writer.value(kioskSoftwareVersion)
+                }
+                print(String(decoding: writer.bytes, as: UTF8.self))
+            } else {
+                print("kioskctl \(kioskSoftwareVersion) (database schema \(KioskStore.schemaVersion))")
+            }
             code = ExitCode.ok
         case let other?:
             throw ArgumentList.UsageError("unknown command \(other)")

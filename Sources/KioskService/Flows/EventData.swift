@@ -1,12 +1,6 @@
 import KioskDomain
 import KioskProtocol
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// The `data` object of each event the kiosk writes, exactly as central-protocol.md names
 /// its fields.
 enum EventData {
@@ -43,9 +37,7 @@ enum EventData {
     }
 
     private static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding these plain structs cannot fail.
-        return Array(try! encoder.encode(value))
+        // Encoding these plain structs (strings, integers, optionals) cannot fail.
+        try! JSONDocumentEncoder().encode(value)
     }
 }
