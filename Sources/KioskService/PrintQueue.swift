@@ -25,7 +25,9 @@ import Synchronization
 ///   late (created more than `lateAfter` ago).
 ///
 /// The queue never decides whether a request prints or is refused: the flows do, asking the
-/// printer once, and hand each job they accept here (`submit`) already claimed. A job that is
+/// printer once, and hand each job they accept here already claimed — at its commit, on the
+/// store's thread (`start`: the job's bytes go to the link at once, the queue records its
+/// steps when it runs), or afterwards (`submit`). A job that is
 /// not durable (a status slip, a test page) gets that one copy: if it does not print whole
 /// it is dropped, never printed later for whoever stands at the kiosk when the paper is back.
 /// Durable jobs that did not print whole wait here for the printer.

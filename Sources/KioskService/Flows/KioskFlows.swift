@@ -17,7 +17,8 @@ import KioskSystem
 /// print — a scan's receipt, status slip, hand-back slip or technician page, and the control
 /// socket's test print, reprint and printed lookup — asks the printer once, here, and is
 /// refused at once with the printer's reason, or written already claimed and handed to the
-/// print queue, which prints it without deciding again.
+/// printer as its transaction commits, on the store's thread (the print queue records its
+/// steps and never decides again).
 public actor KioskFlows {
     /// What handling one scan came to, for the log, the control socket and tests.
     public struct Result: Sendable, Equatable {
