@@ -33,8 +33,10 @@ public final class PrinterLink: Sendable {
     private enum Request {
         case status(CheckedContinuation<PrinterState, Never>)
         case signal([UInt8])
-        /// A job; `claimed` when the sender takes the confirmation (`sendWithConfirmation`).
-        case send([UInt8], claimed: Bool, CheckedContinuation<Sent, Never>)
+        /// A job; `claimed` when the sender takes the confirmation (`sendWithConfirmation`,
+        /// `startSend`); `reply` gets what came of the transfer (a continuation resumed, or a
+        /// `StartedPrint` settled).
+        case send([UInt8], claimed: Bool, reply: @Sendable (Sent) -> Void)
     }
 
     private struct Shared {
@@ -105,6 +107,25 @@ public final class PrinterLink: Sendable {
         return statusReport
     }
 
+    /// The state the printer pushed (Automatic Status Back), read without a hand-off to the
+    /// link's thread, when it stands for asking and says the printer can print: exactly when
+    /// the link's own check would answer with it without a byte on the wire (the port is
+    /// open, the printer pushes, and it was heard from within `pushedStatusLifetime`). The
+    /// printer pushes every change of paper, cover and error at once, and the link's thread
+    /// reads it as it comes (it watches the port while idle), so this is the printer's word,
+    /// not a remembered answer. Nil otherwise — no ASB, nothing heard lately, a fault (asked
+    /// again: the paper may just have been refilled), the link stopping: then ask `status()`.
+    public var pushedReadyState: PrinterState? {
+        shared.withLock { s in
+            guard s.pushing, s.checked, s.state.canPrint, !s.stopping, !s.finished, let at = s.observedAt else {
+                return nil
+            }
+            let now = monotonicNanoseconds()
+            let lifetime = configuration.pushedStatusLifetime.totalNanoseconds
+            return now - min(now, at) <= lifetime ? s.state : nil
+        }
+    }
+
     /// Asks the printer for its state now (opening the device if it is closed and due).
     nonisolated(nonsending) public func status() async -> PrinterState {
         if let busy = shared.withLock({ $0.jobInProgress && $0.state.canPrint ? $0.state : nil }) { return busy }
@@ -152,6 +173,22 @@ public final class PrinterLink: Sendable {
         return (try sent.result.get(), sent.confirmation)
     }
 
+    /// Hands a job to the link's thread and returns at once, for a caller that must not wait:
+    /// the store's thread, right after the transaction that claimed the job committed, so the
+    /// receipt's first byte does not wait for the flows or the print queue to run first. The
+    /// link writes it after the requests before it, as `sendWithConfirmation` would, without
+    /// asking the printer (the flows decided); its transfer and confirmation are awaited from
+    /// the returned `StartedPrint` by whoever records the job's steps (the print queue).
+    public func startSend(_ bytes: [UInt8]) -> StartedPrint {
+        let started = StartedPrint()
+        if !enqueue(.send(bytes, claimed: true, reply: { started.settle($0.result, $0.confirmation) })) {
+            let refusal = PrintRefusal(
+                state: lastKnownState, devicePath: configuration.devicePath, detail: "too many print requests waiting")
+            started.settle(.failure(refusal), nil)
+        }
+        return started
+    }
+
     /// What a send request comes back with.
     private struct Sent: Sendable {
         var result: Result<PrintTransfer, PrintRefusal>
@@ -160,7 +197,7 @@ public final class PrinterLink: Sendable {
 
     nonisolated(nonsending) private func send(_ bytes: [UInt8], claimed: Bool) async -> Sent {
         await withCheckedContinuation { continuation in
-            if !enqueue(.send(bytes, claimed: claimed, continuation)) {
+            if !enqueue(.send(bytes, claimed: claimed, reply: { continuation.resume(returning: $0) })) {
                 let refusal = PrintRefusal(
                     state: lastKnownState, devicePath: configuration.devicePath,
                     detail: "too many print requests waiting")
@@ -340,7 +377,7 @@ public final class PrinterLink: Sendable {
             continuation.resume(returning: state)
         case .signal(let bytes):
             connection.signal(bytes)
-        case .send(let bytes, let claimed, let continuation):
+        case .send(let bytes, let claimed, let reply):
             shared.withLock { $0.jobInProgress = true }
             let result = connection.send(bytes)
             var confirmation: PrintConfirmation?
@@ -359,7 +396,7 @@ public final class PrinterLink: Sendable {
             }
             let busy = connection.hasPendingChecks
             shared.withLock { $0.jobInProgress = busy }
-            continuation.resume(returning: Sent(result: result, confirmation: confirmation))
+            reply(Sent(result: result, confirmation: confirmation))
             // A job to a printer that does not answer status is settled at once.
             deliver(connection.advanceChecks(), connection)
         }

@@ -25,7 +25,9 @@ import Synchronization
 ///   late (created more than `lateAfter` ago).
 ///
 /// The queue never decides whether a request prints or is refused: the flows do, asking the
-/// printer once, and hand each job they accept here (`submit`) already claimed. A job that is
+/// printer once, and hand each job they accept here already claimed — at its commit, on the
+/// store's thread (`start`: the job's bytes go to the link at once, the queue records its
+/// steps when it runs), or afterwards (`submit`). A job that is
 /// not durable (a status slip, a test page) gets that one copy: if it does not print whole
 /// it is dropped, never printed later for whoever stands at the kiosk when the paper is back.
 /// Durable jobs that did not print whole wait here for the printer.
@@ -81,8 +83,18 @@ public actor PrintQueue {
     private var checksRunAlongside = false
     private let wakeContinuation: AsyncStream<Void>.Continuation
     /// What the wakes since the last turn asked for: jobs handed over by the flows, and
-    /// whether a pass over the store is due.
-    private nonisolated let inbox = Mutex<(jobs: [PrintJob], pass: Bool)>(([], false))
+    /// whether a pass over the store is due; the jobs already started on the link at their
+    /// commit (`start`); and whether the queue is sending on its own now (a pass, or jobs
+    /// handed over unstarted), so a job started at its commit never overtakes those.
+    private nonisolated let inbox = Mutex(Inbox())
+
+    private struct Inbox {
+        var jobs: [PrintJob] = []
+        var pass = false
+        var started: [Int64: StartedPrint] = [:]
+        var sendingOnItsOwn = false
+        var stopped = false
+    }
     /// Jobs this run has moved on already, so a job handed over by `submit` that a pass found
     /// first (between its commit and its hand-over) is not printed twice.
     private var handled: Set<Int64> = []
@@ -115,6 +127,35 @@ public actor PrintQueue {
     public nonisolated func submit(_ job: PrintJob) {
         inbox.withLock { $0.jobs.append(job) }
         wakeContinuation.yield()
+    }
+
+    /// Hands over a job the flows wrote claimed (`sending`, this run), at once: called on the
+    /// store's thread right after the transaction that wrote it committed, so its bytes go to
+    /// the printer link's thread before the flows (or this queue) run again. The queue learns
+    /// of it through its inbox and records its steps as for any job, awaiting the transfer
+    /// the link makes instead of sending it again — a pass that meets the job first does the
+    /// same, so it goes out once. Started only when nothing handed over earlier still waits
+    /// to be sent and the queue is not sending on its own (a pass: jobs print in the order
+    /// they were accepted), and not for a marked reprint (its banner is the queue's) or after
+    /// `run()` ended; then it is handed over as `submit` does.
+    public nonisolated func start(_ job: PrintJob) {
+        let link = self.link
+        let ours = job.session == store.printSession && job.stage == .sending && !job.reprint
+        inbox.withLock { inbox in
+            inbox.jobs.append(job)
+            let started = inbox.started
+            guard ours, !inbox.stopped, !inbox.sendingOnItsOwn,
+                inbox.jobs.allSatisfy({ started[$0.id] != nil || $0.id == job.id })
+            else { return }
+            // Under the inbox's lock: the link takes jobs in the order they were started.
+            inbox.started[job.id] = link.startSend(job.payload)
+        }
+        wakeContinuation.yield()
+    }
+
+    /// The transfer `start` began for `id`, taken once.
+    private func takeStarted(_ id: Int64) -> StartedPrint? {
+        inbox.withLock { $0.started.removeValue(forKey: id) }
     }
 
     /// Prints one job handed over by the flows, unless a pass already took it.
@@ -254,7 +295,12 @@ public actor PrintQueue {
         let transfer: PrintTransfer
         let confirmation: PrintConfirmation?
         do {
-            (transfer, confirmation) = try await link.sendWithConfirmation(bytes)
+            if recorded, !reprint, let started = takeStarted(job.id) {
+                // Started on the link at its commit (`start`): its one transfer, awaited here.
+                (transfer, confirmation) = try await started.sent()
+            } else {
+                (transfer, confirmation) = try await link.sendWithConfirmation(bytes)
+            }
         } catch {
             // Nothing was sent: the copy is not started after all.
             if Self.durableKinds.contains(job.kind) {
@@ -426,14 +472,30 @@ public actor PrintQueue {
             for await _ in wakes {
                 if Task.isCancelled { break }
                 let (jobs, pass) = inbox.withLock { inbox in
-                    defer { inbox = ([], false) }
-                    return inbox
+                    defer {
+                        inbox.jobs = []
+                        inbox.pass = false
+                    }
+                    // Jobs started at their commit are on the link already, in order; the
+                    // queue's own sends (a pass, a job handed over unstarted) go first.
+                    let started = inbox.started
+                    inbox.sendingOnItsOwn = inbox.pass || inbox.jobs.contains { started[$0.id] == nil }
+                    return (inbox.jobs, inbox.pass)
                 }
                 for job in jobs { _ = await printSubmitted(job) }
                 if pass { _ = await printPending() }
+                inbox.withLock { $0.sendingOnItsOwn = false }
             }
             group.cancelAll()
         }
+        // Jobs started at their commit are on their way to the printer: their rows are
+        // recorded before the queue stops; nothing more is started once it has.
+        let started = inbox.withLock { inbox in
+            inbox.stopped = true
+            let started = inbox.started
+            return inbox.jobs.filter { started[$0.id] != nil }
+        }
+        for job in started { _ = await printSubmitted(job) }
         // The checks still running settle before the queue stops (the link is still open).
         while let (id, task) = checkTasks.first {
             await task.value

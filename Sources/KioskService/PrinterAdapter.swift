@@ -10,11 +10,15 @@ struct PrinterAdapter: ReceiptPrinting {
     let profile: PrinterProfile
 
     nonisolated(nonsending) func problem() async -> String? {
+        // A fresh pushed status is the printer's answer already: no hand-off to its thread.
+        if link.pushedReadyState != nil { return nil }
         let state = await link.status()
         return state.canPrint ? nil : state.reason
     }
 
-    func print(_ job: PrintJob) { queue.submit(job) }
+    /// On the store's thread, at the job's commit: the job's bytes go to the printer link's
+    /// thread now; the queue records its steps (`PrintQueue.start`).
+    func print(_ job: PrintJob) { queue.start(job) }
 
     /// Three short beeps (`ESC B 3 1`) where the profile has a buzzer; the refusal is also
     /// on the control socket and in the log.

@@ -65,11 +65,17 @@ extension KioskStore {
     /// `recordIntake(day:registerBook:claimingReceipt:_:)` does and writes the draft only when
     /// they are the ones it was built with. Nil, with nothing written, when another intake
     /// took them in between: build again with ``nextIntakeNumbers(day:registerBook:)``.
-    public func recordIntake(prepared draft: IntakeDraft, numbers: IntakeNumbers, claimingReceipt: Bool = false) throws
-        -> IntakeRecord?
-    {
+    ///
+    /// `afterCommit` is called with the record on the store's thread as soon as the
+    /// transaction has committed (fsynced), before this call returns to its caller: the flows
+    /// hand the claimed receipt to the printer there, so its first byte does not wait for the
+    /// caller to run again. It must not block (it runs on the store's thread).
+    public func recordIntake(
+        prepared draft: IntakeDraft, numbers: IntakeNumbers, claimingReceipt: Bool = false,
+        afterCommit: (@Sendable (IntakeRecord) -> Void)? = nil
+    ) throws -> IntakeRecord? {
         do {
-            return try write("recording intake") { db in
+            let record = try write("recording intake") { db in
                 let sequence = try nextDailySequence(db, day: numbers.day)
                 let number = try nextRegisterNumber(db, book: numbers.register.book)
                 guard sequence == numbers.sequence, number == numbers.register.number else {
@@ -79,6 +85,8 @@ extension KioskStore {
                 draft.dossier.register = numbers.register
                 return try insert(db, draft, claimingReceipt: claimingReceipt)
             }
+            afterCommit?(record)
+            return record
         } catch is IntakeNumbersTaken {
             return nil
         }
@@ -182,12 +190,14 @@ extension KioskStore {
     /// Records the hand-back of a dossier's result: its `returned_at`, the `dossier.returned`
     /// event and the hand-back slip's print job, in one transaction.
     /// With `claimingSlip`, the slip's job is written already `sending` for this session, as an
-    /// intake's receipt is.
+    /// intake's receipt is. `afterCommit` gets the job on the store's thread once the
+    /// transaction committed, as ``recordIntake(prepared:numbers:claimingReceipt:afterCommit:)``'s does.
     public func recordReturn(
-        code: String, returnedAt: Timestamp, eventData: [UInt8], printJob: PrintJobDraft, claimingSlip: Bool = false
+        code: String, returnedAt: Timestamp, eventData: [UInt8], printJob: PrintJobDraft, claimingSlip: Bool = false,
+        afterCommit: (@Sendable (PrintJob) -> Void)? = nil
     ) throws -> (OutboxEvent, PrintJob) {
         let operation = "recording a return"
-        return try write(operation) { db in
+        let written = try write(operation) { db in
             try db.cachedStatement("UPDATE dossiers SET returned_at = ? WHERE code = ?")
                 .execute([.text(returnedAt.description), .text(code)])
             try requireDossierChanged(db, code: code, operation: operation)
@@ -196,6 +206,8 @@ extension KioskStore {
             let job = try insertPrintJob(db, printJob, dossierCode: code, claimed: claimingSlip)
             return (event, job)
         }
+        afterCommit?(written.1)
+        return written
     }
 }
 

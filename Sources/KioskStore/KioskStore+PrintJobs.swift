@@ -40,12 +40,18 @@ extension KioskStore {
 
     /// Writes a print job on its own (a status slip, a test page); `dossierCode` must name a
     /// recorded dossier when given. A `claimed` job is written already `sending` for this
-    /// session: the caller decided it prints now and hands it to the printer next.
-    public func enqueuePrintJob(_ draft: PrintJobDraft, dossierCode: String?, claimed: Bool = false) throws -> PrintJob
-    {
-        try write("writing a \(draft.kind) print job") { db in
+    /// session: the caller decided it prints now and hands it to the printer next, in
+    /// `afterCommit` when it gives one (called with the job on the store's thread once the
+    /// transaction committed, before this call returns; it must not block).
+    public func enqueuePrintJob(
+        _ draft: PrintJobDraft, dossierCode: String?, claimed: Bool = false,
+        afterCommit: (@Sendable (PrintJob) -> Void)? = nil
+    ) throws -> PrintJob {
+        let job = try write("writing a \(draft.kind) print job") { db in
             try insertPrintJob(db, draft, dossierCode: dossierCode, claimed: claimed)
         }
+        afterCommit?(job)
+        return job
     }
 
     /// Jobs still to print or to confirm (every stage but `held`), ascending id.

@@ -28,8 +28,8 @@ extension KioskFlows {
     func printNow(_ draft: @autoclosure () -> PrintJobDraft, dossierCode: String?) async -> PrintAnswer {
         if let problem = await printerProblem() { return .refused(.printerUnavailable(reason: problem)) }
         do {
-            let job = try await store.enqueuePrintJob(draft(), dossierCode: dossierCode, claimed: true)
-            printer.print(job)
+            let job = try await store.enqueuePrintJob(
+                draft(), dossierCode: dossierCode, claimed: true, afterCommit: { [printer] in printer.print($0) })
             return .printing(jobId: job.id)
         } catch {
             logger.log(.error, "print job not written", [("reason", "\(error)")])
@@ -104,8 +104,7 @@ extension KioskFlows {
             let payload = ESCPOSEncoder.encode(slip.document(profile.columnsFontA), profile: profile)
             let job = try await store.enqueuePrintJob(
                 PrintJobDraft(kind: slip.kind, payload: payload), dossierCode: dossier == nil ? nil : text,
-                claimed: true)
-            printer.print(job)
+                claimed: true, afterCommit: { [printer] in printer.print($0) })
             return Result(outcome: .lookup(code), code: text, printJobId: job.id)
         } catch {
             logger.log(.error, "status slip not printed", [("code", text), ("reason", "\(error)")])
@@ -132,8 +131,8 @@ extension KioskFlows {
             let payload = ESCPOSEncoder.encode(slip.document(columns: profile.columnsFontA), profile: profile)
             do {
                 let job = try await store.enqueuePrintJob(
-                    PrintJobDraft(kind: "technician-status", payload: payload), dossierCode: nil, claimed: true)
-                printer.print(job)
+                    PrintJobDraft(kind: "technician-status", payload: payload), dossierCode: nil, claimed: true,
+                    afterCommit: { [printer] in printer.print($0) })
                 answer = .printing(jobId: job.id)
             } catch {
                 answer = .refused(.storeFailure(reason: "\(error)"))

@@ -17,7 +17,8 @@ import KioskSystem
 /// print — a scan's receipt, status slip, hand-back slip or technician page, and the control
 /// socket's test print, reprint and printed lookup — asks the printer once, here, and is
 /// refused at once with the printer's reason, or written already claimed and handed to the
-/// print queue, which prints it without deciding again.
+/// printer as its transaction commits, on the store's thread (the print queue records its
+/// steps and never decides again).
 public actor KioskFlows {
     /// What handling one scan came to, for the log, the control socket and tests.
     public struct Result: Sendable, Equatable {
@@ -221,15 +222,19 @@ public actor KioskFlows {
                     dossier: dossier, eventData: EventData.received(dossier),
                     printJob: PrintJobDraft(kind: "intake-receipt", payload: bytes))
                 // The receipt's job is written `sending` in the intake's own transaction: one
-                // fsync before its first byte (docs/print-once.md); the queue gets it at once.
+                // fsync before its first byte (docs/print-once.md). It is handed to the printer
+                // on the store's thread as the transaction commits, so its first byte does not
+                // wait for these flows to run again (docs/crossings.md).
+                let printer = self.printer
                 guard
-                    let record = try await store.recordIntake(prepared: draft, numbers: numbers, claimingReceipt: true)
+                    let record = try await store.recordIntake(
+                        prepared: draft, numbers: numbers, claimingReceipt: true,
+                        afterCommit: { printer.print($0.printJob) })
                 else {
                     nextNumbers = nil
                     continue
                 }
                 nextNumbers = numbers.next
-                printer.print(record.printJob)
                 await onEventWritten()
                 return Result(
                     outcome: .intake(card, procedureCode: procedureCode), code: record.dossier.code,
@@ -279,8 +284,8 @@ public actor KioskFlows {
             let (_, job) = try await store.recordReturn(
                 code: text, returnedAt: at,
                 eventData: EventData.returned(code: text, at: at, idNumber: card.applicant.idNumber),
-                printJob: PrintJobDraft(kind: "hand-back-slip", payload: payload), claimingSlip: true)
-            printer.print(job)
+                printJob: PrintJobDraft(kind: "hand-back-slip", payload: payload), claimingSlip: true,
+                afterCommit: { [printer] in printer.print($0) })
             await onEventWritten()
             return Result(outcome: .handBack(code, card), code: text, printJobId: job.id)
         } catch {
