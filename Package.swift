@@ -93,7 +93,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(
-            name: "kiosk-central", dependencies: ["KioskCentral", "KioskDomain", "KioskSystem"], swiftSettings: strict),
+            name: "kiosk-central", dependencies: ["KioskCentral", "KioskDomain", "KioskProtocol", "KioskSystem"], swiftSettings: strict),
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
