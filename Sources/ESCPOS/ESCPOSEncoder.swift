@@ -30,19 +30,24 @@ public struct ESCPOSEncoder: Sendable {
     public private(set) var bytes: [UInt8] = []
 
     private let rasterText: RasterTextRenderer
+    /// The line planner for `profile` (its pages and tables looked up once per encoder).
+    private var planner: LineEncodingPlanner
     private var page: CodePage?
     private var style = TextStyle.plain
     private var userDefinedSets: [TextStyle.Font: UserDefinedCharacterSet] = [:]
     private var userDefinedOn = false
     /// Whether text takes the table-driven fast paths (tests turn it off to compare with the
     /// general path, which must give the same bytes).
-    var useFastPath = true
+    var useFastPath = true {
+        didSet { planner.useFastPath = useFastPath }
+    }
 
     /// Creates an encoder; `face` is the Unifont used for raster lines.
     public init(profile: PrinterProfile, textRendering: TextRendering = .cheapest, face: UnifontFace? = .system) {
         self.profile = profile
         self.textRendering = textRendering
         self.rasterText = RasterTextRenderer(face: face)
+        self.planner = LineEncodingPlanner(profile: profile)
     }
 
     /// Encodes a whole document: `ESC @`, its elements, and nothing after.
@@ -58,6 +63,8 @@ public struct ESCPOSEncoder: Sendable {
     ) -> [UInt8] {
         var e = ESCPOSEncoder(profile: profile, textRendering: textRendering)
         e.useFastPath = useFastPath
+        // A receipt is 0.5–3 KB: one allocation instead of a doubling per power of two.
+        e.bytes.reserveCapacity(4096)
         e.initialize()
         for element in document.elements {
             switch element {
@@ -187,32 +194,45 @@ public struct ESCPOSEncoder: Sendable {
     /// the encoder and the copy with the fewest bytes is kept, so the comparison is exact.
     private mutating func line(_ line: String, style newStyle: TextStyle) {
         guard textRendering != .rasterOnly || line.isEmpty else { return rasterLine(line, style: newStyle) }
-        let planner = LineEncodingPlanner(profile: profile, useFastPath: useFastPath)
         if let runs = planner.plan(line, startingPage: page, userDefined: [:], userDefinedOn: userDefinedOn) {
             return textLine(runs, style: newStyle, downloads: [])
         }
-        // The raster form's size is known from the glyph widths without drawing it; it is drawn
-        // only when it is the form sent (the general path draws it to count its bytes).
-        var raster: ESCPOSEncoder?
-        if !useFastPath {
-            var drawn = self
-            drawn.bytes = []
-            drawn.rasterLine(line, style: newStyle)
-            raster = drawn
+        guard useFastPath else { return generalLine(line, style: newStyle) }
+        // The copies hold only the line's bytes; the receipt so far is set aside meanwhile.
+        var sent = bytes
+        bytes = []
+        defer {
+            sent += bytes
+            bytes = sent
         }
-        let rasterCount = raster?.bytes.count ?? rasterLineByteCount(line, style: newStyle)
+        let tabled = LineEncodingPlanner.isTabled(line)
+        if textRendering == .cheapest,
+            let viaUserDefined = tabled
+                ? tabledUserDefinedTrial(line, style: newStyle) : userDefinedTrial(line, style: newStyle),
+            // The raster form takes 16 bytes a character at least (a glyph is 8 dots by 16 or
+            // more, no wider than the paper; a character is at most 3 bytes of UTF-8): below
+            // that its exact size is not needed.
+            (tabled && profile.paperWidthDots >= 32 && viaUserDefined.bytes.count < 16 * line.utf8.count / 3)
+                || viaUserDefined.bytes.count < rasterLineByteCount(line, style: newStyle)
+        {
+            self = viaUserDefined
+            return
+        }
+        rasterLine(line, style: newStyle)
+    }
+
+    /// `line` for a line no page carries alone, as the reference: the raster form drawn to
+    /// count its bytes, every character through the general planner.
+    private mutating func generalLine(_ line: String, style newStyle: TextStyle) {
+        var raster = self
+        raster.bytes = []
+        raster.rasterLine(line, style: newStyle)
         guard textRendering == .cheapest,
-            var viaUserDefined = userDefinedTrial(line, style: newStyle, planner: planner),
-            viaUserDefined.bytes.count < rasterCount
+            var viaUserDefined = userDefinedTrial(line, style: newStyle),
+            viaUserDefined.bytes.count < raster.bytes.count
         else {
-            if raster == nil {
-                var drawn = self
-                drawn.bytes = []
-                drawn.rasterLine(line, style: newStyle)
-                raster = drawn
-            }
             let prefix = bytes
-            self = raster!
+            self = raster
             bytes = prefix + self.bytes
             return
         }
@@ -222,11 +242,9 @@ public struct ESCPOSEncoder: Sendable {
 
     /// The line through user-defined characters, encoded on a copy holding only the line's
     /// bytes; nil when the profile takes none in this font or a letter does not fit the cell.
-    private func userDefinedTrial(_ line: String, style newStyle: TextStyle, planner: LineEncodingPlanner)
-        -> ESCPOSEncoder?
-    {
+    private func userDefinedTrial(_ line: String, style newStyle: TextStyle) -> ESCPOSEncoder? {
         guard let cell = profile.userDefinedCells[newStyle.font] else { return nil }
-        let pages = CodePage.allCases.filter { profile.codePages[$0] != nil }
+        let pages = planner.pages
         var needed: [Character] = []
         for ch in line where !needed.contains(ch) {
             let ascii = ch.unicodeScalars.count == 1 && (0x20..<0x7F).contains(ch.unicodeScalars.first!.value)
@@ -246,8 +264,9 @@ public struct ESCPOSEncoder: Sendable {
             let runs = planner.plan(line, startingPage: page, userDefined: codes, userDefinedOn: userDefinedOn)
         else { return nil }
         let used = Set(runs.filter(\.userDefined).flatMap(\.bytes))
-        let downloads = codes.filter { used.contains($0.value) && set.codesByLetter[$0.key] != $0.value }
-            .map { (code: $0.value, letter: $0.key, cell: cells[$0.key]!) }.sorted { $0.code < $1.code }
+        let downloads = codes.filter { used.contains($0.value) && set.code(of: $0.key) != $0.value }
+            .map { Download(code: $0.value, letter: $0.key, definition: cell.definition(of: cells[$0.key]!)) }
+            .sorted { $0.code < $1.code }
         var trial = self
         trial.bytes = []
         trial.textLine(runs, style: newStyle, downloads: downloads)
@@ -255,10 +274,76 @@ public struct ESCPOSEncoder: Sendable {
         return trial
     }
 
+    /// `userDefinedTrial` for a line `LineEncodingPlanner.isTabled` accepts: letters by
+    /// scalar, their definitions from the face's `UserDefinedGlyphCache`, the codes used
+    /// marked in a bit set. Gives the same bytes (`EncoderFastPathTests`).
+    private func tabledUserDefinedTrial(_ line: String, style newStyle: TextStyle) -> ESCPOSEncoder? {
+        guard let cell = profile.userDefinedCells[newStyle.font], let face = rasterText.face else {
+            return userDefinedTrial(line, style: newStyle)
+        }
+        var needed: [UInt32] = []
+        var hasSpace = false
+        for scalar in line.unicodeScalars {
+            let v = scalar.value
+            if v < 0x7F {
+                if v == 0x20 { hasSpace = true }
+                continue
+            }
+            if needed.contains(v) || planner.tables.contains(where: { $0.lookup(v) != 0 }) { continue }
+            needed.append(v)
+        }
+        guard !needed.isEmpty else { return nil }
+        // A blank cell lets a space between two downloaded letters stay in the set (4 bytes once).
+        if hasSpace { needed.append(0x20) }
+        var definitions: [[UInt8]] = []
+        definitions.reserveCapacity(needed.count)
+        for v in needed {
+            let definition = face.fittedCells.definition(of: v, in: cell) {
+                cell.fit(rasterText.glyphBitmap(for: Character(Unicode.Scalar(v)!))).map(cell.definition(of:))
+            }
+            guard let definition else { return nil }
+            definitions.append(definition)
+        }
+        let set = userDefinedSets[newStyle.font] ?? UserDefinedCharacterSet(codes: profile.userDefinedCodes)
+        guard let codes = set.assignment(forScalars: needed) else { return nil }
+        let userCodes = zip(needed, codes).map { LineEncodingPlanner.UserCode(scalar: $0, code: $1) }
+        guard
+            let runs = planner.tabledPlan(
+                line, startingPage: page, userCodes: userCodes, userDefinedOn: userDefinedOn)
+        else { return nil }
+        var used = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &used) { bits in
+            for run in runs where run.userDefined {
+                for code in run.bytes { bits[Int(code >> 3)] |= 1 << (code & 7) }
+            }
+        }
+        func isUsed(_ code: UInt8) -> Bool {
+            withUnsafeBytes(of: used) { $0[Int(code >> 3)] & 1 << (code & 7) != 0 }
+        }
+        var downloads: [Download] = []
+        for (k, code) in codes.enumerated() where isUsed(code) && set.code(ofScalar: needed[k]) != code {
+            downloads.append(
+                Download(code: code, letter: Character(Unicode.Scalar(needed[k])!), definition: definitions[k]))
+        }
+        downloads.sort { $0.code < $1.code }
+        var trial = self
+        trial.bytes = []
+        trial.textLine(runs, style: newStyle, downloads: downloads)
+        trial.userDefinedSets[newStyle.font, default: set].markUsed(codes.filter(isUsed))
+        return trial
+    }
+
+    /// A letter to download with `ESC &`: its code and its cell's columns.
+    private struct Download {
+        var code: UInt8
+        var letter: Character
+        /// `UserDefinedCell.definition(of:)` of the fitted glyph.
+        var definition: [UInt8]
+    }
+
     /// `ESC &` for the downloads (consecutive codes in one command), then the runs and LF.
     private mutating func textLine(
-        _ runs: [LineEncodingPlanner.Run], style newStyle: TextStyle,
-        downloads: [(code: UInt8, letter: Character, cell: MonochromeBitmap)]
+        _ runs: [LineEncodingPlanner.Run], style newStyle: TextStyle, downloads: [Download]
     ) {
         if !downloads.isEmpty, let cell = profile.userDefinedCells[newStyle.font] {
             // ESC & defines the characters of the font selected when it arrives.
@@ -269,7 +354,7 @@ public struct ESCPOSEncoder: Sendable {
                 while end + 1 < downloads.count && downloads[end + 1].code == downloads[end].code + 1 { end += 1 }
                 bytes += [0x1B, 0x26, UInt8(cell.bytesPerColumn), downloads[k].code, downloads[end].code]
                 for d in downloads[k...end] {
-                    bytes += cell.definition(of: d.cell)
+                    bytes += d.definition
                     userDefinedSets[newStyle.font, default: UserDefinedCharacterSet(codes: profile.userDefinedCodes)]
                         .define(d.letter, at: d.code)
                 }

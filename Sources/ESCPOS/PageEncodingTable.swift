@@ -4,7 +4,7 @@
 /// (Latin Extended Additional, the Vietnamese letters with tone marks).
 ///
 /// Built once per page (CP1258 twice: with and without combining tone marks) from
-/// `LineEncodingPlanner.encode(_:on:)`, so a lookup gives exactly the bytes the general path
+/// `LineEncodingPlanner.encode(_:on:composing:)`, so a lookup gives exactly the bytes the general path
 /// gives. Entries are packed: 0 when the page cannot carry the character, otherwise the byte
 /// count in bits 16–17, the first byte in bits 0–7 and a second (a CP1258 tone mark) in 8–15.
 struct PageEncodingTable: Sendable {
@@ -46,16 +46,14 @@ struct PageEncodingTable: Sendable {
     ]
 
     private init(_ page: CodePage, composing: Bool) {
-        let planner = LineEncodingPlanner(
-            profile: PrinterProfile(
-                name: "", model: "", paperWidthDots: 384, columnsFontA: 32, columnsFontB: 42,
-                codePages: [page: 0], cp1258ComposesMarks: composing))
         var entries = [UInt32](repeating: 0, count: Int(Self.latinEnd) + Self.additional.count)
         let scalars =
             (0..<Self.latinEnd).lazy.map { ($0, Int($0)) }
             + Self.additional.lazy.map { ($0, Int(Self.latinEnd + $0 - Self.additional.lowerBound)) }
         for (value, index) in scalars where Self.covers(value) {
-            guard let scalar = Unicode.Scalar(value), let bytes = planner.encode(Character(scalar), on: page) else {
+            guard let scalar = Unicode.Scalar(value),
+                let bytes = LineEncodingPlanner.encode(Character(scalar), on: page, composing: composing)
+            else {
                 continue
             }
             switch bytes.count {

@@ -4,18 +4,39 @@
 /// Codes come from the range the profile allows. When all are taken, the code used longest
 /// ago is redefined: lines already printed keep their dots, so only the current line's letters
 /// must stay put.
+///
+/// Kept in flat arrays indexed by code (at most 256), each letter of one scalar as that
+/// scalar, so the encoder's fast path finds a letter's code without hashing or comparing
+/// `Character`s (both normalise) and a copy of the set copies plain integers.
 struct UserDefinedCharacterSet: Sendable {
     /// Usable codes.
     let codes: ClosedRange<UInt8>
-    /// Letter held by each defined code.
-    private(set) var letters: [UInt8: Character] = [:]
-    /// Code of each defined letter.
-    private(set) var codesByLetter: [Character: UInt8] = [:]
-    private var lastUse: [UInt8: Int] = [:]
-    private var clock = 0
+    /// The scalar of the letter each code holds (index: the code); `none` where it holds
+    /// none, `several` where the letter is several scalars (then it is in `otherLetters`).
+    private var scalars = [UInt32](repeating: Self.none, count: 256)
+    /// Letters of several scalars, by code (rare: text is in NFC).
+    private var otherLetters: [UInt8: Character] = [:]
+    /// When each code last printed (`clock` of `markUsed`); 0: never.
+    private var lastUse = [UInt32](repeating: 0, count: 256)
+    private var clock: UInt32 = 0
+
+    private static let none = UInt32.max
+    private static let several = UInt32.max - 1
 
     init(codes: ClosedRange<UInt8>) {
         self.codes = codes
+    }
+
+    /// The code holding `letter`, if one does.
+    func code(of letter: Character) -> UInt8? {
+        let s = letter.unicodeScalars
+        if s.count == 1, let only = s.first { return code(ofScalar: only.value) }
+        return otherLetters.first { $0.value == letter }?.key
+    }
+
+    /// The code holding the one-scalar letter `scalar`, if one does.
+    func code(ofScalar scalar: UInt32) -> UInt8? {
+        codes.first { scalars[Int($0)] == scalar }
     }
 
     /// Codes for every letter of `needed`: the ones already defined, and free or least recently
@@ -25,31 +46,65 @@ struct UserDefinedCharacterSet: Sendable {
         var result: [Character: UInt8] = [:]
         var missing: [Character] = []
         for ch in needed where result[ch] == nil {
-            if let code = codesByLetter[ch] { result[ch] = code } else if !missing.contains(ch) { missing.append(ch) }
+            if let code = code(of: ch) { result[ch] = code } else if !missing.contains(ch) { missing.append(ch) }
         }
         guard !missing.isEmpty else { return result }
-        let kept = Set(result.values)
-        let free = codes.filter { letters[$0] == nil }
-        let reusable = codes.filter { letters[$0] != nil && !kept.contains($0) }.sorted {
-            (lastUse[$0] ?? 0) < (lastUse[$1] ?? 0)
-        }
-        let available = free + reusable
-        guard available.count >= missing.count else { return nil }
+        guard let available = available(count: missing.count, keeping: Array(result.values)) else { return nil }
         for (ch, code) in zip(missing, available) { result[ch] = code }
         return result
     }
 
+    /// `assignment(for:)` for letters of one scalar each, all different: the code of each, in
+    /// the same order.
+    func assignment(forScalars needed: [UInt32]) -> [UInt8]? {
+        var result = [UInt8](repeating: 0, count: needed.count)
+        var missing: [Int] = []
+        var kept: [UInt8] = []
+        for (i, scalar) in needed.enumerated() {
+            if let code = code(ofScalar: scalar) {
+                result[i] = code
+                kept.append(code)
+            } else {
+                missing.append(i)
+            }
+        }
+        guard !missing.isEmpty else { return result }
+        guard let available = available(count: missing.count, keeping: kept) else { return nil }
+        for (i, code) in zip(missing, available) { result[i] = code }
+        return result
+    }
+
+    /// The first `count` codes to (re)define: free codes in ascending order, then defined ones
+    /// not in `kept`, least recently used first (ascending code on ties). Nil when too few.
+    private func available(count: Int, keeping kept: [UInt8]) -> [UInt8]? {
+        var available = codes.filter { scalars[Int($0)] == Self.none }
+        guard available.count < count else { return available }
+        let reusable = codes.filter { scalars[Int($0)] != Self.none && !kept.contains($0) }.sorted {
+            (lastUse[Int($0)], $0) < (lastUse[Int($1)], $1)
+        }
+        available += reusable
+        return available.count >= count ? available : nil
+    }
+
     /// Records that `code` now holds `letter` (after its `ESC &` was sent).
     mutating func define(_ letter: Character, at code: UInt8) {
-        if let old = letters[code] { codesByLetter[old] = nil }
-        if let oldCode = codesByLetter[letter] { letters[oldCode] = nil }
-        letters[code] = letter
-        codesByLetter[letter] = code
+        if let oldCode = self.code(of: letter) {
+            scalars[Int(oldCode)] = Self.none
+            otherLetters[oldCode] = nil
+        }
+        let s = letter.unicodeScalars
+        otherLetters[code] = nil
+        if s.count == 1, let only = s.first {
+            scalars[Int(code)] = only.value
+        } else {
+            scalars[Int(code)] = Self.several
+            otherLetters[code] = letter
+        }
     }
 
     /// Records that `codes` printed on the current line.
     mutating func markUsed(_ used: some Sequence<UInt8>) {
         clock += 1
-        for code in used { lastUse[code] = clock }
+        for code in used { lastUse[Int(code)] = clock }
     }
 }

@@ -1,0 +1,38 @@
+import Synchronization
+
+/// The `ESC &` definitions of one-scalar letters fitted to user-defined cells, kept once made.
+///
+/// A kiosk whose printer has no Vietnamese code page downloads the same few dozen letters on
+/// every receipt; reading a letter's glyph, drawing it into the cell and packing its columns
+/// cost more than planning the rest of the line. One cache belongs to each `UnifontFace` (the
+/// dots depend on the font), filled as letters are first printed, never ahead.
+///
+/// Bounded: at most `capacity` entries (each a key and a definition of at most
+/// 1 + 32 × 4 bytes, about 150 bytes with the array's header — under 80 KB in all; Vietnamese
+/// in two fonts needs about 270). When full it is emptied and refills with what is printed.
+final class UserDefinedGlyphCache: Sendable {
+    /// Most entries held.
+    static let capacity = 512
+
+    /// Definition by cell size and scalar; an empty array: the glyph does not fit the cell.
+    private let entries = Mutex<[UInt64: [UInt8]]>([:])
+
+    init() {}
+
+    /// The definition of `scalar` in `cell` (`UserDefinedCell.definition(of:)` of the fitted
+    /// glyph), made by `make` the first time; nil when the glyph does not fit the cell.
+    func definition(of scalar: UInt32, in cell: UserDefinedCell, make: () -> [UInt8]?) -> [UInt8]? {
+        guard (0..<0x1_0000).contains(cell.width), (0..<0x1_0000).contains(cell.height) else { return make() }
+        let key = UInt64(cell.width) << 48 | UInt64(cell.height) << 32 | UInt64(scalar)
+        if let known = entries.withLock({ $0[key] }) { return known.isEmpty ? nil : known }
+        let made = make()
+        entries.withLock {
+            if $0.count >= Self.capacity { $0.removeAll() }
+            $0[key] = made ?? []
+        }
+        return made
+    }
+
+    /// Entries held now (for tests).
+    var count: Int { entries.withLock { $0.count } }
+}
