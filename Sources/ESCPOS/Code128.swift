@@ -107,6 +107,14 @@ public enum Code128 {
         values.flatMap { v in patterns[min(max(v, 0), patterns.count - 1)].map { Int($0.asciiValue! - 0x30) } }
     }
 
+    /// The symbol's width in modules (the sum of `moduleWidths(of:)`): 11 a value, 13 for stop.
+    public static func moduleCount(of values: [Int]) -> Int {
+        values.reduce(0) { $0 + patternModules[min(max($1, 0), patternModules.count - 1)] }
+    }
+
+    /// Modules of each pattern.
+    private static let patternModules: [Int] = patterns.map { $0.utf8.reduce(0) { $0 + Int($1 - 0x30) } }
+
     /// Bar/space widths of the 107 CODE128 symbols (ISO/IEC 15417), stop last.
     static let patterns: [String] = [
         "212222", "222122", "222221", "121223", "121322", "131222", "122213", "122312", "132212", "221213",

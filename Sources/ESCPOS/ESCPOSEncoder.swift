@@ -23,31 +23,52 @@ public struct ESCPOSEncoder: Sendable {
     }
 
     /// The printer the bytes are for.
-    public let profile: PrinterProfile
+    public var profile: PrinterProfile { fixed.profile }
     /// Text strategy.
     public var textRendering: TextRendering
     /// The bytes so far.
     public private(set) var bytes: [UInt8] = []
 
-    private let rasterText: RasterTextRenderer
-    /// The line planner for `profile` (its pages and tables looked up once per encoder).
-    private var planner: LineEncodingPlanner
+    /// What the encoder knows of its printer and font for its whole life, behind one reference:
+    /// trying a line two ways copies the encoder, and a copy should not retain every part of
+    /// a profile.
+    private final class Fixed: Sendable {
+        let profile: PrinterProfile
+        let rasterText: RasterTextRenderer
+        /// The line planner for `profile` (its pages and tables looked up once per encoder)…
+        let planner: LineEncodingPlanner
+        /// …and the same without its fast paths.
+        let generalPlanner: LineEncodingPlanner
+
+        init(profile: PrinterProfile, face: UnifontFace?) {
+            self.profile = profile
+            rasterText = RasterTextRenderer(face: face)
+            planner = LineEncodingPlanner(profile: profile)
+            generalPlanner = LineEncodingPlanner(profile: profile, useFastPath: false)
+        }
+    }
+
+    private let fixed: Fixed
+    private var rasterText: RasterTextRenderer { fixed.rasterText }
+    private var planner: LineEncodingPlanner { useFastPath ? fixed.planner : fixed.generalPlanner }
     private var page: CodePage?
     private var style = TextStyle.plain
-    private var userDefinedSets: [TextStyle.Font: UserDefinedCharacterSet] = [:]
+    /// The downloaded characters of font A and B (index: the font's raw value).
+    private var userDefinedSets: [UserDefinedCharacterSet]
     private var userDefinedOn = false
     /// Whether text takes the table-driven fast paths (tests turn it off to compare with the
     /// general path, which must give the same bytes).
-    var useFastPath = true {
-        didSet { planner.useFastPath = useFastPath }
-    }
+    var useFastPath = true
 
     /// Creates an encoder; `face` is the Unifont used for raster lines.
     public init(profile: PrinterProfile, textRendering: TextRendering = .cheapest, face: UnifontFace? = .system) {
-        self.profile = profile
+        self.fixed = Fixed(profile: profile, face: face)
         self.textRendering = textRendering
-        self.rasterText = RasterTextRenderer(face: face)
-        self.planner = LineEncodingPlanner(profile: profile)
+        self.userDefinedSets = Self.emptySets(profile)
+    }
+
+    private static func emptySets(_ profile: PrinterProfile) -> [UserDefinedCharacterSet] {
+        [UserDefinedCharacterSet(codes: profile.userDefinedCodes), UserDefinedCharacterSet(codes: profile.userDefinedCodes)]
     }
 
     /// Encodes a whole document: `ESC @`, its elements, and nothing after.
@@ -91,7 +112,7 @@ public struct ESCPOSEncoder: Sendable {
         page = nil
         style = .plain
         // ESC @ clears the downloaded characters and deselects the set.
-        userDefinedSets = [:]
+        userDefinedSets = Self.emptySets(profile)
         userDefinedOn = false
     }
 
@@ -194,10 +215,28 @@ public struct ESCPOSEncoder: Sendable {
     /// the encoder and the copy with the fewest bytes is kept, so the comparison is exact.
     private mutating func line(_ line: String, style newStyle: TextStyle) {
         guard textRendering != .rasterOnly || line.isEmpty else { return rasterLine(line, style: newStyle) }
-        if let runs = planner.plan(line, startingPage: page, userDefined: [:], userDefinedOn: userDefinedOn) {
+        guard useFastPath else {
+            if let runs = planner.plan(line, startingPage: page, userDefined: [:], userDefinedOn: userDefinedOn) {
+                return textLine(runs, style: newStyle, downloads: [])
+            }
+            return generalLine(line, style: newStyle)
+        }
+        // Nil: characters outside the tables, for the general planner.
+        let uncarried = fixed.planner.uncarried(line)
+        if uncarried == nil || (!userDefinedOn && uncarried!.isEmpty),
+            let runs = uncarried == nil
+                ? fixed.planner.plan(line, startingPage: page, userDefined: [:], userDefinedOn: userDefinedOn)
+                : fixed.planner.asciiRun(line, startingPage: page)
+        {
             return textLine(runs, style: newStyle, downloads: [])
         }
-        guard useFastPath else { return generalLine(line, style: newStyle) }
+        if uncarried?.isEmpty == true,
+            let sent: Void = fixed.planner.withTabledSteps(
+                line, startingPage: page, userCodes: [], userDefinedOn: userDefinedOn,
+                { textLine(steps: $0, style: newStyle, downloads: []) })
+        {
+            return sent
+        }
         // The copies hold only the line's bytes; the receipt so far is set aside meanwhile.
         var sent = bytes
         bytes = []
@@ -205,14 +244,14 @@ public struct ESCPOSEncoder: Sendable {
             sent += bytes
             bytes = sent
         }
-        let tabled = LineEncodingPlanner.isTabled(line)
         if textRendering == .cheapest,
-            let viaUserDefined = tabled
-                ? tabledUserDefinedTrial(line, style: newStyle) : userDefinedTrial(line, style: newStyle),
+            let viaUserDefined = uncarried.map({ tabledUserDefinedTrial(line, needed: $0, style: newStyle) })
+                ?? userDefinedTrial(line, style: newStyle),
             // The raster form takes 16 bytes a character at least (a glyph is 8 dots by 16 or
             // more, no wider than the paper; a character is at most 3 bytes of UTF-8): below
             // that its exact size is not needed.
-            (tabled && profile.paperWidthDots >= 32 && viaUserDefined.bytes.count < 16 * line.utf8.count / 3)
+            (uncarried != nil && profile.paperWidthDots >= 32
+                && viaUserDefined.bytes.count < 16 * line.utf8.count / 3)
                 || viaUserDefined.bytes.count < rasterLineByteCount(line, style: newStyle)
         {
             self = viaUserDefined
@@ -259,42 +298,36 @@ public struct ESCPOSEncoder: Sendable {
             guard let fitted = cell.fit(rasterText.glyphBitmap(for: ch)) else { return nil }
             cells[ch] = fitted
         }
-        let set = userDefinedSets[newStyle.font] ?? UserDefinedCharacterSet(codes: profile.userDefinedCodes)
+        let set = userDefinedSets[Int(newStyle.font.rawValue)]
         guard let codes = set.assignment(for: needed),
             let runs = planner.plan(line, startingPage: page, userDefined: codes, userDefinedOn: userDefinedOn)
         else { return nil }
         let used = Set(runs.filter(\.userDefined).flatMap(\.bytes))
         let downloads = codes.filter { used.contains($0.value) && set.code(of: $0.key) != $0.value }
-            .map { Download(code: $0.value, letter: $0.key, definition: cell.definition(of: cells[$0.key]!)) }
+            .map {
+                Download(code: $0.value, letter: $0.key, scalar: nil, definition: cell.definition(of: cells[$0.key]!))
+            }
             .sorted { $0.code < $1.code }
         var trial = self
         trial.bytes = []
         trial.textLine(runs, style: newStyle, downloads: downloads)
-        trial.userDefinedSets[newStyle.font, default: set].markUsed(used)
+        trial.userDefinedSets[Int(newStyle.font.rawValue)].markUsed(used)
         return trial
     }
 
     /// `userDefinedTrial` for a line `LineEncodingPlanner.isTabled` accepts: letters by
     /// scalar, their definitions from the face's `UserDefinedGlyphCache`, the codes used
     /// marked in a bit set. Gives the same bytes (`EncoderFastPathTests`).
-    private func tabledUserDefinedTrial(_ line: String, style newStyle: TextStyle) -> ESCPOSEncoder? {
+    private func tabledUserDefinedTrial(_ line: String, needed uncarried: [UInt32], style newStyle: TextStyle)
+        -> ESCPOSEncoder?
+    {
         guard let cell = profile.userDefinedCells[newStyle.font], let face = rasterText.face else {
             return userDefinedTrial(line, style: newStyle)
         }
-        var needed: [UInt32] = []
-        var hasSpace = false
-        for scalar in line.unicodeScalars {
-            let v = scalar.value
-            if v < 0x7F {
-                if v == 0x20 { hasSpace = true }
-                continue
-            }
-            if needed.contains(v) || planner.tables.contains(where: { $0.lookup(v) != 0 }) { continue }
-            needed.append(v)
-        }
+        var needed = uncarried
         guard !needed.isEmpty else { return nil }
         // A blank cell lets a space between two downloaded letters stay in the set (4 bytes once).
-        if hasSpace { needed.append(0x20) }
+        if line.utf8.contains(0x20) { needed.append(0x20) }
         var definitions: [[UInt8]] = []
         definitions.reserveCapacity(needed.count)
         for v in needed {
@@ -304,39 +337,44 @@ public struct ESCPOSEncoder: Sendable {
             guard let definition else { return nil }
             definitions.append(definition)
         }
-        let set = userDefinedSets[newStyle.font] ?? UserDefinedCharacterSet(codes: profile.userDefinedCodes)
+        let set = userDefinedSets[Int(newStyle.font.rawValue)]
         guard let codes = set.assignment(forScalars: needed) else { return nil }
         let userCodes = zip(needed, codes).map { LineEncodingPlanner.UserCode(scalar: $0, code: $1) }
-        guard
-            let runs = planner.tabledPlan(
-                line, startingPage: page, userCodes: userCodes, userDefinedOn: userDefinedOn)
-        else { return nil }
-        var used = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        withUnsafeMutableBytes(of: &used) { bits in
-            for run in runs where run.userDefined {
-                for code in run.bytes { bits[Int(code >> 3)] |= 1 << (code & 7) }
+        return fixed.planner.withTabledSteps(line, startingPage: page, userCodes: userCodes, userDefinedOn: userDefinedOn) {
+            steps -> ESCPOSEncoder in
+            var used = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+            withUnsafeMutableBytes(of: &used) { bits in
+                for step in steps where step.userDefined {
+                    let code = UInt8(truncatingIfNeeded: step.option)
+                    bits[Int(code >> 3)] |= 1 << (code & 7)
+                }
             }
+            func isUsed(_ code: UInt8) -> Bool {
+                withUnsafeBytes(of: used) { $0[Int(code >> 3)] & 1 << (code & 7) != 0 }
+            }
+            var downloads: [Download] = []
+            for (k, code) in codes.enumerated() where isUsed(code) && set.code(ofScalar: needed[k]) != code {
+                downloads.append(
+                    Download(
+                        code: code, letter: Character(Unicode.Scalar(needed[k])!), scalar: needed[k],
+                        definition: definitions[k]))
+            }
+            downloads.sort { $0.code < $1.code }
+            var trial = self
+            trial.bytes = []
+            trial.bytes.reserveCapacity(32 + 2 * steps.count + downloads.reduce(0) { $0 + 5 + $1.definition.count })
+            trial.textLine(steps: steps, style: newStyle, downloads: downloads)
+            trial.userDefinedSets[Int(newStyle.font.rawValue)].markUsed(codes.filter(isUsed))
+            return trial
         }
-        func isUsed(_ code: UInt8) -> Bool {
-            withUnsafeBytes(of: used) { $0[Int(code >> 3)] & 1 << (code & 7) != 0 }
-        }
-        var downloads: [Download] = []
-        for (k, code) in codes.enumerated() where isUsed(code) && set.code(ofScalar: needed[k]) != code {
-            downloads.append(
-                Download(code: code, letter: Character(Unicode.Scalar(needed[k])!), definition: definitions[k]))
-        }
-        downloads.sort { $0.code < $1.code }
-        var trial = self
-        trial.bytes = []
-        trial.textLine(runs, style: newStyle, downloads: downloads)
-        trial.userDefinedSets[newStyle.font, default: set].markUsed(codes.filter(isUsed))
-        return trial
     }
 
     /// A letter to download with `ESC &`: its code and its cell's columns.
     private struct Download {
         var code: UInt8
         var letter: Character
+        /// The letter's scalar where it is one (the fast path's key).
+        var scalar: UInt32?
         /// `UserDefinedCell.definition(of:)` of the fitted glyph.
         var definition: [UInt8]
     }
@@ -345,22 +383,7 @@ public struct ESCPOSEncoder: Sendable {
     private mutating func textLine(
         _ runs: [LineEncodingPlanner.Run], style newStyle: TextStyle, downloads: [Download]
     ) {
-        if !downloads.isEmpty, let cell = profile.userDefinedCells[newStyle.font] {
-            // ESC & defines the characters of the font selected when it arrives.
-            font(newStyle.font)
-            var k = 0
-            while k < downloads.count {
-                var end = k
-                while end + 1 < downloads.count && downloads[end + 1].code == downloads[end].code + 1 { end += 1 }
-                bytes += [0x1B, 0x26, UInt8(cell.bytesPerColumn), downloads[k].code, downloads[end].code]
-                for d in downloads[k...end] {
-                    bytes += d.definition
-                    userDefinedSets[newStyle.font, default: UserDefinedCharacterSet(codes: profile.userDefinedCodes)]
-                        .define(d.letter, at: d.code)
-                }
-                k = end + 1
-            }
-        }
+        download(downloads, font: newStyle.font)
         apply(newStyle)
         for run in runs {
             if run.userDefined != userDefinedOn {
@@ -373,6 +396,55 @@ public struct ESCPOSEncoder: Sendable {
             bytes += run.bytes
         }
         bytes.append(0x0A)
+    }
+
+    /// `textLine` from the planner's steps: the same commands where a run of `textLine` would
+    /// start (the page or the set setting changes), with no run built.
+    private mutating func textLine(
+        steps: UnsafeBufferPointer<LineEncodingPlanner.Step>, style newStyle: TextStyle, downloads: [Download]
+    ) {
+        download(downloads, font: newStyle.font)
+        apply(newStyle)
+        var previous: LineEncodingPlanner.Step?
+        for step in steps {
+            if previous?.page != step.page || previous?.userDefined != step.userDefined {
+                if step.userDefined != userDefinedOn {
+                    bytes.append(0x1B)
+                    bytes.append(0x25)
+                    bytes.append(step.userDefined ? 1 : 0)
+                    userDefinedOn = step.userDefined
+                }
+                if !step.userDefined, let p = step.page, p != page, let n = profile.codePages[p] {
+                    selectCodePage(number: n)
+                }
+            }
+            bytes.append(UInt8(truncatingIfNeeded: step.option))
+            if step.option >> 16 == 2 { bytes.append(UInt8(truncatingIfNeeded: step.option >> 8)) }
+            previous = step
+        }
+        bytes.append(0x0A)
+    }
+
+    /// `ESC &` for the downloads, consecutive codes in one command, defining them in `font`'s set.
+    private mutating func download(_ downloads: [Download], font: TextStyle.Font) {
+        guard !downloads.isEmpty, let cell = profile.userDefinedCells[font] else { return }
+        // ESC & defines the characters of the font selected when it arrives.
+        self.font(font)
+        var k = 0
+        while k < downloads.count {
+            var end = k
+            while end + 1 < downloads.count && downloads[end + 1].code == downloads[end].code + 1 { end += 1 }
+            bytes += [0x1B, 0x26, UInt8(cell.bytesPerColumn), downloads[k].code, downloads[end].code]
+            for d in downloads[k...end] {
+                bytes += d.definition
+                if let scalar = d.scalar {
+                    userDefinedSets[Int(font.rawValue)].define(scalar: scalar, at: d.code)
+                } else {
+                    userDefinedSets[Int(font.rawValue)].define(d.letter, at: d.code)
+                }
+            }
+            k = end + 1
+        }
     }
 
     /// The number of bytes `rasterLine` sends for `line`, from the image's size alone.
@@ -406,7 +478,7 @@ public struct ESCPOSEncoder: Sendable {
         guard let data = Code128.escposData(for: PrintableText.sanitize(text)), data.count <= 255,
             let symbol = Code128.symbol(fromESCPOSData: data)
         else { return }
-        let modules = Code128.moduleWidths(of: symbol.values).reduce(0, +) + 20
+        let modules = Code128.moduleCount(of: symbol.values) + 20
         let module = min(max(moduleWidth, 1), 6, max(1, profile.paperWidthDots / modules))
         bytes += [0x1D, 0x48, 2, 0x1D, 0x68, UInt8(min(max(height, 1), 255))]
         bytes += [0x1D, 0x77, UInt8(module), 0x1D, 0x6B, 73, UInt8(data.count)] + data

@@ -19,6 +19,9 @@ struct UserDefinedCharacterSet: Sendable {
     /// When each code last printed (`clock` of `markUsed`); 0: never.
     private var lastUse = [UInt32](repeating: 0, count: 256)
     private var clock: UInt32 = 0
+    /// Codes ever defined lie in `lowest..<end` (searches look there only).
+    private var lowest = 256
+    private var end = 0
 
     private static let none = UInt32.max
     private static let several = UInt32.max - 1
@@ -36,7 +39,12 @@ struct UserDefinedCharacterSet: Sendable {
 
     /// The code holding the one-scalar letter `scalar`, if one does.
     func code(ofScalar scalar: UInt32) -> UInt8? {
-        codes.first { scalars[Int($0)] == scalar }
+        var c = lowest
+        while c < end {
+            if scalars[c] == scalar { return UInt8(c) }
+            c += 1
+        }
+        return nil
     }
 
     /// Codes for every letter of `needed`: the ones already defined, and free or least recently
@@ -77,8 +85,12 @@ struct UserDefinedCharacterSet: Sendable {
     /// The first `count` codes to (re)define: free codes in ascending order, then defined ones
     /// not in `kept`, least recently used first (ascending code on ties). Nil when too few.
     private func available(count: Int, keeping kept: [UInt8]) -> [UInt8]? {
-        var available = codes.filter { scalars[Int($0)] == Self.none }
-        guard available.count < count else { return available }
+        var available: [UInt8] = []
+        available.reserveCapacity(count)
+        for code in codes where scalars[Int(code)] == Self.none {
+            available.append(code)
+            if available.count == count { return available }
+        }
         let reusable = codes.filter { scalars[Int($0)] != Self.none && !kept.contains($0) }.sorted {
             (lastUse[Int($0)], $0) < (lastUse[Int($1)], $1)
         }
@@ -88,18 +100,25 @@ struct UserDefinedCharacterSet: Sendable {
 
     /// Records that `code` now holds `letter` (after its `ESC &` was sent).
     mutating func define(_ letter: Character, at code: UInt8) {
+        let s = letter.unicodeScalars
+        if s.count == 1, let only = s.first { return define(scalar: only.value, at: code) }
         if let oldCode = self.code(of: letter) {
             scalars[Int(oldCode)] = Self.none
             otherLetters[oldCode] = nil
         }
-        let s = letter.unicodeScalars
-        otherLetters[code] = nil
-        if s.count == 1, let only = s.first {
-            scalars[Int(code)] = only.value
-        } else {
-            scalars[Int(code)] = Self.several
-            otherLetters[code] = letter
-        }
+        scalars[Int(code)] = Self.several
+        otherLetters[code] = letter
+        lowest = min(lowest, Int(code))
+        end = max(end, Int(code) + 1)
+    }
+
+    /// `define(_:at:)` for a letter of one scalar.
+    mutating func define(scalar: UInt32, at code: UInt8) {
+        if let oldCode = self.code(ofScalar: scalar) { scalars[Int(oldCode)] = Self.none }
+        if !otherLetters.isEmpty { otherLetters[code] = nil }
+        scalars[Int(code)] = scalar
+        lowest = min(lowest, Int(code))
+        end = max(end, Int(code) + 1)
     }
 
     /// Records that `codes` printed on the current line.
