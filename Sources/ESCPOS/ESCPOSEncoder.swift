@@ -44,7 +44,9 @@ public struct ESCPOSEncoder: Sendable {
             self.profile = profile
             rasterText = RasterTextRenderer(face: face)
             planner = LineEncodingPlanner(profile: profile)
-            generalPlanner = LineEncodingPlanner(profile: profile, useFastPath: false)
+            var general = planner
+            general.useFastPath = false
+            generalPlanner = general
         }
     }
 
@@ -68,7 +70,10 @@ public struct ESCPOSEncoder: Sendable {
     }
 
     private static func emptySets(_ profile: PrinterProfile) -> [UserDefinedCharacterSet] {
-        [UserDefinedCharacterSet(codes: profile.userDefinedCodes), UserDefinedCharacterSet(codes: profile.userDefinedCodes)]
+        [
+            UserDefinedCharacterSet(codes: profile.userDefinedCodes),
+            UserDefinedCharacterSet(codes: profile.userDefinedCodes),
+        ]
     }
 
     /// Encodes a whole document: `ESC @`, its elements, and nothing after.
@@ -78,11 +83,13 @@ public struct ESCPOSEncoder: Sendable {
         encode(document, profile: profile, textRendering: textRendering, useFastPath: true)
     }
 
-    /// `encode`, with the fast paths turned off when `useFastPath` is false (for tests).
+    /// `encode`, with the fast paths turned off when `useFastPath` is false and another font
+    /// face if given (for tests).
     static func encode(
-        _ document: ReceiptDocument, profile: PrinterProfile, textRendering: TextRendering, useFastPath: Bool
+        _ document: ReceiptDocument, profile: PrinterProfile, textRendering: TextRendering, useFastPath: Bool,
+        face: UnifontFace? = .system
     ) -> [UInt8] {
-        var e = ESCPOSEncoder(profile: profile, textRendering: textRendering)
+        var e = ESCPOSEncoder(profile: profile, textRendering: textRendering, face: face)
         e.useFastPath = useFastPath
         // A receipt is 0.5–3 KB: one allocation instead of a doubling per power of two.
         e.bytes.reserveCapacity(4096)
@@ -201,8 +208,10 @@ public struct ESCPOSEncoder: Sendable {
     /// every character: code pages where possible, otherwise user-defined characters or a
     /// Unifont raster image, whichever is fewer bytes.
     public mutating func text(_ s: String, style newStyle: TextStyle = .plain) {
-        if useFastPath && !s.utf8.contains(0x0A) {
-            return line(PrintableText.sanitize(s), style: newStyle)
+        if useFastPath {
+            // Text with nothing to remove or normalise has no line feed either.
+            if PrintableText.isPrintableAsIs(s) { return line(s, style: newStyle) }
+            if !s.utf8.contains(0x0A) { return line(PrintableText.sanitize(s), style: newStyle) }
         }
         for rawLine in s.split(separator: "\n", omittingEmptySubsequences: false) {
             line(PrintableText.sanitize(String(rawLine), fastPath: useFastPath), style: newStyle)
@@ -237,6 +246,11 @@ public struct ESCPOSEncoder: Sendable {
         {
             return sent
         }
+        if textRendering == .cheapest, let uncarried, !uncarried.isEmpty,
+            sendViaUserDefined(line, needed: uncarried, style: newStyle)
+        {
+            return
+        }
         // The copies hold only the line's bytes; the receipt so far is set aside meanwhile.
         var sent = bytes
         bytes = []
@@ -248,10 +262,10 @@ public struct ESCPOSEncoder: Sendable {
             let viaUserDefined = uncarried.map({ tabledUserDefinedTrial(line, needed: $0, style: newStyle) })
                 ?? userDefinedTrial(line, style: newStyle),
             // The raster form takes 16 bytes a character at least (a glyph is 8 dots by 16 or
-            // more, no wider than the paper; a character is at most 3 bytes of UTF-8): below
-            // that its exact size is not needed.
+            // more, no wider than the paper; each scalar of a tabled line is a character), 8 for
+            // the band's GS v 0 and 3 for ESC J: below that its exact size is not needed.
             (uncarried != nil && profile.paperWidthDots >= 32
-                && viaUserDefined.bytes.count < 16 * line.utf8.count / 3)
+                && viaUserDefined.bytes.count < 16 * line.unicodeScalars.count + 11)
                 || viaUserDefined.bytes.count < rasterLineByteCount(line, style: newStyle)
         {
             self = viaUserDefined
@@ -315,56 +329,126 @@ public struct ESCPOSEncoder: Sendable {
         return trial
     }
 
-    /// `userDefinedTrial` for a line `LineEncodingPlanner.isTabled` accepts: letters by
-    /// scalar, their definitions from the face's `UserDefinedGlyphCache`, the codes used
-    /// marked in a bit set. Gives the same bytes (`EncoderFastPathTests`).
-    private func tabledUserDefinedTrial(_ line: String, needed uncarried: [UInt32], style newStyle: TextStyle)
-        -> ESCPOSEncoder?
-    {
-        guard let cell = profile.userDefinedCells[newStyle.font], let face = rasterText.face else {
-            return userDefinedTrial(line, style: newStyle)
+    /// What the fast path needs to send a tabled line through user-defined characters.
+    private struct UserDefinedLine {
+        /// The letters no page carries, and the space where the line has one, with their codes.
+        var userCodes: [LineEncodingPlanner.UserCode]
+        /// The letters not defined yet (their codes are new): position in `userCodes`, and
+        /// the cell's columns.
+        var newLetters: [(index: Int, definition: [UInt8])]
+    }
+
+    /// The letters, codes and definitions for sending a line whose scalars `needed` no page
+    /// carries through user-defined characters in `font`; nil when the profile takes none in
+    /// this font, a letter does not fit the cell, or the codes are too few. As
+    /// `userDefinedTrial` finds them, but by scalar, the definitions from the face's
+    /// `UserDefinedGlyphCache`.
+    private func userDefinedLine(_ line: String, needed uncarried: [UInt32], font: TextStyle.Font) -> UserDefinedLine? {
+        guard let cell = profile.userDefinedCells[font], let face = rasterText.face, !uncarried.isEmpty else {
+            return nil
         }
         var needed = uncarried
-        guard !needed.isEmpty else { return nil }
         // A blank cell lets a space between two downloaded letters stay in the set (4 bytes once).
         if line.utf8.contains(0x20) { needed.append(0x20) }
-        var definitions: [[UInt8]] = []
-        definitions.reserveCapacity(needed.count)
-        for v in needed {
-            let definition = face.fittedCells.definition(of: v, in: cell) {
-                cell.fit(rasterText.glyphBitmap(for: Character(Unicode.Scalar(v)!))).map(cell.definition(of:))
-            }
-            guard let definition else { return nil }
-            definitions.append(definition)
+        let set = userDefinedSets[Int(font.rawValue)]
+        // Letters defined already fit the cell (they were downloaded into it): only the others
+        // are fitted, or found in the face's cache.
+        let undefined = needed.indices.filter { set.code(ofScalar: needed[$0]) == nil }
+        let rasterText = self.rasterText
+        guard
+            let fitted = face.fittedCells.definitions(
+                of: undefined.map { needed[$0] }, in: cell,
+                make: { v in
+                    cell.fit(rasterText.glyphBitmap(for: Character(Unicode.Scalar(v)!))).map(cell.definition(of:))
+                }),
+            let codes = set.assignment(forScalars: needed)
+        else { return nil }
+        var prepared = UserDefinedLine(userCodes: [], newLetters: [])
+        prepared.userCodes.reserveCapacity(needed.count)
+        for (scalar, code) in zip(needed, codes) {
+            prepared.userCodes.append(LineEncodingPlanner.UserCode(scalar: scalar, code: code))
         }
-        let set = userDefinedSets[Int(newStyle.font.rawValue)]
-        guard let codes = set.assignment(forScalars: needed) else { return nil }
-        let userCodes = zip(needed, codes).map { LineEncodingPlanner.UserCode(scalar: $0, code: $1) }
-        return fixed.planner.withTabledSteps(line, startingPage: page, userCodes: userCodes, userDefinedOn: userDefinedOn) {
-            steps -> ESCPOSEncoder in
-            var used = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-            withUnsafeMutableBytes(of: &used) { bits in
-                for step in steps where step.userDefined {
-                    let code = UInt8(truncatingIfNeeded: step.option)
-                    bits[Int(code >> 3)] |= 1 << (code & 7)
-                }
+        prepared.newLetters.reserveCapacity(undefined.count)
+        for (index, definition) in zip(undefined, fitted) { prepared.newLetters.append((index, definition)) }
+        return prepared
+    }
+
+    /// The downloads a planned line needs (its new letters that it prints, by code) and the
+    /// codes it prints with the set selected.
+    private static func downloads(
+        _ prepared: UserDefinedLine, steps: UnsafeBufferPointer<LineEncodingPlanner.Step>
+    ) -> (downloads: [Download], used: [UInt8]) {
+        var bits = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &bits) { bits in
+            for step in steps where step.userDefined {
+                let code = UInt8(truncatingIfNeeded: step.option)
+                bits[Int(code >> 3)] |= 1 << (code & 7)
             }
-            func isUsed(_ code: UInt8) -> Bool {
-                withUnsafeBytes(of: used) { $0[Int(code >> 3)] & 1 << (code & 7) != 0 }
+        }
+        func isUsed(_ code: UInt8) -> Bool {
+            withUnsafeBytes(of: bits) { $0[Int(code >> 3)] & 1 << (code & 7) != 0 }
+        }
+        var downloads: [Download] = []
+        for (index, definition) in prepared.newLetters where isUsed(prepared.userCodes[index].code) {
+            let letter = prepared.userCodes[index]
+            downloads.append(
+                Download(
+                    code: letter.code, letter: Character(Unicode.Scalar(letter.scalar)!), scalar: letter.scalar,
+                    definition: definition))
+        }
+        downloads.sort { $0.code < $1.code }
+        return (downloads, prepared.userCodes.lazy.map(\.code).filter(isUsed))
+    }
+
+    /// Sends a tabled line through user-defined characters on this encoder itself when that is
+    /// sure to be fewer bytes than the raster form: the most the line can take (every
+    /// download, every style command, a page switch and a set switch before every run) below
+    /// the least the raster form takes (16 bytes a character, 8 for the band's `GS v 0`, 3
+    /// for `ESC J`). False, with nothing sent, otherwise: then both forms are tried on copies.
+    private mutating func sendViaUserDefined(_ line: String, needed: [UInt32], style newStyle: TextStyle) -> Bool {
+        guard profile.paperWidthDots >= 32,
+            let prepared = userDefinedLine(line, needed: needed, font: newStyle.font)
+        else { return false }
+        let rasterAtLeast = 16 * line.unicodeScalars.count + 11
+        let sent = fixed.planner.withTabledSteps(
+            line, startingPage: page, userCodes: prepared.userCodes, userDefinedOn: userDefinedOn
+        ) { steps -> Bool in
+            let (downloads, used) = Self.downloads(prepared, steps: steps)
+            var most = 3 + 15 + 1
+            for d in downloads { most += 5 + d.definition.count }
+            var previous: LineEncodingPlanner.Step?
+            for step in steps {
+                if previous?.page != step.page || previous?.userDefined != step.userDefined { most += 6 }
+                most += Int(step.option >> 16)
+                previous = step
             }
-            var downloads: [Download] = []
-            for (k, code) in codes.enumerated() where isUsed(code) && set.code(ofScalar: needed[k]) != code {
-                downloads.append(
-                    Download(
-                        code: code, letter: Character(Unicode.Scalar(needed[k])!), scalar: needed[k],
-                        definition: definitions[k]))
-            }
-            downloads.sort { $0.code < $1.code }
+            guard most < rasterAtLeast else { return false }
+            bytes.reserveCapacity(bytes.count + most)
+            textLine(steps: steps, style: newStyle, downloads: downloads)
+            userDefinedSets[Int(newStyle.font.rawValue)].markUsed(used)
+            return true
+        }
+        return sent ?? false
+    }
+
+    /// `userDefinedTrial` for a line `LineEncodingPlanner.isTabled` accepts, from
+    /// `userDefinedLine`. Gives the same bytes (`EncoderFastPathTests`).
+    private func tabledUserDefinedTrial(_ line: String, needed: [UInt32], style newStyle: TextStyle)
+        -> ESCPOSEncoder?
+    {
+        guard profile.userDefinedCells[newStyle.font] != nil, rasterText.face != nil else {
+            return userDefinedTrial(line, style: newStyle)
+        }
+        guard let prepared = userDefinedLine(line, needed: needed, font: newStyle.font) else { return nil }
+        return fixed.planner.withTabledSteps(
+            line, startingPage: page, userCodes: prepared.userCodes, userDefinedOn: userDefinedOn
+        ) { steps -> ESCPOSEncoder in
+            let (downloads, used) = Self.downloads(prepared, steps: steps)
             var trial = self
             trial.bytes = []
             trial.bytes.reserveCapacity(32 + 2 * steps.count + downloads.reduce(0) { $0 + 5 + $1.definition.count })
             trial.textLine(steps: steps, style: newStyle, downloads: downloads)
-            trial.userDefinedSets[Int(newStyle.font.rawValue)].markUsed(codes.filter(isUsed))
+            trial.userDefinedSets[Int(newStyle.font.rawValue)].markUsed(used)
             return trial
         }
     }

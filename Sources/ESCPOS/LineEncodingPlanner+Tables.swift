@@ -189,7 +189,9 @@ extension LineEncodingPlanner {
                     var state = 0
                     for s in 1..<states where cost[s] < cost[state] { state = s }
                     return steps(count: k, lastState: state, back: back, rowWidth: states, body) { k, s in
-                        Step(page: s == 0 ? startingPage : pages[s - 1], userDefined: false, option: choices[k &* states &+ s])
+                        Step(
+                            page: s == 0 ? startingPage : pages[s - 1], userDefined: false,
+                            option: choices[k &* states &+ s])
                     }
                 }
             }

@@ -21,10 +21,19 @@ struct PageEncodingTable: Sendable {
 
     /// The packed encoding of `scalar` (0: not on this page, or not in the table).
     func lookup(_ scalar: UInt32) -> UInt32 {
-        if scalar < Self.latinEnd { return entries[Int(scalar)] }
-        if Self.additional.contains(scalar) { return entries[Int(Self.latinEnd + scalar - Self.additional.lowerBound)] }
-        return 0
+        guard let index = Self.index(of: scalar) else { return 0 }
+        return entries[index]
     }
+
+    /// Where a table keeps `scalar` (below U+0250, or U+1E00–U+1EFF), among `indexCount`.
+    static func index(of scalar: UInt32) -> Int? {
+        if scalar < latinEnd { return Int(scalar) }
+        if additional.contains(scalar) { return Int(latinEnd + scalar - additional.lowerBound) }
+        return nil
+    }
+
+    /// Number of scalars a table can hold.
+    static let indexCount = Int(latinEnd) + additional.count
 
     /// One byte, packed.
     static func pack(_ byte: UInt8) -> UInt32 { 1 << 16 | UInt32(byte) }

@@ -16,6 +16,9 @@ struct UserDefinedCharacterSet: Sendable {
     private var scalars = [UInt32](repeating: Self.none, count: 256)
     /// Letters of several scalars, by code (rare: text is in NFC).
     private var otherLetters: [UInt8: Character] = [:]
+    /// The code + 1 holding each scalar a `PageEncodingTable` can hold, by its index there (0:
+    /// none): the letters receipts download, found without a search (1.7 KB).
+    private var tabledCodes = [UInt16](repeating: 0, count: PageEncodingTable.indexCount)
     /// When each code last printed (`clock` of `markUsed`); 0: never.
     private var lastUse = [UInt32](repeating: 0, count: 256)
     private var clock: UInt32 = 0
@@ -39,6 +42,10 @@ struct UserDefinedCharacterSet: Sendable {
 
     /// The code holding the one-scalar letter `scalar`, if one does.
     func code(ofScalar scalar: UInt32) -> UInt8? {
+        if let index = PageEncodingTable.index(of: scalar) {
+            let code = tabledCodes[index]
+            return code == 0 ? nil : UInt8(code - 1)
+        }
         var c = lowest
         while c < end {
             if scalars[c] == scalar { return UInt8(c) }
@@ -66,18 +73,29 @@ struct UserDefinedCharacterSet: Sendable {
     /// the same order.
     func assignment(forScalars needed: [UInt32]) -> [UInt8]? {
         var result = [UInt8](repeating: 0, count: needed.count)
+        // Which codes already hold a letter of `needed` (a bit per code), and which letters have none yet.
+        var kept = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         var missing: [Int] = []
-        var kept: [UInt8] = []
-        for (i, scalar) in needed.enumerated() {
-            if let code = code(ofScalar: scalar) {
-                result[i] = code
-                kept.append(code)
-            } else {
-                missing.append(i)
+        withUnsafeMutableBytes(of: &kept) { bits in
+            for (i, scalar) in needed.enumerated() {
+                if let code = code(ofScalar: scalar) {
+                    result[i] = code
+                    bits[Int(code >> 3)] |= 1 << (code & 7)
+                } else {
+                    missing.append(i)
+                }
             }
         }
         guard !missing.isEmpty else { return result }
-        guard let available = available(count: missing.count, keeping: kept) else { return nil }
+        var next = 0
+        for code in codes where scalars[Int(code)] == Self.none {
+            result[missing[next]] = code
+            next += 1
+            if next == missing.count { return result }
+        }
+        // Too few free codes: the general order (free, then least recently used).
+        let keptCodes = codes.filter { code in withUnsafeBytes(of: kept) { $0[Int(code >> 3)] & 1 << (code & 7) != 0 } }
+        guard let available = available(count: missing.count, keeping: keptCodes) else { return nil }
         for (i, code) in zip(missing, available) { result[i] = code }
         return result
     }
@@ -106,6 +124,7 @@ struct UserDefinedCharacterSet: Sendable {
             scalars[Int(oldCode)] = Self.none
             otherLetters[oldCode] = nil
         }
+        forgetScalar(at: code)
         scalars[Int(code)] = Self.several
         otherLetters[code] = letter
         lowest = min(lowest, Int(code))
@@ -114,11 +133,21 @@ struct UserDefinedCharacterSet: Sendable {
 
     /// `define(_:at:)` for a letter of one scalar.
     mutating func define(scalar: UInt32, at code: UInt8) {
-        if let oldCode = self.code(ofScalar: scalar) { scalars[Int(oldCode)] = Self.none }
+        if let oldCode = self.code(ofScalar: scalar) { forgetScalar(at: oldCode) }
         if !otherLetters.isEmpty { otherLetters[code] = nil }
+        forgetScalar(at: code)
         scalars[Int(code)] = scalar
+        if let index = PageEncodingTable.index(of: scalar) { tabledCodes[index] = UInt16(code) + 1 }
         lowest = min(lowest, Int(code))
         end = max(end, Int(code) + 1)
+    }
+
+    /// Clears the one-scalar letter `code` holds, if any.
+    private mutating func forgetScalar(at code: UInt8) {
+        let old = scalars[Int(code)]
+        guard old != Self.none else { return }
+        if old != Self.several, let index = PageEncodingTable.index(of: old) { tabledCodes[index] = 0 }
+        scalars[Int(code)] = Self.none
     }
 
     /// Records that `codes` printed on the current line.

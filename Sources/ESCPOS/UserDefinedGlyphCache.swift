@@ -33,6 +33,32 @@ final class UserDefinedGlyphCache: Sendable {
         return made
     }
 
+    /// `definition(of:in:make:)` for each of `scalars`, under one lock for those already
+    /// made; nil when one of them does not fit the cell.
+    func definitions(of scalars: [UInt32], in cell: UserDefinedCell, make: (UInt32) -> [UInt8]?) -> [[UInt8]]? {
+        if scalars.isEmpty { return [] }
+        guard (0..<0x1_0000).contains(cell.width), (0..<0x1_0000).contains(cell.height) else {
+            var made: [[UInt8]] = []
+            for scalar in scalars {
+                guard let definition = make(scalar) else { return nil }
+                made.append(definition)
+            }
+            return made
+        }
+        let size = UInt64(cell.width) << 48 | UInt64(cell.height) << 32
+        var known = entries.withLock { entries in scalars.map { entries[size | UInt64($0)] } }
+        for (k, scalar) in scalars.enumerated() where known[k] == nil {
+            known[k] = definition(of: scalar, in: cell) { make(scalar) } ?? []
+        }
+        var result: [[UInt8]] = []
+        result.reserveCapacity(scalars.count)
+        for definition in known {
+            guard let definition, !definition.isEmpty else { return nil }
+            result.append(definition)
+        }
+        return result
+    }
+
     /// Entries held now (for tests).
     var count: Int { entries.withLock { $0.count } }
 }
