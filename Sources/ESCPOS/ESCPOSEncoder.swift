@@ -409,7 +409,6 @@ public struct ESCPOSEncoder: Sendable {
         guard profile.paperWidthDots >= 32,
             let prepared = userDefinedLine(line, needed: needed, font: newStyle.font)
         else { return false }
-        let rasterAtLeast = 16 * line.unicodeScalars.count + 11
         let sent = fixed.planner.withTabledSteps(
             line, startingPage: page, userCodes: prepared.userCodes, userDefinedOn: userDefinedOn
         ) { steps -> Bool in
@@ -422,7 +421,8 @@ public struct ESCPOSEncoder: Sendable {
                 most += Int(step.option >> 16)
                 previous = step
             }
-            guard most < rasterAtLeast else { return false }
+            // A step a character.
+            guard most < 16 * steps.count + 11 else { return false }
             bytes.reserveCapacity(bytes.count + most)
             textLine(steps: steps, style: newStyle, downloads: downloads)
             userDefinedSets[Int(newStyle.font.rawValue)].markUsed(used)

@@ -241,7 +241,10 @@ extension LineEncodingPlanner {
                         // Branches depend on the state only; unreachable candidates (cost at
                         // or above infinity) never beat a reachable one.
                         var any = false
-                        for s in 0..<states {
+                        // A character the set does not hold reaches no state with the set selected.
+                        let step = user == 0 ? 2 : 1
+                        if step == 2 { for s in stride(from: 1, to: states, by: 2) { next[s] = infinity } }
+                        for s in stride(from: 0, to: states, by: step) {
                             let (sp, su) = (s >> 1, s & 1)
                             let (toggle0, toggle1) = su == 0 ? (0, 3) : (3, 0)
                             var best = Int.max / 2

@@ -7,9 +7,10 @@ import Synchronization
 /// cost more than planning the rest of the line. One cache belongs to each `UnifontFace` (the
 /// dots depend on the font), filled as letters are first printed, never ahead.
 ///
-/// Bounded: at most `capacity` entries (each a key and a definition of at most
-/// 1 + 32 × 4 bytes, about 150 bytes with the array's header — under 80 KB in all; Vietnamese
-/// in two fonts needs about 270). When full it is emptied and refills with what is printed.
+/// Bounded: at most `capacity` entries, each a key and a definition of at most 1 + 32 × 4
+/// bytes (about 200 bytes with the array's header and the table's slot: under 100 KB in all).
+/// Vietnamese in both fonts of a 12×24 / 9×17 printer needs about 270 entries of 37 and 28
+/// bytes, about 25 KB. When full it is emptied and refills with what is printed.
 final class UserDefinedGlyphCache: Sendable {
     /// Most entries held.
     static let capacity = 512
