@@ -353,11 +353,18 @@ public struct ESCPOSEncoder: Sendable {
         let set = userDefinedSets[Int(font.rawValue)]
         // Letters defined already fit the cell (they were downloaded into it): only the others
         // are fitted, or found in the face's cache.
-        let undefined = needed.indices.filter { set.code(ofScalar: needed[$0]) == nil }
+        var undefined: [Int] = []
+        var undefinedScalars: [UInt32] = []
+        undefined.reserveCapacity(needed.count)
+        undefinedScalars.reserveCapacity(needed.count)
+        for (k, scalar) in needed.enumerated() where set.code(ofScalar: scalar) == nil {
+            undefined.append(k)
+            undefinedScalars.append(scalar)
+        }
         let rasterText = self.rasterText
         guard
             let fitted = face.fittedCells.definitions(
-                of: undefined.map { needed[$0] }, in: cell,
+                of: undefinedScalars, in: cell,
                 make: { v in
                     cell.fit(rasterText.glyphBitmap(for: Character(Unicode.Scalar(v)!))).map(cell.definition(of:))
                 }),
@@ -389,11 +396,12 @@ public struct ESCPOSEncoder: Sendable {
             withUnsafeBytes(of: bits) { $0[Int(code >> 3)] & 1 << (code & 7) != 0 }
         }
         var downloads: [Download] = []
+        downloads.reserveCapacity(prepared.newLetters.count)
         for (index, definition) in prepared.newLetters where isUsed(prepared.userCodes[index].code) {
             let letter = prepared.userCodes[index]
             downloads.append(
                 Download(
-                    code: letter.code, letter: Character(Unicode.Scalar(letter.scalar)!), scalar: letter.scalar,
+                    code: letter.code, letter: nil, scalar: letter.scalar,
                     definition: definition))
         }
         downloads.sort { $0.code < $1.code }
@@ -415,11 +423,11 @@ public struct ESCPOSEncoder: Sendable {
             let (downloads, used) = Self.downloads(prepared, steps: steps)
             var most = 3 + 15 + 1
             for d in downloads { most += 5 + d.definition.count }
-            var previous: LineEncodingPlanner.Step?
-            for step in steps {
-                if previous?.page != step.page || previous?.userDefined != step.userDefined { most += 6 }
+            for (k, step) in steps.enumerated() {
+                if k == 0 || steps[k - 1].page != step.page || steps[k - 1].userDefined != step.userDefined {
+                    most += 6
+                }
                 most += Int(step.option >> 16)
-                previous = step
             }
             // A step a character.
             guard most < 16 * steps.count + 11 else { return false }
@@ -456,8 +464,8 @@ public struct ESCPOSEncoder: Sendable {
     /// A letter to download with `ESC &`: its code and its cell's columns.
     private struct Download {
         var code: UInt8
-        var letter: Character
-        /// The letter's scalar where it is one (the fast path's key).
+        /// The letter: a `Character` from the general path, a scalar from the fast path.
+        var letter: Character?
         var scalar: UInt32?
         /// `UserDefinedCell.definition(of:)` of the fitted glyph.
         var definition: [UInt8]
@@ -489,9 +497,8 @@ public struct ESCPOSEncoder: Sendable {
     ) {
         download(downloads, font: newStyle.font)
         apply(newStyle)
-        var previous: LineEncodingPlanner.Step?
-        for step in steps {
-            if previous?.page != step.page || previous?.userDefined != step.userDefined {
+        for (k, step) in steps.enumerated() {
+            if k == 0 || steps[k - 1].page != step.page || steps[k - 1].userDefined != step.userDefined {
                 if step.userDefined != userDefinedOn {
                     bytes.append(0x1B)
                     bytes.append(0x25)
@@ -504,7 +511,6 @@ public struct ESCPOSEncoder: Sendable {
             }
             bytes.append(UInt8(truncatingIfNeeded: step.option))
             if step.option >> 16 == 2 { bytes.append(UInt8(truncatingIfNeeded: step.option >> 8)) }
-            previous = step
         }
         bytes.append(0x0A)
     }
@@ -524,7 +530,7 @@ public struct ESCPOSEncoder: Sendable {
                 if let scalar = d.scalar {
                     userDefinedSets[Int(font.rawValue)].define(scalar: scalar, at: d.code)
                 } else {
-                    userDefinedSets[Int(font.rawValue)].define(d.letter, at: d.code)
+                    userDefinedSets[Int(font.rawValue)].define(d.letter!, at: d.code)
                 }
             }
             k = end + 1

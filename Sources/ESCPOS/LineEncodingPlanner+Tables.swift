@@ -27,6 +27,8 @@ extension LineEncodingPlanner {
     func uncarried(_ line: String) -> [UInt32]? {
         var missing: [UInt32] = []
         for b in line.utf8 where b < 0x20 || b >= 0x7F {
+            // Room for the letters of a line, and the space the encoder may add.
+            missing.reserveCapacity(24)
             for scalar in line.unicodeScalars {
                 let v = scalar.value
                 if v >= 0x20 && v < 0x7F { continue }

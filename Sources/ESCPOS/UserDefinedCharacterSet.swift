@@ -76,6 +76,7 @@ struct UserDefinedCharacterSet: Sendable {
         // Which codes already hold a letter of `needed` (a bit per code), and which letters have none yet.
         var kept = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         var missing: [Int] = []
+        missing.reserveCapacity(needed.count)
         withUnsafeMutableBytes(of: &kept) { bits in
             for (i, scalar) in needed.enumerated() {
                 if let code = code(ofScalar: scalar) {

@@ -7,59 +7,73 @@ import Synchronization
 /// cost more than planning the rest of the line. One cache belongs to each `UnifontFace` (the
 /// dots depend on the font), filled as letters are first printed, never ahead.
 ///
-/// Bounded: at most `capacity` entries, each a key and a definition of at most 1 + 32 × 4
-/// bytes (about 200 bytes with the array's header and the table's slot: under 100 KB in all).
-/// Vietnamese in both fonts of a 12×24 / 9×17 printer needs about 270 entries of 37 and 28
-/// bytes, about 25 KB. When full it is emptied and refills with what is printed.
+/// Only the letters a `PageEncodingTable` holds are kept (Latin to U+024F and the Vietnamese
+/// block: the encoder's fast path sends no others), each in a slot of its own per cell size,
+/// found without hashing. Bounded: `cellSizes` sizes (a profile has two, fonts A and B; a
+/// fifth size drops the first), each 848 slots of 8 bytes (6.8 KB) and the definitions made, at
+/// most 1 + 32 × 4 bytes each. Vietnamese on a 12×24 / 9×17 printer: about 135 letters of 37
+/// and 28 bytes per size, about 35 KB in all.
 final class UserDefinedGlyphCache: Sendable {
-    /// Most entries held.
-    static let capacity = 512
+    /// Most cell sizes kept.
+    static let cellSizes = 4
 
-    /// Definition by cell size and scalar; an empty array: the glyph does not fit the cell.
-    private let entries = Mutex<[UInt64: [UInt8]]>([:])
+    /// One cell size's definitions by `PageEncodingTable.index(of:)`: nil not made yet, an
+    /// empty array when the glyph does not fit the cell.
+    private struct Slots {
+        var cell: UserDefinedCell
+        var definitions: [[UInt8]?]
+    }
+
+    private let sizes = Mutex<[Slots]>([])
 
     init() {}
 
     /// The definition of `scalar` in `cell` (`UserDefinedCell.definition(of:)` of the fitted
     /// glyph), made by `make` the first time; nil when the glyph does not fit the cell.
     func definition(of scalar: UInt32, in cell: UserDefinedCell, make: () -> [UInt8]?) -> [UInt8]? {
-        guard (0..<0x1_0000).contains(cell.width), (0..<0x1_0000).contains(cell.height) else { return make() }
-        let key = UInt64(cell.width) << 48 | UInt64(cell.height) << 32 | UInt64(scalar)
-        if let known = entries.withLock({ $0[key] }) { return known.isEmpty ? nil : known }
-        let made = make()
-        entries.withLock {
-            if $0.count >= Self.capacity { $0.removeAll() }
-            $0[key] = made ?? []
-        }
-        return made
+        definitions(of: [scalar], in: cell, make: { _ in make() })?.first
     }
 
-    /// `definition(of:in:make:)` for each of `scalars`, under one lock for those already
-    /// made; nil when one of them does not fit the cell.
+    /// `definition(of:in:make:)` for each of `scalars`, those already made found under one
+    /// lock; nil when one of them does not fit the cell.
     func definitions(of scalars: [UInt32], in cell: UserDefinedCell, make: (UInt32) -> [UInt8]?) -> [[UInt8]]? {
         if scalars.isEmpty { return [] }
-        guard (0..<0x1_0000).contains(cell.width), (0..<0x1_0000).contains(cell.height) else {
-            var made: [[UInt8]] = []
-            for scalar in scalars {
-                guard let definition = make(scalar) else { return nil }
-                made.append(definition)
-            }
-            return made
+        var known = sizes.withLock { sizes -> [[UInt8]?] in
+            guard let slots = sizes.first(where: { $0.cell == cell }) else { return [] }
+            return scalars.map { PageEncodingTable.index(of: $0).flatMap { slots.definitions[$0] } }
         }
-        let size = UInt64(cell.width) << 48 | UInt64(cell.height) << 32
-        var known = entries.withLock { entries in scalars.map { entries[size | UInt64($0)] } }
-        for (k, scalar) in scalars.enumerated() where known[k] == nil {
-            known[k] = definition(of: scalar, in: cell) { make(scalar) } ?? []
-        }
+        if known.isEmpty { known = Array(repeating: nil, count: scalars.count) }
         var result: [[UInt8]] = []
         result.reserveCapacity(scalars.count)
-        for definition in known {
-            guard let definition, !definition.isEmpty else { return nil }
+        for (k, scalar) in scalars.enumerated() {
+            let definition = known[k] ?? keep(make(scalar), for: scalar, in: cell)
+            guard !definition.isEmpty else { return nil }
             result.append(definition)
         }
         return result
     }
 
-    /// Entries held now (for tests).
-    var count: Int { entries.withLock { $0.count } }
+    /// Keeps `definition` (nil: does not fit, kept as empty) where `scalar` has a slot, and
+    /// returns it as kept.
+    private func keep(_ definition: [UInt8]?, for scalar: UInt32, in cell: UserDefinedCell) -> [UInt8] {
+        let kept = definition ?? []
+        guard let index = PageEncodingTable.index(of: scalar) else { return kept }
+        sizes.withLock { sizes in
+            if !sizes.contains(where: { $0.cell == cell }) {
+                if sizes.count >= Self.cellSizes { sizes.removeFirst() }
+                sizes.append(
+                    Slots(cell: cell, definitions: Array(repeating: nil, count: PageEncodingTable.indexCount)))
+            }
+            let k = sizes.firstIndex { $0.cell == cell }!
+            sizes[k].definitions[index] = kept
+        }
+        return kept
+    }
+
+    /// Cell sizes and letters kept now (for tests).
+    var count: (cellSizes: Int, letters: Int) {
+        sizes.withLock { sizes in
+            (sizes.count, sizes.reduce(0) { $0 + $1.definitions.lazy.filter { $0 != nil }.count })
+        }
+    }
 }

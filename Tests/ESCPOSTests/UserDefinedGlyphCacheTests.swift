@@ -25,8 +25,8 @@ import Testing
             #expect(second == general, "\(name): second receipt")
         }
         // The profiles without a Vietnamese page downloaded letters: they were fitted once.
-        #expect(face.fittedCells.count > 0)
-        #expect(face.fittedCells.count <= UserDefinedGlyphCache.capacity)
+        #expect(face.fittedCells.count.letters > 0)
+        #expect(face.fittedCells.count.cellSizes <= UserDefinedGlyphCache.cellSizes)
     }
 
     @Test func aLetterIsFittedOnceAndGivesTheCellsDefinition() {
@@ -44,22 +44,33 @@ import Testing
         #expect(cache.definition(of: 0x1EC7, in: UserDefinedCell(width: 9, height: 17), make: make) == [3, 1, 2, 3])
         #expect(made == 2)
         // A glyph that does not fit is remembered as such.
-        #expect(cache.definition(of: 0x4E00, in: cell, make: { nil }) == nil)
-        #expect(cache.definition(of: 0x4E00, in: cell, make: { [1, 0] }) == nil)
-        #expect(cache.definitions(of: [0x1EC7, 0x4E00], in: cell, make: { _ in [9] }) == nil)
+        #expect(cache.definition(of: 0x1EA0, in: cell, make: { nil }) == nil)
+        #expect(cache.definition(of: 0x1EA0, in: cell, make: { [1, 0] }) == nil)
+        #expect(cache.definitions(of: [0x1EC7, 0x1EA0], in: cell, make: { _ in [9] }) == nil)
         #expect(cache.definitions(of: [0x1EC7, 0x1EC9], in: cell, make: { _ in [9] }) == [[3, 1, 2, 3], [9]])
         #expect(cache.definitions(of: [], in: cell, make: { _ in nil }) == [])
+        // Letters outside the tables are made every time, never kept.
+        #expect(cache.definition(of: 0x4E00, in: cell, make: make) == [3, 1, 2, 3])
+        #expect(cache.definition(of: 0x4E00, in: cell, make: make) == [3, 1, 2, 3])
+        #expect(made == 4)
+        #expect(cache.count.letters == 4)
     }
 
-    @Test func theCacheStaysWithinItsCapacity() {
+    @Test func theCacheKeepsAtMostFourCellSizes() {
         let cache = UserDefinedGlyphCache()
-        let cell = UserDefinedCell(width: 12, height: 24)
-        for scalar in UInt32(0x4E00)..<UInt32(0x4E00 + 3 * UserDefinedGlyphCache.capacity) {
-            #expect(cache.definition(of: scalar, in: cell, make: { [UInt8(truncatingIfNeeded: scalar)] }) != nil)
-            #expect(cache.count <= UserDefinedGlyphCache.capacity)
+        let scalars = Array(UInt32(0x1E00)...UInt32(0x1EFF)) + Array(UInt32(0x20)..<UInt32(0x7F))
+        for width in 8...14 {
+            let cell = UserDefinedCell(width: width, height: 24)
+            for scalar in scalars {
+                #expect(cache.definition(of: scalar, in: cell, make: { [UInt8(width), UInt8(scalar & 0xFF)] }) != nil)
+            }
+            #expect(cache.count.cellSizes <= UserDefinedGlyphCache.cellSizes)
+            #expect(cache.count.letters <= UserDefinedGlyphCache.cellSizes * PageEncodingTable.indexCount)
         }
-        // Emptied when full, it makes a letter again, the same.
-        #expect(cache.definition(of: 0x4E00, in: cell, make: { [0x00] }) == [0x00])
+        // The first sizes were dropped; a dropped size's letter is made again, the same way.
+        #expect(
+            cache.definition(of: 0x1EC7, in: UserDefinedCell(width: 8, height: 24), make: { [8, 0xC7] }) == [8, 0xC7])
+        #expect(cache.definition(of: 0x1EC7, in: UserDefinedCell(width: 14, height: 24), make: { nil }) == [14, 0xC7])
     }
 
     /// The set found by scalar gives the codes the set found by letter gives, as letters are
