@@ -566,7 +566,7 @@ public struct ESCPOSEncoder: Sendable {
     /// printers silently skip a barcode wider than the paper.
     public mutating func code128(_ text: String, height: Int = 80, moduleWidth: Int = 2) {
         guard let data = Code128.escposData(for: PrintableText.sanitize(text)), data.count <= 255,
-            let symbol = Code128.symbol(fromESCPOSData: data)
+            let symbol = Code128.symbol(fromESCPOSData: data, withText: false)
         else { return }
         let modules = Code128.moduleCount(of: symbol.values) + 20
         let module = min(max(moduleWidth, 1), 6, max(1, profile.paperWidthDots / modules))
