@@ -246,8 +246,12 @@ public struct ESCPOSEncoder: Sendable {
         {
             return sent
         }
-        if textRendering == .cheapest, let uncarried, !uncarried.isEmpty,
-            sendViaUserDefined(line, needed: uncarried, style: newStyle)
+        // The letters to define: those no page carries, and a blank cell where the line has a
+        // space, so that a space between two downloaded letters stays in the set (4 bytes once).
+        var needed = uncarried
+        if needed?.isEmpty == false && line.utf8.contains(0x20) { needed!.append(0x20) }
+        if textRendering == .cheapest, let needed, !needed.isEmpty,
+            sendViaUserDefined(line, needed: needed, style: newStyle)
         {
             return
         }
@@ -259,12 +263,12 @@ public struct ESCPOSEncoder: Sendable {
             bytes = sent
         }
         if textRendering == .cheapest,
-            let viaUserDefined = uncarried.map({ tabledUserDefinedTrial(line, needed: $0, style: newStyle) })
+            let viaUserDefined = needed.map({ tabledUserDefinedTrial(line, needed: $0, style: newStyle) })
                 ?? userDefinedTrial(line, style: newStyle),
             // The raster form takes 16 bytes a character at least (a glyph is 8 dots by 16 or
             // more, no wider than the paper; each scalar of a tabled line is a character), 8 for
             // the band's GS v 0 and 3 for ESC J: below that its exact size is not needed.
-            (uncarried != nil && profile.paperWidthDots >= 32
+            (needed != nil && profile.paperWidthDots >= 32
                 && viaUserDefined.bytes.count < 16 * line.unicodeScalars.count + 11)
                 || viaUserDefined.bytes.count < rasterLineByteCount(line, style: newStyle)
         {
@@ -338,18 +342,16 @@ public struct ESCPOSEncoder: Sendable {
         var newLetters: [(index: Int, definition: [UInt8])]
     }
 
-    /// The letters, codes and definitions for sending a line whose scalars `needed` no page
-    /// carries through user-defined characters in `font`; nil when the profile takes none in
+    /// The letters, codes and definitions for sending a line through user-defined characters
+    /// in `font` (`needed`: the scalars no page carries, and the space where the line has one);
+    /// nil when the profile takes none in
     /// this font, a letter does not fit the cell, or the codes are too few. As
     /// `userDefinedTrial` finds them, but by scalar, the definitions from the face's
     /// `UserDefinedGlyphCache`.
-    private func userDefinedLine(_ line: String, needed uncarried: [UInt32], font: TextStyle.Font) -> UserDefinedLine? {
-        guard let cell = profile.userDefinedCells[font], let face = rasterText.face, !uncarried.isEmpty else {
+    private func userDefinedLine(_ line: String, needed: [UInt32], font: TextStyle.Font) -> UserDefinedLine? {
+        guard let cell = profile.userDefinedCells[font], let face = rasterText.face, !needed.isEmpty else {
             return nil
         }
-        var needed = uncarried
-        // A blank cell lets a space between two downloaded letters stay in the set (4 bytes once).
-        if line.utf8.contains(0x20) { needed.append(0x20) }
         let set = userDefinedSets[Int(font.rawValue)]
         // Letters defined already fit the cell (they were downloaded into it): only the others
         // are fitted, or found in the face's cache.
@@ -380,11 +382,20 @@ public struct ESCPOSEncoder: Sendable {
         return prepared
     }
 
+    /// A set of codes, a bit each.
+    private struct UsedCodes {
+        var bits: (UInt64, UInt64, UInt64, UInt64)
+
+        func contains(_ code: UInt8) -> Bool {
+            withUnsafeBytes(of: bits) { $0[Int(code >> 3)] & 1 << (code & 7) != 0 }
+        }
+    }
+
     /// The downloads a planned line needs (its new letters that it prints, by code) and the
     /// codes it prints with the set selected.
     private static func downloads(
         _ prepared: UserDefinedLine, steps: UnsafeBufferPointer<LineEncodingPlanner.Step>
-    ) -> (downloads: [Download], used: [UInt8]) {
+    ) -> (downloads: [Download], used: UsedCodes) {
         var bits = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         withUnsafeMutableBytes(of: &bits) { bits in
             for step in steps where step.userDefined {
@@ -405,7 +416,7 @@ public struct ESCPOSEncoder: Sendable {
                     definition: definition))
         }
         downloads.sort { $0.code < $1.code }
-        return (downloads, prepared.userCodes.lazy.map(\.code).filter(isUsed))
+        return (downloads, UsedCodes(bits: bits))
     }
 
     /// Sends a tabled line through user-defined characters on this encoder itself when that is
@@ -421,6 +432,7 @@ public struct ESCPOSEncoder: Sendable {
             line, startingPage: page, userCodes: prepared.userCodes, userDefinedOn: userDefinedOn
         ) { steps -> Bool in
             let (downloads, used) = Self.downloads(prepared, steps: steps)
+            let usedCodes = prepared.userCodes.lazy.map(\.code).filter(used.contains)
             var most = 3 + 15 + 1
             for d in downloads { most += 5 + d.definition.count }
             for (k, step) in steps.enumerated() {
@@ -433,7 +445,7 @@ public struct ESCPOSEncoder: Sendable {
             guard most < 16 * steps.count + 11 else { return false }
             bytes.reserveCapacity(bytes.count + most)
             textLine(steps: steps, style: newStyle, downloads: downloads)
-            userDefinedSets[Int(newStyle.font.rawValue)].markUsed(used)
+            userDefinedSets[Int(newStyle.font.rawValue)].markUsed(usedCodes)
             return true
         }
         return sent ?? false
@@ -452,11 +464,12 @@ public struct ESCPOSEncoder: Sendable {
             line, startingPage: page, userCodes: prepared.userCodes, userDefinedOn: userDefinedOn
         ) { steps -> ESCPOSEncoder in
             let (downloads, used) = Self.downloads(prepared, steps: steps)
+            let usedCodes = prepared.userCodes.lazy.map(\.code).filter(used.contains)
             var trial = self
             trial.bytes = []
             trial.bytes.reserveCapacity(32 + 2 * steps.count + downloads.reduce(0) { $0 + 5 + $1.definition.count })
             trial.textLine(steps: steps, style: newStyle, downloads: downloads)
-            trial.userDefinedSets[Int(newStyle.font.rawValue)].markUsed(used)
+            trial.userDefinedSets[Int(newStyle.font.rawValue)].markUsed(usedCodes)
             return trial
         }
     }

@@ -127,6 +127,7 @@ extension LineEncodingPlanner {
     /// (unknown: ASCII only), state i the page `pages[i - 1]`.
     private func pagePlan<R>(_ line: String, startingPage: CodePage?, _ body: (UnsafeBufferPointer<Step>) -> R) -> R? {
         let startTable = startingPage.map { PageEncodingTable.for($0, composing: profile.cp1258ComposesMarks) }
+        let pages = self.pages
         let startState = (startingPage.flatMap { pages.firstIndex(of: $0) } ?? -2) + 1
         let states = pages.count + 1
         let cells = max(1, line.utf8.count * states)
@@ -208,6 +209,7 @@ extension LineEncodingPlanner {
         _ body: (UnsafeBufferPointer<Step>) -> R
     ) -> R? {
         let startTable = startingPage.map { PageEncodingTable.for($0, composing: profile.cp1258ComposesMarks) }
+        let pages = self.pages
         let startPageState = (startingPage.flatMap { pages.firstIndex(of: $0) } ?? -2) + 1
         let pageStates = pages.count + 1
         let states = pageStates * 2
