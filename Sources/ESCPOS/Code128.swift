@@ -12,9 +12,11 @@ public enum Code128 {
     /// (an odd run keeps its first digit in B). Only printable ASCII can be encoded: other
     /// characters are dropped. Returns nil when nothing printable is left.
     public static func escposData(for text: String) -> [UInt8]? {
-        let chars = text.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }.map { UInt8($0.value) }
+        // Printable ASCII scalars are exactly the UTF-8 bytes in 0x20..<0x7F (others' bytes are ≥ 0x80).
+        let chars = text.utf8.filter { $0 >= 0x20 && $0 < 0x7F }
         guard !chars.isEmpty else { return nil }
         var out: [UInt8] = []
+        out.reserveCapacity(chars.count + 8)
         var set: UInt8 = 0
         var i = 0
         func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
@@ -49,7 +51,14 @@ public enum Code128 {
     /// Reads `GS k 73` data back into a symbol; nil when the data is not valid CODE128
     /// (no code set first, a bad escape, or a value out of range).
     public static func symbol(fromESCPOSData data: [UInt8]) -> Symbol? {
+        symbol(fromESCPOSData: data, withText: true)
+    }
+
+    /// `symbol(fromESCPOSData:)`, its text left empty unless `withText` (the encoder needs the
+    /// values alone, to size the symbol).
+    static func symbol(fromESCPOSData data: [UInt8], withText: Bool) -> Symbol? {
         var values: [Int] = []
+        values.reserveCapacity(data.count + 3)
         var text = ""
         var set: UInt8 = 0
         var i = 0
@@ -82,15 +91,15 @@ public enum Code128 {
             case 0x43:
                 guard b <= 99 else { return nil }
                 values.append(Int(b))
-                text += b < 10 ? "0\(b)" : "\(b)"
+                if withText { text += b < 10 ? "0\(b)" : "\(b)" }
             case 0x42:
                 guard b >= 0x20 && b < 0x80 else { return nil }
                 values.append(Int(b) - 32)
-                text.unicodeScalars.append(Unicode.Scalar(b))
+                if withText { text.unicodeScalars.append(Unicode.Scalar(b)) }
             case 0x41:
                 guard b < 0x60 else { return nil }
                 values.append(b < 0x20 ? Int(b) + 64 : Int(b) - 32)
-                if b >= 0x20 { text.unicodeScalars.append(Unicode.Scalar(b)) }
+                if withText && b >= 0x20 { text.unicodeScalars.append(Unicode.Scalar(b)) }
             default: return nil
             }
         }
@@ -106,6 +115,14 @@ public enum Code128 {
     public static func moduleWidths(of values: [Int]) -> [Int] {
         values.flatMap { v in patterns[min(max(v, 0), patterns.count - 1)].map { Int($0.asciiValue! - 0x30) } }
     }
+
+    /// The symbol's width in modules (the sum of `moduleWidths(of:)`): 11 a value, 13 for stop.
+    public static func moduleCount(of values: [Int]) -> Int {
+        values.reduce(0) { $0 + patternModules[min(max($1, 0), patternModules.count - 1)] }
+    }
+
+    /// Modules of each pattern.
+    private static let patternModules: [Int] = patterns.map { $0.utf8.reduce(0) { $0 + Int($1 - 0x30) } }
 
     /// Bar/space widths of the 107 CODE128 symbols (ISO/IEC 15417), stop last.
     static let patterns: [String] = [

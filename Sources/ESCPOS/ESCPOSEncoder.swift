@@ -23,26 +23,57 @@ public struct ESCPOSEncoder: Sendable {
     }
 
     /// The printer the bytes are for.
-    public let profile: PrinterProfile
+    public var profile: PrinterProfile { fixed.profile }
     /// Text strategy.
     public var textRendering: TextRendering
     /// The bytes so far.
-    public private(set) var bytes: [UInt8] = []
+    public internal(set) var bytes: [UInt8] = []
 
-    private let rasterText: RasterTextRenderer
-    private var page: CodePage?
+    /// What the encoder knows of its printer and font for its whole life, behind one reference:
+    /// trying a line two ways copies the encoder, and a copy should not retain every part of
+    /// a profile.
+    final class Fixed: Sendable {
+        let profile: PrinterProfile
+        let rasterText: RasterTextRenderer
+        /// The line planner for `profile` (its pages and tables looked up once per encoder)…
+        let planner: LineEncodingPlanner
+        /// …and the same without its fast paths.
+        let generalPlanner: LineEncodingPlanner
+
+        init(profile: PrinterProfile, face: UnifontFace?) {
+            self.profile = profile
+            rasterText = RasterTextRenderer(face: face)
+            planner = LineEncodingPlanner(profile: profile)
+            var general = planner
+            general.useFastPath = false
+            generalPlanner = general
+        }
+    }
+
+    let fixed: Fixed
+    var rasterText: RasterTextRenderer { fixed.rasterText }
+    private var planner: LineEncodingPlanner { useFastPath ? fixed.planner : fixed.generalPlanner }
+    private(set) var page: CodePage?
     private var style = TextStyle.plain
-    private var userDefinedSets: [TextStyle.Font: UserDefinedCharacterSet] = [:]
-    private var userDefinedOn = false
+    /// The downloaded characters of font A and B (index: the font's raw value).
+    var userDefinedSets: [UserDefinedCharacterSet]
+    private(set) var userDefinedOn = false
     /// Whether text takes the table-driven fast paths (tests turn it off to compare with the
     /// general path, which must give the same bytes).
     var useFastPath = true
 
     /// Creates an encoder; `face` is the Unifont used for raster lines.
     public init(profile: PrinterProfile, textRendering: TextRendering = .cheapest, face: UnifontFace? = .system) {
-        self.profile = profile
+        self.fixed = Fixed(profile: profile, face: face)
         self.textRendering = textRendering
-        self.rasterText = RasterTextRenderer(face: face)
+        self.userDefinedSets = Self.emptySets(profile)
+    }
+
+    private static func emptySets(_ profile: PrinterProfile) -> [UserDefinedCharacterSet] {
+        [
+            UserDefinedCharacterSet(codes: profile.userDefinedCodes),
+            UserDefinedCharacterSet(codes: profile.userDefinedCodes),
+        ]
     }
 
     /// Encodes a whole document: `ESC @`, its elements, and nothing after.
@@ -52,12 +83,16 @@ public struct ESCPOSEncoder: Sendable {
         encode(document, profile: profile, textRendering: textRendering, useFastPath: true)
     }
 
-    /// `encode`, with the fast paths turned off when `useFastPath` is false (for tests).
+    /// `encode`, with the fast paths turned off when `useFastPath` is false and another font
+    /// face if given (for tests).
     static func encode(
-        _ document: ReceiptDocument, profile: PrinterProfile, textRendering: TextRendering, useFastPath: Bool
+        _ document: ReceiptDocument, profile: PrinterProfile, textRendering: TextRendering, useFastPath: Bool,
+        face: UnifontFace? = .system
     ) -> [UInt8] {
-        var e = ESCPOSEncoder(profile: profile, textRendering: textRendering)
+        var e = ESCPOSEncoder(profile: profile, textRendering: textRendering, face: face)
         e.useFastPath = useFastPath
+        // A receipt is 0.5–3 KB: one allocation instead of a doubling per power of two.
+        e.bytes.reserveCapacity(4096)
         e.initialize()
         for element in document.elements {
             switch element {
@@ -84,7 +119,7 @@ public struct ESCPOSEncoder: Sendable {
         page = nil
         style = .plain
         // ESC @ clears the downloaded characters and deselects the set.
-        userDefinedSets = [:]
+        userDefinedSets = Self.emptySets(profile)
         userDefinedOn = false
     }
 
@@ -173,8 +208,10 @@ public struct ESCPOSEncoder: Sendable {
     /// every character: code pages where possible, otherwise user-defined characters or a
     /// Unifont raster image, whichever is fewer bytes.
     public mutating func text(_ s: String, style newStyle: TextStyle = .plain) {
-        if useFastPath && !s.utf8.contains(0x0A) {
-            return line(PrintableText.sanitize(s), style: newStyle)
+        if useFastPath {
+            // Text with nothing to remove or normalise has no line feed either.
+            if PrintableText.isPrintableAsIs(s) { return line(s, style: newStyle) }
+            if !s.utf8.contains(0x0A) { return line(PrintableText.sanitize(s), style: newStyle) }
         }
         for rawLine in s.split(separator: "\n", omittingEmptySubsequences: false) {
             line(PrintableText.sanitize(String(rawLine), fastPath: useFastPath), style: newStyle)
@@ -187,32 +224,72 @@ public struct ESCPOSEncoder: Sendable {
     /// the encoder and the copy with the fewest bytes is kept, so the comparison is exact.
     private mutating func line(_ line: String, style newStyle: TextStyle) {
         guard textRendering != .rasterOnly || line.isEmpty else { return rasterLine(line, style: newStyle) }
-        let planner = LineEncodingPlanner(profile: profile, useFastPath: useFastPath)
-        if let runs = planner.plan(line, startingPage: page, userDefined: [:], userDefinedOn: userDefinedOn) {
+        guard useFastPath else {
+            if let runs = planner.plan(line, startingPage: page, userDefined: [:], userDefinedOn: userDefinedOn) {
+                return textLine(runs, style: newStyle, downloads: [])
+            }
+            return generalLine(line, style: newStyle)
+        }
+        // Nil: characters outside the tables, for the general planner.
+        let uncarried = fixed.planner.uncarried(line)
+        if uncarried == nil || (!userDefinedOn && uncarried!.isEmpty),
+            let runs = uncarried == nil
+                ? fixed.planner.plan(line, startingPage: page, userDefined: [:], userDefinedOn: userDefinedOn)
+                : fixed.planner.asciiRun(line, startingPage: page)
+        {
             return textLine(runs, style: newStyle, downloads: [])
         }
-        // The raster form's size is known from the glyph widths without drawing it; it is drawn
-        // only when it is the form sent (the general path draws it to count its bytes).
-        var raster: ESCPOSEncoder?
-        if !useFastPath {
-            var drawn = self
-            drawn.bytes = []
-            drawn.rasterLine(line, style: newStyle)
-            raster = drawn
+        if uncarried?.isEmpty == true,
+            let sent: Void = fixed.planner.withTabledSteps(
+                line, startingPage: page, userCodes: [], userDefinedOn: userDefinedOn,
+                { textLine(steps: $0, style: newStyle, downloads: []) })
+        {
+            return sent
         }
-        let rasterCount = raster?.bytes.count ?? rasterLineByteCount(line, style: newStyle)
+        // The letters to define: those no page carries, and a blank cell where the line has a
+        // space, so that a space between two downloaded letters stays in the set (4 bytes once).
+        var needed = uncarried
+        if needed?.isEmpty == false && line.utf8.contains(0x20) { needed!.append(0x20) }
+        if textRendering == .cheapest, let needed, !needed.isEmpty,
+            sendViaUserDefined(line, needed: needed, style: newStyle)
+        {
+            return
+        }
+        // The copies hold only the line's bytes; the receipt so far is set aside meanwhile.
+        var sent = bytes
+        bytes = []
+        defer {
+            sent += bytes
+            bytes = sent
+        }
+        if textRendering == .cheapest,
+            let viaUserDefined = needed.map({ tabledUserDefinedTrial(line, needed: $0, style: newStyle) })
+                ?? userDefinedTrial(line, style: newStyle),
+            // The raster form takes 16 bytes a character at least (a glyph is 8 dots by 16 or
+            // more, no wider than the paper; each scalar of a tabled line is a character), 8 for
+            // the band's GS v 0 and 3 for ESC J: below that its exact size is not needed.
+            (needed != nil && profile.paperWidthDots >= 32
+                && viaUserDefined.bytes.count < 16 * line.unicodeScalars.count + 11)
+                || viaUserDefined.bytes.count < rasterLineByteCount(line, style: newStyle)
+        {
+            self = viaUserDefined
+            return
+        }
+        rasterLine(line, style: newStyle)
+    }
+
+    /// `line` for a line no page carries alone, as the reference: the raster form drawn to
+    /// count its bytes, every character through the general planner.
+    private mutating func generalLine(_ line: String, style newStyle: TextStyle) {
+        var raster = self
+        raster.bytes = []
+        raster.rasterLine(line, style: newStyle)
         guard textRendering == .cheapest,
-            var viaUserDefined = userDefinedTrial(line, style: newStyle, planner: planner),
-            viaUserDefined.bytes.count < rasterCount
+            var viaUserDefined = userDefinedTrial(line, style: newStyle),
+            viaUserDefined.bytes.count < raster.bytes.count
         else {
-            if raster == nil {
-                var drawn = self
-                drawn.bytes = []
-                drawn.rasterLine(line, style: newStyle)
-                raster = drawn
-            }
             let prefix = bytes
-            self = raster!
+            self = raster
             bytes = prefix + self.bytes
             return
         }
@@ -222,11 +299,9 @@ public struct ESCPOSEncoder: Sendable {
 
     /// The line through user-defined characters, encoded on a copy holding only the line's
     /// bytes; nil when the profile takes none in this font or a letter does not fit the cell.
-    private func userDefinedTrial(_ line: String, style newStyle: TextStyle, planner: LineEncodingPlanner)
-        -> ESCPOSEncoder?
-    {
+    func userDefinedTrial(_ line: String, style newStyle: TextStyle) -> ESCPOSEncoder? {
         guard let cell = profile.userDefinedCells[newStyle.font] else { return nil }
-        let pages = CodePage.allCases.filter { profile.codePages[$0] != nil }
+        let pages = planner.pages
         var needed: [Character] = []
         for ch in line where !needed.contains(ch) {
             let ascii = ch.unicodeScalars.count == 1 && (0x20..<0x7F).contains(ch.unicodeScalars.first!.value)
@@ -241,41 +316,38 @@ public struct ESCPOSEncoder: Sendable {
             guard let fitted = cell.fit(rasterText.glyphBitmap(for: ch)) else { return nil }
             cells[ch] = fitted
         }
-        let set = userDefinedSets[newStyle.font] ?? UserDefinedCharacterSet(codes: profile.userDefinedCodes)
+        let set = userDefinedSets[Int(newStyle.font.rawValue)]
         guard let codes = set.assignment(for: needed),
             let runs = planner.plan(line, startingPage: page, userDefined: codes, userDefinedOn: userDefinedOn)
         else { return nil }
         let used = Set(runs.filter(\.userDefined).flatMap(\.bytes))
-        let downloads = codes.filter { used.contains($0.value) && set.codesByLetter[$0.key] != $0.value }
-            .map { (code: $0.value, letter: $0.key, cell: cells[$0.key]!) }.sorted { $0.code < $1.code }
+        let downloads = codes.filter { used.contains($0.value) && set.code(of: $0.key) != $0.value }
+            .map {
+                Download(code: $0.value, letter: $0.key, scalar: nil, definition: cell.definition(of: cells[$0.key]!))
+            }
+            .sorted { $0.code < $1.code }
         var trial = self
         trial.bytes = []
         trial.textLine(runs, style: newStyle, downloads: downloads)
-        trial.userDefinedSets[newStyle.font, default: set].markUsed(used)
+        trial.userDefinedSets[Int(newStyle.font.rawValue)].markUsed(used)
         return trial
+    }
+
+    /// A letter to download with `ESC &`: its code and its cell's columns.
+    struct Download {
+        var code: UInt8
+        /// The letter: a `Character` from the general path, a scalar from the fast path.
+        var letter: Character?
+        var scalar: UInt32?
+        /// `UserDefinedCell.definition(of:)` of the fitted glyph.
+        var definition: [UInt8]
     }
 
     /// `ESC &` for the downloads (consecutive codes in one command), then the runs and LF.
     private mutating func textLine(
-        _ runs: [LineEncodingPlanner.Run], style newStyle: TextStyle,
-        downloads: [(code: UInt8, letter: Character, cell: MonochromeBitmap)]
+        _ runs: [LineEncodingPlanner.Run], style newStyle: TextStyle, downloads: [Download]
     ) {
-        if !downloads.isEmpty, let cell = profile.userDefinedCells[newStyle.font] {
-            // ESC & defines the characters of the font selected when it arrives.
-            font(newStyle.font)
-            var k = 0
-            while k < downloads.count {
-                var end = k
-                while end + 1 < downloads.count && downloads[end + 1].code == downloads[end].code + 1 { end += 1 }
-                bytes += [0x1B, 0x26, UInt8(cell.bytesPerColumn), downloads[k].code, downloads[end].code]
-                for d in downloads[k...end] {
-                    bytes += cell.definition(of: d.cell)
-                    userDefinedSets[newStyle.font, default: UserDefinedCharacterSet(codes: profile.userDefinedCodes)]
-                        .define(d.letter, at: d.code)
-                }
-                k = end + 1
-            }
-        }
+        download(downloads, font: newStyle.font)
         apply(newStyle)
         for run in runs {
             if run.userDefined != userDefinedOn {
@@ -288,6 +360,53 @@ public struct ESCPOSEncoder: Sendable {
             bytes += run.bytes
         }
         bytes.append(0x0A)
+    }
+
+    /// `textLine` from the planner's steps: the same commands where a run of `textLine` would
+    /// start (the page or the set setting changes), with no run built.
+    mutating func textLine(
+        steps: UnsafeBufferPointer<LineEncodingPlanner.Step>, style newStyle: TextStyle, downloads: [Download]
+    ) {
+        download(downloads, font: newStyle.font)
+        apply(newStyle)
+        for (k, step) in steps.enumerated() {
+            if k == 0 || steps[k - 1].page != step.page || steps[k - 1].userDefined != step.userDefined {
+                if step.userDefined != userDefinedOn {
+                    bytes.append(0x1B)
+                    bytes.append(0x25)
+                    bytes.append(step.userDefined ? 1 : 0)
+                    userDefinedOn = step.userDefined
+                }
+                if !step.userDefined, let p = step.page, p != page, let n = profile.codePages[p] {
+                    selectCodePage(number: n)
+                }
+            }
+            bytes.append(UInt8(truncatingIfNeeded: step.option))
+            if step.option >> 16 == 2 { bytes.append(UInt8(truncatingIfNeeded: step.option >> 8)) }
+        }
+        bytes.append(0x0A)
+    }
+
+    /// `ESC &` for the downloads, consecutive codes in one command, defining them in `font`'s set.
+    private mutating func download(_ downloads: [Download], font: TextStyle.Font) {
+        guard !downloads.isEmpty, let cell = profile.userDefinedCells[font] else { return }
+        // ESC & defines the characters of the font selected when it arrives.
+        self.font(font)
+        var k = 0
+        while k < downloads.count {
+            var end = k
+            while end + 1 < downloads.count && downloads[end + 1].code == downloads[end].code + 1 { end += 1 }
+            bytes += [0x1B, 0x26, UInt8(cell.bytesPerColumn), downloads[k].code, downloads[end].code]
+            for d in downloads[k...end] {
+                bytes += d.definition
+                if let scalar = d.scalar {
+                    userDefinedSets[Int(font.rawValue)].define(scalar: scalar, at: d.code)
+                } else {
+                    userDefinedSets[Int(font.rawValue)].define(d.letter!, at: d.code)
+                }
+            }
+            k = end + 1
+        }
     }
 
     /// The number of bytes `rasterLine` sends for `line`, from the image's size alone.
@@ -319,9 +438,9 @@ public struct ESCPOSEncoder: Sendable {
     /// printers silently skip a barcode wider than the paper.
     public mutating func code128(_ text: String, height: Int = 80, moduleWidth: Int = 2) {
         guard let data = Code128.escposData(for: PrintableText.sanitize(text)), data.count <= 255,
-            let symbol = Code128.symbol(fromESCPOSData: data)
+            let symbol = Code128.symbol(fromESCPOSData: data, withText: false)
         else { return }
-        let modules = Code128.moduleWidths(of: symbol.values).reduce(0, +) + 20
+        let modules = Code128.moduleCount(of: symbol.values) + 20
         let module = min(max(moduleWidth, 1), 6, max(1, profile.paperWidthDots / modules))
         bytes += [0x1D, 0x48, 2, 0x1D, 0x68, UInt8(min(max(height, 1), 255))]
         bytes += [0x1D, 0x77, UInt8(module), 0x1D, 0x6B, 73, UInt8(data.count)] + data

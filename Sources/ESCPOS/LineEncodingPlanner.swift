@@ -23,14 +23,34 @@ struct LineEncodingPlanner {
     }
 
     let profile: PrinterProfile
+    /// The profile's code pages, in `CodePage.allCases` order.
+    let pages: [CodePage]
+    /// The table of each of `pages`, for the profile's CP1258 composing.
+    let tables: [PageEncodingTable]
+    /// Whether `plan` may take its table path (tests compare it with `generalPlan`).
+    var useFastPath: Bool
+
+    /// A planner for `profile`; its pages and their tables are looked up once, here.
+    init(profile: PrinterProfile, useFastPath: Bool = true) {
+        self.profile = profile
+        self.useFastPath = useFastPath
+        pages = CodePage.allCases.filter { profile.codePages[$0] != nil }
+        tables = pages.map { PageEncodingTable.for($0, composing: profile.cp1258ComposesMarks) }
+    }
 
     static let cp1258ToneBytes: [UInt32: UInt8] = [0x300: 0xCC, 0x301: 0xEC, 0x303: 0xDE, 0x309: 0xD2, 0x323: 0xF2]
 
     /// The bytes for `character` on `page`, if the page can carry it.
     func encode(_ character: Character, on page: CodePage) -> [UInt8]? {
+        Self.encode(character, on: page, composing: profile.cp1258ComposesMarks)
+    }
+
+    /// The bytes for `character` on `page`, if the page can carry it; `composing` says whether
+    /// the printer draws CP1258's combining tone marks over the letter before them.
+    static func encode(_ character: Character, on page: CodePage, composing: Bool) -> [UInt8]? {
         let scalars = Array(String(character).unicodeScalars)
         if scalars.count == 1, let b = page.encode(scalars[0]) { return [b] }
-        guard page == .cp1258, profile.cp1258ComposesMarks else { return nil }
+        guard page == .cp1258, composing else { return nil }
         let decomposed = String(character).canonicallyDecomposed.unicodeScalars
         var tone: UInt8?
         var base = String.UnicodeScalarView()
@@ -65,142 +85,15 @@ struct LineEncodingPlanner {
     func plan(
         _ line: String, startingPage: CodePage?, userDefined: [Character: UInt8], userDefinedOn: Bool
     ) -> [Run]? {
-        guard useFastPath else {
+        guard useFastPath, Self.isTabled(line) else {
             return generalPlan(line, startingPage: startingPage, userDefined: userDefined, userDefinedOn: userDefinedOn)
         }
-        var ascii = true
-        var lowerCase = false
-        var tabled = true
-        for b in line.utf8 {
-            if b < 0x20 || b >= 0x7F { ascii = false } else if b >= 0x61 && b <= 0x7A { lowerCase = true }
-        }
-        if ascii {
-            if !userDefinedOn && (startingPage != .tcvn3Upper || !lowerCase) {
-                // Staying on the starting page costs one byte a character and no switch: nothing is cheaper.
-                return line.utf8.isEmpty ? [] : [Run(page: startingPage, bytes: Array(line.utf8))]
-            }
-        } else {
-            for scalar in line.unicodeScalars where !PageEncodingTable.covers(scalar.value) {
-                tabled = false
-                break
-            }
-        }
-        guard tabled else {
-            return generalPlan(line, startingPage: startingPage, userDefined: userDefined, userDefinedOn: userDefinedOn)
-        }
-        return tablePlan(line, startingPage: startingPage, userDefined: userDefined, userDefinedOn: userDefinedOn)
-    }
-
-    /// Whether `plan` may take its table path (tests compare it with `generalPlan`).
-    var useFastPath = true
-
-    /// `generalPlan` for a line whose every scalar is one character the tables cover.
-    private func tablePlan(
-        _ line: String, startingPage: CodePage?, userDefined: [Character: UInt8], userDefinedOn: Bool
-    ) -> [Run]? {
-        let pages = self.pages
-        let tables = pages.map { PageEncodingTable.for($0, composing: profile.cp1258ComposesMarks) }
-        let startTable = startingPage.map { PageEncodingTable.for($0, composing: profile.cp1258ComposesMarks) }
-        var userCodes: [UInt32: UInt8] = [:]
+        var userCodes: [UserCode] = []
         for (ch, code) in userDefined where ch.unicodeScalars.count == 1 {
-            userCodes[ch.unicodeScalars.first!.value] = code
+            userCodes.append(UserCode(scalar: ch.unicodeScalars.first!.value, code: code))
         }
-        let startPageIndex = startingPage.flatMap { pages.firstIndex(of: $0) }
-        let pageStates = pages.count + 1
-        let stateCount = pageStates * 2
-        let infinity = Int.max / 4
-        let n = line.unicodeScalars.count
-        // Encodings are packed as in PageEncodingTable (0: the character does not fit).
-        // Without user-defined characters the odd states (set selected) are never reached:
-        // stepping over them changes no result, as their cost stays infinite.
-        let step = userCodes.isEmpty && !userDefinedOn ? 2 : 1
-        let cells = n * stateCount
-        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(1, cells)) { choices -> [Run]? in
-            withUnsafeTemporaryAllocation(of: Int8.self, capacity: max(1, cells)) { back -> [Run]? in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: stateCount * 2) { buffer -> [Run]? in
-                    choices.initialize(repeating: 0)
-                    back.initialize(repeating: -1)
-                    let cost = buffer.baseAddress!
-                    let next = cost + stateCount
-                    for s in 0..<stateCount { cost[s] = infinity }
-                    cost[userDefinedOn ? 1 : 0] = 0
-                    var k = 0
-                    for scalar in line.unicodeScalars {
-                        let v = scalar.value
-                        let row = k * stateCount
-                        if let startTable {
-                            choices[row] = startTable.lookup(v)
-                        } else if v >= 0x20 && v < 0x7F {
-                            choices[row] = PageEncodingTable.pack(UInt8(v))
-                        }
-                        for i in 0..<pages.count { choices[row + (i + 1) * 2] = tables[i].lookup(v) }
-                        if !userCodes.isEmpty, let code = userCodes[v] {
-                            for ps in 0..<pageStates { choices[row + ps * 2 + 1] = PageEncodingTable.pack(code) }
-                        }
-                        var any = false
-                        for s in stride(from: 0, to: stateCount, by: step) {
-                            next[s] = infinity
-                            let option = choices[row + s]
-                            guard option != 0 else { continue }
-                            let length = Int(option >> 16)
-                            let (sp, su) = (s >> 1, s & 1)
-                            var prev = 0
-                            while prev < stateCount {
-                                defer { prev += step }
-                                guard cost[prev] < infinity else { continue }
-                                let (pp, pu) = (prev >> 1, prev & 1)
-                                let samePage = pp == sp || (sp > 0 && pp == 0 && sp - 1 == startPageIndex)
-                                guard samePage || sp > 0 else { continue }
-                                let c = cost[prev] + length + (samePage ? 0 : 3) + (pu == su ? 0 : 3)
-                                if c < next[s] {
-                                    next[s] = c
-                                    back[row + s] = Int8(prev)
-                                }
-                            }
-                            if next[s] < infinity { any = true }
-                        }
-                        guard any else { return nil }
-                        for s in stride(from: 0, to: stateCount, by: step) { cost[s] = next[s] }
-                        k += 1
-                    }
-                    return runs(
-                        cost: cost, stateCount: stateCount, back: back, choices: choices, count: n, pages: pages,
-                        startingPage: startingPage)
-                }
-            }
-        }
+        return tabledPlan(line, startingPage: startingPage, userCodes: userCodes, userDefinedOn: userDefinedOn)
     }
-
-    /// The runs of the cheapest path the table planner found, read back from its last step.
-    private func runs(
-        cost: UnsafeMutablePointer<Int>, stateCount: Int, back: UnsafeMutableBufferPointer<Int8>,
-        choices: UnsafeMutableBufferPointer<UInt32>, count n: Int, pages: [CodePage], startingPage: CodePage?
-    ) -> [Run] {
-        var state = 0
-        for s in 1..<stateCount where cost[s] < cost[state] { state = s }
-        var states = [Int](repeating: 0, count: n)
-        for k in stride(from: n - 1, through: 0, by: -1) {
-            states[k] = state
-            state = Int(back[k * stateCount + state])
-        }
-        var runs: [Run] = []
-        for (k, s) in states.enumerated() {
-            let page = s / 2 == 0 ? startingPage : pages[s / 2 - 1]
-            let isUserDefined = s % 2 == 1
-            let option = choices[k * stateCount + s]
-            if runs.isEmpty || runs[runs.count - 1].page != page
-                || runs[runs.count - 1].userDefined != isUserDefined
-            {
-                runs.append(Run(page: page, userDefined: isUserDefined, bytes: []))
-            }
-            runs[runs.count - 1].bytes.append(UInt8(truncatingIfNeeded: option))
-            if option >> 16 == 2 { runs[runs.count - 1].bytes.append(UInt8(truncatingIfNeeded: option >> 8)) }
-        }
-        return runs
-    }
-
-    /// The profile's code pages, in `CodePage.allCases` order.
-    var pages: [CodePage] { CodePage.allCases.filter { profile.codePages[$0] != nil } }
 
     /// The reference planner: every character through `encode(_:on:)`. Slower (it allocates
     /// per character and normalises CP1258 letters through Foundation), and the one `plan`

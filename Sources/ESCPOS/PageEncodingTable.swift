@@ -4,7 +4,7 @@
 /// (Latin Extended Additional, the Vietnamese letters with tone marks).
 ///
 /// Built once per page (CP1258 twice: with and without combining tone marks) from
-/// `LineEncodingPlanner.encode(_:on:)`, so a lookup gives exactly the bytes the general path
+/// `LineEncodingPlanner.encode(_:on:composing:)`, so a lookup gives exactly the bytes the general path
 /// gives. Entries are packed: 0 when the page cannot carry the character, otherwise the byte
 /// count in bits 16–17, the first byte in bits 0–7 and a second (a CP1258 tone mark) in 8–15.
 struct PageEncodingTable: Sendable {
@@ -21,10 +21,19 @@ struct PageEncodingTable: Sendable {
 
     /// The packed encoding of `scalar` (0: not on this page, or not in the table).
     func lookup(_ scalar: UInt32) -> UInt32 {
-        if scalar < Self.latinEnd { return entries[Int(scalar)] }
-        if Self.additional.contains(scalar) { return entries[Int(Self.latinEnd + scalar - Self.additional.lowerBound)] }
-        return 0
+        guard let index = Self.index(of: scalar) else { return 0 }
+        return entries[index]
     }
+
+    /// Where a table keeps `scalar` (below U+0250, or U+1E00–U+1EFF), among `indexCount`.
+    static func index(of scalar: UInt32) -> Int? {
+        if scalar < latinEnd { return Int(scalar) }
+        if additional.contains(scalar) { return Int(latinEnd + scalar - additional.lowerBound) }
+        return nil
+    }
+
+    /// Number of scalars a table can hold.
+    static let indexCount = Int(latinEnd) + additional.count
 
     /// One byte, packed.
     static func pack(_ byte: UInt8) -> UInt32 { 1 << 16 | UInt32(byte) }
@@ -46,16 +55,14 @@ struct PageEncodingTable: Sendable {
     ]
 
     private init(_ page: CodePage, composing: Bool) {
-        let planner = LineEncodingPlanner(
-            profile: PrinterProfile(
-                name: "", model: "", paperWidthDots: 384, columnsFontA: 32, columnsFontB: 42,
-                codePages: [page: 0], cp1258ComposesMarks: composing))
         var entries = [UInt32](repeating: 0, count: Int(Self.latinEnd) + Self.additional.count)
         let scalars =
             (0..<Self.latinEnd).lazy.map { ($0, Int($0)) }
             + Self.additional.lazy.map { ($0, Int(Self.latinEnd + $0 - Self.additional.lowerBound)) }
         for (value, index) in scalars where Self.covers(value) {
-            guard let scalar = Unicode.Scalar(value), let bytes = planner.encode(Character(scalar), on: page) else {
+            guard let scalar = Unicode.Scalar(value),
+                let bytes = LineEncodingPlanner.encode(Character(scalar), on: page, composing: composing)
+            else {
                 continue
             }
             switch bytes.count {

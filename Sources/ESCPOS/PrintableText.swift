@@ -21,11 +21,7 @@ public enum PrintableText {
     /// `sanitize`, with the checks that skip the copy and the normalisation turned off when
     /// `fastPath` is false (tests compare the two).
     static func sanitize(_ text: String, fastPath: Bool) -> String {
-        if fastPath {
-            if isPrintableASCII(text) { return text }
-            // Nothing to remove and already NFC (the usual Vietnamese text): the text itself.
-            if text.unicodeScalars.allSatisfy({ isKept($0) && isNFCStarter($0.value) }) { return text }
-        }
+        if fastPath && isPrintableAsIs(text) { return text }
         var scalars = String.UnicodeScalarView()
         var quicklyNFC = true
         for s in text.unicodeScalars {
@@ -52,6 +48,13 @@ public enum PrintableText {
         case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned: return false
         default: return true
         }
+    }
+
+    /// Whether `sanitize` returns `text` unchanged by the quick checks: printable ASCII, or
+    /// nothing to remove and already NFC (the usual Vietnamese text). Such text has no control
+    /// character, so no line feed.
+    static func isPrintableAsIs(_ text: String) -> Bool {
+        isPrintableASCII(text) || text.unicodeScalars.allSatisfy { isKept($0) && isNFCStarter($0.value) }
     }
 
     private static func isPrintableASCII(_ text: String) -> Bool {

@@ -27,6 +27,8 @@ public struct UnifontFace: Sendable {
     public static let system: UnifontFace? = try? UnifontFace(contentsOfFile: debianPath)
 
     private let storage: Storage
+    /// Letters already fitted to user-defined cells with this face's glyphs.
+    let fittedCells = UserDefinedGlyphCache()
 
     private enum Storage: Sendable {
         case table([UInt32: Glyph])

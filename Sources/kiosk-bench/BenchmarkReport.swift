@@ -45,7 +45,11 @@ func benchmarkSections(intakes: Int) -> [BenchmarkSection] {
                 `ESCPOSEncoder.encode` on the standard intake receipt (Vietnamese name, address, \
                 procedure, dates, fee, CODE128, QR, cut) per printer profile, each encode timed alone; \
                 python-escpos 3.1 building the same receipt on its nearest profile in the same run \
-                (`peers/escpos_receipt.py --json`), and how many times longer it takes.
+                (`peers/escpos_receipt.py --json`), and how many times longer it takes. Letters sent \
+                as user-defined characters are fitted to their cell once and kept \
+                (`UserDefinedGlyphCache`, at most 512 per font face): the warm-up (a tenth as many \
+                encodes) fills it, as a kiosk's first receipt does; each timed encode still plans, \
+                assigns and downloads every letter afresh after its `ESC @`.
                 """,
             command: .bench(["encode", "--count", "2000", "--python", "$PYTHON"])),
         BenchmarkSection(

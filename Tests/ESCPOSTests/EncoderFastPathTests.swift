@@ -10,7 +10,7 @@ import Testing
     let ascii = String(String.UnicodeScalarView((0x20..<0x7F).map { Unicode.Scalar(UInt8($0)) }))
 
     /// Every shipped profile, and variants that take the other branches: CP1258 composing
-    /// marks or not, no user-defined characters (raster), TCVN-3 alone.
+    /// marks or not, no user-defined characters (raster), TCVN-3 alone, few user-defined codes.
     var profiles: [PrinterProfile] {
         TestSupport.shippedProfileNames.flatMap { name -> [PrinterProfile] in
             let p = TestSupport.profile(name)
@@ -21,7 +21,10 @@ import Testing
             noUserDefined.userDefinedCells = [:]
             var tcvn3Only = p
             tcvn3Only.codePages[.cp1258] = nil
-            return [p, composing, noUserDefined, tcvn3Only]
+            // Few codes: letters are redefined, the least recently used first.
+            var fewCodes = p
+            fewCodes.userDefinedCodes = 65...72
+            return [p, composing, noUserDefined, tcvn3Only, fewCodes]
         }
     }
 
