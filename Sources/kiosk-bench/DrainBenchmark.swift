@@ -180,7 +180,7 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
     let fillSeconds = seconds(clock.now - fillStart)
 
     // Drain.
-    let transport = TimedTransport(CurlTransport(configuration: .init(timeout: 30)))
+    let transport = TimedTransport(CentralHTTPTransport(configuration: .init(timeout: 30)))
     let client = CentralClient(
         baseURL: "http://127.0.0.1:\(port)", signer: RequestSigner(kioskId: benchKioskId, key: key),
         transport: transport)
@@ -278,12 +278,12 @@ private func runCentralChild(_ arguments: [String]) throws {
 ///
 /// `@unchecked Sendable`: the totals are guarded by `lock`.
 private final class TimedTransport: HTTPTransport, @unchecked Sendable {
-    private let inner: CurlTransport
+    private let inner: CentralHTTPTransport
     private let lock = NSLock()
     private var total: Duration = .zero
     private var count = 0
 
-    init(_ inner: CurlTransport) {
+    init(_ inner: CentralHTTPTransport) {
         self.inner = inner
     }
 
