@@ -187,27 +187,27 @@ final class HTTPConnection {
             let result = SSL_connect(ssl)
             if result == 1 { return }
             let error = SSL_get_error(ssl, result)
+            let code = errno
             switch error {
             case SSL_ERROR_WANT_READ: try wait(for: Int16(POLLIN))
             case SSL_ERROR_WANT_WRITE: try wait(for: Int16(POLLOUT))
             default:
                 let verify = SSL_get_verify_result(ssl)
-                let where_ = "TLS handshake with \(origin.host) port \(origin.port)"
+                let handshake = "TLS handshake with \(origin.host) port \(origin.port)"
                 if verify != X509_V_OK {
                     let reason = String(cString: X509_verify_cert_error_string(verify))
                     _ = openSSLErrors()
                     throw TransportError(
                         kind: .tls,
                         detail:
-                            "\(where_): server certificate not accepted: \(reason) (CAFile=/CAPath= name whom to trust)"
+                            "\(handshake): server certificate not accepted: \(reason) (CAFile=/CAPath= name whom to trust)"
                     )
                 }
-                let code = errno
                 let queue = openSSLErrors()
                 let reason =
                     error == SSL_ERROR_SYSCALL && queue == "no OpenSSL error"
                     ? (code == 0 ? "the server closed the connection" : String(cString: strerror(code))) : queue
-                throw TransportError(kind: .tls, detail: "\(where_) failed: \(reason)")
+                throw TransportError(kind: .tls, detail: "\(handshake) failed: \(reason)")
             }
         }
     }
@@ -321,13 +321,18 @@ final class HTTPConnection {
             var read = 0
             if SSL_read_ex(ssl, start, count, &read) == 1 { return read }
             let error = SSL_get_error(ssl, 0)
+            let code = errno
             switch error {
             case SSL_ERROR_ZERO_RETURN: return 0
             case SSL_ERROR_WANT_READ: try wait(for: Int16(POLLIN))
             case SSL_ERROR_WANT_WRITE: try wait(for: Int16(POLLOUT))
-            case SSL_ERROR_SYSCALL where errno == 0: return 0
+            case SSL_ERROR_SYSCALL where code == 0: return 0
+            case SSL_ERROR_SSL:
+                // A TLS alert, e.g. the server wants a client certificate (TLS 1.3 says so
+                // only after the handshake, on the first read).
+                throw TransportError(
+                    kind: .tls, detail: "TLS with \(origin.host) port \(origin.port) failed: \(openSSLErrors())")
             default:
-                let code = errno
                 let queue = openSSLErrors()
                 throw receiveFailure(queue == "no OpenSSL error" ? String(cString: strerror(code)) : queue)
             }
