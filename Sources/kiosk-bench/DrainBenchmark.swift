@@ -15,7 +15,7 @@ import KioskSystem
 ///
 /// For each batch size: a new kiosk store is filled with `--events` realistic
 /// `dossier.received` events (about 1 KB of data each, in transactions of 1,000), then the
-/// real forwarder drains it through the real curl transport to a central server on loopback.
+/// real forwarder drains it through the real HTTP transport to a central server on loopback.
 ///
 /// The central server runs in a child process (this executable re-run with
 /// `--central-server-child`) so the kiosk side's resident memory is measured alone: the
@@ -82,7 +82,7 @@ struct DrainResult: Codable {
     var kioskCPUSeconds: Double
     /// The same for the central server child (nil when it runs in process).
     var centralCPUSeconds: Double?
-    /// Time spent in HTTP round trips (curl + the server's work).
+    /// Time spent in HTTP round trips (the transport + the server's work).
     var roundTripSeconds: Double
     /// The rest of the drain: reading the outbox, building bodies, reading answers, marking
     /// delivered (the kiosk's own cost).
