@@ -15,10 +15,10 @@ let package = Package(
     targets: [
         // System C libraries from Debian (see README: one apt-get line installs them).
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        // The one C shim: what Glibc does not import (ioctl numbers, curl's variadic setopt, pty).
-        .target(name: "CKioskShim", dependencies: ["CCurl"]),
+        // libcrypto (request signing) and libssl (TLS to the central server).
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
+        // The one C shim: what Glibc does not import (ioctl numbers, pty, thread names).
+        .target(name: "CKioskShim"),
 
         // Domain: codes, dossiers, dates, scans. No Glibc, no I/O.
         .target(name: "KioskDomain", swiftSettings: strict),
@@ -38,10 +38,10 @@ let package = Package(
             name: "KioskStore", dependencies: ["KioskDomain", "KioskSQLite", "KioskSystem"], swiftSettings: strict),
         // central-protocol.md: wire types and request signing (HMAC-SHA256 via libcrypto).
         .target(name: "KioskProtocol", dependencies: ["COpenSSL", "KioskDomain"], swiftSettings: strict),
-        // Forwarding to the central server: libcurl transport, batches, backoff, updates.
+        // Forwarding to the central server: HTTP/1.1 over OpenSSL's TLS, batches, backoff, updates.
         .target(
             name: "KioskForwarding",
-            dependencies: ["KioskProtocol", "KioskStore", "KioskDomain", "CCurl", "CKioskShim", "KioskSystem"],
+            dependencies: ["KioskProtocol", "KioskStore", "KioskDomain", "COpenSSL", "KioskSystem"],
             swiftSettings: strict),
         // ESC/POS: encoder, Vietnamese code pages and raster text, QR and CODE128, printer
         // profiles, and an interpreter that renders any byte stream to PNG and text.

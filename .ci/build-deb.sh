@@ -43,8 +43,13 @@ else
     # The Swift runtime and Foundation linked in statically (the toolchain's shared libraries
     # are no Debian package); no $ORIGIN run path (nothing is loaded from /usr/bin).
     # -z now: full RELRO (BIND_NOW), as Debian's hardening flags ask.
+    # Linked by lld with packed relative relocations (DT_RELR, glibc >= 2.36: 975 KiB of
+    # .rela.dyn become 8 KiB of .relr.dyn, read at every start) and without exporting the
+    # binaries' own symbols (the toolchain's static-stdlib-args.lnk asks -export-dynamic:
+    # 500 KiB of .dynsym/.dynstr nothing looks up). Idle kioskd: -1.0 MiB (docs/memory.md).
     flags=(-c release --static-swift-stdlib --disable-local-rpath --build-path "${KIOSK_BUILD_PATH:-.build-release}"
-        -Xlinker -z -Xlinker now)
+        -Xlinker -z -Xlinker now -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
+        -Xlinker --no-export-dynamic)
     for product in "${products[@]}"; do
         echo "build-deb: swift build ${flags[*]} --product $product" >&2
         swift build "${flags[@]}" --product "$product" >&2
@@ -102,7 +107,10 @@ done
 depends_of() { # depends_of BINARY... -> lines "package minimum-version-or-empty"
     local needed undefined
     needed=$(readelf -d -W "$@" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
-    undefined=$(readelf --dyn-syms -W "$@" | awk '$7 == "UND" && $8 != "" { s = $8; sub(/ \(.*/, "", s); if (index(s, "@") == 0) s = s "@Base"; print s }' | sort -u)
+    # Plus each version node the binaries need, as NODE@NODE: the symbols files list those too,
+    # and GLIBC_ABI_DT_RELR (packed relocations, build flags above) is one with no symbol (2.36).
+    undefined=$({ readelf --dyn-syms -W "$@" | awk '$7 == "UND" && $8 != "" { s = $8; sub(/ \(.*/, "", s); if (index(s, "@") == 0) s = s "@Base"; print s }'
+        readelf -V -W "$@" | sed -n 's/.*Name: \([A-Za-z_][A-Za-z0-9_.]*\) .*Flags.*/\1@\1/p'; } | sort -u)
     for soname in $needed; do
         local symbols shlibs
         symbols=$(grep -l "^${soname//./\\.} " /var/lib/dpkg/info/*.symbols 2>/dev/null | head -n 1 || true)

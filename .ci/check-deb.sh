@@ -131,7 +131,7 @@ else
 fi
 grep -E '^(I|P|X): ' "$work/lintian" | sed 's/^/    lintian /' || true
 depends=$(dpkg-deb --field "$deb" Depends)
-for package in libc6 libcurl4 libsqlite3-0 libssl3 systemd; do
+for package in libc6 libsqlite3-0 libssl3 systemd; do
     [[ ", $depends" == *", $package"* ]] || fail "Depends has no $package: $depends"
 done
 for script in postinst prerm postrm; do

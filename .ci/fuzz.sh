@@ -8,7 +8,7 @@
 #
 # ONE fuzz executable holds every target (Tests/Fuzz/FuzzTargets.swift lists them): the
 # modules it tests are compiled once each with `swiftc -sanitize=fuzzer,address` (a subset
-# of a module's files where the whole module would pull in devices, sockets or curl), then
+# of a module's files where the whole module would pull in devices, sockets or TLS), then
 # linked with the entry files of Tests/Fuzz/. Tests/Fuzz is no SwiftPM target, so
 # `swift build` never sees these files. Compiled modules are reused while their sources and
 # flags are unchanged (.build/fuzz/modules/*.key).
@@ -66,7 +66,7 @@ add_module KioskProtocol "KioskDomain" "$(echo $S/KioskProtocol/*.swift)"
 # KioskConfig without the data-folder lookups (they load printer profiles and keymap files).
 add_module KioskConfig "KioskDomain KioskSystem KioskProtocol" "$(ls $S/KioskConfig/*.swift | grep -vE '/(HardwareData|CalibratedProfile)\.swift$' | tr '\n' ' ')"
 add_module ESCPOS "" "$(echo $S/ESCPOS/*.swift)"
-# Subsets: the parsers and the types they use, not the sockets, devices and curl around them.
+# Subsets: the parsers and the types they use, not the sockets, devices and TLS around them.
 d=$S/KioskDevices
 add_module KioskDevices "KioskSystem" "$d/Keymap.swift $d/KeymapParser.swift $d/KeymapError.swift $d/KeyCodeName.swift
     $d/EvdevDecoder.swift $d/KeyCode.swift $d/InputEvent.swift $d/InputEventRecordBuffer.swift $d/ScanDropReason.swift
@@ -131,7 +131,7 @@ build() {
         # The C shim (KioskSystem names its threads through it), compiled as SwiftPM does.
         clang -c -O2 -fPIC -I Sources/CKioskShim/include Sources/CKioskShim/shim.c -o "$out/shim/shim.o"
         swiftc "${flags[@]}" -use-ld=lld -module-name FuzzTargets -o "$out/fuzzer" \
-            Tests/Fuzz/*.swift "$out/UsKeymap.swift" "$mods"/*.o "$out/shim/shim.o" -lcrypto -lcurl
+            Tests/Fuzz/*.swift "$out/UsKeymap.swift" "$mods"/*.o "$out/shim/shim.o" -lssl -lcrypto
         echo "$key" > "$out/fuzzer.key"
     fi
     echo "== fuzz: built $out/fuzzer in $((SECONDS - started)) s"

@@ -72,7 +72,7 @@ base=$cache/bookworm-base.tar
 if [ ! -s "$base" ]; then
     echo "systemd.sh: mmdebstrap bookworm -> $base" >&2
     mmdebstrap --variant=apt --format=tar \
-        --include=systemd,systemd-sysv,udev,dbus,libcurl4,libssl3,libsqlite3-0,unifont,init-system-helpers,procps,jq \
+        --include=systemd,systemd-sysv,udev,dbus,libssl3,libsqlite3-0,unifont,init-system-helpers,procps,jq \
         bookworm "$base.part" \
         "deb http://deb.debian.org/debian bookworm main" \
         "deb http://deb.debian.org/debian-security bookworm-security main" >&2

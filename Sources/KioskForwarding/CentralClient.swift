@@ -42,7 +42,7 @@ public actor CentralClient {
     /// Sends a signed request to `pathAndQuery` (e.g. `/v1/events`) and returns the answer.
     ///
     /// Every attempt is signed anew, with its own nonce and time. A request whose connection
-    /// died after it went out (libcurl's own resend of it refused, see `CurlResendGuard`) and
+    /// died after it went out (``TransportError/Kind/resendRefused``: the transport never resends) and
     /// a `401 replay` answer (central saw that nonce: an earlier copy reached it) are sent
     /// again at once with a new nonce, up to ``maximumAttempts`` in all; central's event ids
     /// make a batch that arrives twice count once.

@@ -1,7 +1,7 @@
 /// Why a request to the central server got no HTTP answer.
 ///
 /// A struct around a private code so new kinds can be added without breaking callers;
-/// `kind` tells the broad class, `description` the detail (curl's own text included).
+/// `kind` tells the broad class, `description` the detail (the system's or OpenSSL's text included).
 public struct TransportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The broad class of failure, for status displays and retry decisions.
     public enum Kind: String, Sendable, Equatable {
@@ -19,9 +19,9 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         case responseTooLarge = "response-too-large"
         /// The URL or options are wrong (a configuration error).
         case configuration
-        /// The connection died after the request went out and before any answer; libcurl's
-        /// own resend (which would repeat the nonce) was stopped, and the request is signed
-        /// again and sent by ``CentralClient``.
+        /// The connection, reused from an earlier request, died after the request went out and
+        /// before any answer byte; the transport never resends by itself (a copy would repeat
+        /// the nonce): ``CentralClient`` signs the request again and sends it.
         case resendRefused = "resend-refused"
         /// Anything else.
         case other
@@ -29,21 +29,15 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// The broad class of failure.
     public var kind: Kind
-    /// What happened, in words a technician can act on, with curl's text when there is one.
+    /// What happened, in words a technician can act on, with the system's or OpenSSL's text.
     public var detail: String
-    /// The libcurl result code (`CURLcode`), 0 when the error did not come from curl.
-    public var curlCode: Int
 
     /// Creates an error.
-    public init(kind: Kind, detail: String, curlCode: Int = 0) {
+    public init(kind: Kind, detail: String) {
         self.kind = kind
         self.detail = detail
-        self.curlCode = curlCode
     }
 
-    /// `central: timeout: Operation timed out after 1001 milliseconds (curl 28)`.
-    public var description: String {
-        curlCode == 0
-            ? "central: \(kind.rawValue): \(detail)" : "central: \(kind.rawValue): \(detail) (curl \(curlCode))"
-    }
+    /// `central: timeout: no complete answer from 10.0.0.5 port 8443 within 15000 ms`.
+    public var description: String { "central: \(kind.rawValue): \(detail)" }
 }

@@ -165,8 +165,8 @@ final class RunningKiosk: Sendable {
 
     static func centralClient(_ setup: ServiceSetup) -> CentralClient {
         let central = setup.configuration.central
-        let transport = CurlTransport(
-            configuration: CurlTransport.Configuration(
+        let transport = CentralHTTPTransport(
+            configuration: CentralHTTPTransport.Configuration(
                 caFile: central.caFile, certificate: central.certificate, privateKey: central.privateKey,
                 timeout: central.timeout.totalSeconds, caPath: central.caPath))
         guard let url = central.url, let key = setup.centralKey else {

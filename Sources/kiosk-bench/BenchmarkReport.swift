@@ -141,7 +141,7 @@ func benchmarkSections(intakes: Int) -> [BenchmarkSection] {
             title: "Backlog drain",
             about: """
                 A store filled with realistic `dossier.received` events drained by the real \
-                forwarder through curl to a `kiosk-central` child process on loopback: events per \
+                forwarder through its HTTP transport to a `kiosk-central` child process on loopback: events per \
                 second, the kiosk's memory, CPU and bytes written.
                 """,
             command: .bench(["drain"])),

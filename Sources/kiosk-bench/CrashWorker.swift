@@ -40,7 +40,7 @@ func runCrashWorker(arguments: [String]) async throws {
     let store = try KioskStore(path: database)
     let client = CentralClient(
         baseURL: url, signer: RequestSigner(kioskId: kiosk, key: try KioskKey(contentsOfFile: keyFile)),
-        transport: CurlTransport(configuration: .init(timeout: 5)))
+        transport: CentralHTTPTransport(configuration: .init(timeout: 5)))
     let forwarder = Forwarder(
         store: store, client: client,
         configuration: ForwarderConfiguration(batchSize: 50, idlePollInterval: 0.05, backoffBase: 0.02, backoffCap: 0.5)

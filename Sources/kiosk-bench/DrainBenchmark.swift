@@ -15,7 +15,7 @@ import KioskSystem
 ///
 /// For each batch size: a new kiosk store is filled with `--events` realistic
 /// `dossier.received` events (about 1 KB of data each, in transactions of 1,000), then the
-/// real forwarder drains it through the real curl transport to a central server on loopback.
+/// real forwarder drains it through the real HTTP transport to a central server on loopback.
 ///
 /// The central server runs in a child process (this executable re-run with
 /// `--central-server-child`) so the kiosk side's resident memory is measured alone: the
@@ -80,7 +80,7 @@ struct DrainResult: Codable {
     var kioskCPUSeconds: Double
     /// The same for the central server child (nil when it runs in process).
     var centralCPUSeconds: Double?
-    /// Time spent in HTTP round trips (curl + the server's work).
+    /// Time spent in HTTP round trips (the transport + the server's work).
     var roundTripSeconds: Double
     /// The rest of the drain: reading the outbox, building bodies, reading answers, marking
     /// delivered (the kiosk's own cost).
@@ -178,7 +178,7 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
     let fillSeconds = seconds(clock.now - fillStart)
 
     // Drain.
-    let transport = TimedTransport(CurlTransport(configuration: .init(timeout: 30)))
+    let transport = TimedTransport(CentralHTTPTransport(configuration: .init(timeout: 30)))
     let client = CentralClient(
         baseURL: "http://127.0.0.1:\(port)", signer: RequestSigner(kioskId: benchKioskId, key: key),
         transport: transport)
@@ -276,12 +276,12 @@ private func runCentralChild(_ arguments: [String]) throws {
 ///
 /// `@unchecked Sendable`: the totals are guarded by `lock`.
 private final class TimedTransport: HTTPTransport, @unchecked Sendable {
-    private let inner: CurlTransport
+    private let inner: CentralHTTPTransport
     private let lock = NSLock()
     private var total: Duration = .zero
     private var count = 0
 
-    init(_ inner: CurlTransport) {
+    init(_ inner: CentralHTTPTransport) {
         self.inner = inner
     }
 

@@ -9,9 +9,9 @@ import Testing
 /// `[Central] CAFile=` is the only trust: kioskd with `CAFile=` naming CA A talks to a
 /// loopback TLS server whose certificate comes from CA B, and CA B is trusted system-wide
 /// (in this test's own mount namespace, `/etc/ssl/certs` holds only CA B, as bundle and as
-/// hashed directory). Debian's libcurl also consults its built-in CA directory; before
-/// CURLOPT_CAPATH was cleared, kioskd completed the handshake and sent its request to the
-/// impostor.
+/// hashed directory). Debian's libcurl, used before, also consulted its built-in CA directory;
+/// until CURLOPT_CAPATH was cleared, kioskd completed the handshake and sent its request to
+/// the impostor. The transport now loads only what `CAFile=`/`CAPath=` name.
 ///
 /// Needs root (for `unshare -m` and the bind mount), `openssl` and `python3`.
 @Suite(.serialized, .enabled(if: geteuid() == 0, "unshare -m needs root"))

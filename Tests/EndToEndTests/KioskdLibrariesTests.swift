@@ -7,9 +7,11 @@ import Testing
 
 /// Which shared libraries a running kioskd has mapped: Foundation and ICU cost ~6.6 MiB of its
 /// idle RSS (docs/memory.md), so no module kioskd links imports Foundation — FoundationEssentials
-/// is enough. One `import Foundation` in any of them maps all three libraries again.
+/// is enough. One `import Foundation` in any of them maps all three libraries again. Nor does it
+/// map libcurl: Debian's libcurl4 brings GnuTLS, Kerberos, LDAP, SSH and more (~3 MiB); the
+/// central server is reached over OpenSSL's libssl (`CentralHTTPTransport`).
 @Suite struct KioskdLibrariesTests {
-    @Test func aRunningKioskdMapsNeitherFoundationNorICU() async throws {
+    @Test func aRunningKioskdMapsNeitherFoundationNorICUNorCurl() async throws {
         let kiosk = try KioskdProcess()
         try kiosk.start()
         defer { Task { await kiosk.stop() } }
@@ -28,6 +30,12 @@ import Testing
         #expect(libraries.contains("libFoundationEssentials.so"), "\(libraries.sorted())")
         for library in ["libFoundation.so", "libFoundationInternationalization.so", "lib_FoundationICU.so"] {
             #expect(!libraries.contains(library), "kioskd maps \(library): a module of kioskd imports Foundation")
+        }
+        #expect(libraries.contains { $0.hasPrefix("libssl.so") }, "\(libraries.sorted())")
+        for prefix in ["libcurl", "libgnutls", "librtmp", "libldap", "libssh"] {
+            #expect(
+                !libraries.contains { $0.hasPrefix(prefix) },
+                "kioskd maps \(prefix)…: something links libcurl again (\(libraries.sorted()))")
         }
         await kiosk.stop()
     }

@@ -22,7 +22,7 @@ import Testing
         }
         #expect(warm.allSatisfy { $0?.contains(#""ok":true"#) == true })
         let before = Self.threadNames(of: pid)
-        for name in ["kioskd", "kiosk-store", "printer-link", "kiosk-scanner", "kiosk-curl", "kiosk-control"] {
+        for name in ["kioskd", "kiosk-store", "printer-link", "kiosk-scanner", "kiosk-http", "kiosk-control"] {
             #expect(before.contains(name), "no thread named \(name) in \(before)")
         }
         // Ten clients, each answered once (so surely admitted), then idle.

@@ -7,7 +7,7 @@ import Synchronization
 #endif
 
 /// A loopback HTTP/1.1 server that answers each request with the next canned action, for
-/// exercising `CurlTransport` against real sockets without the central server.
+/// exercising `CentralHTTPTransport` against real sockets without the central server.
 ///
 /// `@unchecked Sendable`: the mutable script and counters are guarded by `state`; the
 /// listener (`LoopbackListener`, from KioskTestSupport) is set once in `init`.
@@ -23,6 +23,11 @@ final class CannedHTTPServer: @unchecked Sendable {
         case stall
         /// On connect, write these bytes before reading anything, then close.
         case immediate(String)
+        /// Send these raw bytes, then close the connection (an answer cut short).
+        case respondThenClose(String)
+        /// Send these raw bytes one at a time, `interval` apart, until the client goes away
+        /// (a peer that answers, but too slowly).
+        case trickle(String, interval: Duration)
     }
 
     struct State {
@@ -82,6 +87,18 @@ final class CannedHTTPServer: @unchecked Sendable {
                 LoopbackListener.resetOnClose(fd)
                 return
             case .immediate:
+                return
+            case .respondThenClose(let text):
+                HTTPMessageWire.writeAll(fd, Array(text.utf8))
+                return
+            case .trickle(let text, let interval):
+                // Sends slowly on purpose: the client's total timeout is what is under test.
+                for byte in Array(text.utf8) {
+                    guard send(fd, [byte], 1, Int32(MSG_NOSIGNAL)) == 1 else { return }
+                    usleep(useconds_t(interval / .microseconds(1)))
+                }
+                var byte: UInt8 = 0
+                while read(fd, &byte, 1) > 0 {}
                 return
             case .stall:
                 var byte: UInt8 = 0

@@ -83,7 +83,7 @@ struct ForwardingRig {
         server = try CentralServer(
             configuration: .init(databasePath: directory + "/central.sqlite", kiosks: [Self.kioskId: Self.key]))
         try server.start()
-        spy = SpyTransport(CurlTransport(configuration: .init(timeout: timeout)))
+        spy = SpyTransport(CentralHTTPTransport(configuration: .init(timeout: timeout)))
         self.clock = clock
         client = CentralClient(
             baseURL: "http://127.0.0.1:\(server.port)", signer: RequestSigner(kioskId: Self.kioskId, key: signingKey),

@@ -4,8 +4,8 @@ import KioskForwarding
 import KioskProtocol
 import Testing
 
-/// The central processes a batch, then the connection is reset before the answer: libcurl
-/// would send the same signed request again on a fresh connection, and central would answer
+/// The central processes a batch, then the connection is reset before the answer: a transport
+/// that sent the same signed request again on a fresh connection (libcurl did) would get
 /// `401 replay`. Every attempt must carry a new nonce instead.
 @Suite("A reset after central processed the request")
 struct ResetAfterProcessingTests {
@@ -17,10 +17,10 @@ struct ResetAfterProcessingTests {
         let client = CentralClient(
             baseURL: "http://127.0.0.1:\(proxy.port)",
             signer: RequestSigner(kioskId: ForwardingRig.kioskId, key: ForwardingRig.key),
-            transport: CurlTransport(configuration: .init(timeout: 10)), clock: rig.clock.clock)
+            transport: CentralHTTPTransport(configuration: .init(timeout: 10)), clock: rig.clock.clock)
         let forwarder = Forwarder(store: rig.store, client: client, clock: rig.clock.clock)
 
-        // The first batch opens the connection that libcurl keeps alive.
+        // The first batch opens the connection that the transport keeps alive.
         try await rig.fill(1)
         try await forwarder.drain()
         #expect(proxy.requests == 1)
@@ -54,7 +54,7 @@ struct ResetAfterProcessingTests {
         let client = CentralClient(
             baseURL: "http://127.0.0.1:\(server.port)",
             signer: RequestSigner(kioskId: ForwardingRig.kioskId, key: ForwardingRig.key),
-            transport: CurlTransport(configuration: .init(timeout: 5)))
+            transport: CentralHTTPTransport(configuration: .init(timeout: 5)))
         let answer = try await client.send(method: "GET", pathAndQuery: "/v1/kiosks/x/updates").get()
         #expect(answer.status == 200)
         let heads = server.requests

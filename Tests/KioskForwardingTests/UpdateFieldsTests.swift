@@ -76,7 +76,7 @@ struct UpdateFieldsTests {
         let client = CentralClient(
             baseURL: "http://127.0.0.1:\(server.port)/",
             signer: RequestSigner(kioskId: "YB-01", key: ForwardingRig.key),
-            transport: CurlTransport(configuration: .init(timeout: 5)), clock: clock.clock)
+            transport: CentralHTTPTransport(configuration: .init(timeout: 5)), clock: clock.clock)
         let poller = UpdatesPoller(store: store, client: client, interval: 300, clock: clock.clock)
         #expect(try await poller.poll().get().stored == 1)
         let status = try #require(try await store.latestStatus(code: "A-1"))

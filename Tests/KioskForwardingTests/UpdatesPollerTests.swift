@@ -67,7 +67,7 @@ struct UpdatesPollerTests {
         let client = CentralClient(
             baseURL: "http://127.0.0.1:\(server.port)/central/",
             signer: RequestSigner(kioskId: "YB-01", key: ForwardingRig.key),
-            transport: CurlTransport(configuration: .init(timeout: 5)), clock: clock.clock)
+            transport: CentralHTTPTransport(configuration: .init(timeout: 5)), clock: clock.clock)
         let poller = UpdatesPoller(
             store: store, client: client, interval: 300, clock: clock.clock, random: SeededRandom(seed: 4))
         let result = try await poller.poll().get()

@@ -1,6 +1,6 @@
 // The project's one C shim: what Swift's Glibc module does not import.
-// Function-like macros (ioctl request numbers), variadic functions (curl_easy_setopt,
-// curl_easy_getinfo, ioctl) and a few kernel structs, as static inline wrappers.
+// Function-like macros (ioctl request numbers), variadic functions (ioctl) and a few kernel
+// structs, as static inline wrappers.
 #ifndef CKIOSKSHIM_H
 #define CKIOSKSHIM_H
 
@@ -11,21 +11,6 @@
 #include <linux/input.h>
 #include <linux/hidraw.h>
 #include <termios.h>
-#include <curl/curl.h>
-
-// MARK: - libcurl (curl_easy_setopt and curl_easy_getinfo are variadic)
-
-static inline CURLcode kiosk_curl_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode kiosk_curl_setopt_string(CURL *h, CURLoption o, const char *v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode kiosk_curl_setopt_pointer(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode kiosk_curl_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode kiosk_curl_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
-
-typedef size_t (*kiosk_curl_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
-static inline CURLcode kiosk_curl_setopt_write_function(CURL *h, kiosk_curl_data_callback f) { return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, f); }
-static inline CURLcode kiosk_curl_setopt_header_function(CURL *h, kiosk_curl_data_callback f) { return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, f); }
-
-static inline CURLcode kiosk_curl_getinfo_long(CURL *h, CURLINFO i, long *out) { return curl_easy_getinfo(h, i, out); }
 
 // MARK: - ioctl request numbers (function-like macros in the kernel headers)
 

@@ -3,18 +3,18 @@ import KioskForwarding
 import KioskSystem
 import Testing
 
-@Suite("CurlTransport over loopback sockets")
-struct CurlTransportTests {
-    @Test("the curl thread carries its name in ps -L, not its creator's")
+@Suite("CentralHTTPTransport over loopback sockets")
+struct CentralHTTPTransportTests {
+    @Test("the transport's thread carries its name in ps -L, not its creator's")
     func curlThreadIsNamed() async throws {
         let server = try CannedHTTPServer(script: [.respond("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")])
         defer { server.stop() }
-        let transport = CurlTransport(configuration: .init(timeout: 5))
-        // Carried by the curl thread: it has started, and named itself first.
+        let transport = CentralHTTPTransport(configuration: .init(timeout: 5))
+        // Carried by the transport's thread: it has started, and named itself first.
         let answer = try await transport.perform(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/"))
             .get()
         #expect(answer.status == 200)
-        #expect(NamedThread.namesInProcess.contains("kiosk-curl"), "\(NamedThread.namesInProcess)")
+        #expect(NamedThread.namesInProcess.contains("kiosk-http"), "\(NamedThread.namesInProcess)")
     }
 
     @Test("answers come back with status, case-insensitive headers and body; the connection is reused")
@@ -25,7 +25,7 @@ struct CurlTransportTests {
             .respond("HTTP/1.1 201 Created\r\nContent-Length: 3\r\n\r\nabc"),
         ])
         defer { server.stop() }
-        let transport = CurlTransport(configuration: .init(timeout: 5))
+        let transport = CentralHTTPTransport(configuration: .init(timeout: 5))
         let url = "http://127.0.0.1:\(server.port)/v1/events"
         let first = try await transport.perform(HTTPRequest(method: "POST", url: url, body: Array("{}".utf8))).get()
         #expect(first.status == 200)
@@ -48,19 +48,19 @@ struct CurlTransportTests {
         #expect(!heads[2].lowercased().contains("expect:"))
     }
 
-    @Test("a refused connection is told as such, with curl's text")
+    @Test("a refused connection is told as such, with the system's text")
     func refused() async throws {
         let server = try CannedHTTPServer(script: [])
         let port = server.port
         server.stop()
-        let transport = CurlTransport(configuration: .init(timeout: 5))
+        let transport = CentralHTTPTransport(configuration: .init(timeout: 5))
         let result = await transport.perform(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/"))
         guard case .failure(let error) = result else {
             Issue.record("expected a failure, got \(result)")
             return
         }
         #expect(error.kind == .connectionRefused)
-        #expect(error.curlCode == 7)
+        #expect(error.detail.contains("Connection refused"), "\(error)")
         #expect(error.description.contains("127.0.0.1"))
     }
 
@@ -68,7 +68,7 @@ struct CurlTransportTests {
     func resetAndTimeout() async throws {
         let server = try CannedHTTPServer(script: [.reset, .stall])
         defer { server.stop() }
-        let transport = CurlTransport(configuration: .init(timeout: 0.5))
+        let transport = CentralHTTPTransport(configuration: .init(timeout: 0.5))
         let url = "http://127.0.0.1:\(server.port)/"
         let reset = await transport.perform(HTTPRequest(method: "POST", url: url, body: Array("x".utf8)))
         guard case .failure(let resetError) = reset else {
@@ -82,14 +82,14 @@ struct CurlTransportTests {
             return
         }
         #expect(stallError.kind == .timeout)
-        #expect(stallError.curlCode == 28)
+        #expect(stallError.detail.contains("within 500 ms"), "\(stallError)")
     }
 
     @Test("an answer over the size limit is cut off")
     func tooLarge() async throws {
         let server = try CannedHTTPServer(script: [.body(bytes: 200_000), .body(bytes: 1000)])
         defer { server.stop() }
-        let transport = CurlTransport(configuration: .init(timeout: 5, maxResponseBytes: 100_000))
+        let transport = CentralHTTPTransport(configuration: .init(timeout: 5, maxResponseBytes: 100_000))
         let url = "http://127.0.0.1:\(server.port)/"
         let big = await transport.perform(HTTPRequest(method: "GET", url: url))
         guard case .failure(let error) = big else {
@@ -105,7 +105,7 @@ struct CurlTransportTests {
 
     @Test("an unknown host is a DNS error and a bad scheme a configuration error")
     func dnsAndConfiguration() async throws {
-        let transport = CurlTransport(configuration: .init(timeout: 5))
+        let transport = CentralHTTPTransport(configuration: .init(timeout: 5))
         let dns = await transport.perform(HTTPRequest(method: "GET", url: "http://no-such-host.invalid/"))
         guard case .failure(let dnsError) = dns else {
             Issue.record("expected a failure, got \(dns)")
@@ -125,7 +125,7 @@ struct CurlTransportTests {
         // A plain-HTTP server spoken to over https: the handshake fails.
         let server = try CannedHTTPServer(script: [.immediate("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")])
         defer { server.stop() }
-        let transport = CurlTransport(configuration: .init(timeout: 5))
+        let transport = CentralHTTPTransport(configuration: .init(timeout: 5))
         let result = await transport.perform(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/"))
         guard case .failure(let error) = result else {
             Issue.record("expected a failure, got \(result)")
@@ -138,7 +138,7 @@ struct CurlTransportTests {
     func cancellation() async throws {
         let server = try CannedHTTPServer(script: [.stall])
         defer { server.stop() }
-        let transport = CurlTransport(configuration: .init(timeout: 30))
+        let transport = CentralHTTPTransport(configuration: .init(timeout: 30))
         let url = "http://127.0.0.1:\(server.port)/"
         let task = Task { await transport.perform(HTTPRequest(method: "GET", url: url)) }
         try await Task.sleep(for: .milliseconds(200))
@@ -149,5 +149,94 @@ struct CurlTransportTests {
             return
         }
         #expect(error.detail == "request cancelled")
+    }
+
+    @Test("a chunked answer is put together, trailers dropped, and the connection reused")
+    func chunked() async throws {
+        let server = try CannedHTTPServer(script: [
+            .respond(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Thing: one\r\n\r\n"
+                    + "5;note=ignored\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n"),
+            .respond("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+        ])
+        defer { server.stop() }
+        let transport = CentralHTTPTransport(configuration: .init(timeout: 5))
+        let url = "http://127.0.0.1:\(server.port)/v1/x"
+        let first = try await transport.perform(HTTPRequest(method: "GET", url: url)).get()
+        #expect(first.status == 200)
+        #expect(first.body == Array("hello world".utf8))
+        #expect(first.headers["x-thing"] == "one")
+        let second = try await transport.perform(HTTPRequest(method: "GET", url: url)).get()
+        #expect(second.body.isEmpty)
+        #expect(server.connections == 1)
+    }
+
+    @Test("an answer cut short by the peer is a reset, whole or chunked; one without a length ends with the stream")
+    func peerClosesMidAnswer() async throws {
+        let server = try CannedHTTPServer(script: [
+            .respondThenClose("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part"),
+            .respondThenClose("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort"),
+            .respondThenClose("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it"),
+            .respondThenClose("HTTP/1.1 200 OK\r\nContent-Len"),
+        ])
+        defer { server.stop() }
+        let transport = CentralHTTPTransport(configuration: .init(timeout: 5))
+        let url = "http://127.0.0.1:\(server.port)/"
+        for expected in ["91 of 100 bytes of the answer missing", "before the answer's last chunk"] {
+            let result = await transport.perform(HTTPRequest(method: "POST", url: url, body: Array("{}".utf8)))
+            guard case .failure(let error) = result else {
+                Issue.record("expected a failure, got \(result)")
+                continue
+            }
+            #expect(error.kind == .connectionReset)
+            #expect(error.detail.contains(expected), "\(error)")
+        }
+        let untilClose = try await transport.perform(HTTPRequest(method: "GET", url: url)).get()
+        #expect(untilClose.body == Array("all of it".utf8))
+        let cutHead = await transport.perform(HTTPRequest(method: "GET", url: url))
+        guard case .failure(let error) = cutHead else {
+            Issue.record("expected a failure, got \(cutHead)")
+            return
+        }
+        #expect(error.kind == .connectionReset)
+        #expect(server.connections == 4)
+    }
+
+    @Test("a peer that answers too slowly is cut off at the whole request's timeout")
+    func slowPeer() async throws {
+        let server = try CannedHTTPServer(script: [
+            .trickle(
+                "HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n" + String(repeating: "x", count: 40),
+                interval: .milliseconds(50))
+        ])
+        defer { server.stop() }
+        let transport = CentralHTTPTransport(configuration: .init(timeout: 0.5))
+        let result = await transport.perform(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/"))
+        guard case .failure(let error) = result else {
+            Issue.record("expected a failure, got \(result)")
+            return
+        }
+        // Bytes kept coming (every 50 ms), so only a limit on the whole exchange stops it.
+        #expect(error.kind == .timeout)
+        #expect(error.detail.contains("no complete answer"), "\(error)")
+    }
+
+    @Test("the request carries Host, the caller's fields and Content-Length, and nothing is sent twice")
+    func requestHead() async throws {
+        let server = try CannedHTTPServer(script: [.reset])
+        defer { server.stop() }
+        let transport = CentralHTTPTransport(configuration: .init(timeout: 5))
+        let url = "http://127.0.0.1:\(server.port)/v1/events?x=1#fragment"
+        _ = await transport.perform(
+            HTTPRequest(
+                method: "POST", url: url, headers: HTTPHeaders([("Authorization", "KIOSK-HMAC a")]),
+                body: Array("{}".utf8)))
+        let heads = server.requests
+        #expect(heads.count == 1)
+        let lines = heads.first?.split(separator: "\r\n").map(String.init) ?? []
+        #expect(lines.first == "POST /v1/events?x=1 HTTP/1.1")
+        #expect(lines.contains("Host: 127.0.0.1:\(server.port)"))
+        #expect(lines.contains("Authorization: KIOSK-HMAC a"))
+        #expect(lines.contains("Content-Length: 2"))
     }
 }

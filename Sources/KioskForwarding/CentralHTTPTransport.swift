@@ -1,26 +1,21 @@
-import CCurl
-import CKioskShim
 import KioskSystem
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
-/// `HTTPTransport` over libcurl, for HTTPS with a pinned CA file and an optional client
-/// certificate (which URLSession on Linux cannot do).
+/// `HTTPTransport` to the central server: HTTP/1.1 over a TCP socket, TLS by OpenSSL, with a
+/// pinned CA file or directory, hostname verification and SNI, and an optional client
+/// certificate (mutual TLS).
 ///
-/// Blocking curl calls run on one dedicated thread of the transport's own, never on the
-/// Swift concurrency pool; requests queue there in arrival order and results come back
-/// through a continuation. The one easy handle is reused, so the connection is kept alive
-/// between requests. Redirects are not followed, `Expect: 100-continue` is off, answers over
-/// `maxResponseBytes` are cut off, and only `http` and `https` URLs are allowed.
-public final class CurlTransport: HTTPTransport {
+/// Blocking socket work runs on one dedicated thread of the transport's own (`kiosk-http`),
+/// never on the Swift concurrency pool; requests queue there in arrival order and results
+/// come back through a continuation. The connection is kept alive between requests and
+/// reused while the server keeps it open. Redirects are not followed, no `Expect:
+/// 100-continue` is sent, answers over `maxResponseBytes` are cut off, only `http` and
+/// `https` URLs are allowed, and a request is never sent twice by the transport itself (see
+/// ``TransportError/Kind/resendRefused``).
+public final class CentralHTTPTransport: HTTPTransport {
     /// How to reach the central server (`[Central]` keys of kiosk.conf).
     public struct Configuration: Sendable, Equatable {
         /// PEM bundle of the CAs to trust (`CAFile=`). With ``caPath`` nil too, the system's
-        /// CAs; otherwise only what these two name (libcurl's built-in CA directory is cleared).
+        /// CAs; otherwise only what these two name.
         public var caFile: String?
         /// Directory of hashed CA certificates to trust (`CAPath=`, see `openssl rehash`).
         public var caPath: String?
@@ -52,15 +47,14 @@ public final class CurlTransport: HTTPTransport {
 
     /// The configuration the transport was made with.
     public let configuration: Configuration
-    private let worker: CurlWorker
+    private let worker: HTTPWorker
 
-    /// Starts the transport's thread and creates its curl handle.
+    /// Starts the transport's thread.
     public init(configuration: Configuration) {
-        curlGlobalInit()
         self.configuration = configuration
-        self.worker = CurlWorker(configuration: configuration)
+        self.worker = HTTPWorker(configuration: configuration)
         let worker = self.worker
-        NamedThread.start("kiosk-curl") { worker.serve() }
+        NamedThread.start("kiosk-http") { worker.serve() }
     }
 
     deinit {
@@ -69,24 +63,19 @@ public final class CurlTransport: HTTPTransport {
 
     /// Sends `request` on the transport's thread and waits for the answer.
     ///
-    /// Cancelling the calling task aborts the transfer (within about a second: curl polls
-    /// its progress callback).
+    /// Cancelling the calling task aborts the transfer at once (the thread's `poll` wakes).
     public func perform(_ request: HTTPRequest) async -> Result<HTTPResponse, TransportError> {
-        let job = CurlJob(request: request)
+        guard let wake = worker.wake else {
+            return .failure(TransportError(kind: .other, detail: "cannot make the transport's wake pipe"))
+        }
+        let job = HTTPJob(request: request, cancel: RequestCancel(wake: wake))
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 job.continuation = continuation
                 worker.enqueue(job)
             }
         } onCancel: {
-            job.cancel()
+            job.cancel.cancel()
         }
     }
 }
-
-/// `curl_global_init` exactly once per process, before the first handle.
-private let curlGlobal: Void = {
-    _ = curl_global_init(Int(CURL_GLOBAL_ALL))
-}()
-
-private func curlGlobalInit() { curlGlobal }

@@ -1,0 +1,165 @@
+import Foundation
+import KioskTestSupport
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Test-made certificates: two CAs, a server certificate for 127.0.0.1 (IP entry only) from
+/// CA B, and a client certificate from CA A. Made with the `openssl` command.
+struct TestCertificates {
+    let directory: String
+
+    init(in directory: String) throws {
+        self.directory = directory
+        for ca in ["caA", "caB"] {
+            try runTool(
+                "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", "\(directory)/\(ca).key", "-out", "\(directory)/\(ca).pem", "-days", "2", "-subj",
+                "/CN=Kiosk test \(ca)")
+        }
+        for (name, ca, extensions) in [
+            ("server", "caB", "subjectAltName=IP:127.0.0.1\n"), ("client", "caA", "extendedKeyUsage=clientAuth\n"),
+        ] {
+            try runTool(
+                "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                "\(directory)/\(name).key", "-out", "\(directory)/\(name).csr", "-subj", "/CN=kiosk-\(name)")
+            try Data(extensions.utf8).write(to: URL(fileURLWithPath: "\(directory)/\(name).ext"))
+            try runTool(
+                "openssl", "x509", "-req", "-in", "\(directory)/\(name).csr", "-CA", "\(directory)/\(ca).pem",
+                "-CAkey", "\(directory)/\(ca).key", "-CAcreateserial", "-out", "\(directory)/\(name).pem", "-days",
+                "2", "-extfile", "\(directory)/\(name).ext")
+        }
+    }
+
+    func path(_ name: String) -> String { "\(directory)/\(name)" }
+}
+
+/// A loopback TLS server (Python's ssl module) that prints one line per event: `sni NAME`,
+/// `handshake-failed …`, `request <request line>`, `connection-failed …`; answers every
+/// request `200` with the body `tls-ok` and closes. With `clientCA`, a client certificate
+/// from that CA is required (mutual TLS).
+///
+/// `@unchecked Sendable`: the process is touched from the test's task only; lines are behind
+/// a mutex.
+final class TLSTestServer: @unchecked Sendable {
+    private let process = Process()
+    private let output = PrintedLines()
+    let port: Int
+
+    private static let script = #"""
+        import socket, ssl, sys
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[1], sys.argv[2])
+        if len(sys.argv) > 3:
+            context.verify_mode = ssl.CERT_REQUIRED
+            context.load_verify_locations(sys.argv[3])
+        def sni(connection, name, context):
+            print("sni", name, flush=True)
+        context.sni_callback = sni
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        print("port", listener.getsockname()[1], flush=True)
+        while True:
+            connection, _ = listener.accept()
+            connection.settimeout(10)
+            try:
+                tls = context.wrap_socket(connection, server_side=True)
+            except Exception as error:
+                print("handshake-failed", type(error).__name__, flush=True)
+                connection.close()
+                continue
+            try:
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = tls.recv(4096)
+                    if not chunk:
+                        break
+                    head += chunk
+                if head:
+                    print("request", head.split(b"\r\n")[0].decode("latin-1"), flush=True)
+                    tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\ntls-ok")
+                else:
+                    print("connection-failed empty", flush=True)
+            except Exception as error:
+                print("connection-failed", type(error).__name__, flush=True)
+            tls.close()
+        """#
+
+    init(certificate: String, key: String, clientCA: String? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", Self.script, certificate, key] + (clientCA.map { [$0] } ?? [])
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        var first: [UInt8] = []
+        while first.last != 10, let byte = try pipe.fileHandleForReading.read(upToCount: 1), !byte.isEmpty {
+            first += byte
+        }
+        let text = String(decoding: first, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("port "), let port = Int(text.dropFirst(5)) else {
+            throw ToolFailure(description: "TLS test server did not start: \(text)")
+        }
+        self.port = port
+        pipe.fileHandleForReading.readabilityHandler = { [output] handle in
+            let data = handle.availableData
+            if !data.isEmpty { output.append([UInt8](data)) }
+        }
+    }
+
+    /// The lines printed so far.
+    var lines: [String] { output.lines }
+
+    /// Waits until a line starts with `prefix` (the server prints after the client is done).
+    func waitFor(_ prefix: String) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if lines.contains(where: { $0.hasPrefix(prefix) }) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
+
+/// Output of a child process split into lines, fed from the pipe's handler thread.
+final class PrintedLines: Sendable {
+    private let state = Mutex<(lines: [String], partial: [UInt8])>(([], []))
+
+    func append(_ bytes: [UInt8]) {
+        state.withLock { state in
+            state.partial += bytes
+            guard let last = state.partial.lastIndex(of: 10) else { return }
+            state.lines += state.partial[...last].split(separator: 10).map { String(decoding: $0, as: UTF8.self) }
+            state.partial.removeSubrange(...last)
+        }
+    }
+
+    var lines: [String] { state.withLock { $0.lines } }
+}
+
+struct ToolFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Runs a command to completion; throws with its output when it fails.
+func runTool(_ arguments: String...) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw ToolFailure(description: "\(arguments.joined(separator: " ")): \(text)")
+    }
+}
