@@ -93,7 +93,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(
-            name: "kiosk-central", dependencies: ["KioskCentral", "KioskDomain", "KioskProtocol", "KioskSystem"], swiftSettings: strict),
+            name: "kiosk-central", dependencies: ["KioskCentral", "KioskDomain", "KioskProtocol", "KioskSystem"],
+            swiftSettings: strict),
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [

@@ -11,7 +11,7 @@
 #
 # Environment:
 #   KIOSK_BIN_DIR=DIR   take kioskd, kioskctl and kiosk-central from DIR instead of building
-#                       (built as below: -c release --static-swift-stdlib --disable-local-rpath)
+#                       (built as below: .ci/release-flags.sh)
 #   KIOSK_BUILD_PATH    SwiftPM build folder for the release build (default .build-release:
 #                       apart from the debug build, whose link flags it would otherwise change)
 #   KIOSK_STRIP=no      keep the symbols (default: strip them, 75 MB -> 59 MB a binary)
@@ -40,16 +40,11 @@ products=(kioskd kioskctl kiosk-central)
 if [ -n "${KIOSK_BIN_DIR:-}" ]; then
     bindir=$KIOSK_BIN_DIR
 else
-    # The Swift runtime and Foundation linked in statically (the toolchain's shared libraries
-    # are no Debian package); no $ORIGIN run path (nothing is loaded from /usr/bin).
-    # -z now: full RELRO (BIND_NOW), as Debian's hardening flags ask.
-    # Linked by lld with packed relative relocations (DT_RELR, glibc >= 2.36: 975 KiB of
-    # .rela.dyn become 8 KiB of .relr.dyn, read at every start) and without exporting the
-    # binaries' own symbols (the toolchain's static-stdlib-args.lnk asks -export-dynamic:
-    # 500 KiB of .dynsym/.dynstr nothing looks up). Idle kioskd: -1.0 MiB (docs/memory.md).
-    flags=(-c release --static-swift-stdlib --disable-local-rpath --build-path "${KIOSK_BUILD_PATH:-.build-release}"
-        -Xlinker -z -Xlinker now -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
-        -Xlinker --no-export-dynamic)
+    # How a release binary is built: .ci/release-flags.sh (static Swift runtime, full RELRO,
+    # lld with packed relative relocations, no exported symbols).
+    # shellcheck source=.ci/release-flags.sh
+    source .ci/release-flags.sh
+    flags=("${release_flags[@]}")
     for product in "${products[@]}"; do
         echo "build-deb: swift build ${flags[*]} --product $product" >&2
         swift build "${flags[@]}" --product "$product" >&2

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Regenerates docs/benchmarks.md in one run: builds kioskd and kiosk-bench with -c release,
+# Regenerates docs/benchmarks.md in one run: builds kioskd and kiosk-bench with -c release (and
+# kioskd once more as the package ships it, .ci/release-flags.sh, into .build-release),
 # installs the peers (python-escpos 3.1, persist-queue 1.1.0) from PyPI into a venv under
 # out/, and runs `kiosk-bench all`, which runs every benchmark the page quotes and writes it.
 #
@@ -12,6 +13,12 @@ cd "$(dirname "$0")/.."
 jobs="${JOBS:-1}"
 swift build -c release -j "$jobs" --product kioskd
 swift build -c release -j "$jobs" --product kiosk-bench
+# kioskd as the package ships it (.ci/build-deb.sh's flags), for its idle-memory section.
+# shellcheck source=.ci/release-flags.sh
+source .ci/release-flags.sh
+swift build "${release_flags[@]}" -j "$jobs" --product kioskd
+KIOSK_BENCH_SHIPPED_KIOSKD="$(swift build "${release_flags[@]}" --show-bin-path)/kioskd"
+export KIOSK_BENCH_SHIPPED_KIOSKD
 venv=out/bench-venv
 if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check python-escpos==3.1 persist-queue==1.1.0

@@ -141,10 +141,25 @@ func runIntakeBenchmark(arguments: [String]) async throws {
     if backToBack { results.append(("intakes_per_second", Double(count) / elapsedSeconds)) }
     let requests = printer.statusRequests
     if json {
-        print(
-            "{" + results.map { "\"\($0.0)\":\(String(format: "%.3f", $0.1))" }.joined(separator: ",")
-                + ",\"intakes\":\(count),\"status_queries\":\(status),\"automatic_status_back\":\(automaticStatus)"
-                + ",\"back_to_back\":\(backToBack),\"dle_eot_requests\":\(requests)}")
+        var writer = JSONWriter()
+        writer.object { o in
+            // Milliseconds to the microsecond, as the text form prints them.
+            for (name, value) in results {
+                o.key(text: name)
+                o.value((value * 1000).rounded() / 1000)
+            }
+            o.key("intakes")
+            o.value(count)
+            o.key("status_queries")
+            o.value(status)
+            o.key("automatic_status_back")
+            o.value(automaticStatus)
+            o.key("back_to_back")
+            o.value(backToBack)
+            o.key("dle_eot_requests")
+            o.value(requests)
+        }
+        print(String(decoding: writer.bytes, as: UTF8.self))
     } else {
         print(
             "intakes: \(count)\(backToBack ? " back to back" : ""), printer status queries: "

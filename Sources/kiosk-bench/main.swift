@@ -10,6 +10,9 @@ let usage = """
     Usage:
       kiosk-bench enqueue [--count N] [--backlog N] [--dir PATH] [--json]
           durable enqueues per second (synchronous=FULL), empty outbox vs a large backlog
+      kiosk-bench store-flat [--sizes 0,100000] [--count N] [--purges N] [--pages N] [--dir PATH] [--json]
+          the store as the kiosk ages: enqueue, summary and purge at each backlog size, the
+          intake cycle beside persist-queue; --pages N: WAL pages each commit writes, by table
       kiosk-bench drain [--events N] [--batch-sizes 100,500] [--json]
           drain a backlog to a loopback kiosk-central: events/s and peak memory
       kiosk-bench receipt [--profiles DIR] [--count N] [--receipts N]
