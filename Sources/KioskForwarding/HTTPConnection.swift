@@ -10,7 +10,7 @@ import Synchronization
 /// wait bounded by a deadline and cut short by a cancelled request.
 ///
 /// Touched only by the transport's thread.
-final class HTTPConnection {
+final class HTTPConnection: HTTPByteSource {
     /// Where it goes.
     let origin: CentralURL.Origin
     private let descriptor: Int32
