@@ -40,7 +40,7 @@ case "${1:-}" in
     --ci) mode=ci; shift ;;
     --list) mode=list; shift ;;
     --build) mode=build; shift ;;
-    -h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 seconds=${FUZZ_SECONDS:-$([ $mode = ci ] && echo 90 || echo 20)}
 
