@@ -4,7 +4,8 @@
 # status replies, control socket requests, the central receiver's request heads, event batches
 # and authentication path (signature, clock at any Int64, every header it reads), and the
 # kiosk's reading of central's answers (batch results, updates pages, error bodies,
-# Retry-After, HTTP dates, the Authorization header).
+# Retry-After, HTTP dates, the Authorization header), and the transport's reading of an HTTP
+# answer from the socket (status, 1xx, fields, Content-Length, chunks, until-close).
 #
 # ONE fuzz executable holds every target (Tests/Fuzz/FuzzTargets.swift lists them): the
 # modules it tests are compiled once each with `swiftc -sanitize=fuzzer,address` (a subset
@@ -39,7 +40,7 @@ case "${1:-}" in
     --ci) mode=ci; shift ;;
     --list) mode=list; shift ;;
     --build) mode=build; shift ;;
-    -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 seconds=${FUZZ_SECONDS:-$([ $mode = ci ] && echo 90 || echo 20)}
 
@@ -81,7 +82,7 @@ add_module KioskCentral "KioskProtocol KioskSystem" "$c/HTTPRequestReader.swift 
     $c/BatchIntake.swift $c/EventPayloadRules.swift $c/Route.swift $c/RequestAuthentication.swift"
 f=$S/KioskForwarding
 add_module KioskForwarding "KioskProtocol" "$f/RetryAfter.swift $f/CentralAnswer.swift $f/HTTPMessage.swift
-    $f/TransportError.swift"
+    $f/TransportError.swift $f/CentralURL.swift $f/HTTPByteSource.swift $f/HTTPResponseReader.swift"
 # Build order: each wave only needs modules of earlier waves; up to $jobs compile at once.
 waves=("KioskDomain KioskSystem ESCPOS" "KioskProtocol KioskDevices" "KioskConfig KioskControl KioskCentral KioskForwarding")
 

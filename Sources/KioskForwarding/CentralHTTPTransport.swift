@@ -50,9 +50,16 @@ public final class CentralHTTPTransport: HTTPTransport {
     private let worker: HTTPWorker
 
     /// Starts the transport's thread.
-    public init(configuration: Configuration) {
+    public convenience init(configuration: Configuration) {
+        self.init(configuration: configuration, resolve: nil)
+    }
+
+    /// Starts the transport's thread, names looked up through `resolve` (a test's stand-in
+    /// for `getaddrinfo`) when given.
+    init(configuration: Configuration, resolve: HostLookup.Resolve?) {
         self.configuration = configuration
-        self.worker = HTTPWorker(configuration: configuration)
+        let lookup = resolve.map { HostLookup(resolve: $0) } ?? HostLookup()
+        self.worker = HTTPWorker(configuration: configuration, lookup: lookup)
         let worker = self.worker
         NamedThread.start("kiosk-http") { worker.serve() }
     }

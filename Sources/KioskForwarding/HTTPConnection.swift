@@ -10,7 +10,7 @@ import Synchronization
 /// wait bounded by a deadline and cut short by a cancelled request.
 ///
 /// Touched only by the transport's thread.
-final class HTTPConnection {
+final class HTTPConnection: HTTPByteSource {
     /// Where it goes.
     let origin: CentralURL.Origin
     private let descriptor: Int32
@@ -29,14 +29,17 @@ final class HTTPConnection {
         var what: String
     }
 
-    /// Connects (TCP, then the TLS handshake for `https`) before `deadline`.
+    /// Resolves the host through `lookup` and connects (TCP, then the TLS handshake for
+    /// `https`) before `deadline`; `lookupSeconds` is the configured limit, for the error text.
     init(
-        to origin: CentralURL.Origin, tls: TLSClientContext?, deadline: Deadline, cancel: RequestCancel
+        to origin: CentralURL.Origin, tls: TLSClientContext?, lookup: HostLookup, lookupSeconds: Double,
+        deadline: Deadline, cancel: RequestCancel
     ) throws(TransportError) {
         self.origin = origin
         self.deadline = deadline
         self.cancel = cancel
-        descriptor = try Self.connect(to: origin, deadline: deadline, cancel: cancel)
+        descriptor = try Self.connect(
+            to: origin, lookup: lookup, lookupSeconds: lookupSeconds, deadline: deadline, cancel: cancel)
         if let tls {
             do throws(TransportError) {
                 try handshake(tls)
@@ -72,29 +75,17 @@ final class HTTPConnection {
     // MARK: - Connecting
 
     private static func connect(
-        to origin: CentralURL.Origin, deadline: Deadline, cancel: RequestCancel
+        to origin: CentralURL.Origin, lookup: HostLookup, lookupSeconds: Double, deadline: Deadline,
+        cancel: RequestCancel
     ) throws(TransportError) -> Int32 {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        // Blocking and without a limit of its own (the resolver's timeouts apply); a central
-        // server named by IP address resolves without any lookup.
-        let resolved = getaddrinfo(origin.host, String(origin.port), &hints, &list)
-        guard resolved == 0, list != nil else {
-            let reason =
-                resolved == EAI_SYSTEM ? String(cString: strerror(errno)) : String(cString: gai_strerror(resolved))
-            throw TransportError(kind: .dns, detail: "could not resolve host \(origin.host): \(reason)")
-        }
-        defer { freeaddrinfo(list) }
+        let addresses = try lookup.addresses(
+            of: origin.host, port: origin.port, deadline: deadline.at, seconds: lookupSeconds, cancel: cancel)
         var failure = TransportError(kind: .connectionRefused, detail: "no address for \(origin.host)")
-        var entry = list
-        while let info = entry {
-            entry = info.pointee.ai_next
+        for info in addresses {
             let fd = socket(
-                info.pointee.ai_family,
+                info.family,
                 Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue),
-                info.pointee.ai_protocol)
+                info.protocolNumber)
             if fd < 0 {
                 failure = TransportError(kind: .other, detail: "socket: \(String(cString: strerror(errno)))")
                 continue
@@ -108,9 +99,9 @@ final class HTTPConnection {
             var idle: Int32 = 60
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPIDLE, &idle, size)
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPINTVL, &idle, size)
-            let address = Self.text(of: info.pointee)
+            let address = Self.text(of: info)
             do throws(TransportError) {
-                try connect(fd, info.pointee, address: address, port: origin.port, deadline: deadline, cancel: cancel)
+                try connect(fd, info, address: address, port: origin.port, deadline: deadline, cancel: cancel)
                 return fd
             } catch {
                 _ = Glibc.close(fd)
@@ -122,10 +113,13 @@ final class HTTPConnection {
     }
 
     private static func connect(
-        _ fd: Int32, _ info: addrinfo, address: String, port: Int, deadline: Deadline, cancel: RequestCancel
+        _ fd: Int32, _ info: ResolvedAddress, address: String, port: Int, deadline: Deadline, cancel: RequestCancel
     ) throws(TransportError) {
         var code: Int32 = 0
-        if Glibc.connect(fd, info.ai_addr, info.ai_addrlen) != 0 {
+        let started = info.socketAddress.withUnsafeBytes { raw in
+            Glibc.connect(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
+        }
+        if started != 0 {
             code = errno
             if code == EINPROGRESS || code == EINTR {
                 try wait(fd, for: Int16(POLLOUT), deadline: deadline, cancel: cancel)
@@ -155,10 +149,14 @@ final class HTTPConnection {
         }
     }
 
-    private static func text(of info: addrinfo) -> String {
+    private static func text(of info: ResolvedAddress) -> String {
         var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-        guard getnameinfo(info.ai_addr, info.ai_addrlen, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0
-        else { return "?" }
+        let named = info.socketAddress.withUnsafeBytes { raw in
+            getnameinfo(
+                raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count), &host,
+                socklen_t(host.count), nil, 0, NI_NUMERICHOST)
+        }
+        guard named == 0 else { return "?" }
         return host.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 

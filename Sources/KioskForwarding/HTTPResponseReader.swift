@@ -10,7 +10,7 @@ struct HTTPResponseReader {
         var keepAlive: Bool
     }
 
-    let connection: HTTPConnection
+    let connection: any HTTPByteSource
     /// Largest body accepted.
     let limit: Int
 

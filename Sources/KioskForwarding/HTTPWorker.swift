@@ -28,11 +28,13 @@ final class HTTPWorker: @unchecked Sendable {
     private var stopping = false
     private var connection: HTTPConnection?
     private var tls: TLSClientContext?
+    private let lookup: HostLookup
     /// Wakes the thread from `poll` when the request it carries is cancelled.
     let wake: WakePipe?
 
-    init(configuration: CentralHTTPTransport.Configuration) {
+    init(configuration: CentralHTTPTransport.Configuration, lookup: HostLookup) {
         self.configuration = configuration
+        self.lookup = lookup
         wake = try? WakePipe()
     }
 
@@ -109,8 +111,8 @@ final class HTTPWorker: @unchecked Sendable {
                         "connecting to \(url.origin.host) port \(url.origin.port) took longer than \(connectMilliseconds) ms"
                 )
                 connection = try HTTPConnection(
-                    to: url.origin, tls: url.origin.secure ? try tlsContext() : nil, deadline: connect,
-                    cancel: job.cancel)
+                    to: url.origin, tls: url.origin.secure ? try tlsContext() : nil, lookup: lookup,
+                    lookupSeconds: configuration.connectTimeout, deadline: connect, cancel: job.cancel)
             }
             guard let connection else { return .failure(TransportError(kind: .other, detail: "no connection")) }
             connection.beginExchange(deadline: total, cancel: job.cancel)

@@ -38,6 +38,7 @@ let fuzzTargets: [FuzzTarget] = [
     FuzzTarget(name: "escpos-render", run: fuzzESCPOSRender),
     FuzzTarget(name: "central-authentication", run: fuzzCentralAuthentication),
     FuzzTarget(name: "hidpos", run: fuzzHIDPOS),
+    FuzzTarget(name: "http-response", run: fuzzHTTPResponse),
 ]
 
 /// The target every input goes to (FUZZ_TARGET), or nil when the first byte picks.
