@@ -11,7 +11,9 @@ import KioskSystem
 struct EmulatedPaper {
     let profile: PrinterProfile
     var quiet: UInt64 = 30_000_000
-    var tearAfter: UInt64 = 400_000_000
+    /// Long enough that a writer stalled mid-receipt by a loaded machine (seen: over 400 ms)
+    /// does not split one receipt in two; a printer without a cutter waits this long.
+    var tearAfter: UInt64 = 2_000_000_000
     private var pending: [UInt8] = []
     private var lastByteAt: UInt64 = 0
 
