@@ -10,7 +10,7 @@
 # 500 KiB of .dynsym/.dynstr nothing looks up). Idle kioskd: -1.0 MiB (docs/memory.md).
 # kioskd's text in the order of .ci/kioskd.order (scripts/kioskd-order.sh): the functions that
 # run at start, when idle and in an intake packed together, so the code an idle kiosk touches
-# fills fewer page-cache folios: idle kioskd -2.0 MiB (docs/memory.md). The other binaries
+# fills fewer page-cache folios: idle kioskd -2.0 to -2.6 MiB (docs/memory.md). The others
 # share only the runtime's names with it, hence no warning for the names a binary lacks; a
 # stale order file costs locality only, never correctness.
 # KIOSK_BUILD_PATH: the SwiftPM build folder (default .build-release: apart from the debug

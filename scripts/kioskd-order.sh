@@ -4,7 +4,7 @@
 # start to idle, through one intake and a minute of idling (the 60 s timers), as
 # `kiosk-bench idle` drives it (emulated printer and scanner, loopback central). Packed
 # together at the start of .text, the code an idle kiosk touches fills fewer of the page-cache
-# folios the kernel maps around each fault: idle VmRSS -0.7 to -1.0 MiB (docs/memory.md).
+# folios the kernel maps around each fault: idle VmRSS -2.0 to -2.6 MiB (docs/memory.md).
 #
 #   scripts/kioskd-order.sh [SETTLE_SECONDS]     (default 65; needs valgrind)
 #
