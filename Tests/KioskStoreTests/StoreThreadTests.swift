@@ -90,3 +90,48 @@ extension Sequence {
         return out
     }
 }
+
+/// The store thread's spin: after a job it looks for the next one for a while before it sleeps.
+@Suite struct StoreThreadSpinTests {
+    @Test func aCallMadeWhileTheThreadSpinsIsTakenWithoutWakingIt() async throws {
+        // Spinning until a job comes: every call below is found by the spin, none by a wake-up.
+        let actor = OnItsOwnThread(StoreThread(name: "spin-test", spin: nil))
+        #expect(await actor.threadID() == actor.thread.threadID)
+        try await waitUntil(actor.thread, is: .spinning)
+        for _ in 0..<50 { #expect(await actor.threadID() == actor.thread.threadID) }
+        #expect(actor.thread.sleeps == 0)
+    }
+
+    @Test func anIdleThreadSleepsAfterItsSpinAndWakesForTheNextCall() async throws {
+        let actor = OnItsOwnThread(StoreThread(name: "spin-test"))
+        #expect(await actor.threadID() == actor.thread.threadID)
+        try await waitUntil(actor.thread, is: .sleeping)
+        let sleeps = actor.thread.sleeps
+        #expect(sleeps >= 1)
+        #expect(await actor.threadID() == actor.thread.threadID)
+        try await waitUntil(actor.thread, is: .sleeping)
+        #expect(actor.thread.sleeps > sleeps)
+    }
+
+    /// Polls the thread's state (no fixed wait); fails after a minute rather than hang.
+    private func waitUntil(_ thread: StoreThread, is state: StoreThread.State) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while thread.state != state {
+            try #require(ContinuousClock.now < deadline, "the store thread never got \(state)")
+            await Task.yield()
+        }
+    }
+}
+
+/// An actor whose jobs run on a ``StoreThread`` of its own, as the store's do.
+private actor OnItsOwnThread {
+    nonisolated let thread: StoreThread
+    nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
+
+    init(_ thread: StoreThread) { self.thread = thread }
+
+    deinit { thread.finish() }
+
+    /// The kernel id of the thread the call runs on.
+    func threadID() -> Int32 { NamedThread.currentID }
+}
