@@ -6,7 +6,7 @@ import CSQLite
 /// SQLite otherwise gives every new page cache a block of 20 pages (about 88 KB) up front,
 /// the ephemeral table of an `IN (…)` list included. The store's outbox counters open one per
 /// event written or delivered; freeing that block made glibc trim the store thread's heap
-/// (`madvise`) and the next statement fault the pages back in, about 15 % of the intake
+/// (`madvise`) and the next statement fault the pages back in, about 13 % of the intake
 /// cycle's CPU (docs/store-performance.md). Pages are now allocated one at a time.
 public enum ProcessSettings {
     /// Whether the settings are in force: false when SQLite was initialised in this process
