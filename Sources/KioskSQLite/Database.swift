@@ -11,6 +11,8 @@ public final class Database {
     private var connection: OpaquePointer?
     /// Statements prepared by ``cachedStatement(_:)``, by SQL text.
     private var statementCache: [String: Statement] = [:]
+    /// Frames in the WAL after this connection's last commit, once ``trackWALFrames()`` is on.
+    public private(set) var walFrames = 0
 
     /// Opens (or creates) the database file at `path`, with extended result codes on.
     ///
@@ -19,6 +21,7 @@ public final class Database {
     /// registered SQLite VFS (tests simulate power cuts with one); nil is the default.
     /// The corresponding C function is `sqlite3_open_v2`.
     public init(path: String, flags: OpenFlags = .default, vfs: String? = nil) throws(SQLiteError) {
+        _ = ProcessSettings.applied
         var handle: OpaquePointer?
         let code = sqlite3_open_v2(path, &handle, flags.rawValue, vfs)
         guard code == SQLITE_OK, let handle else {
@@ -174,6 +177,20 @@ public final class Database {
     /// Sets `PRAGMA user_version`.
     public func setUserVersion(_ version: Int) throws(SQLiteError) {
         try setPragma("user_version", String(version))
+    }
+
+    /// Keeps ``walFrames`` up to date: after each commit in WAL mode, the number of frames the
+    /// WAL holds (`sqlite3_wal_hook`). It replaces SQLite's automatic checkpoint (as
+    /// `PRAGMA wal_autocheckpoint` does; setting that pragma again removes this hook).
+    public func trackWALFrames() {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        sqlite3_wal_hook(
+            handle,
+            { context, _, _, frames in
+                guard let context else { return SQLITE_OK }
+                Unmanaged<Database>.fromOpaque(context).takeUnretainedValue().walFrames = Int(frames)
+                return SQLITE_OK
+            }, context)
     }
 
     /// Rowid of the last successful insert on this connection.

@@ -6,18 +6,24 @@ import KioskSQLite
 /// about one intake in 70 waited for it (copying the WAL into the database file and two more
 /// fsyncs). The store turns it off (`wal_autocheckpoint=0`, ``StoreFile``) and checkpoints
 /// from its own thread, as a job of its own between writes: once no write came for
-/// ``idleDelay`` (a quiet moment), or at once after ``commitBound`` commits without one (a
-/// long busy spell: the WAL stays bounded, about as large as SQLite's default threshold lets
-/// it grow). The checkpoint is `PASSIVE`, as SQLite's own: it never waits for a reader.
+/// ``idleDelay`` (a quiet moment), or at once when the WAL has grown by ``walFrameBound``
+/// frames since the last one (a long busy spell: the WAL stays bounded, as large as SQLite's
+/// default threshold lets it grow). The checkpoint is `PASSIVE`, as SQLite's own: it never
+/// waits for a reader.
 struct CheckpointSchedule: Sendable {
     /// How long without a write makes a quiet moment.
     var idleDelay: Duration = .milliseconds(250)
-    /// Commits after which a checkpoint runs as the next job, quiet or not (an intake's commit
-    /// writes about 9 WAL pages, so at most about SQLite's default 1,000-page threshold).
-    var commitBound = 100
+    /// WAL frames (pages) written since the last checkpoint after which one runs as the next
+    /// job, quiet or not: SQLite's default threshold. Counted in frames, not commits: the
+    /// intake cycle's commits write 9, 1, 1 frames, and a bound of 100 commits checkpointed
+    /// about every 33 cycles, three times as often as the WAL's size called for.
+    var walFrameBound = 1000
 
     /// Commits since the last checkpoint.
     var commitsSince = 0
+    /// The WAL's frames when the last checkpoint ran (0 once the WAL has started again from
+    /// its beginning): a checkpoint a reader held back does not count as room made.
+    var walFramesAtCheckpoint = 0
     /// When the last write committed.
     var lastCommit = ContinuousClock.now
     /// The scheduled checkpoint, if any.
@@ -35,7 +41,9 @@ extension KioskStore {
     func noteCommit() {
         checkpoints.commitsSince += 1
         checkpoints.lastCommit = ContinuousClock.now
-        let immediate = checkpoints.commitsSince >= checkpoints.commitBound
+        let frames = database?.walFrames ?? 0
+        if frames < checkpoints.walFramesAtCheckpoint { checkpoints.walFramesAtCheckpoint = 0 }
+        let immediate = frames - checkpoints.walFramesAtCheckpoint >= checkpoints.walFrameBound
         if checkpoints.task != nil && (checkpoints.taskIsImmediate || !immediate) { return }
         checkpoints.task?.cancel()
         scheduleCheckpoint(after: immediate ? nil : checkpoints.idleDelay)
@@ -59,7 +67,7 @@ extension KioskStore {
         guard generation == checkpoints.generation else { return }
         checkpoints.task = nil
         guard checkpoints.commitsSince > 0, database != nil else { return }
-        if checkpoints.commitsSince < checkpoints.commitBound {
+        if (database?.walFrames ?? 0) - checkpoints.walFramesAtCheckpoint < checkpoints.walFrameBound {
             let quiet = ContinuousClock.now - checkpoints.lastCommit
             if quiet < checkpoints.idleDelay {
                 scheduleCheckpoint(after: checkpoints.idleDelay - quiet)
@@ -74,6 +82,7 @@ extension KioskStore {
     func checkpointNow() {
         guard let database else { return }
         checkpoints.commitsSince = 0
+        checkpoints.walFramesAtCheckpoint = database.walFrames
         checkpoints.run += 1
         _ = try? database.scalar("PRAGMA wal_checkpoint(PASSIVE)")
     }

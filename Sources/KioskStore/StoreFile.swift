@@ -121,6 +121,8 @@ enum StoreFile {
             // No checkpoint inside a commit: the store runs them itself, between writes, at an
             // idle moment or when the WAL has grown (CheckpointSchedule).
             try db.setPragma("wal_autocheckpoint", "0")
+            // …when it has grown: the schedule reads the WAL's frames after each commit.
+            db.trackWALFrames()
             // Erased personal data is zeroed in the pages that held it, not left as free space.
             try db.setPragma("secure_delete", "ON")
             if let problem = try integrityProblem(db) {

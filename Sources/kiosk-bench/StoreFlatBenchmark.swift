@@ -24,7 +24,7 @@ import KioskStore
 /// Arguments: `--sizes 0,100000,1000000`, `--count N` (default 2000), `--purges N` (default
 /// 5), `--dir PATH`, `--peers DIR` (default `Sources/kiosk-bench/peers`), `--json`; or
 /// `--pages N`: only the WAL frames each commit of N intake cycles writes, by table and index
-/// (`StorePagesReport`).
+/// (`StorePagesReport`); `--cycle-only`: only the intake cycle and its peer (for profiling it).
 func runStoreFlatBenchmark(arguments: [String]) async throws {
     let options = try StoreFlatOptions(arguments)
     let directory = options.directory ?? (NSTemporaryDirectory() + "kiosk-bench-flat-" + UUID().uuidString.lowercased())
@@ -359,10 +359,14 @@ private struct StoreFlatOptions {
                 json = true
                 continue
             }
+            if argument == "--cycle-only" {
+                sizes = []
+                continue
+            }
             guard ["--sizes", "--count", "--purges", "--dir", "--peers", "--pages"].contains(argument) else {
                 throw BenchUsage(
                     "store-flat: unknown argument \(argument); use --sizes 0,100000 --count N --purges N --dir PATH"
-                        + " --peers DIR --json, or --pages N")
+                        + " --peers DIR --json --cycle-only, or --pages N")
             }
             guard let value = iterator.next() else { throw BenchUsage("store-flat: \(argument) needs a value") }
             switch argument {

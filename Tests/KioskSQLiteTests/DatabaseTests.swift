@@ -5,6 +5,25 @@ import Testing
 @testable import KioskSQLite
 
 @Suite struct DatabaseTests {
+    @Test func walFramesCountTheWALAfterEachCommit() throws {
+        let dir = try TemporaryDirectory()
+        let db = try Database(path: dir.file("t.db"))
+        defer { db.close() }
+        try db.setPragma("journal_mode", "WAL")
+        db.trackWALFrames()
+        #expect(db.walFrames == 0)
+        try db.execute("CREATE TABLE t (v BLOB)")
+        let afterTable = db.walFrames
+        #expect(afterTable >= 1)
+        try db.transaction { try db.execute("INSERT INTO t VALUES (?)", [.blob(Array(repeating: 7, count: 20_000))]) }
+        // Five pages of blob at least (4,096 bytes each), on top of what the table took.
+        #expect(db.walFrames >= afterTable + 5)
+        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try db.execute("INSERT INTO t VALUES (x'01')")
+        // Started again from the WAL's beginning.
+        #expect(db.walFrames >= 1 && db.walFrames < afterTable + 5)
+    }
+
     @Test func createsTableAndReadsEveryTypeBack() throws {
         let dir = try TemporaryDirectory()
         let db = try Database(path: dir.file("t.db"))

@@ -42,7 +42,7 @@ import Testing
         let store = try KioskStore(
             path: path, now: { PowerCutTrial.base }, vfs: disk.name,
             checkpoints: scheduled
-                ? CheckpointSchedule() : CheckpointSchedule(idleDelay: .seconds(3600), commitBound: .max))
+                ? CheckpointSchedule() : CheckpointSchedule(idleDelay: .seconds(3600), walFrameBound: .max))
         let inside = InsideTransactions()
         await store.observeTransactions { operation, committed in
             inside.record(operation, committed: committed, writes: disk.mainDatabaseWrites)
@@ -93,6 +93,34 @@ import Testing
         await store.close()
     }
 
+    /// The bound is the WAL's growth in frames since the last checkpoint, not a count of
+    /// commits: the intake cycle's `written` and completion write one frame each.
+    @Test func aCheckpointStartsWhenTheWALHasGrownByTheBoundInFrames() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try KioskStore(
+            path: directory.file("kiosk.db"), now: { PowerCutTrial.base }, vfs: nil,
+            checkpoints: CheckpointSchedule(idleDelay: .seconds(3600), walFrameBound: 40))
+        // The schema's creation left its frames in the WAL: start from a checkpoint.
+        await store.checkpointNow()
+        var commits = 0
+        for round in 1...2 {
+            _ = try await store.appendEvent(type: "kiosk.health", data: [1], occurredAt: PowerCutTrial.base)
+            commits += 1
+            // The WAL started again from its beginning: its frames are counted from there.
+            #expect(await store.walFrames() < 40)
+            while case let frames = await store.walFrames(), frames < 40 {
+                #expect(await store.checkpoints.run == round, "a checkpoint at \(frames) frames")
+                _ = try await store.appendEvent(type: "kiosk.health", data: [1], occurredAt: PowerCutTrial.base)
+                commits += 1
+            }
+            await store.settleCheckpoints()
+            #expect(await store.checkpoints.run == round + 1)
+        }
+        // More than 40 frames per checkpoint, in fewer than 40 commits each.
+        #expect(commits < 80)
+        await store.close()
+    }
+
     @Test func sqliteAutomaticCheckpointIsOff() async throws {
         let directory = try TemporaryDirectory()
         let store = try KioskStore(path: directory.file("kiosk.db"))
@@ -110,4 +138,7 @@ extension KioskStore {
     func observeTransactions(_ observer: @escaping @Sendable (_ operation: String, _ committed: Bool) -> Void) {
         transactionObserver = observer
     }
+
+    /// Frames in the WAL after the last commit (tests).
+    func walFrames() -> Int { database?.walFrames ?? 0 }
 }

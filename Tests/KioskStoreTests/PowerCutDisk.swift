@@ -1,5 +1,6 @@
 import CPowerCutVFS
 import Foundation
+import KioskSQLite
 
 /// The test-only power-cut VFS (Tests/CPowerCutVFS) registered under a name of its own, so
 /// tests running in parallel never share one.
@@ -37,6 +38,8 @@ final class PowerCutDisk: @unchecked Sendable {
 
     init() throws {
         name = "powercut-" + UUID().uuidString.prefix(8).lowercased()
+        // Registering initialises SQLite: the process settings must come first.
+        _ = ProcessSettings.applied
         guard let vfs = kiosk_powercut_register(name) else {
             throw PowerCutError("could not register the power-cut VFS \(name)")
         }

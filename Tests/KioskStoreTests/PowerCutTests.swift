@@ -32,7 +32,7 @@ import Testing
         // Committed (synced) before the cut: kept whatever the cut does to what follows.
         let store = try KioskStore(
             path: path, now: { PowerCutTrial.base }, vfs: disk.name,
-            checkpoints: CheckpointSchedule(idleDelay: .seconds(3600), commitBound: .max))
+            checkpoints: CheckpointSchedule(idleDelay: .seconds(3600), walFrameBound: .max))
         let kept = try await Fixtures.intake(store, receivedAt: PowerCutTrial.base)
         // The next commit's writes reach the WAL, then the power goes before its sync.
         disk.arm(afterOperations: 0, mode: .loseAll, seed: 1)

@@ -89,7 +89,7 @@ struct PowerCutTrial {
             // cut point replay the same operations.
             let opened = try KioskStore(
                 path: path, now: { Self.base }, vfs: disk.name,
-                checkpoints: CheckpointSchedule(idleDelay: .seconds(3600), commitBound: .max))
+                checkpoints: CheckpointSchedule(idleDelay: .seconds(3600), walFrameBound: .max))
             store = opened
             inFlight = .none
             for _ in 0..<14 {
