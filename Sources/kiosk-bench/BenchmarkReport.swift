@@ -261,7 +261,8 @@ func runAllBenchmarks(arguments: [String]) throws {
 
             \(commandText)
 
-        (`scripts/benchmarks.sh` builds `kioskd` and `kiosk-bench` with `-c release`, installs
+        (`scripts/benchmarks.sh` builds `kioskd` and `kiosk-bench` with `-c release` and `kioskd` as the
+        package ships it (`.ci/release-flags.sh`, into `.build-release`), installs
         python-escpos 3.1 and persist-queue 1.1.0 into a venv under `out/`, and runs `kiosk-bench all`;
         its options go to `kiosk-bench all`: `--large` adds the 1,000,000-event sizes, `--intakes N`
         sets the scan-to-first-byte count, `--only WORD,...` runs the sections whose titles hold a word.)
