@@ -92,7 +92,7 @@ final class HostLookup {
                     kind: .dns,
                     detail:
                         "could not resolve host \(host): the resolver did not answer within \(Self.text(seconds)) s"
-                        + " (check the name servers in /etc/resolv.conf, or give CentralURL= by IP address)")
+                        + " (check the name servers in /etc/resolv.conf, or give [Central] URL= by IP address)")
             case .stopped:
                 if cancel.isCancelled { throw RequestCancel.error }
                 cancel.wake.drain()

@@ -56,7 +56,7 @@ struct HostLookupTests {
             #expect(error.detail.contains("central.kiosk.test"), "\(error.detail)")
             #expect(error.detail.contains("the resolver did not answer within 1 s"), "\(error.detail)")
             #expect(error.detail.contains("/etc/resolv.conf"), "\(error.detail)")
-            #expect(error.detail.contains("CentralURL= by IP address"), "\(error.detail)")
+            #expect(error.detail.contains("[Central] URL= by IP address"), "\(error.detail)")
         }
         // The second request waited for the lookup still running; it did not start another.
         #expect(resolver.calls == 1)
