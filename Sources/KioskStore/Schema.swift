@@ -187,32 +187,7 @@ enum Schema {
             SELECT '\(deadCounter)', count(*) FROM outbox WHERE dead_at IS NOT NULL;
         INSERT INTO sqlite_sequence (name, seq)
             SELECT '\(deliveredCounter)', count(*) FROM outbox WHERE delivered_at IS NOT NULL;
-        CREATE TRIGGER outbox_counted_on_insert AFTER INSERT ON outbox
-        BEGIN
-            UPDATE sqlite_sequence SET seq = seq + CASE name
-                WHEN '\(pendingCounter)' THEN NEW.delivered_at IS NULL AND NEW.dead_at IS NULL
-                WHEN '\(deadCounter)' THEN NEW.dead_at IS NOT NULL
-                ELSE NEW.delivered_at IS NOT NULL END
-            WHERE name IN ('\(pendingCounter)', '\(deadCounter)', '\(deliveredCounter)');
-        END;
-        CREATE TRIGGER outbox_counted_on_update AFTER UPDATE OF delivered_at, dead_at ON outbox
-            WHEN (OLD.delivered_at IS NULL) <> (NEW.delivered_at IS NULL) OR (OLD.dead_at IS NULL) <> (NEW.dead_at IS NULL)
-        BEGIN
-            UPDATE sqlite_sequence SET seq = seq + CASE name
-                WHEN '\(pendingCounter)' THEN (NEW.delivered_at IS NULL AND NEW.dead_at IS NULL)
-                    - (OLD.delivered_at IS NULL AND OLD.dead_at IS NULL)
-                WHEN '\(deadCounter)' THEN (NEW.dead_at IS NOT NULL) - (OLD.dead_at IS NOT NULL)
-                ELSE (NEW.delivered_at IS NOT NULL) - (OLD.delivered_at IS NOT NULL) END
-            WHERE name IN ('\(pendingCounter)', '\(deadCounter)', '\(deliveredCounter)');
-        END;
-        CREATE TRIGGER outbox_counted_on_delete AFTER DELETE ON outbox
-        BEGIN
-            UPDATE sqlite_sequence SET seq = seq - CASE name
-                WHEN '\(pendingCounter)' THEN OLD.delivered_at IS NULL AND OLD.dead_at IS NULL
-                WHEN '\(deadCounter)' THEN OLD.dead_at IS NOT NULL
-                ELSE OLD.delivered_at IS NOT NULL END
-            WHERE name IN ('\(pendingCounter)', '\(deadCounter)', '\(deliveredCounter)');
-        END;
+        \(outboxCounterTriggers)
         """
 
     /// Names of the intake's numbers (version 6), rows of `sqlite_sequence` beside the
@@ -303,8 +278,8 @@ enum Schema {
             ('\(registerBookCounter)', NULL), ('\(registerNumberCounter)', 0);
         """
 
-    /// The triggers that keep the outbox's counters (version 5's, created again with the
-    /// table in version 6).
+    /// The triggers that keep the outbox's counters: version 5 creates them, version 6 again
+    /// with the rebuilt table (one text, so the two cannot drift apart).
     private static let outboxCounterTriggers = """
         CREATE TRIGGER outbox_counted_on_insert AFTER INSERT ON outbox
         BEGIN
