@@ -1,5 +1,4 @@
 import Foundation
-import KioskTestSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -8,10 +7,12 @@ import Synchronization
 
 /// Test-made certificates: two CAs, a server certificate for 127.0.0.1 (IP entry only) from
 /// CA B, and a client certificate from CA A. Made with the `openssl` command.
-struct TestCertificates {
-    let directory: String
+public struct TestCertificates {
+    /// The folder holding the keys and certificates.
+    public let directory: String
 
-    init(in directory: String) throws {
+    /// Makes them in `directory`.
+    public init(in directory: String) throws {
         self.directory = directory
         for ca in ["caA", "caB"] {
             try runTool(
@@ -33,7 +34,8 @@ struct TestCertificates {
         }
     }
 
-    func path(_ name: String) -> String { "\(directory)/\(name)" }
+    /// `name` in the folder.
+    public func path(_ name: String) -> String { "\(directory)/\(name)" }
 }
 
 /// A loopback TLS server (Python's ssl module) that prints one line per event: `sni NAME`,
@@ -43,18 +45,19 @@ struct TestCertificates {
 ///
 /// `@unchecked Sendable`: the process is touched from the test's task only; lines are behind
 /// a mutex.
-final class TLSTestServer: @unchecked Sendable {
+public final class TLSTestServer: @unchecked Sendable {
     private let process = Process()
     private let output = PrintedLines()
-    let port: Int
+    /// The loopback port it listens on.
+    public let port: Int
 
     private static let script = #"""
         import socket, ssl, sys
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(sys.argv[1], sys.argv[2])
-        if len(sys.argv) > 3:
+        if len(sys.argv) > 4:
             context.verify_mode = ssl.CERT_REQUIRED
-            context.load_verify_locations(sys.argv[3])
+            context.load_verify_locations(sys.argv[4])
         def sni(connection, name, context):
             print("sni", name, flush=True)
         context.sni_callback = sni
@@ -80,7 +83,7 @@ final class TLSTestServer: @unchecked Sendable {
                     head += chunk
                 if head:
                     print("request", head.split(b"\r\n")[0].decode("latin-1"), flush=True)
-                    tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\ntls-ok")
+                    tls.sendall(sys.argv[3].encode("latin-1"))
                 else:
                     print("connection-failed empty", flush=True)
             except Exception as error:
@@ -88,9 +91,15 @@ final class TLSTestServer: @unchecked Sendable {
             tls.close()
         """#
 
-    init(certificate: String, key: String, clientCA: String? = nil) throws {
+    /// The answer every request gets unless the caller names another: `200` with `tls-ok`.
+    public static let ok = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\ntls-ok"
+
+    /// Starts the server with `certificate` and `key`, answering each request with `answer`
+    /// (a whole HTTP response), requiring a client certificate from `clientCA` when given.
+    public init(certificate: String, key: String, answer: String = TLSTestServer.ok, clientCA: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script, certificate, key] + (clientCA.map { [$0] } ?? [])
+        process.arguments =
+            ["python3", "-c", Self.script, certificate, key, answer] + (clientCA.map { [$0] } ?? [])
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
@@ -110,11 +119,11 @@ final class TLSTestServer: @unchecked Sendable {
     }
 
     /// The lines printed so far.
-    var lines: [String] { output.lines }
+    public var lines: [String] { output.lines }
 
     /// Waits until a line starts with `prefix` (the server prints after the client is done).
-    func waitFor(_ prefix: String) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(30)
+    public func waitFor(_ prefix: String, timeout: Duration = .seconds(30)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if lines.contains(where: { $0.hasPrefix(prefix) }) { return true }
             try? await Task.sleep(for: .milliseconds(20))
@@ -122,7 +131,8 @@ final class TLSTestServer: @unchecked Sendable {
         return false
     }
 
-    func stop() {
+    /// Stops it (SIGKILL: the child inherits the test process's blocked signal mask).
+    public func stop() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
@@ -144,12 +154,14 @@ final class PrintedLines: Sendable {
     var lines: [String] { state.withLock { $0.lines } }
 }
 
-struct ToolFailure: Error, CustomStringConvertible {
-    var description: String
+/// A command or server that did not do what the test needed, with its output.
+public struct ToolFailure: Error, CustomStringConvertible {
+    /// What failed, with the output.
+    public var description: String
 }
 
 /// Runs a command to completion; throws with its output when it fails.
-func runTool(_ arguments: String...) throws {
+public func runTool(_ arguments: String...) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
