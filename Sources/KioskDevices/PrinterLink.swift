@@ -233,6 +233,8 @@ public final class PrinterLink: Sendable {
             s.nextListener += 1
             s.listeners[id] = continuation
             // A listener learns the state found so far first: the state at start is told too.
+            // Under the lock, so no state published meanwhile comes before it; nobody iterates
+            // this stream yet, so the yield only buffers and wakes no task (see `publish`).
             if s.checked { continuation.yield(s.state) }
             return id
         }
@@ -271,14 +273,20 @@ public final class PrinterLink: Sendable {
     }
 
     private func publish(_ state: PrinterState, _ detail: String?) {
-        shared.withLock { s in
+        let listeners = shared.withLock { s -> [AsyncStream<PrinterState>.Continuation] in
             s.observedAt = monotonicNanoseconds()
             s.detail = detail
-            guard s.state != state || !s.checked else { return }
+            guard s.state != state || !s.checked else { return [] }
             s.checked = true
             s.state = state
-            for listener in s.listeners.values { listener.yield(state) }
+            return Array(s.listeners.values)
         }
+        // Woken outside the lock. Waking a listener's task takes that task's status lock, and
+        // cancelling the task holds that lock while the stream's `onTermination` takes this
+        // one: woken under it, a reload's stop that cancelled the kiosk's listener at that
+        // moment deadlocked with this thread, and kioskd never stopped. Only this thread
+        // publishes, so each listener still hears the states in order.
+        for listener in listeners { listener.yield(state) }
     }
 
     /// The thread's body.
