@@ -87,12 +87,16 @@ public final class KioskService: Sendable {
                 ("central", setup.configuration.central.url ?? "none (events stay queued)"),
             ])
         try? notifier.ready(status: "started")
+        // Said when the stop is asked (on the signal's thread), even while a reload's stop of
+        // the running kiosk is still under way; once, whatever else arrives.
+        signals.whenStopAsked { [logger, notifier] number in
+            logger.log(.notice, "stopping", [("signal", "\(number)")])
+            try? notifier.stopping()
+        }
 
         signalLoop: while true {
             switch await signals.next() {
-            case .terminate(let number):
-                logger.log(.notice, "stopping", [("signal", "\(number)")])
-                try? notifier.stopping()
+            case .terminate:
                 break signalLoop
             case .freezeMainLoopForTesting:
                 logger.log(.warning, "test hook: main loop frozen for 8 s")
@@ -111,10 +115,9 @@ public final class KioskService: Sendable {
                     await kiosk.stop()
                     setup = next
                     logger.setMinimum(LogPriority(name: next.configuration.kiosk.logLevel.rawValue) ?? .info)
-                    if let number = signals.stopRequested {
-                        // A stop came during the reload: nothing new is started for it.
-                        logger.log(.notice, "stopping", [("signal", "\(number)")])
-                        try? notifier.stopping()
+                    if signals.stopRequested != nil {
+                        // A stop came during the reload (and was said then): nothing new is
+                        // started for it.
                         break signalLoop
                     }
                     let keptPrinter = printer.serves(next)

@@ -29,6 +29,8 @@ public final class ServiceSignals: Sendable {
     private let stopSignal = Atomic<Int64>(0)
     private let reloadRequested = Atomic<Bool>(false)
     private let freezeRequested = Atomic<Bool>(false)
+    /// What runs once when the first stop is asked (``whenStopAsked(_:)``).
+    private let announcement = Mutex<StopAnnouncement>(StopAnnouncement())
     private let wakes: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
     /// The Dispatch sources of ``system()``, kept alive as long as this value.
@@ -80,10 +82,27 @@ public final class ServiceSignals: Sendable {
         return signals
     }
 
-    /// Asks the service to stop. Sticky: later requests of any kind never undo it.
+    /// Asks the service to stop. Sticky: later requests of any kind never undo it. The first
+    /// one runs the ``whenStopAsked(_:)`` action here, on the asking thread (the signal
+    /// queue for SIGTERM), before the service's loop is woken.
     public func requestStop(signal number: Int32) {
-        _ = stopSignal.compareExchange(expected: 0, desired: Int64(number) + 1, ordering: .sequentiallyConsistent)
+        let first = stopSignal.compareExchange(
+            expected: 0, desired: Int64(number) + 1, ordering: .sequentiallyConsistent
+        ).exchanged
+        if first {
+            let action = announcement.withLock { $0.stopAsked(signal: number) }
+            action?(number)
+        }
         wake.yield()
+    }
+
+    /// Runs `action` once, with the signal number, when the first stop is asked, on the thread
+    /// that asks it; at once when a stop was asked already. So the service says it is
+    /// stopping when the signal arrives, not only once its loop gets to it (a reload under
+    /// way finishes first). Only the first action given is kept.
+    public func whenStopAsked(_ action: @escaping @Sendable (Int32) -> Void) {
+        let asked = announcement.withLock { $0.register(action) }
+        if let asked { action(asked) }
     }
 
     /// Asks for a reload; several asked before the loop gets to them make one reload.
@@ -114,17 +133,46 @@ public final class ServiceSignals: Sendable {
         return nil
     }
 
-    /// Waits for the next request (see ``pending()`` for the order). Returns `.terminate`
-    /// with signal 0 when the waiting task is cancelled.
+    /// Waits for the next request (see ``pending()`` for the order). When the waiting task is
+    /// cancelled, that is a stop (signal 0, unless a signal asked one first).
     public func next() async -> ServiceSignal {
         var iterator = wakes.makeAsyncIterator()
         while true {
             if let request = pending() { return request }
             // A wake yielded after the flag was set is still buffered here, so no request
             // set between `pending()` and this wait is missed.
-            guard await iterator.next() != nil else { return .terminate(signal: 0) }
-            if Task.isCancelled { return .terminate(signal: 0) }
+            if await iterator.next() == nil || Task.isCancelled {
+                requestStop(signal: 0)
+                return .terminate(signal: stopRequested ?? 0)
+            }
         }
+    }
+}
+
+/// The action to run once when the first stop is asked, and whether that happened.
+private struct StopAnnouncement {
+    private var action: (@Sendable (Int32) -> Void)?
+    private var asked: Int32?
+    private var announced = false
+
+    /// The first stop was asked: the action to run now, if one is registered and has not run.
+    mutating func stopAsked(signal number: Int32) -> (@Sendable (Int32) -> Void)? {
+        asked = number
+        guard !announced, let action else { return nil }
+        announced = true
+        return action
+    }
+
+    /// Keeps `action` for the stop to come; the signal number to run it with now when the
+    /// stop was asked already and nothing announced it.
+    mutating func register(_ action: @escaping @Sendable (Int32) -> Void) -> Int32? {
+        guard !announced, self.action == nil else { return nil }
+        if let asked {
+            announced = true
+            return asked
+        }
+        self.action = action
+        return nil
     }
 }
 
