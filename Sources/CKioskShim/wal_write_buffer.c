@@ -22,6 +22,8 @@ enum { WAL_BUFFER_CAPACITY = 64 * 1024 };
 /// A WAL frame's header; bytes 4–7 hold the database's size after the commit in a commit frame
 /// and zero in every other frame.
 enum { WAL_FRAME_HEADER = 24 };
+/// The WAL file's own header, written at offset 0 when the log starts (again).
+enum { WAL_HEADER = 32 };
 
 typedef struct WalBufferFile {
     sqlite3_file base;        // this VFS's methods
@@ -30,6 +32,7 @@ typedef struct WalBufferFile {
     int used;                 // bytes in `buffer`
     sqlite3_int64 start;      // where `buffer[0]` goes in the file
     int commitFrameNext;      // a commit frame's header is buffered: its page ends the transaction
+    sqlite3_int64 appendFrom; // the end of what this log has written since it last started
     long long sqliteWrites;   // write calls SQLite made
     long long fileWrites;     // writes that reached the file
 } WalBufferFile;
@@ -76,6 +79,18 @@ static int bufWrite(sqlite3_file *f, const void *data, int amount, sqlite3_int64
         return SQLITE_OK;
     }
     int rc;
+    // Bytes before the end of the log written so far: frames of this transaction written
+    // again after a spill, or their checksums rewritten after the commit frame. Nothing may
+    // follow them to end the transaction, so they go straight to the file, after what is
+    // buffered. The log starting again (its header at 0) starts the appending over.
+    int restart = offset == 0 && amount == WAL_HEADER;
+    if (!restart && offset < file->appendFrom) {
+        if ((rc = flush(file)) != SQLITE_OK) return rc;
+        rc = file->real->pMethods->xWrite(file->real, data, amount, offset);
+        if (rc == SQLITE_OK) file->fileWrites++;
+        return rc;
+    }
+    file->appendFrom = offset + amount;
     // Anything but the next bytes, or more than fit: what is buffered goes first, in order.
     if (file->used > 0 && (offset != file->start + file->used || file->used + amount > WAL_BUFFER_CAPACITY)) {
         if ((rc = flush(file)) != SQLITE_OK) return rc;

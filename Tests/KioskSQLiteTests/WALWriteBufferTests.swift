@@ -1,3 +1,4 @@
+import Foundation
 import KioskTestSupport
 import Testing
 
@@ -116,5 +117,40 @@ import Testing
         #expect(after.file - before.file == 21)
         #expect(try db.scalar("SELECT count(*) FROM rows") == 40)
         #expect(try db.scalar("PRAGMA integrity_check") == .text("ok"))
+    }
+
+    /// A transaction whose pages SQLite spilled to the WAL and wrote again rewrites the
+    /// checksums of its frames after its commit frame: with `synchronous=NORMAL` nothing syncs
+    /// after that, and the files as they are then (a crash of the process) still hold the
+    /// whole transaction. Copied while the writer is still open, as a killed process leaves
+    /// them.
+    @Test func aSpilledTransactionIsWholeInTheFilesWithoutASync() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("t.db")
+        let db = try Self.open(path, synchronous: "NORMAL")
+        defer { db.close() }
+        try db.transaction {
+            for id in 1...300 { try Self.insert(db, id, bytes: 3000) }
+        }
+        _ = try db.setPragma("cache_size", "4")
+        for round in 1...3 {
+            try db.transaction {
+                for pass in 1...3 {
+                    try db.execute(
+                        "UPDATE rows SET body = zeroblob(2000 + ?) WHERE id % 3 = ?",
+                        [.integer(Int64(round * 10 + pass)), .integer(Int64(pass % 3))])
+                }
+            }
+        }
+        let copy = dir.file("copy.db")
+        for suffix in ["", "-wal"] {
+            try FileManager.default.copyItem(atPath: path + suffix, toPath: copy + suffix)
+        }
+        let reopened = try Database(path: copy)
+        defer { reopened.close() }
+        #expect(try reopened.scalar("PRAGMA integrity_check") == .text("ok"))
+        #expect(try reopened.scalar("SELECT count(*) FROM rows WHERE length(body) = 2033") == 100)
+        #expect(try reopened.scalar("SELECT count(*) FROM rows WHERE length(body) = 2031") == 100)
+        #expect(try reopened.scalar("SELECT count(*) FROM rows WHERE length(body) = 2032") == 100)
     }
 }
