@@ -18,7 +18,7 @@ let package = Package(
         // libcrypto (request signing) and libssl (TLS to the central server).
         .systemLibrary(name: "COpenSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         // The one C shim: what Glibc does not import (ioctl numbers, pty, thread names).
-        .target(name: "CKioskShim"),
+        .target(name: "CKioskShim", dependencies: ["CSQLite"]),
 
         // Domain: codes, dossiers, dates, scans. No Glibc, no I/O.
         .target(name: "KioskDomain", swiftSettings: strict),
@@ -32,7 +32,7 @@ let package = Package(
             dependencies: ["KioskDomain", "KioskSystem", "ESCPOS", "KioskDevices", "KioskProtocol"],
             swiftSettings: strict),
         // SQLite: Database, Statement, transactions, result codes.
-        .target(name: "KioskSQLite", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "KioskSQLite", dependencies: ["CSQLite", "CKioskShim"], swiftSettings: strict),
         // The kiosk's durable store: dossiers, outbox, print jobs, central statuses.
         .target(
             name: "KioskStore", dependencies: ["KioskDomain", "KioskSQLite", "KioskSystem"], swiftSettings: strict),

@@ -1,3 +1,4 @@
+import CKioskShim
 import CSQLite
 
 /// One SQLite connection.
@@ -191,6 +192,17 @@ public final class Database {
                 Unmanaged<Database>.fromOpaque(context).takeUnretainedValue().walFrames = Int(frames)
                 return SQLITE_OK
             }, context)
+    }
+
+    /// The write calls SQLite made on this connection's WAL file and the writes that reached the
+    /// file through the write buffer (``ProcessSettings/walWriteBuffer``); nil while no WAL is
+    /// open or when it is not buffered (another VFS).
+    public var walWrites: (sqlite: Int, file: Int)? {
+        var sqliteWrites: Int64 = 0
+        var fileWrites: Int64 = 0
+        guard kiosk_sqlite3_wal_write_counts(UnsafeMutableRawPointer(handle), &sqliteWrites, &fileWrites) == 0
+        else { return nil }
+        return (Int(sqliteWrites), Int(fileWrites))
     }
 
     /// Rowid of the last successful insert on this connection.

@@ -223,6 +223,14 @@ struct LatencySample {
 
     var count: Int { microseconds.count }
 
+    /// Adds `other`'s calls, time, CPU and bytes to these.
+    mutating func merge(_ other: LatencySample) {
+        microseconds += other.microseconds
+        total += other.total
+        cpuMicroseconds += other.cpuMicroseconds
+        bytesWritten += other.bytesWritten
+    }
+
     /// Calls per second over the summed call time.
     var callsPerSecond: Double {
         let elapsed = total.totalSeconds

@@ -19,10 +19,11 @@ import KioskStore
 /// Then, on an empty store, the intake cycle (``IntakeCycle``): the intake with its receipt
 /// claimed (`recordIntake(prepared:numbers:claimingReceipt:)`), `written`, the completion, and
 /// the event's ack in batches of 100 as forwarding does it; against `peers/persist_queue_cycle.py` (put, get,
-/// ack per item) when python3 and persist-queue are installed.
+/// ack per item) when python3 and persist-queue are installed, in alternating rounds
+/// (``IntakeCycleComparison``).
 ///
-/// Arguments: `--sizes 0,100000,1000000`, `--count N` (default 2000), `--purges N` (default
-/// 5), `--dir PATH`, `--peers DIR` (default `Sources/kiosk-bench/peers`), `--json`; or
+/// Arguments: `--sizes 0,100000,1000000`, `--count N` (default 2000; the intake cycles, split
+/// over the rounds), `--purges N` (default 5), `--rounds N` (default 5), `--dir PATH`, `--peers DIR` (default `Sources/kiosk-bench/peers`), `--json`; or
 /// `--pages N`: only the WAL frames each commit of N intake cycles writes, by table and index
 /// (`StorePagesReport`); `--cycle-only`: only the intake cycle and its peer (for profiling it).
 func runStoreFlatBenchmark(arguments: [String]) async throws {
@@ -40,8 +41,10 @@ func runStoreFlatBenchmark(arguments: [String]) async throws {
         rows.append(try await measureEnqueueAndSummary(size: size, options: options, directory: directory))
         rows[rows.count - 1].purge = try await measurePurge(dossiers: size, options: options, directory: directory)
     }
-    let cycle = try await measureIntakeCycle(options: options, directory: directory)
-    let peer = persistQueueCycle(options: options, directory: directory)
+    let comparison = try await IntakeCycleComparison.run(
+        cycles: options.count, rounds: options.rounds, peers: options.peers, directory: directory)
+    let cycle = comparison.kiosk
+    let peer = comparison.peerPerSecond
 
     if options.json {
         var writer = JSONWriter()
@@ -72,13 +75,24 @@ func runStoreFlatBenchmark(arguments: [String]) async throws {
                 }
             }
             writer.key("intakeCyclesPerSecond")
-            writer.value(Int(cycle.callsPerSecond))
+            writer.value(Int(comparison.kioskPerSecond))
             writer.key("intakeCycleP50Microseconds")
             writer.value(cycle.percentile(50))
             writer.key("intakeCycleP99Microseconds")
             writer.value(cycle.percentile(99))
             writer.key("persistQueueCyclesPerSecond")
             if let peer { writer.value(peer) } else { writer.null() }
+            writer.key("rounds")
+            writer.array { writer in
+                for round in comparison.rounds {
+                    writer.object { writer in
+                        writer.key("intakeCyclesPerSecond")
+                        writer.value(Int(round.kiosk))
+                        writer.key("persistQueueCyclesPerSecond")
+                        if let peer = round.peer { writer.value(peer) } else { writer.null() }
+                    }
+                }
+            }
         }
         print(String(decoding: writer.bytes, as: UTF8.self))
         return
@@ -95,11 +109,16 @@ func runStoreFlatBenchmark(arguments: [String]) async throws {
                 + column("\(row.purge.percentile(50))", 14) + "\(row.purge.percentile(100))")
     }
     print(
-        "intake cycle (intake + written + completion + ack in batches of 100): \(Int(cycle.callsPerSecond))/s,"
-            + " p50 \(cycle.percentile(50)) µs, p99 \(cycle.percentile(99)) µs, \(cycle.bytesPerCall) bytes/cycle")
-    if let peer {
-        let ratio = Double(Int(cycle.callsPerSecond * 100 / peer)) / 100
-        print("persist-queue put + get + ack: \(Int(peer))/s; KioskStore / persist-queue: \(ratio)×")
+        "intake cycle (intake + written + completion + ack in batches of 100): \(Int(comparison.kioskPerSecond))/s"
+            + " (median of \(comparison.rounds.count) rounds), p50 \(cycle.percentile(50)) µs,"
+            + " p99 \(cycle.percentile(99)) µs, \(cycle.bytesPerCall) bytes/cycle")
+    if let peer, let ratio = comparison.ratio {
+        let rounds = comparison.rounds.map { round in
+            "\(Int(round.kiosk))/\(round.peer.map { String(Int($0)) } ?? "-")"
+        }
+        print(
+            "persist-queue put + get + ack: \(Int(peer))/s (median); KioskStore / persist-queue: \(twoDecimals(ratio))×"
+                + " (median of the rounds' ratios; rounds, kiosk/peer per second: \(rounds.joined(separator: ", ")))")
     } else {
         print("persist-queue: not measured (python3 -m pip install persist-queue; --peers DIR)")
     }
@@ -205,20 +224,6 @@ private func measurePurge(dossiers: Int, options: StoreFlatOptions, directory: S
     return sample
 }
 
-/// The intake as the service runs it, per citizen: the intake (dossier, event, receipt claimed
-/// `sending`), `written`, the completion; the events acked in batches of 100.
-private func measureIntakeCycle(options: StoreFlatOptions, directory: String) async throws -> LatencySample {
-    let path = directory + "/cycle.db"
-    removeStoreFiles(path)
-    defer { removeStoreFiles(path) }
-    let store = try KioskStore(path: path)
-    let cycle = try await IntakeCycle(store: store)
-    _ = try await timed(100) { try await cycle.run() }
-    let sample = try await timed(options.count) { try await cycle.run() }
-    await store.close()
-    return sample
-}
-
 /// One citizen's intake as the service's flows and print queue run it, step by step: the
 /// intake prepared with the numbers it will take (`recordIntake(prepared:numbers:)`, the
 /// receipt claimed `sending`), `written`, the completion; the events acked in batches of 100
@@ -278,24 +283,6 @@ final class IntakeCycle {
     }
 }
 
-/// persist-queue's put + get + ack per item, per second; nil when it cannot run here.
-private func persistQueueCycle(options: StoreFlatOptions, directory: String) -> Double? {
-    let script = options.peers + "/persist_queue_cycle.py"
-    guard FileManager.default.fileExists(atPath: script) else { return nil }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", script, "--count", "\(options.count)", "--dir", directory + "/peer"]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    do { try process.run() } catch { return nil }
-    let bytes = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return nil }
-    let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    return Double(text.split(separator: " ").last.map(String.init) ?? "")
-}
-
 private let benchTime = IntakeCycle.time
 
 /// A random version-4 UUID in SQL, evaluated per row (`randomblob` is not constant).
@@ -316,7 +303,7 @@ func removeStoreFiles(_ path: String) {
 }
 
 /// Times `count` calls of `body`, with the bytes they wrote.
-private func timed(_ count: Int, _ body: () async throws -> Void) async throws -> LatencySample {
+func timed(_ count: Int, _ body: () async throws -> Void) async throws -> LatencySample {
     var sample = LatencySample()
     let writtenStart = writtenBytes()
     for _ in 0..<count {
@@ -346,6 +333,8 @@ private struct StoreFlatOptions {
     var sizes = [0, 100_000, 1_000_000]
     var count = 2000
     var purges = 5
+    /// Rounds of the intake cycle alternating with persist-queue's (`--rounds`).
+    var rounds = 5
     var directory: String?
     var peers = "Sources/kiosk-bench/peers"
     var json = false
@@ -363,9 +352,10 @@ private struct StoreFlatOptions {
                 sizes = []
                 continue
             }
-            guard ["--sizes", "--count", "--purges", "--dir", "--peers", "--pages"].contains(argument) else {
+            guard ["--sizes", "--count", "--purges", "--rounds", "--dir", "--peers", "--pages"].contains(argument)
+            else {
                 throw BenchUsage(
-                    "store-flat: unknown argument \(argument); use --sizes 0,100000 --count N --purges N --dir PATH"
+                    "store-flat: unknown argument \(argument); use --sizes 0,100000 --count N --purges N --rounds N --dir PATH"
                         + " --peers DIR --json --cycle-only, or --pages N")
             }
             guard let value = iterator.next() else { throw BenchUsage("store-flat: \(argument) needs a value") }
@@ -385,6 +375,7 @@ private struct StoreFlatOptions {
                 switch argument {
                 case "--count": count = number
                 case "--pages": pages = number
+                case "--rounds": rounds = number
                 default: purges = number
                 }
             }

@@ -54,4 +54,18 @@ static inline unsigned long kiosk_HIDIOCGRAWNAME(size_t len) { return HIDIOCGRAW
 /// HID_MAX_DESCRIPTOR_SIZE: the largest report descriptor HIDIOCGRDESC returns.
 static inline size_t kiosk_HID_MAX_DESCRIPTOR_SIZE(void) { return HID_MAX_DESCRIPTOR_SIZE; }
 
+// MARK: - SQLite: WAL frames in one write (defined in wal_write_buffer.c)
+
+/// The name of the VFS `kiosk_sqlite3_use_wal_write_buffer` registers.
+#define KIOSK_WAL_BUFFER_VFS "kiosk-wal-buffer"
+/// Registers, as SQLite's default VFS, the default VFS with a write buffer on WAL files: a
+/// transaction's frames reach the file in one write when its commit frame is complete (SQLite
+/// writes every frame in two calls), before SQLite syncs, reads or publishes them. Once per
+/// process, before the first connection opens; calling it again does nothing. Returns an SQLite
+/// result code.
+int kiosk_sqlite3_use_wal_write_buffer(void);
+/// For tests: the write calls SQLite made on connection `db`'s (a `sqlite3 *`) WAL file and the
+/// writes that reached the file. 0, or -1 when the connection has no buffered WAL open.
+int kiosk_sqlite3_wal_write_counts(void *db, long long *sqliteWrites, long long *fileWrites);
+
 #endif
