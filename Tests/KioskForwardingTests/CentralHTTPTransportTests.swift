@@ -141,7 +141,10 @@ struct CentralHTTPTransportTests {
         let transport = CentralHTTPTransport(configuration: .init(timeout: 30))
         let url = "http://127.0.0.1:\(server.port)/"
         let task = Task { await transport.perform(HTTPRequest(method: "GET", url: url)) }
-        try await Task.sleep(for: .milliseconds(200))
+        // Cancelled once the request is in flight: the server has read it and holds its answer.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while server.requests.isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(server.requests.count == 1, "the request never reached the server")
         task.cancel()
         let result = await task.value
         guard case .failure(let error) = result else {
