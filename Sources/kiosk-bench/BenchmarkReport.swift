@@ -129,7 +129,8 @@ func benchmarkSections(intakes: Int) -> [BenchmarkSection] {
                 Durable enqueue (p50, p99, bytes written per enqueue), the store summary and the \
                 retention purge of 1,000 dossiers falling due, with 0 and 100,000 events pending \
                 (`--large`: 1,000,000); then the service's intake cycle beside persist-queue's \
-                put + get + ack in the same run.
+                put + get + ack in the same run, in five alternating rounds on the same disk (medians; \
+                the median of the rounds' ratios).
                 """,
             command: .bench(["store-flat", "--sizes", "0,100000"]), large: ["--sizes", "0,100000,1000000"]),
         BenchmarkSection(
