@@ -144,19 +144,6 @@ extension KioskStore {
         }
     }
 
-    /// Puts a held job back in the queue (a technician checked the printer): it prints once
-    /// more, under the banner, with its failure counts reset. Returns false when no job with
-    /// that id is held.
-    public func releaseHeldPrintJob(id: Int64) throws -> Bool {
-        try write("releasing held print job \(id)") { db in
-            try db.cachedStatement(
-                "UPDATE print_jobs SET stage = 'queued', held_reason = NULL, attempts = 0, crash_reprints = 0,"
-                    + " reprint = 1, stage_at = ? WHERE id = ? AND stage = 'held'"
-            ).execute([.text(now().description), .integer(id)])
-            return db.changes == 1
-        }
-    }
-
     /// Releases a held job and claims it for this run in one transaction (the flows decided it
     /// prints now): `sending` for this session, attempt 1, marked for the reprint banner, its
     /// failure counts reset; committed with a full barrier before the caller hands it to the

@@ -173,8 +173,9 @@ struct PrintOnceTests {
         let received = rig.emulator.bytesReceived
         #expect(await queue.printPending().printed.isEmpty)
         #expect(rig.emulator.bytesReceived == received)
-        // A technician releases it: it prints once more, marked.
-        #expect(try await store.releaseHeldPrintJob(id: job.id))
+        // A technician releases it (the control socket's `release`, which claims it for this
+        // run): it prints once more, marked.
+        #expect(try await store.claimHeldPrintJob(id: job.id)?.reprint == true)
         #expect(await queue.printPending().reprinted == [job.id])
         await store.close()
         await rig.shutDown()
