@@ -43,14 +43,25 @@ static const sqlite3_io_methods walBufferMethods;
 
 #define REAL(file) (((WalBufferFile *)(file))->real)
 
-/// Writes the buffered bytes to the file; they stay buffered if that fails.
+/// Writes the buffered bytes to the file. If that fails they are dropped: SQLite fails the
+/// transaction they belong to and writes its frames again when it tries again.
 static int flush(WalBufferFile *file) {
     if (file->used == 0) return SQLITE_OK;
     int rc = file->real->pMethods->xWrite(file->real, file->buffer, file->used, file->start);
-    if (rc != SQLITE_OK) return rc;
-    file->fileWrites++;
+    if (rc == SQLITE_OK) file->fileWrites++;
     file->used = 0;
     file->commitFrameNext = 0;
+    return rc;
+}
+
+/// After `amount` bytes went into the buffer: the page after a commit frame's header ends
+/// the transaction (written out now); a commit frame's header says its page comes next.
+static int noteFrameWrite(WalBufferFile *file, const void *data, int amount) {
+    if (file->commitFrameNext) return flush(file);
+    if (amount == WAL_FRAME_HEADER) {
+        const unsigned char *header = data;
+        file->commitFrameNext = (header[4] | header[5] | header[6] | header[7]) != 0;
+    }
     return SQLITE_OK;
 }
 
@@ -76,7 +87,7 @@ static int bufWrite(sqlite3_file *f, const void *data, int amount, sqlite3_int64
     // patched where it is.
     if (file->used > 0 && offset >= file->start && offset + amount <= file->start + file->used) {
         memcpy(file->buffer + (offset - file->start), data, (size_t)amount);
-        return SQLITE_OK;
+        return noteFrameWrite(file, data, amount);
     }
     int rc;
     // Bytes before the end of the log written so far: frames of this transaction written
@@ -104,12 +115,7 @@ static int bufWrite(sqlite3_file *f, const void *data, int amount, sqlite3_int64
     if (file->used == 0) file->start = offset;
     memcpy(file->buffer + file->used, data, (size_t)amount);
     file->used += amount;
-    if (file->commitFrameNext) return flush(file);
-    if (amount == WAL_FRAME_HEADER) {
-        const unsigned char *header = data;
-        file->commitFrameNext = (header[4] | header[5] | header[6] | header[7]) != 0;
-    }
-    return SQLITE_OK;
+    return noteFrameWrite(file, data, amount);
 }
 
 static int bufTruncate(sqlite3_file *f, sqlite3_int64 size) {
