@@ -8,17 +8,20 @@ import Testing
 /// USB printer-class (usblp) and network (TCP 9100) printers through the printer link's own
 /// connection: status before and after a job, the job's outcome, reconnect with backoff.
 @Suite struct PrinterTransportTests {
+    /// The stand-ins always answer and take bytes: the link waits for them as long as a
+    /// loaded machine may need (PrinterRig.answerTimeout); a dropped connection ends at once.
     static func configuration(_ device: String) -> PrinterLinkConfiguration {
         PrinterLinkConfiguration(
             devicePath: device, serial: SerialPortSettings(baudRate: .b115200, flowControl: .none),
-            statusTimeout: .milliseconds(300), settleAfterJob: .milliseconds(20), minimumBackoff: .milliseconds(10),
-            maximumBackoff: .milliseconds(50), idleCheckInterval: .seconds(30), writeMargin: .seconds(5))
+            statusTimeout: PrinterRig.answerTimeout, settleAfterJob: .milliseconds(20),
+            minimumBackoff: .milliseconds(10), maximumBackoff: .milliseconds(50), idleCheckInterval: .seconds(30),
+            writeMargin: PrinterRig.answerTimeout)
     }
 
     /// Asks until the state is `wanted`, within a bound (reconnects wait out their backoff).
     static func waitFor(_ wanted: PrinterState, _ connection: PrinterConnection) -> PrinterState {
         var state = connection.check().state
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while state != wanted && ContinuousClock.now < deadline {
             Thread.sleep(forTimeInterval: 0.01)  // the backoff's wait, not synchronisation
             state = connection.check().state
