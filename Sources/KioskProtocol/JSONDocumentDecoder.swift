@@ -220,9 +220,14 @@ private struct JSONSingleValueContainer: SingleValueDecodingContainer {
 
     private func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
         guard element.kind == .number else { throw mismatch(type, "an integer", element, codingPath) }
-        guard let wide = element.int64, let value = T(exactly: wide) else {
+        guard let value = element.integer(type) else {
+            // Named by its key (or index), never quoted: the value may be anything.
+            let place = codingPath.last.map { $0.intValue.map { "index \($0)" } ?? "member \"\($0.stringValue)\"" }
             throw DecodingError.dataCorrupted(
-                .init(codingPath: codingPath, debugDescription: "not an integer that fits in \(type)"))
+                .init(
+                    codingPath: codingPath,
+                    debugDescription: "\(place ?? "the value") is not an integer that fits in \(type) "
+                        + "(\(T.min)...\(T.max))"))
         }
         return value
     }

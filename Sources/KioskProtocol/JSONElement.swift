@@ -101,6 +101,14 @@ public struct JSONElement: Sendable {
         return Int64(String(decoding: rawBytes, as: UTF8.self))
     }
 
+    /// The value of an integer literal (no fraction, no exponent) that `T` holds exactly,
+    /// read from the literal itself (not through `Int64`, so `UInt64` has its whole range);
+    /// nil for other numbers and kinds.
+    func integer<T: FixedWidthInteger>(_ type: T.Type) -> T? {
+        guard kind == .number, node.flag else { return nil }
+        return T(String(decoding: rawBytes, as: UTF8.self), radix: 10)
+    }
+
     /// The value of `true` or `false`; nil for other kinds.
     public var bool: Bool? { kind == .bool ? node.flag : nil }
 

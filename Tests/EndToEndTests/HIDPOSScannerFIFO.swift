@@ -33,10 +33,21 @@ final class HIDPOSScannerFIFO {
         report.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == report.count
     }
 
-    /// Sends the reports of one scan of `text` (by default `]C0`, CODE128); false when a report
-    /// was not written whole.
+    /// Sends the reports of one scan of `text` (by default `]C0`, CODE128) in one write; false
+    /// when they were not written whole.
     func scan(_ text: String, symbology: String = "]C0") -> Bool {
-        reports(for: text, symbology: symbology).allSatisfy(write)
+        write(scan: reports(for: text, symbology: symbology))
+    }
+
+    /// Writes the reports of one scan in one `write`, so the reader takes them in one read: a
+    /// scanner sends a scan's reports milliseconds apart, while a loaded machine can stall the
+    /// test's thread between two writes for longer than the reader's continuation timeout
+    /// (1 s), which would drop the scan as cut short. One write of at most `PIPE_BUF` bytes
+    /// reaches a FIFO's reader whole.
+    func write(scan reports: [[UInt8]]) -> Bool {
+        let bytes = reports.flatMap { $0 }
+        precondition(bytes.count <= Int(PIPE_BUF), "one scan's reports exceed PIPE_BUF: split the text")
+        return write(bytes)
     }
 
     deinit { close(fd) }

@@ -46,6 +46,29 @@ import Testing
         #expect(try decode([String: Bool].self, #"{"a":true,"b":false}"#) == ["a": true, "b": false])
     }
 
+    /// A `UInt64` has its whole range (it used to be read through `Int64`: 2^64 − 1 was refused
+    /// as not fitting); a number out of range, negative or not an integer is refused with an
+    /// error naming the member, never wrapped.
+    @Test func readsUInt64OverItsWholeRangeAndRefusesWhatDoesNotFit() throws {
+        struct Counter: Decodable, Equatable { var bytes: UInt64 }
+        #expect(try decode(Counter.self, #"{"bytes":18446744073709551615}"#) == Counter(bytes: .max))
+        #expect(try decode(Counter.self, #"{"bytes":9223372036854775808}"#) == Counter(bytes: 1 << 63))
+        #expect(try decode(Counter.self, #"{"bytes":0}"#) == Counter(bytes: 0))
+        #expect(try decode([UInt64].self, "[18446744073709551615,-0]") == [.max, 0])
+        #expect(try decode([Int64].self, "[-9223372036854775808]") == [.min])
+        for refused in ["-1", "18446744073709551616", "1e3", "1.0", "-18446744073709551615"] {
+            do {
+                _ = try decode(Counter.self, #"{"bytes":\#(refused)}"#)
+                Issue.record("\(refused) was read into a UInt64")
+            } catch DecodingError.dataCorrupted(let context) {
+                #expect(context.codingPath.map(\.stringValue) == ["bytes"])
+                #expect(context.debugDescription.hasPrefix(#"member "bytes" is not an integer that fits in UInt64"#))
+                #expect(!context.debugDescription.contains(refused))
+            }
+        }
+        #expect(throws: DecodingError.self) { try decode([Int64].self, "[9223372036854775808]") }
+    }
+
     @Test func healthDataCarriesTheDomainTime() throws {
         let text =
             #"{"backlog":2,"deadLetters":0,"oldestPendingAt":"2026-11-21T09:15:02+07:00","printer":"ok","#
