@@ -103,31 +103,36 @@ public enum ToolRun {
         return outcome
     }
 
-    /// Kills a process at its deadline unless disarmed first.
+    /// Kills a process at its deadline unless disarmed first. The deadline is kept by a thread
+    /// of its own (not a Dispatch timer, whose threads the concurrency pool shares), so a
+    /// starved pool cannot delay it.
     private final class Killer: @unchecked Sendable {
-        // @unchecked Sendable: `state` is only touched under `lock`.
+        // @unchecked Sendable: `state` is only touched under `condition`.
         private let process: Process
-        private let lock = NSLock()
+        private let condition = NSCondition()
         private var state: (disarmed: Bool, killed: Bool) = (false, false)
 
         init(_ process: Process) { self.process = process }
 
         func arm(after timeout: Duration) {
             let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
-                lock.lock()
-                defer { lock.unlock() }
+            let deadline = Date(timeIntervalSinceNow: seconds)
+            Thread { [self] in
+                condition.lock()
+                defer { condition.unlock() }
+                while !state.disarmed, condition.wait(until: deadline) {}
                 guard !state.disarmed, process.isRunning else { return }
                 state.killed = true
                 kill(process.processIdentifier, SIGKILL)
-            }
+            }.start()
         }
 
         /// Stops the deadline; returns whether the process had been killed at it.
         func disarm() -> Bool {
-            lock.lock()
-            defer { lock.unlock() }
+            condition.lock()
+            defer { condition.unlock() }
             state.disarmed = true
+            condition.signal()
             return state.killed
         }
     }
