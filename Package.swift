@@ -128,7 +128,7 @@ let package = Package(
         // Test-only helpers with no dependency (temporary directories, the built tools and how
         // to run them, loopback listeners), so that even the SQLite tests can use them.
         .target(name: "KioskTestSupport", path: "Tests/KioskTestSupport", swiftSettings: strict),
-        .testTarget(name: "ESCPOSTests", dependencies: ["ESCPOS"], swiftSettings: strict),
+        .testTarget(name: "ESCPOSTests", dependencies: ["ESCPOS", "KioskTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KioskDevicesTests",
             dependencies: [

@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test(arguments: QRErrorCorrection.allCases)
-    func zbarimgDecodesRasterAndNativeQR(level: QRErrorCorrection) throws {
+    func zbarimgDecodesRasterAndNativeQR(level: QRErrorCorrection) async throws {
         guard TestSupport.zbarimgPresent else {
             print("SKIPPED: /usr/bin/zbarimg not installed (Debian package zbar-tools)")
             return
@@ -70,12 +70,12 @@ import Testing
                 e.initialize()
                 e.qrCode(payload, errorCorrection: level)
                 let receipt = ESCPOSInterpreter.interpret(e.bytes, profile: profile)
-                #expect(try TestSupport.zbarimg(receipt.png(scale: 1)) == payload, "\(name) \(level)")
+                #expect(try await TestSupport.zbarimg(receipt.png(scale: 1)) == payload, "\(name) \(level)")
             }
         }
     }
 
-    @Test func zbarimgDecodesCode128() throws {
+    @Test func zbarimgDecodesCode128() async throws {
         guard TestSupport.zbarimgPresent else {
             print("SKIPPED: /usr/bin/zbarimg not installed (Debian package zbar-tools)")
             return
@@ -85,7 +85,7 @@ import Testing
             e.code128(payload)
             let receipt = ESCPOSInterpreter.interpret(e.bytes)
             #expect(receipt.transcript.contains("[CODE128 \(payload)]"))
-            #expect(try TestSupport.zbarimg(receipt.png(scale: 2)) == payload)
+            #expect(try await TestSupport.zbarimg(receipt.png(scale: 2)) == payload)
         }
     }
 }

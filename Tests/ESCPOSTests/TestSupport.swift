@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 
 @testable import ESCPOS
 
@@ -50,8 +51,9 @@ enum TestSupport {
         return d
     }()
 
-    /// Runs zbarimg on PNG bytes; nil when zbarimg is not installed.
-    static func zbarimg(_ png: [UInt8]) throws -> String? {
+    /// Runs zbarimg on PNG bytes (off the concurrency pool, at most 120 s); nil when zbarimg
+    /// is not installed.
+    static func zbarimg(_ png: [UInt8]) async throws -> String? {
         let tool = "/usr/bin/zbarimg"
         guard FileManager.default.isExecutableFile(atPath: tool) else { return nil }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("escpos-\(UUID().uuidString)")
@@ -59,16 +61,8 @@ enum TestSupport {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("code.png")
         try Data(png).write(to: file)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = ["--raw", "-q", file.path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+        let outcome = try await ToolRun.run(tool, ["--raw", "-q", file.path])
+        return outcome.output.trimmingCharacters(in: .newlines)
     }
 
     static let zbarimgPresent = FileManager.default.isExecutableFile(atPath: "/usr/bin/zbarimg")

@@ -19,16 +19,16 @@ struct CentralTrustTests {
     /// Test-made CAs and a server certificate for 127.0.0.1 signed by CA B.
     final class Certificates {
         let directory: String
-        init(in directory: String) throws {
+        init(in directory: String) async throws {
             self.directory = directory
             // CA A, CA B and a server certificate for 127.0.0.1 from CA B.
-            _ = try TestCertificates(in: directory)
+            _ = try await TestCertificates(in: directory)
             // The "system" store of the namespace: CA B only, as bundle and as hashed directory.
             let system = "\(directory)/system-certs"
             try FileManager.default.createDirectory(atPath: system, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: "\(directory)/caB.pem", toPath: "\(system)/ca-certificates.crt")
             try FileManager.default.copyItem(atPath: "\(directory)/caB.pem", toPath: "\(system)/kiosk-test-caB.pem")
-            try runTool("openssl", "rehash", system)
+            try await runTool("openssl", "rehash", system)
         }
         var systemStore: String { "\(directory)/system-certs" }
     }
@@ -57,8 +57,8 @@ struct CentralTrustTests {
 
     @Test func caFileIsTheOnlyTrustEvenWhenTheSystemTrustsTheServer() async throws {
         let directory = try TemporaryDirectory()
-        let certificates = try Certificates(in: directory.path)
-        let listener = try TLSTestServer(
+        let certificates = try await Certificates(in: directory.path)
+        let listener = try await TLSTestServer(
             certificate: "\(directory.path)/server.pem", key: "\(directory.path)/server.key", answer: Self.unavailable)
         defer { listener.stop() }
 
@@ -79,8 +79,8 @@ struct CentralTrustTests {
         // The control: the same listener is reached when its CA is the configured one, so
         // the test above sees requests when they are sent.
         let directory = try TemporaryDirectory()
-        let certificates = try Certificates(in: directory.path)
-        let listener = try TLSTestServer(
+        let certificates = try await Certificates(in: directory.path)
+        let listener = try await TLSTestServer(
             certificate: "\(directory.path)/server.pem", key: "\(directory.path)/server.key", answer: Self.unavailable)
         defer { listener.stop() }
         let byFile = try startKioskd(
@@ -93,7 +93,7 @@ struct CentralTrustTests {
         let onlyA = directory.path + "/only-a"
         try FileManager.default.createDirectory(atPath: onlyA, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: "\(directory.path)/caA.pem", toPath: "\(onlyA)/caA.pem")
-        try runTool("openssl", "rehash", onlyA)
+        try await runTool("openssl", "rehash", onlyA)
         let requestsBefore = listener.lines.filter { $0.hasPrefix("request") }.count
         let byPathA = try startKioskd(
             caKeys: "CAPath=\(onlyA)", systemStore: certificates.systemStore, port: listener.port)

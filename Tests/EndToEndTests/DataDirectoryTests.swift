@@ -29,35 +29,26 @@ import Testing
         return path
     }
 
-    /// Runs `kioskctl ARGS` in `directory` with extra environment; returns status and output.
-    static func kioskctl(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws
-        -> (status: Int32, output: String)
+    /// Runs `kioskctl ARGS` in `directory` with extra environment (off the concurrency pool);
+    /// returns status and output (standard output, then standard error).
+    static func kioskctl(_ arguments: [String], in directory: String, environment: [String: String] = [:])
+        async throws -> (status: Int32, output: String)
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.path("kioskctl"))
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var env = ProcessInfo.processInfo.environment
-        env["KIOSK_DATA_DIR"] = nil
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        var changes: [String: String?] = ["KIOSK_DATA_DIR": nil]
+        for (key, value) in environment { changes[key] = value }
+        let outcome = try await ToolRun.run(
+            BuiltProducts.path("kioskctl"), arguments, environment: changes, directory: directory)
+        return (outcome.status, outcome.output + outcome.errors)
     }
 
-    @Test func aHardwareFolderInTheCurrentDirectoryIsNotUsed() throws {
+    @Test func aHardwareFolderInTheCurrentDirectoryIsNotUsed() async throws {
         let directory = try TemporaryDirectory()
         let config = try Self.config(in: directory.path)
         // A complete copy of the data under ./Hardware, and an empty data folder named explicitly.
         try FileManager.default.copyItem(
             atPath: KioskdProcess.repository + "/Hardware", toPath: directory.path + "/Hardware")
         try FileManager.default.createDirectory(atPath: directory.path + "/empty", withIntermediateDirectories: true)
-        let result = try Self.kioskctl(
+        let result = try await Self.kioskctl(
             ["config", "check", config], in: directory.path, environment: ["KIOSK_DATA_DIR": directory.path + "/empty"])
         #expect(result.status == 78, "\(result.output)")
         #expect(result.output.contains("[Scanner] Keymap=us"), "\(result.output)")
@@ -65,13 +56,14 @@ import Testing
         #expect(result.output.contains("[Printer] Profile=generic-80mm"), "\(result.output)")
     }
 
-    @Test func theDataDirectoryFlagAndVariableAreUsed() throws {
+    @Test func theDataDirectoryFlagAndVariableAreUsed() async throws {
         let directory = try TemporaryDirectory()
         let config = try Self.config(in: directory.path)
         let data = KioskdProcess.repository + "/Hardware"
-        let byVariable = try Self.kioskctl(["config", "check", config], in: "/", environment: ["KIOSK_DATA_DIR": data])
+        let byVariable = try await Self.kioskctl(
+            ["config", "check", config], in: "/", environment: ["KIOSK_DATA_DIR": data])
         #expect(byVariable.status == 0, "\(byVariable.output)")
-        let byFlag = try Self.kioskctl(
+        let byFlag = try await Self.kioskctl(
             ["--data-dir", data, "config", "check", config], in: "/",
             environment: ["KIOSK_DATA_DIR": directory.path + "/nothing-here"])
         #expect(byFlag.status == 0, "\(byFlag.output)")

@@ -157,7 +157,9 @@ import Testing
             try await Task.sleep(for: .milliseconds(50))
         }
         try input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        // The wait for its exit is on a thread of its own and bounded (the demo is killed then).
+        let exited = await ToolRun.waitForExit(process, timeout: .seconds(60))
+        #expect(exited, "kioskd --demo did not exit within 60 s of its input closing")
         let directory = try #require(demo)
         #expect(modesWhileRunning.contains { $0.path.hasSuffix("central.db") })
         #expect(modesWhileRunning.contains { $0.path.hasSuffix("kiosk.db") })

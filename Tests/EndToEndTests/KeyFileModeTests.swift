@@ -29,7 +29,7 @@ import Testing
         let kioskd = try KioskdProcess()
         let key = kioskd.directory.path + "/central.key"
         chmod(key, 0o604)
-        let outcome = try run(BuiltProducts.path("kioskctl"), ["config", "check", kioskd.configPath])
+        let outcome = try await run(BuiltProducts.path("kioskctl"), ["config", "check", kioskd.configPath])
         await kioskd.stop()
         #expect(outcome.status == 78)
         // The fix named for the service's user: `chmod 600 KEY`, or the package's
@@ -38,35 +38,21 @@ import Testing
         #expect(said.contains("chmod 600 \(key)") || said.contains("chmod 0640 \(key)"), "\(said)")
     }
 
-    @Test func kioskCentralRefusesIt() throws {
+    @Test func kioskCentralRefusesIt() async throws {
         let directory = try TemporaryDirectory()
         let key = directory.path + "/yb01.key"
         try Data("central-mode-key-0123456789abcdef-0123".utf8).write(to: URL(fileURLWithPath: key))
         chmod(key, 0o666)
-        let outcome = try run(
+        let outcome = try await run(
             BuiltProducts.path("kiosk-central"),
             ["serve", "--db", directory.path + "/c.db", "--kiosk", "YB-X-01=\(key)", "--listen", "127.0.0.1:0"])
         #expect(outcome.status == 78)
         #expect(outcome.errors.contains("chmod 600 \(key)"))
     }
 
-    private func run(_ executable: String, _ arguments: [String]) throws -> (
-        status: Int32, output: String, errors: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["KIOSK_DATA_DIR"] = KioskdProcess.repository + "/Hardware"
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    /// Runs a built tool with the repository's data folder, off the concurrency pool.
+    private func run(_ executable: String, _ arguments: [String]) async throws -> ToolRun.Outcome {
+        try await ToolRun.run(
+            executable, arguments, environment: ["KIOSK_DATA_DIR": KioskdProcess.repository + "/Hardware"])
     }
 }

@@ -3,6 +3,7 @@ import KioskDevices
 import KioskDomain
 import KioskEmulators
 import KioskSQLite
+import KioskTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -78,7 +79,7 @@ import Testing
         #expect(Self.flat(text).contains("Cấp Phiếu lý lịch tư pháp (1.001234)"))
         #expect(text.contains("Thời gian trả kết quả:"))
         #expect(receipts.first?.rendered.transcript.contains("[QR \(code)") == true)
-        #expect(try Self.decodeQR(receipts[0]) == code)
+        #expect(try await Self.decodeQR(receipts[0]) == code)
 
         // The receiver holds exactly one dossier.received with every field of the protocol.
         var stored: [(type: String, data: [UInt8])] = []
@@ -146,21 +147,15 @@ import Testing
         return try db.scalar(sql)?.integer ?? -1
     }
 
-    /// The receipt's QR read back from its image by zbarimg (Debian's zbar-tools).
-    static func decodeQR(_ receipt: EmulatedReceipt) throws -> String? {
+    /// The receipt's QR read back from its image by zbarimg (Debian's zbar-tools), run off
+    /// the concurrency pool.
+    static func decodeQR(_ receipt: EmulatedReceipt) async throws -> String? {
         let zbarimg = "/usr/bin/zbarimg"
         guard FileManager.default.isExecutableFile(atPath: zbarimg) else { return nil }
         let file = NSTemporaryDirectory() + "receipt-\(UUID().uuidString).png"
         try Data(receipt.rendered.png(scale: 2)).write(to: URL(fileURLWithPath: file))
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: zbarimg)
-        process.arguments = ["--raw", "-q", "-Sdisable", "-Sqrcode.enable", file]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let out = try await ToolRun.run(zbarimg, ["--raw", "-q", "-Sdisable", "-Sqrcode.enable", file]).output
         return out.split(separator: "\n").first.map(String.init)
     }
 }

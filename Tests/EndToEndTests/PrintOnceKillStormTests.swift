@@ -77,7 +77,8 @@ import Testing
         }
         #expect(settled, "print jobs or events still pending after the last run")
         Glibc.kill(last.processIdentifier, SIGTERM)
-        last.waitUntilExit()
+        let stopped = await ToolRun.waitForExit(last, timeout: .seconds(60))
+        #expect(stopped, "the last kioskd did not stop within 60 s of SIGTERM")
 
         let dossiers = try Self.dossierCodes(database: database)
         let held = try Self.heldJobCodes(database: database)

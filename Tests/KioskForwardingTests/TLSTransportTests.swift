@@ -11,8 +11,8 @@ struct TLSTransportTests {
     @Test("the server's own CA in CAFile= or CAPath= is trusted; another CA is refused before any request")
     func trustIsTheConfiguredCA() async throws {
         let directory = try TemporaryDirectory()
-        let certificates = try TestCertificates(in: directory.path)
-        let server = try TLSTestServer(
+        let certificates = try await TestCertificates(in: directory.path)
+        let server = try await TLSTestServer(
             certificate: certificates.path("server.pem"), key: certificates.path("server.key"))
         defer { server.stop() }
         let url = "https://127.0.0.1:\(server.port)/v1/health"
@@ -26,7 +26,7 @@ struct TLSTransportTests {
         let hashed = directory.path + "/hashed-b"
         try FileManager.default.createDirectory(atPath: hashed, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: certificates.path("caB.pem"), toPath: "\(hashed)/caB.pem")
-        try runTool("openssl", "rehash", hashed)
+        try await runTool("openssl", "rehash", hashed)
         let byPath = CentralHTTPTransport(configuration: .init(timeout: 10, caPath: hashed))
         #expect(try await byPath.perform(HTTPRequest(method: "GET", url: url)).get().status == 200)
 
@@ -46,8 +46,8 @@ struct TLSTransportTests {
     @Test("a name the certificate does not carry is refused; the name goes out as SNI")
     func hostnameIsVerified() async throws {
         let directory = try TemporaryDirectory()
-        let certificates = try TestCertificates(in: directory.path)
-        let server = try TLSTestServer(
+        let certificates = try await TestCertificates(in: directory.path)
+        let server = try await TLSTestServer(
             certificate: certificates.path("server.pem"), key: certificates.path("server.key"))
         defer { server.stop() }
         // The certificate names IP 127.0.0.1 only; "localhost" reaches the same server.
@@ -65,8 +65,8 @@ struct TLSTransportTests {
     @Test("mutual TLS: the client certificate and key are shown; without them the server refuses")
     func clientCertificate() async throws {
         let directory = try TemporaryDirectory()
-        let certificates = try TestCertificates(in: directory.path)
-        let server = try TLSTestServer(
+        let certificates = try await TestCertificates(in: directory.path)
+        let server = try await TLSTestServer(
             certificate: certificates.path("server.pem"), key: certificates.path("server.key"),
             clientCA: certificates.path("caA.pem"))
         defer { server.stop() }

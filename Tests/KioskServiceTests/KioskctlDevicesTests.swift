@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 
 /// `kioskctl devices`: rule lines in the form the shipped 60-kiosk.rules reads, written to
@@ -44,20 +45,16 @@ import Testing
         return root
     }
 
-    /// What the shipped rules make of a device, with the local rules read first.
-    static func simulate(_ device: String, local: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/awk")
-        process.arguments = [
-            "-v", "mode=simulate", "-v", "device=" + device, "-f", KioskdRepository.path + "/.ci/udev-rules.awk", local,
-            KioskdRepository.path + "/Hardware/udev/60-kiosk.rules",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    /// What the shipped rules make of a device, with the local rules read first (awk, run
+    /// off the concurrency pool).
+    static func simulate(_ device: String, local: String) async throws -> String {
+        try await ToolRun.run(
+            "/usr/bin/awk",
+            [
+                "-v", "mode=simulate", "-v", "device=" + device, "-f", KioskdRepository.path + "/.ci/udev-rules.awk",
+                local, KioskdRepository.path + "/Hardware/udev/60-kiosk.rules",
+            ]
+        ).output
     }
 
     @Test func devicesPrintsAndWritesRulesTheShippedRulesRead() async throws {
@@ -92,14 +89,14 @@ import Testing
         #expect(try String(contentsOfFile: local, encoding: .utf8).split(separator: "\n").count == lines.count)
 
         // The shipped rules turn them into the links: the scanner's keyboard node only.
-        let keyboard = try Self.simulate(
+        let keyboard = try await Self.simulate(
             "SUBSYSTEM=input;KERNEL=event3;ACTION=add;ATTRS{idVendor}=065a;ATTRS{idProduct}=0001;ENV{ID_INPUT_KEYBOARD}=1",
             local: local)
         #expect(keyboard.contains("links=kiosk-scanner"), "\(keyboard)")
-        let otherNode = try Self.simulate(
+        let otherNode = try await Self.simulate(
             "SUBSYSTEM=input;KERNEL=event4;ACTION=add;ATTRS{idVendor}=065a;ATTRS{idProduct}=0001", local: local)
         #expect(!otherNode.contains("kiosk-scanner"), "\(otherNode)")
-        let printer = try Self.simulate(
+        let printer = try await Self.simulate(
             "SUBSYSTEM=tty;KERNEL=ttyUSB0;ACTION=add;ATTRS{idVendor}=1234;ATTRS{idProduct}=5678", local: local)
         #expect(printer.contains("links=kiosk-printer"), "\(printer)")
     }

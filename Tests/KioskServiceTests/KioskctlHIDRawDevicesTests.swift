@@ -78,7 +78,7 @@ import Testing
         #expect(lines.contains(rule))
         #expect(!lines.contains { $0.contains("05e0") })
         // The shipped rules give the HID-POS node the scanner link.
-        let hidraw = try KioskctlDevicesTests.simulate(
+        let hidraw = try await KioskctlDevicesTests.simulate(
             "SUBSYSTEM=hidraw;KERNEL=hidraw0;ACTION=add;ATTRS{idVendor}=0c2e;ATTRS{idProduct}=0b87", local: local)
         #expect(hidraw.contains("links=kiosk-scanner"), "\(hidraw)")
     }

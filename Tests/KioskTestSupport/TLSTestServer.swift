@@ -11,11 +11,11 @@ public struct TestCertificates {
     /// The folder holding the keys and certificates.
     public let directory: String
 
-    /// Makes them in `directory`.
-    public init(in directory: String) throws {
+    /// Makes them in `directory` (with `openssl`, off the concurrency pool).
+    public init(in directory: String) async throws {
         self.directory = directory
         for ca in ["caA", "caB"] {
-            try runTool(
+            try await runTool(
                 "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", "\(directory)/\(ca).key", "-out", "\(directory)/\(ca).pem", "-days", "2", "-subj",
                 "/CN=Kiosk test \(ca)")
@@ -23,11 +23,11 @@ public struct TestCertificates {
         for (name, ca, extensions) in [
             ("server", "caB", "subjectAltName=IP:127.0.0.1\n"), ("client", "caA", "extendedKeyUsage=clientAuth\n"),
         ] {
-            try runTool(
+            try await runTool(
                 "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
                 "\(directory)/\(name).key", "-out", "\(directory)/\(name).csr", "-subj", "/CN=kiosk-\(name)")
             try Data(extensions.utf8).write(to: URL(fileURLWithPath: "\(directory)/\(name).ext"))
-            try runTool(
+            try await runTool(
                 "openssl", "x509", "-req", "-in", "\(directory)/\(name).csr", "-CA", "\(directory)/\(ca).pem",
                 "-CAkey", "\(directory)/\(ca).key", "-CAcreateserial", "-out", "\(directory)/\(name).pem", "-days",
                 "2", "-extfile", "\(directory)/\(name).ext")
@@ -96,30 +96,39 @@ public final class TLSTestServer: @unchecked Sendable {
 
     /// Starts the server with `certificate` and `key`, answering each request with `answer`
     /// (a whole HTTP response), requiring a client certificate from `clientCA` when given.
-    public init(certificate: String, key: String, answer: String = TLSTestServer.ok, clientCA: String? = nil) throws {
+    public init(
+        certificate: String, key: String, answer: String = TLSTestServer.ok, clientCA: String? = nil,
+        startTimeout: Duration = .seconds(60)
+    ) async throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments =
             ["python3", "-c", Self.script, certificate, key, answer] + (clientCA.map { [$0] } ?? [])
         let pipe = Pipe()
         process.standardOutput = pipe
-        try process.run()
-        var first: [UInt8] = []
-        while first.last != 10, let byte = try pipe.fileHandleForReading.read(upToCount: 1), !byte.isEmpty {
-            first += byte
-        }
-        let text = String(decoding: first, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.hasPrefix("port "), let port = Int(text.dropFirst(5)) else {
-            throw ToolFailure(description: "TLS test server did not start: \(text)")
-        }
-        self.port = port
+        // Every line, the first (`port N`) included, arrives through the handler's thread;
+        // the start is awaited with sleeps, never with a read that holds a pool thread.
         pipe.fileHandleForReading.readabilityHandler = { [output] handle in
             let data = handle.availableData
             if !data.isEmpty { output.append([UInt8](data)) }
         }
+        try process.run()
+        let deadline = ContinuousClock.now + startTimeout
+        while output.lines.isEmpty, process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let text = output.lines.first ?? ""
+        guard text.hasPrefix("port "), let port = Int(text.dropFirst(5)) else {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            throw ToolFailure(
+                description:
+                    "TLS test server did not start within \(startTimeout): \(text.isEmpty ? "no output" : text)")
+        }
+        self.port = port
     }
 
-    /// The lines printed so far.
-    public var lines: [String] { output.lines }
+    /// The lines printed so far (after the first, which named the port).
+    public var lines: [String] { Array(output.lines.dropFirst()) }
 
     /// Waits until a line starts with `prefix` (the server prints after the client is done).
     public func waitFor(_ prefix: String, timeout: Duration = .seconds(30)) async -> Bool {
@@ -160,18 +169,11 @@ public struct ToolFailure: Error, CustomStringConvertible {
     public var description: String
 }
 
-/// Runs a command to completion; throws with its output when it fails.
-public func runTool(_ arguments: String...) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw ToolFailure(description: "\(arguments.joined(separator: " ")): \(text)")
+/// Runs a command to completion (off the concurrency pool, at most `timeout`); throws with
+/// its output when it fails.
+public func runTool(_ arguments: String..., timeout: Duration = .seconds(120)) async throws {
+    let outcome = try await ToolRun.run("/usr/bin/env", arguments, timeout: timeout)
+    guard outcome.status == 0 else {
+        throw ToolFailure(description: "\(arguments.joined(separator: " ")): \(outcome.output)\(outcome.errors)")
     }
 }
