@@ -20,18 +20,11 @@ final class PrinterInUse: Sendable {
     let queue: PrintQueue
     private let task: Task<Void, Never>
 
-    /// Opens the link (its thread tries the device at once) and starts the queue. `adjustLink`
-    /// changes the link's settings from `[Printer]` (tests: waits long enough for a loaded
-    /// machine); the service passes none.
-    init(
-        setup: ServiceSetup, store: KioskStore, logger: Logger,
-        adjustLink: (inout PrinterLinkConfiguration) -> Void = { _ in }
-    ) {
+    /// Opens the link (its thread tries the device at once) and starts the queue.
+    init(setup: ServiceSetup, store: KioskStore, logger: Logger) {
         settings = setup.configuration.printer
         profile = setup.profile
-        var configuration = PrinterAdapter.linkConfiguration(settings, profile: profile)
-        adjustLink(&configuration)
-        let link = PrinterLink(configuration: configuration)
+        let link = PrinterLink(configuration: PrinterAdapter.linkConfiguration(settings, profile: profile))
         let queue = PrintQueue(store: store, link: link, profile: profile, logger: logger)
         self.link = link
         self.queue = queue

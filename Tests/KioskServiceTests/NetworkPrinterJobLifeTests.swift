@@ -18,14 +18,12 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try KioskStore(path: folder + "/kiosk.sqlite")
-        // The stand-in always answers and takes bytes: waits for it as long as a loaded machine
-        // may need (PrinterRig.answerTimeout); only the reset ends the job early.
         let link = PrinterLink(
             configuration: PrinterLinkConfiguration(
                 devicePath: printer.address, serial: SerialPortSettings(baudRate: .b115200, flowControl: .none),
-                statusTimeout: PrinterRig.answerTimeout, settleAfterJob: .milliseconds(20),
+                statusTimeout: .milliseconds(300), settleAfterJob: .milliseconds(20),
                 minimumBackoff: .milliseconds(10), maximumBackoff: .milliseconds(50), idleCheckInterval: .seconds(30),
-                writeMargin: PrinterRig.answerTimeout))
+                writeMargin: .seconds(5)))
         let queue = PrintQueue(store: store, link: link, profile: PrinterRig.epson)
         // All-raster text: a job of tens of KB, so the reset lands mid-job.
         let payload = ESCPOSEncoder.encode(PrinterRig.receipt(), profile: PrinterRig.epson, textRendering: .rasterOnly)

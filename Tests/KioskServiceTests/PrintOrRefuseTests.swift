@@ -41,10 +41,7 @@ struct PrintOrRefuseTests {
         "each fault refuses intake, lookup, hand-back, technician pages and control prints now, with the reason",
         arguments: ["paper out", "cover open", "offline", "not connected"])
     func faultRefusesEveryPrint(reason: String) async throws {
-        // A printer that stops answering is found by the status timeout running out, once per
-        // refused print: a short one there (2 s, still four times the service's 500 ms for the
-        // answers before and after); the other faults are answered, so the rig's long default.
-        let rig = try reason == "offline" ? PrintingFlowsRig(statusTimeout: .seconds(2)) : PrintingFlowsRig()
+        let rig = try PrintingFlowsRig()
         let code = try #require(await rig.intake().code)
         _ = try await rig.receipts(1)
         _ = await rig.control()

@@ -8,7 +8,6 @@ import KioskEmulators
 import KioskReceipts
 import KioskStore
 import KioskSystem
-import KioskTestRigs
 import Synchronization
 import Testing
 
@@ -45,11 +44,7 @@ final class PrintingFlowsRig: Sendable {
     /// `2026-11-23T09:15:00+07:00`, a Monday.
     static let start = Timestamp(rfc3339: "2026-11-23T09:15:00+07:00")!
 
-    /// `statusTimeout`: how long the link waits for the emulator's status answers. The
-    /// emulator answers from a thread of its own, which a loaded machine can stall for
-    /// seconds, so by default far longer than the service's 500 ms; a test of a printer that
-    /// stops answering passes a short one (every refusal then waits it out).
-    init(statusTimeout: Duration = PrinterRig.answerTimeout) throws {
+    init() throws {
         folder = NSTemporaryDirectory() + "flows-in-process-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let profile = try PrinterProfile.load(named: "epson-tm-t20iii", from: Self.repository + "/Hardware/printers")
@@ -84,7 +79,7 @@ final class PrintingFlowsRig: Sendable {
             file: "kiosk.conf",
             profile: profile, keymap: Keymap(name: "us"))
         store = try KioskStore(path: folder + "/kiosk.db")
-        printer = PrinterInUse(setup: setup, store: store, logger: log.logger) { $0.statusTimeout = statusTimeout }
+        printer = PrinterInUse(setup: setup, store: store, logger: log.logger)
         let clock = InjectedClock(Self.start.unixSeconds)
         self.clock = clock
         flows = KioskFlows(

@@ -28,12 +28,10 @@ final class ScanPathRig: Sendable {
         let profile = try PrinterProfile.load(named: "epson-tm-t88v", from: root + "/Hardware/printers")
         emulator = try EmulatedPrinter(profile: profile, devicePath: folder + "/printer")
         // A long allowance: a check waiting for the printer never ends on its own in a test.
-        // A long status timeout: the emulator always answers, but a loaded machine can stall
-        // its thread for seconds, and a probe that gave up would read the printer offline.
         link = PrinterLink(
             configuration: PrinterLinkConfiguration(
                 devicePath: folder + "/printer", serial: SerialPortSettings(baudRate: .b115200, flowControl: .rtscts),
-                statusTimeout: .seconds(30), idleCheckInterval: .seconds(120), printAllowance: .seconds(120),
+                statusTimeout: .milliseconds(500), idleCheckInterval: .seconds(120), printAllowance: .seconds(120),
                 automaticStatusBack: automaticStatusBack && profile.hasAutomaticStatusBack))
         store = try KioskStore(path: folder + "/kiosk.db")
         let queue = PrintQueue(store: store, link: link, profile: profile, logger: log.logger)

@@ -5,7 +5,7 @@ import KioskEmulators
 import KioskStore
 
 /// A temporary folder with an emulated printer published at `folder/printer`, and a link to it
-/// with short backoffs and waits for answers generous enough for a loaded machine.
+/// with short timeouts.
 package final class PrinterRig: Sendable {
     package let folder: String
     package let emulator: EmulatedPrinter
@@ -14,10 +14,9 @@ package final class PrinterRig: Sendable {
 
     package init(
         profile: PrinterProfile = PrinterRig.epson, flowControl: SerialPortSettings.FlowControl = .rtscts,
-        asksStatus: Bool = true, statusTimeout: Duration = PrinterRig.answerTimeout,
-        writeMargin: Duration = PrinterRig.answerTimeout,
+        asksStatus: Bool = true, writeMargin: Duration = .seconds(3),
         minimumBackoff: Duration = .milliseconds(20), maximumBackoff: Duration = .milliseconds(200),
-        printAllowance: Duration = PrinterRig.answerTimeout, automaticStatusBack: Bool = false
+        printAllowance: Duration = .seconds(5), automaticStatusBack: Bool = false
     ) throws {
         folder = NSTemporaryDirectory() + "printer-rig-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -27,7 +26,7 @@ package final class PrinterRig: Sendable {
             configuration: PrinterLinkConfiguration(
                 devicePath: folder + "/printer",
                 serial: SerialPortSettings(baudRate: .b115200, flowControl: flowControl),
-                asksStatus: asksStatus, statusTimeout: statusTimeout, settleAfterJob: .milliseconds(60),
+                asksStatus: asksStatus, statusTimeout: .milliseconds(200), settleAfterJob: .milliseconds(60),
                 minimumBackoff: minimumBackoff, maximumBackoff: maximumBackoff, idleCheckInterval: .seconds(600),
                 writeMargin: writeMargin, printAllowance: printAllowance, automaticStatusBack: automaticStatusBack,
                 // Tests count the status requests and bytes on the wire: neither a pushed status
@@ -36,14 +35,6 @@ package final class PrinterRig: Sendable {
                 // counted); production keeps 15 s and 5 s.
                 pushedStatusLifetime: .seconds(600)))
     }
-
-    /// How long the link waits for the emulator by default: its status answers (`DLE EOT`),
-    /// its taking a job's bytes and its answer once it processed a job (`GS r`). The emulator
-    /// answers from a thread of its own, which a loaded 2-core machine (CI runs the suite in
-    /// parallel) can stall for seconds: a short wait there reads a ready printer as offline.
-    /// A wait that ends early costs nothing; only a test of a printer that never answers
-    /// waits it out, and that test passes a short one of its own (its expiry is what it tests).
-    package static let answerTimeout: Duration = .seconds(30)
 
     package func shutDown() async {
         await link.stop()
