@@ -40,6 +40,15 @@ final class PrinterConnection {
     private var answersGuessed = false
     /// The last probe's answer and when it came (monotonic nanoseconds).
     private var lastCheck: (at: UInt64, state: PrinterState, detail: String?)?
+    /// When the port was last opened (monotonic nanoseconds).
+    private var openedAt: UInt64 = 0
+
+    /// After the port opens, how long a printer that does not answer yet is asked again
+    /// soon (``wakingRecheck``) instead of at the next idle check: a printer plugged in or
+    /// switched on takes a moment after its device appears before it answers `DLE EOT`.
+    static let wakingWindow: Duration = .seconds(10)
+    /// How soon a printer that did not answer in ``wakingWindow`` is asked again.
+    static let wakingRecheck: Duration = .milliseconds(250)
 
     /// `GS a 14`: Automatic Status Back on for on-line/off-line (cover), error and paper roll
     /// sensor changes (bits 1, 2, 3; not the drawer).
@@ -126,6 +135,7 @@ final class PrinterConnection {
             answersGuessed = false
             backoff = configuration.minimumBackoff
             nextCheckAt = now
+            openedAt = now
             if usesAutomaticStatus { enableAutomaticStatus(reader) }
             return replies
         } catch {
@@ -220,14 +230,26 @@ final class PrinterConnection {
                 _ = try replies.port.read(upTo: 256, timeout: .zero)
                 return (.ok, nil)
             }
-            return describe(try runProbe(replies, settled: !lineQuiet))
+            return askSoonIfWaking(describe(try runProbe(replies, settled: !lineQuiet)))
         } catch {
             if error.needsReopen {
                 drop(error)
                 return (.missing, error.description)
             }
-            return (.offline, error.description)
+            return askSoonIfWaking((.offline, error.description))
         }
+    }
+
+    /// A port opened moments ago whose printer does not answer yet is asked again soon, not
+    /// at the next idle check: it is taken back as soon as it answers.
+    private func askSoonIfWaking(_ result: (state: PrinterState, detail: String?)) -> (
+        state: PrinterState, detail: String?
+    ) {
+        let now = monotonicNanoseconds()
+        if result.state == .offline, port != nil, now - min(now, openedAt) < nanoseconds(Self.wakingWindow) {
+            nextCheckAt = min(nextCheckAt, now + nanoseconds(Self.wakingRecheck))
+        }
+        return result
     }
 
     private func runProbe(_ replies: PrinterReplyReader, settled: Bool) throws(SerialPortError)

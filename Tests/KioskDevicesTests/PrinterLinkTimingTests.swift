@@ -57,6 +57,40 @@ struct PrinterLinkTimingTests {
         #expect(rig.link.lastKnownState == .ok)
         await rig.shutDown()
     }
+
+    @Test("a printer that answers only a moment after it is plugged back in is taken back as soon as it answers")
+    func hotPlugWakingPrinter() async throws {
+        // Backoff and idle checks far longer than the test: only a re-check of a port opened
+        // moments ago can bring it back.
+        let rig = try PrinterRig(minimumBackoff: .seconds(600), maximumBackoff: .seconds(600))
+        #expect(await rig.link.status() == .ok)
+        await rig.emulator.vanish()
+        #expect(await rig.link.status() == .missing)
+        // Still starting up when its device appears: it does not answer `DLE EOT` yet.
+        rig.emulator.update { $0.answersStatus = false }
+        let askedBefore = rig.emulator.realtimeRequestsReceived
+        await rig.emulator.comeBack()
+        // The link opened it and asked in vain: offline.
+        #expect(
+            await Self.until {
+                rig.emulator.realtimeRequestsReceived > askedBefore && rig.link.lastKnownState == .offline
+            })
+        // Now it has started and answers: taken back without anyone asking for a status.
+        rig.emulator.update { $0.answersStatus = true }
+        #expect(await Self.until { rig.link.lastKnownState == .ok }, "state: \(rig.link.lastKnownState)")
+        await rig.shutDown()
+    }
+
+    /// Polls `condition` every 10 ms until it holds or `bound` passes (an observable event,
+    /// not a fixed wait).
+    static func until(_ bound: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + bound
+        while !condition() {
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
 }
 
 extension PrinterLinkTimingTests {
