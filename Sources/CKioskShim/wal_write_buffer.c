@@ -43,12 +43,18 @@ static const sqlite3_io_methods walBufferMethods;
 
 #define REAL(file) (((WalBufferFile *)(file))->real)
 
+/// Writes `amount` bytes at `offset` to the file itself, counted.
+static int writeThrough(WalBufferFile *file, const void *data, int amount, sqlite3_int64 offset) {
+    int rc = file->real->pMethods->xWrite(file->real, data, amount, offset);
+    if (rc == SQLITE_OK) file->fileWrites++;
+    return rc;
+}
+
 /// Writes the buffered bytes to the file. If that fails they are dropped: SQLite fails the
 /// transaction they belong to and writes its frames again when it tries again.
 static int flush(WalBufferFile *file) {
     if (file->used == 0) return SQLITE_OK;
-    int rc = file->real->pMethods->xWrite(file->real, file->buffer, file->used, file->start);
-    if (rc == SQLITE_OK) file->fileWrites++;
+    int rc = writeThrough(file, file->buffer, file->used, file->start);
     file->used = 0;
     file->commitFrameNext = 0;
     return rc;
@@ -97,9 +103,7 @@ static int bufWrite(sqlite3_file *f, const void *data, int amount, sqlite3_int64
     int restart = offset == 0 && amount == WAL_HEADER;
     if (!restart && offset < file->appendFrom) {
         if ((rc = flush(file)) != SQLITE_OK) return rc;
-        rc = file->real->pMethods->xWrite(file->real, data, amount, offset);
-        if (rc == SQLITE_OK) file->fileWrites++;
-        return rc;
+        return writeThrough(file, data, amount, offset);
     }
     file->appendFrom = offset + amount;
     // Anything but the next bytes, or more than fit: what is buffered goes first, in order.
@@ -107,11 +111,7 @@ static int bufWrite(sqlite3_file *f, const void *data, int amount, sqlite3_int64
         if ((rc = flush(file)) != SQLITE_OK) return rc;
     }
     if (file->buffer == NULL && amount <= WAL_BUFFER_CAPACITY) file->buffer = malloc(WAL_BUFFER_CAPACITY);
-    if (file->buffer == NULL || amount > WAL_BUFFER_CAPACITY) {
-        rc = file->real->pMethods->xWrite(file->real, data, amount, offset);
-        if (rc == SQLITE_OK) file->fileWrites++;
-        return rc;
-    }
+    if (file->buffer == NULL || amount > WAL_BUFFER_CAPACITY) return writeThrough(file, data, amount, offset);
     if (file->used == 0) file->start = offset;
     memcpy(file->buffer + file->used, data, (size_t)amount);
     file->used += amount;

@@ -52,15 +52,6 @@ private func mismatch(_ type: Any.Type, _ expected: String, _ element: JSONEleme
         type, .init(codingPath: path, debugDescription: "expected \(expected), found \(element.kind)"))
 }
 
-/// A key for an array index in a coding path.
-private struct IndexKey: CodingKey {
-    var stringValue: String { "Index \(intValue ?? 0)" }
-    var intValue: Int?
-    init(_ index: Int) { intValue = index }
-    init?(stringValue: String) { nil }
-    init?(intValue: Int) { self.intValue = intValue }
-}
-
 private struct JSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let codingPath: [any CodingKey]
     /// Members by key; the last one wins when a key repeats (as ``JSONElement`` reads them).
@@ -145,7 +136,7 @@ private struct JSONUnkeyedContainer: UnkeyedDecodingContainer {
                 Any.self, .init(codingPath: codingPath, debugDescription: "the array has no more elements"))
         }
         defer { currentIndex += 1 }
-        return (elements[currentIndex], codingPath + [IndexKey(currentIndex)])
+        return (elements[currentIndex], codingPath + [JSONIndexKey(currentIndex)])
     }
 
     mutating func decodeNil() throws -> Bool {

@@ -147,15 +147,6 @@ private func floating(_ number: Double, _ text: String, _ value: Any, _ codingPa
     return .number(text)
 }
 
-/// A key for an array index in a coding path.
-private struct IndexKey: CodingKey {
-    var stringValue: String { "Index \(intValue ?? 0)" }
-    var intValue: Int?
-    init(_ index: Int) { intValue = index }
-    init?(stringValue: String) { nil }
-    init?(intValue: Int) { self.intValue = intValue }
-}
-
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let object: EncodedObject
     let codingPath: [any CodingKey]
@@ -217,7 +208,7 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     let codingPath: [any CodingKey]
     var count: Int { array.items.count }
 
-    private var nextPath: [any CodingKey] { codingPath + [IndexKey(count)] }
+    private var nextPath: [any CodingKey] { codingPath + [JSONIndexKey(count)] }
     private func add(_ value: EncodedValue) { array.items.append(value) }
 
     mutating func encodeNil() throws { add(.null) }

@@ -76,8 +76,3 @@ private func persistQueueCycle(count: Int, peers: String, directory: String) -> 
     let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     return Double(text.split(separator: " ").last.map(String.init) ?? "")
 }
-
-/// `value` with two decimals, as the report prints ratios.
-func twoDecimals(_ value: Double) -> String {
-    String(format: "%.2f", value)
-}

@@ -117,7 +117,7 @@ func runStoreFlatBenchmark(arguments: [String]) async throws {
             "\(Int(round.kiosk))/\(round.peer.map { String(Int($0)) } ?? "-")"
         }
         print(
-            "persist-queue put + get + ack: \(Int(peer))/s (median); KioskStore / persist-queue: \(twoDecimals(ratio))×"
+            "persist-queue put + get + ack: \(Int(peer))/s (median); KioskStore / persist-queue: \(String(format: "%.2f", ratio))×"
                 + " (median of the rounds' ratios; rounds, kiosk/peer per second: \(rounds.joined(separator: ", ")))")
     } else {
         print("persist-queue: not measured (python3 -m pip install persist-queue; --peers DIR)")

@@ -72,24 +72,13 @@ struct PrinterLinkTimingTests {
         await rig.emulator.comeBack()
         // The link opened it and asked in vain: offline.
         #expect(
-            await Self.until {
+            await waitUntil(.seconds(20)) {
                 rig.emulator.realtimeRequestsReceived > askedBefore && rig.link.lastKnownState == .offline
             })
         // Now it has started and answers: taken back without anyone asking for a status.
         rig.emulator.update { $0.answersStatus = true }
-        #expect(await Self.until { rig.link.lastKnownState == .ok }, "state: \(rig.link.lastKnownState)")
+        #expect(await waitUntil(.seconds(20)) { rig.link.lastKnownState == .ok }, "state: \(rig.link.lastKnownState)")
         await rig.shutDown()
-    }
-
-    /// Polls `condition` every 10 ms until it holds or `bound` passes (an observable event,
-    /// not a fixed wait).
-    static func until(_ bound: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + bound
-        while !condition() {
-            if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return true
     }
 }
 

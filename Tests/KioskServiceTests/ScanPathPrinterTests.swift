@@ -5,6 +5,7 @@ import KioskDevices
 import KioskDomain
 import KioskEmulators
 import KioskStore
+import KioskTestRigs
 import Testing
 
 @testable import KioskService
@@ -59,12 +60,7 @@ final class ScanPathRig: Sendable {
 
     /// Waits for `condition`, checked every few milliseconds, at most `timeout`; its last value.
     func until(_ timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return try await condition()
+        try await waitUntil(timeout, condition)
     }
 
     func finish() async {
