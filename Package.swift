@@ -125,9 +125,12 @@ let package = Package(
         .target(
             name: "KioskTestRigs", dependencies: ["KioskDevices", "KioskEmulators", "KioskStore", "ESCPOS"],
             path: "Tests/KioskTestRigs", swiftSettings: strict),
-        // Test-only helpers with no dependency (temporary directories, the built tools and how
-        // to run them, loopback listeners), so that even the SQLite tests can use them.
-        .target(name: "KioskTestSupport", path: "Tests/KioskTestSupport", swiftSettings: strict),
+        // Test-only helpers (temporary directories, the built tools and how to run them, loopback
+        // listeners) on KioskSystem alone (its ChildProcess), so that even the SQLite tests can
+        // use them.
+        .target(
+            name: "KioskTestSupport", dependencies: ["KioskSystem"], path: "Tests/KioskTestSupport",
+            swiftSettings: strict),
         .testTarget(name: "ESCPOSTests", dependencies: ["ESCPOS", "KioskTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KioskDevicesTests",

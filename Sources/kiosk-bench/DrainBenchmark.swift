@@ -142,7 +142,7 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
 
     // The central server.
     var inProcessServer: CentralServer?
-    var child: Process?
+    var child: ChildProcess?
     let port: Int
     if options.inProcess {
         let server = try CentralServer(
@@ -156,7 +156,7 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
     defer {
         inProcessServer?.stop()
         if let child, child.isRunning {
-            child.terminate()
+            child.send(SIGTERM)
             child.waitUntilExit()
         }
     }
@@ -236,12 +236,10 @@ private func drainOnce(batchSize: Int, options: DrainOptions, arguments: [String
 /// Re-runs this executable with the same leading arguments (whatever `main.swift` routes to
 /// the drain benchmark) plus `--central-server-child DIR`; the child writes its port to
 /// `DIR/central.port`.
-private func startCentralChild(directory: String, arguments: [String]) throws -> (Process, Int) {
+private func startCentralChild(directory: String, arguments: [String]) throws -> (ChildProcess, Int) {
     let all = CommandLine.arguments
     let prefix = all.count >= arguments.count ? Array(all.dropFirst().dropLast(arguments.count)) : []
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-    process.arguments = prefix + ["--central-server-child", directory]
+    let process = ChildProcess("/proc/self/exe", prefix + ["--central-server-child", directory])
     try process.run()
     let portFile = directory + "/central.port"
     for _ in 0..<500 {
@@ -253,7 +251,7 @@ private func startCentralChild(directory: String, arguments: [String]) throws ->
         if !process.isRunning { break }
         usleep(10_000)
     }
-    if process.isRunning { process.terminate() }
+    process.send(SIGTERM)
     throw DrainBenchmarkError(description: "drain: the central server child did not start (no \(portFile))")
 }
 

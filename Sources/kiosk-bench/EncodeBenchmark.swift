@@ -109,25 +109,23 @@ struct ChildRun {
             try? FileManager.default.removeItem(atPath: base + ".out")
             try? FileManager.default.removeItem(atPath: base + ".err")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        let process = ChildProcess(executable, arguments)
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
         guard let out = FileHandle(forWritingAtPath: base + ".out"),
             let err = FileHandle(forWritingAtPath: base + ".err")
         else { throw BenchUsage("cannot create \(base).out/.err") }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = .descriptor(out.fileDescriptor)
+        process.standardError = .descriptor(err.fileDescriptor)
+        process.standardInput = .null
         let start = ContinuousClock.now
         try process.run()
         process.waitUntilExit()
         let elapsed = ContinuousClock.now - start
         try? out.close()
         try? err.close()
-        status = process.terminationStatus
+        status = process.exitStatus
         standardOutput = (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? ""
         standardError = (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""
         seconds = elapsed.totalSeconds

@@ -89,21 +89,21 @@ func runIdleBenchmark(arguments: [String]) async throws {
     var afterIntake: ProcessMemory?
     var mappings: [MappingMemory] = []
     for start in 0..<starts {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: kioskd)
-        process.arguments = ["--config", directory + "/kiosk.conf"]
+        let process = ChildProcess(kioskd, ["--config", directory + "/kiosk.conf"])
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = notify.path
         environment["KIOSK_DATA_DIR"] = HardwareData.root.path
         process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = .null
         // Its log (warnings only) goes to a file, shown if it never gets ready.
         _ = FileManager.default.createFile(atPath: directory + "/kioskd.log", contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: directory + "/kioskd.log")
+        let log = FileHandle(forWritingAtPath: directory + "/kioskd.log")
+        process.standardError = log.map { .descriptor($0.fileDescriptor) } ?? .null
         let spawned = ContinuousClock.now
         try process.run()
+        try? log?.close()
         guard let ready = notify.wait(for: "READY=1", timeout: .seconds(30)) else {
-            process.terminate()
+            process.send(SIGTERM)
             process.waitUntilExit()
             let log = (try? String(contentsOfFile: directory + "/kioskd.log", encoding: .utf8)) ?? ""
             throw BenchUsage("idle: kioskd sent no READY=1 within 30 s; its log:\n\(log)")
@@ -127,7 +127,7 @@ func runIdleBenchmark(arguments: [String]) async throws {
             try await Task.sleep(for: .seconds(settle))
             afterIntake = ProcessMemory(pid: pid)
         }
-        process.terminate()
+        process.send(SIGTERM)
         process.waitUntilExit()
     }
     await printer.stop()

@@ -1,5 +1,6 @@
 import Foundation
 import KioskStore
+import KioskSystem
 
 /// The service's intake cycle (``IntakeCycle``) against persist-queue's put + get + ack
 /// (`peers/persist_queue_cycle.py`), in alternating rounds on the same disk.
@@ -63,16 +64,16 @@ struct IntakeCycleComparison {
 private func persistQueueCycle(count: Int, peers: String, directory: String) -> Double? {
     let script = peers + "/persist_queue_cycle.py"
     guard FileManager.default.fileExists(atPath: script) else { return nil }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", script, "--count", "\(count)", "--dir", directory + "/peer"]
+    let process = ChildProcess(
+        "/usr/bin/env", ["python3", script, "--count", "\(count)", "--dir", directory + "/peer"])
     let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
+    process.standardOutput = .descriptor(output.fileHandleForWriting.fileDescriptor)
+    process.standardError = .null
     do { try process.run() } catch { return nil }
+    try? output.fileHandleForWriting.close()
     let bytes = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return nil }
+    guard process.exitStatus == 0 else { return nil }
     let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     return Double(text.split(separator: " ").last.map(String.init) ?? "")
 }

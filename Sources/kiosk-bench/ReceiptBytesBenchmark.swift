@@ -156,16 +156,17 @@ enum ReceiptBytesPaths {
         print("The same document through python-escpos (`\(peers)/escpos_receipt.py --document`):\n")
         let file = NSTemporaryDirectory() + "receipt-bytes-\(getpid()).json"
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let process = Process()
+        let process = ChildProcess(
+            "/usr/bin/env", [python, peers + "/escpos_receipt.py", "--document", file, "--json"])
         let output = Pipe()
         let errors = Pipe()
         do {
             try json(document).write(to: URL(fileURLWithPath: file))
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [python, peers + "/escpos_receipt.py", "--document", file, "--json"]
-            process.standardOutput = output
-            process.standardError = errors
+            process.standardOutput = .descriptor(output.fileHandleForWriting.fileDescriptor)
+            process.standardError = .descriptor(errors.fileHandleForWriting.fileDescriptor)
             try process.run()
+            try? output.fileHandleForWriting.close()
+            try? errors.fileHandleForWriting.close()
         } catch {
             print("python-escpos not run: \(error)")
             return
@@ -173,10 +174,10 @@ enum ReceiptBytesPaths {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus == 0,
+        guard process.exitStatus == 0,
             let results = try? JSONDocumentDecoder().decode([String: PeerReceiptResult].self, from: Array(data))
         else {
-            let last = problem.split(separator: "\n").last.map(String.init) ?? "exit \(process.terminationStatus)"
+            let last = problem.split(separator: "\n").last.map(String.init) ?? "exit \(process.exitStatus)"
             print("python-escpos not run (\(last)); install it: pip install python-escpos, then --python PATH")
             return
         }

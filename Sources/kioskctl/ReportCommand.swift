@@ -115,17 +115,19 @@ enum ReportCommand {
         guard let journalctl = candidates.first(where: { access($0, X_OK) == 0 }) else {
             return ["journalctl not found: no journal lines"]
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: journalctl)
-        process.arguments = ["-u", "kioskd.service", "-n", String(lines), "--no-pager", "-o", "short-iso"]
+        // ChildProcess, not Foundation's Process: its run() can crash on Linux (ChildProcess).
+        let process = ChildProcess(
+            journalctl, ["-u", "kioskd.service", "-n", String(lines), "--no-pager", "-o", "short-iso"])
         let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
+        process.standardOutput = .descriptor(output.fileHandleForWriting.fileDescriptor)
+        process.standardError = .descriptor(output.fileHandleForWriting.fileDescriptor)
+        process.standardInput = .null
         do {
             try process.run()
         } catch {
             return ["journalctl failed: \(error)"]
         }
+        try? output.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)

@@ -74,8 +74,8 @@ import Testing
         #expect(stored.map(\.seq) == committed.map(\.seq))
     }
 
-    static func launch(_ path: String, _ arguments: [String]) throws -> Process {
-        let process = Process()
+    static func launch(_ path: String, _ arguments: [String]) throws -> TestProcess {
+        let process = TestProcess()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice

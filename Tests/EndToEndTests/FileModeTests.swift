@@ -80,7 +80,7 @@ import Testing
         try Data("central-mode-key-0123456789abcdef-0123".utf8).write(to: URL(fileURLWithPath: keyFile))
         chmod(keyFile, 0o600)
         let database = directory.path + "/central.db"
-        let process = Process()
+        let process = TestProcess()
         process.executableURL = URL(fileURLWithPath: Self.withUmask000[0])
         process.arguments =
             Array(Self.withUmask000.dropFirst()) + [
@@ -123,7 +123,7 @@ import Testing
 
     @Test func demoStateIsPrivateAndCleanedUnderUmask000() async throws {
         let temporary = try TemporaryDirectory()
-        let process = Process()
+        let process = TestProcess()
         process.executableURL = URL(fileURLWithPath: Self.withUmask000[0])
         process.arguments = Array(Self.withUmask000.dropFirst()) + [BuiltProducts.path("kioskd"), "--demo"]
         var environment = ProcessInfo.processInfo.environment

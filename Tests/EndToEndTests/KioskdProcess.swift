@@ -23,7 +23,7 @@ final class KioskdProcess: @unchecked Sendable {
     let directory: TemporaryDirectory
     let central: CentralServer
     let printer: EmulatedPrinter
-    let process = Process()
+    let process = TestProcess()
     let profileName: String
     private let lines = LineLog()
 

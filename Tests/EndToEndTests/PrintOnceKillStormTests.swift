@@ -211,7 +211,7 @@ import Testing
         }
     }
 
-    static func kill(_ process: Process) {
+    static func kill(_ process: TestProcess) {
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
@@ -229,8 +229,8 @@ import Testing
         try db.scalar("SELECT count(*) FROM pragma_table_info('print_jobs') WHERE name = 'stage'")?.integer == 1
     }
 
-    static func launch(_ kiosk: KioskdProcess, log: String) throws -> Process {
-        let process = Process()
+    static func launch(_ kiosk: KioskdProcess, log: String) throws -> TestProcess {
+        let process = TestProcess()
         process.executableURL = URL(fileURLWithPath: BuiltProducts.path("kioskd"))
         process.arguments = ["--config", kiosk.configPath]
         var environment = ProcessInfo.processInfo.environment

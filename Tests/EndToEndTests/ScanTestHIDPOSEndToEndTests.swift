@@ -15,7 +15,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let scanner = try HIDPOSScannerFIFO(path: directory.path + "/scanner")
         let path = scanner.path
-        let process = Process()
+        let process = TestProcess()
         process.executableURL = URL(fileURLWithPath: BuiltProducts.path("kioskctl"))
         process.arguments = [
             "scan-test", "--mode", "hidpos", "--device", path, "--json",

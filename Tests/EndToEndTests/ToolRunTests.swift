@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func waitForExitKillsAChildPastItsDeadline() async throws {
-        let process = Process()
+        let process = TestProcess()
         process.executableURL = URL(fileURLWithPath: "/bin/sleep")
         process.arguments = ["600"]
         try process.run()
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func waitForExitReportsAChildThatEndsByItself() async throws {
-        let process = Process()
+        let process = TestProcess()
         process.executableURL = URL(fileURLWithPath: "/bin/true")
         try process.run()
         #expect(await ToolRun.waitForExit(process, timeout: .seconds(60)))

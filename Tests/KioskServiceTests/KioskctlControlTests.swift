@@ -258,7 +258,7 @@ struct KioskctlControlTests {
         defer { rig.server.requestStop() }
         let handler = rig.handler
         let line = try await onThread { () -> String in
-            let process = Process()
+            let process = TestProcess()
             process.executableURL = URL(fileURLWithPath: Kioskctl.path)
             process.arguments = ["watch", "--json", "--timeout", "120", "--socket", rig.directory.socket]
             let output = Pipe()

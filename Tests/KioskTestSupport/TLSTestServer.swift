@@ -46,7 +46,7 @@ public struct TestCertificates {
 /// `@unchecked Sendable`: the process is touched from the test's task only; lines are behind
 /// a mutex.
 public final class TLSTestServer: @unchecked Sendable {
-    private let process = Process()
+    private let process = TestProcess()
     private let output = PrintedLines()
     /// The loopback port it listens on.
     public let port: Int

@@ -40,7 +40,7 @@ public enum ToolRun {
         } else {
             command = (executable, arguments)
         }
-        let process = Process()
+        let process = TestProcess()
         process.executableURL = URL(fileURLWithPath: command.0)
         process.arguments = command.1
         if !environment.isEmpty {
@@ -55,10 +55,10 @@ public enum ToolRun {
     }
 
     /// Waits, on a thread of its own, until `process` (already started) exits, at most
-    /// `timeout`; a process still running then is killed (SIGKILL: children inherit the test
-    /// process's blocked signals, so SIGTERM may never arrive). Returns whether it exited by
-    /// itself in time.
-    public static func waitForExit(_ process: Process, timeout: Duration = .seconds(60)) async -> Bool {
+    /// `timeout`; a process still running then is killed (SIGKILL: a child that handles or
+    /// blocks SIGTERM itself might never end on it). Returns whether it exited by itself in
+    /// time.
+    public static func waitForExit(_ process: TestProcess, timeout: Duration = .seconds(60)) async -> Bool {
         let killer = Killer(process)
         killer.arm(after: timeout)
         _ = try? await onThread { process.waitUntilExit() }
@@ -72,7 +72,8 @@ public enum ToolRun {
         }
     }
 
-    private static func collect(_ process: Process, timeout: Duration, describing command: String) throws -> Outcome {
+    private static func collect(_ process: TestProcess, timeout: Duration, describing command: String) throws -> Outcome
+    {
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -108,11 +109,11 @@ public enum ToolRun {
     /// starved pool cannot delay it.
     private final class Killer: @unchecked Sendable {
         // @unchecked Sendable: `state` is only touched under `condition`.
-        private let process: Process
+        private let process: TestProcess
         private let condition = NSCondition()
         private var state: (disarmed: Bool, killed: Bool) = (false, false)
 
-        init(_ process: Process) { self.process = process }
+        init(_ process: TestProcess) { self.process = process }
 
         func arm(after timeout: Duration) {
             let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18

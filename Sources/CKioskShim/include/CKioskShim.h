@@ -45,6 +45,23 @@ int kiosk_name_current_thread(const char *name);
 /// gettid(2): the calling thread's kernel id, as /proc/self/task/<tid> names it.
 int kiosk_gettid(void);
 
+// MARK: - Child processes (defined in spawn.c: posix_spawn's closefrom and chdir actions are
+// _GNU_SOURCE extensions)
+
+/// A standard stream of a child `kiosk_spawn` starts: this process's own.
+#define KIOSK_SPAWN_INHERIT (-1)
+/// A standard stream of a child `kiosk_spawn` starts: /dev/null.
+#define KIOSK_SPAWN_NULL (-2)
+/// Starts `path` (no PATH search) with `argv` and `envp` (NULL-terminated) through
+/// posix_spawn(3). Standard stream i is descriptor `streams[i]` of this process,
+/// KIOSK_SPAWN_INHERIT or KIOSK_SPAWN_NULL; every other descriptor is closed in the child
+/// (posix_spawn_file_actions_addclosefrom_np), which starts in `directory` (NULL: this one) with
+/// no signal blocked and every signal at its default action, as a shell starts a command.
+/// Returns 0 and the child's pid in `pid`, or an errno value (ENOENT: no such program).
+int kiosk_spawn(
+    const char *path, char *const argv[], char *const envp[], const int streams[3], const char *directory,
+    pid_t *pid);
+
 // MARK: - hidraw (HID-POS scanners)
 
 static inline unsigned long kiosk_HIDIOCGRDESCSIZE(void) { return HIDIOCGRDESCSIZE; }
