@@ -126,13 +126,15 @@ build() {
     cmp -s "$out/UsKeymap.swift.new" "$out/UsKeymap.swift" || mv "$out/UsKeymap.swift.new" "$out/UsKeymap.swift"
     rm -f "$out/UsKeymap.swift.new"
     local key
-    key=$({ echo "${flags[*]}"; cat Tests/Fuzz/*.swift "$out/UsKeymap.swift" "$mods"/*.key Sources/CKioskShim/shim.c Sources/CKioskShim/include/*.h; } | sha256sum | cut -d' ' -f1)
+    key=$({ echo "${flags[*]}"; cat Tests/Fuzz/*.swift "$out/UsKeymap.swift" "$mods"/*.key Sources/CKioskShim/shim.c Sources/CKioskShim/spawn.c Sources/CKioskShim/include/*.h; } | sha256sum | cut -d' ' -f1)
     if [ ! -x "$out/fuzzer" ] || [ "$(cat "$out/fuzzer.key" 2>/dev/null)" != "$key" ]; then
         rm -f "$out/fuzzer.key"
-        # The C shim (KioskSystem names its threads through it), compiled as SwiftPM does.
+        # The C shim (KioskSystem names its threads and starts children through it), compiled as
+        # SwiftPM does; not its SQLite VFS, which no fuzzed module uses.
         clang -c -O2 -fPIC -I Sources/CKioskShim/include Sources/CKioskShim/shim.c -o "$out/shim/shim.o"
+        clang -c -O2 -fPIC -I Sources/CKioskShim/include Sources/CKioskShim/spawn.c -o "$out/shim/spawn.o"
         swiftc "${flags[@]}" -use-ld=lld -module-name FuzzTargets -o "$out/fuzzer" \
-            Tests/Fuzz/*.swift "$out/UsKeymap.swift" "$mods"/*.o "$out/shim/shim.o" -lssl -lcrypto
+            Tests/Fuzz/*.swift "$out/UsKeymap.swift" "$mods"/*.o "$out/shim/shim.o" "$out/shim/spawn.o" -lssl -lcrypto
         echo "$key" > "$out/fuzzer.key"
     fi
     echo "== fuzz: built $out/fuzzer in $((SECONDS - started)) s"
