@@ -144,12 +144,9 @@ extension CentralServer {
             injectFault(fault, count: order.count ?? 1)
             var writer = JSONWriter()
             writer.object { writer in
-                writer.key("ok")
-                writer.value(true)
-                writer.key("fault")
-                writer.value(fault.summary)
-                writer.key("count")
-                writer.value(order.count ?? 1)
+                writer.member("ok", true)
+                writer.member("fault", fault.summary)
+                writer.member("count", order.count ?? 1)
             }
             return .json(200, String(decoding: writer.bytes, as: UTF8.self))
         } catch {

@@ -60,8 +60,7 @@ struct HTTPResponse: Sendable {
     static func error(_ status: Int, _ message: String) -> HTTPResponse {
         var writer = JSONWriter()
         writer.object { writer in
-            writer.key("error")
-            writer.value(message)
+            writer.member("error", message)
         }
         return HTTPResponse(
             status: status, headers: [("Content-Type", "application/json")], body: writer.bytes)

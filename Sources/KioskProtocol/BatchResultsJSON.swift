@@ -12,14 +12,11 @@ extension BatchResults {
             writer.array { writer in
                 for result in results {
                     writer.object { writer in
-                        writer.key("id")
-                        writer.value(result.id)
+                        writer.member("id", result.id)
                         if let reason = result.reason {
-                            writer.key("reason")
-                            writer.value(reason)
+                            writer.member("reason", reason)
                         }
-                        writer.key("status")
-                        writer.value(result.status)
+                        writer.member("status", result.status)
                     }
                 }
             }

@@ -39,10 +39,8 @@ public enum EventBatchBody {
         for event in events { capacity += event.data.count + event.id.utf8.count + event.type.utf8.count + 96 }
         var writer = JSONWriter(reservingCapacity: capacity)
         writer.object { writer in
-            writer.key("kiosk")
-            writer.value(kiosk)
-            writer.key("sentAt")
-            writer.value(sentAt)
+            writer.member("kiosk", kiosk)
+            writer.member("sentAt", sentAt)
             writer.key("events")
             writer.array { writer in
                 for event in events { write(event, to: &writer) }
@@ -68,14 +66,10 @@ public enum EventBatchBody {
 
     private static func write(_ event: WireEvent, to writer: inout JSONWriter) {
         writer.object { writer in
-            writer.key("id")
-            writer.value(event.id)
-            writer.key("seq")
-            writer.value(event.seq)
-            writer.key("type")
-            writer.value(event.type)
-            writer.key("occurredAt")
-            writer.value(event.occurredAt)
+            writer.member("id", event.id)
+            writer.member("seq", event.seq)
+            writer.member("type", event.type)
+            writer.member("occurredAt", event.occurredAt)
             writer.key("data")
             writer.rawValue(event.data)
         }

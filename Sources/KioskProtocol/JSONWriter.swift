@@ -144,6 +144,44 @@ public struct JSONWriter: Sendable {
         separate()
     }
 
+    // MARK: Members
+
+    /// Writes an object member: ``key(_:)`` `name`, then `text` (escaped).
+    public mutating func member(_ name: StaticString, _ text: String) {
+        key(name)
+        value(text)
+    }
+
+    /// Writes an object member: ``key(_:)`` `name`, then `number` in decimal.
+    public mutating func member(_ name: StaticString, _ number: Int64) {
+        key(name)
+        value(number)
+    }
+
+    /// Writes an object member: ``key(_:)`` `name`, then `number` in decimal.
+    public mutating func member(_ name: StaticString, _ number: Int) {
+        key(name)
+        value(number)
+    }
+
+    /// Writes an object member: ``key(_:)`` `name`, then `number` in decimal.
+    public mutating func member(_ name: StaticString, _ number: UInt64) {
+        key(name)
+        value(number)
+    }
+
+    /// Writes an object member: ``key(_:)`` `name`, then `number` as ``value(_:)-(Double)`` does.
+    public mutating func member(_ name: StaticString, _ number: Double) {
+        key(name)
+        value(number)
+    }
+
+    /// Writes an object member: ``key(_:)`` `name`, then `true` or `false`.
+    public mutating func member(_ name: StaticString, _ flag: Bool) {
+        key(name)
+        value(flag)
+    }
+
     // MARK: Values
 
     /// Writes a string, escaped.

@@ -148,16 +148,11 @@ func runIntakeBenchmark(arguments: [String]) async throws {
                 o.key(text: name)
                 o.value((value * 1000).rounded() / 1000)
             }
-            o.key("intakes")
-            o.value(count)
-            o.key("status_queries")
-            o.value(status)
-            o.key("automatic_status_back")
-            o.value(automaticStatus)
-            o.key("back_to_back")
-            o.value(backToBack)
-            o.key("dle_eot_requests")
-            o.value(requests)
+            o.member("intakes", count)
+            o.member("status_queries", status)
+            o.member("automatic_status_back", automaticStatus)
+            o.member("back_to_back", backToBack)
+            o.member("dle_eot_requests", requests)
         }
         print(String(decoding: writer.bytes, as: UTF8.self))
     } else {

@@ -106,44 +106,29 @@ enum ReceiptBytesPaths {
                 writer.object { writer in
                     switch element {
                     case .text(let text, let style):
-                        writer.key("kind")
-                        writer.value("text")
-                        writer.key("text")
-                        writer.value(text)
-                        writer.key("bold")
-                        writer.value(style.bold)
-                        writer.key("underline")
-                        writer.value(style.underline)
-                        writer.key("double_width")
-                        writer.value(style.doubleWidth)
-                        writer.key("double_height")
-                        writer.value(style.doubleHeight)
+                        writer.member("kind", "text")
+                        writer.member("text", text)
+                        writer.member("bold", style.bold)
+                        writer.member("underline", style.underline)
+                        writer.member("double_width", style.doubleWidth)
+                        writer.member("double_height", style.doubleHeight)
                         writer.key("align")
                         writer.value(
                             style.alignment == .center ? "center" : style.alignment == .right ? "right" : "left")
-                        writer.key("font")
-                        writer.value(style.font == .b ? "b" : "a")
+                        writer.member("font", style.font == .b ? "b" : "a")
                     case .barcode(let data):
-                        writer.key("kind")
-                        writer.value("barcode")
-                        writer.key("data")
-                        writer.value(data)
+                        writer.member("kind", "barcode")
+                        writer.member("data", data)
                     case .qr(let data):
-                        writer.key("kind")
-                        writer.value("qr")
-                        writer.key("data")
-                        writer.value(data)
+                        writer.member("kind", "qr")
+                        writer.member("data", data)
                     case .feed(let lines):
-                        writer.key("kind")
-                        writer.value("feed")
-                        writer.key("lines")
-                        writer.value(lines)
+                        writer.member("kind", "feed")
+                        writer.member("lines", lines)
                     case .cut:
-                        writer.key("kind")
-                        writer.value("cut")
+                        writer.member("kind", "cut")
                     case .beep:
-                        writer.key("kind")
-                        writer.value("beep")
+                        writer.member("kind", "beep")
                     }
                 }
             }

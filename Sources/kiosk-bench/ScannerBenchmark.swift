@@ -103,18 +103,12 @@ func runScannerBenchmark(arguments: [String]) async throws {
     if json {
         var writer = JSONWriter()
         writer.object { writer in
-            writer.key("decodeEventsPerSecond")
-            writer.value(Int(decodeRate))
-            writer.key("readerEventsPerSecond")
-            writer.value(Int(readerRate))
-            writer.key("eventsPerScan")
-            writer.value(scanEvents.count)
-            writer.key("latencyP50Microseconds")
-            writer.value(Int(p50))
-            writer.key("latencyP99Microseconds")
-            writer.value(Int(p99))
-            writer.key("scans")
-            writer.value(count)
+            writer.member("decodeEventsPerSecond", Int(decodeRate))
+            writer.member("readerEventsPerSecond", Int(readerRate))
+            writer.member("eventsPerScan", scanEvents.count)
+            writer.member("latencyP50Microseconds", Int(p50))
+            writer.member("latencyP99Microseconds", Int(p99))
+            writer.member("scans", count)
         }
         print(String(decoding: writer.bytes, as: UTF8.self))
     } else {

@@ -49,45 +49,32 @@ func runStoreFlatBenchmark(arguments: [String]) async throws {
     if options.json {
         var writer = JSONWriter()
         writer.object { writer in
-            writer.key("benchmark")
-            writer.value("store-flat")
+            writer.member("benchmark", "store-flat")
             writer.key("sizes")
             writer.array { writer in
                 for row in rows {
                     writer.object { writer in
-                        writer.key("size")
-                        writer.value(row.size)
-                        writer.key("enqueueP50Microseconds")
-                        writer.value(row.enqueue.percentile(50))
-                        writer.key("enqueueP99Microseconds")
-                        writer.value(row.enqueue.percentile(99))
-                        writer.key("enqueueBytesPerCall")
-                        writer.value(row.enqueue.bytesPerCall)
-                        writer.key("summaryP50Microseconds")
-                        writer.value(row.summary.percentile(50))
-                        writer.key("summaryP99Microseconds")
-                        writer.value(row.summary.percentile(99))
-                        writer.key("purgeP50Microseconds")
-                        writer.value(row.purge.percentile(50))
-                        writer.key("purgeMaxMicroseconds")
-                        writer.value(row.purge.percentile(100))
+                        writer.member("size", row.size)
+                        writer.member("enqueueP50Microseconds", row.enqueue.percentile(50))
+                        writer.member("enqueueP99Microseconds", row.enqueue.percentile(99))
+                        writer.member("enqueueBytesPerCall", row.enqueue.bytesPerCall)
+                        writer.member("summaryP50Microseconds", row.summary.percentile(50))
+                        writer.member("summaryP99Microseconds", row.summary.percentile(99))
+                        writer.member("purgeP50Microseconds", row.purge.percentile(50))
+                        writer.member("purgeMaxMicroseconds", row.purge.percentile(100))
                     }
                 }
             }
-            writer.key("intakeCyclesPerSecond")
-            writer.value(Int(comparison.kioskPerSecond))
-            writer.key("intakeCycleP50Microseconds")
-            writer.value(cycle.percentile(50))
-            writer.key("intakeCycleP99Microseconds")
-            writer.value(cycle.percentile(99))
+            writer.member("intakeCyclesPerSecond", Int(comparison.kioskPerSecond))
+            writer.member("intakeCycleP50Microseconds", cycle.percentile(50))
+            writer.member("intakeCycleP99Microseconds", cycle.percentile(99))
             writer.key("persistQueueCyclesPerSecond")
             if let peer { writer.value(peer) } else { writer.null() }
             writer.key("rounds")
             writer.array { writer in
                 for round in comparison.rounds {
                     writer.object { writer in
-                        writer.key("intakeCyclesPerSecond")
-                        writer.value(Int(round.kiosk))
+                        writer.member("intakeCyclesPerSecond", Int(round.kiosk))
                         writer.key("persistQueueCyclesPerSecond")
                         if let peer = round.peer { writer.value(peer) } else { writer.null() }
                     }

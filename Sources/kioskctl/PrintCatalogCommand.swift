@@ -37,10 +37,8 @@ enum PrintCatalogCommand {
         if json {
             var writer = JSONWriter()
             writer.object { writer in
-                writer.key("procedures")
-                writer.value(catalog.procedures.count)
-                writer.key("bytes")
-                writer.value(bytes.count)
+                writer.member("procedures", catalog.procedures.count)
+                writer.member("bytes", bytes.count)
             }
             print(String(decoding: writer.bytes, as: UTF8.self))
         } else {

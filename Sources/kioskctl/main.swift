@@ -90,10 +90,8 @@ func kioskctl(_ words: [String]) async -> Int32 {
             if json {
                 var writer = JSONWriter()
                 writer.object { writer in
-                    writer.key("schemaVersion")
-                    writer.value(KioskStore.schemaVersion)
-                    writer.key("version")
-                    writer.value(kioskSoftwareVersion)
+                    writer.member("schemaVersion", KioskStore.schemaVersion)
+                    writer.member("version", kioskSoftwareVersion)
                 }
                 print(String(decoding: writer.bytes, as: UTF8.self))
             } else {

@@ -169,4 +169,35 @@ import Testing
         writer.value("x")
         #expect(writer.bytes == Array(#""x""#.utf8))
     }
+    @Test(
+        "member(name, value) writes what key(name) then value(value) writes, for every value type, compact and pretty")
+    func membersAreKeyThenValue() {
+        for pretty in [false, true] {
+            var members = JSONWriter(prettyPrinted: pretty)
+            var pairs = JSONWriter(prettyPrinted: pretty)
+            members.object { writer in
+                writer.member("text", "Nguyễn \"Bá\"")
+                writer.member("int", -42)
+                writer.member("int64", Int64.min)
+                writer.member("uint64", UInt64.max)
+                writer.member("double", 0.1)
+                writer.member("flag", true)
+            }
+            pairs.object { writer in
+                writer.key("text")
+                writer.value("Nguyễn \"Bá\"")
+                writer.key("int")
+                writer.value(-42)
+                writer.key("int64")
+                writer.value(Int64.min)
+                writer.key("uint64")
+                writer.value(UInt64.max)
+                writer.key("double")
+                writer.value(0.1)
+                writer.key("flag")
+                writer.value(true)
+            }
+            #expect(members.bytes == pairs.bytes)
+        }
+    }
 }
