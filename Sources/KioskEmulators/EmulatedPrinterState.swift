@@ -42,7 +42,7 @@ public struct EmulatedPrinterState: Sendable, Equatable {
 
     /// The answer to a buffered `GS r n`: paper sensor (`n` 1 or 49: bits 0–1 near end) or
     /// drawer (0). Bits 4 and 7 are always clear.
-    func processedAnswer(to n: UInt8) -> UInt8 {
+    public func processedAnswer(to n: UInt8) -> UInt8 {
         n == 1 || n == 49 ? (paperNearEnd ? 0x03 : 0) : 0
     }
 

@@ -32,6 +32,19 @@ struct PrinterLinkTimingTests {
         await rig.shutDown()
     }
 
+    @Test("a printer that never answers GS r: each job counts as printed once its allowance is over")
+    func printerThatNeverAnswersTheJobsStatusRequest() async throws {
+        let rig = try PrinterRig(printAllowance: .milliseconds(300))
+        rig.emulator.update { $0.answersBufferedStatus = false }
+        let bytes = ESCPOSEncoder.encode(PrinterRig.receipt(), profile: rig.profile)
+        for copy in 1...2 {
+            let outcome = try await rig.link.print(bytes)
+            #expect(outcome.isPrinted, "copy \(copy): \(outcome)")
+        }
+        #expect(rig.emulator.cutsReceived == 2)
+        await rig.shutDown()
+    }
+
     @Test("a printer plugged back in is taken back at once, not at the next backoff step")
     func hotPlug() async throws {
         // A backoff far longer than the test: only the device folder's change can bring it back.

@@ -63,9 +63,9 @@ import Testing
     @Test func networkPrinterDroppingTheConnectionMidJob() async throws {
         let printer = try LoopbackNetworkPrinter()
         defer { printer.stop() }
-        // The connection's calls block (each job waits out the allowance for a `GS r` answer
-        // this stand-in never gives): on a thread of their own, not the concurrency pool that
-        // the other tests running in parallel need (a held pool stalls their answers).
+        // The connection's calls block (each job waits for the printer's `GS r` answer): on a
+        // thread of their own, not the concurrency pool that the other tests running in
+        // parallel need (a held pool stalls their answers).
         let run = try await NamedThread.run("test-network") { () -> NetworkRun in
             let connection = PrinterConnection(configuration: Self.configuration(printer.address))
             defer { connection.close() }

@@ -7,8 +7,8 @@ import Synchronization
 #endif
 
 /// A network receipt printer on 127.0.0.1 (an ephemeral port): takes one connection at a time
-/// on its own thread, keeps the bytes each connection brought, answers every `DLE EOT n` as
-/// a healthy printer does, and can drop a connection (reset) after a given number of bytes.
+/// on its own thread, keeps the bytes each connection brought, answers every `DLE EOT n` and
+/// `GS r n` as a healthy printer does, and can drop a connection (reset) after a given number of bytes.
 package final class LoopbackNetworkPrinter: Sendable {
     package struct Shared {
         package var connections: [[UInt8]] = []
@@ -85,7 +85,8 @@ package final class LoopbackNetworkPrinter: Sendable {
                 setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
                 break
             }
-            // Answer DLE EOT n (also across chunk boundaries) as a ready printer.
+            // Answer DLE EOT n and GS r n (also across chunk boundaries) as a ready printer that
+            // prints what it gets at once: a job's closing `GS r 1` is answered when it arrives.
             let stream = tail + chunk
             var answers: [UInt8] = []
             var i = 0
@@ -93,6 +94,9 @@ package final class LoopbackNetworkPrinter: Sendable {
                 if stream[i] == 0x10 && stream[i + 1] == 0x04, let a = EmulatedPrinterState().answer(to: stream[i + 2])
                 {
                     answers.append(a)
+                    i += 3
+                } else if stream[i] == 0x1D && stream[i + 1] == 0x72 {
+                    answers.append(EmulatedPrinterState().processedAnswer(to: stream[i + 2]))
                     i += 3
                 } else {
                     i += 1
