@@ -66,9 +66,15 @@ public final class ChildProcess: @unchecked Sendable {
     /// Starts the child. Throws when it cannot be started (no such program, not executable),
     /// naming the program.
     public func run() throws(SystemError) {
-        precondition(startedProcess == nil, "a ChildProcess runs once")
-        let argv = [executable] + arguments
-        let envp = environment.map { $0.map { "\($0.key)=\($0.value)" } }
+        precondition(processIdentifier == 0, "a ChildProcess runs once")
+        let argv = CStrings([executable] + arguments)
+        let envp = environment.map { CStrings($0.map { "\($0.key)=\($0.value)" }) }
+        let directory = self.directory.flatMap { strdup($0) }
+        defer {
+            argv.free()
+            envp?.free()
+            Glibc.free(directory)
+        }
         let streams = [standardInput, standardOutput, standardError].map { stream -> Int32 in
             switch stream {
             case .inherit: KIOSK_SPAWN_INHERIT
@@ -77,27 +83,52 @@ public final class ChildProcess: @unchecked Sendable {
             }
         }
         var pid: pid_t = 0
-        let code = withCStrings(argv) { argv in
-            withOptionalCStrings(envp) { envp in
-                streams.withUnsafeBufferPointer { streams in
-                    if let directory {
-                        directory.withCString { kiosk_spawn(executable, argv, envp, streams.baseAddress, $0, &pid) }
-                    } else {
-                        kiosk_spawn(executable, argv, envp, streams.baseAddress, nil, &pid)
-                    }
-                }
-            }
-        }
+        let code = kiosk_spawn(executable, argv.pointers, envp?.pointers, streams, directory, &pid)
         guard code == 0 else { throw SystemError(code, call: "posix_spawn(\(executable))") }
-        let child = pid
         condition.lock()
-        started = child
+        started = pid
         condition.unlock()
-        NamedThread.start("child-wait") { [self] in reap(child) }
+        NamedThread.start("child-wait") { [self, pid] in reap(pid) }
+    }
+
+    /// Runs the child with its standard output (and, with `includingErrors`, its standard
+    /// error) into a pipe, reads that to its end and waits for the child: what a caller that
+    /// wants a tool's text does. Blocks the calling thread.
+    public func runReadingOutput(includingErrors: Bool = false) throws(SystemError) -> (
+        termination: Termination?, output: [UInt8]
+    ) {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw SystemError(errno, call: "pipe for \(executable)") }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        standardOutput = .descriptor(ends[1])
+        if includingErrors { standardError = .descriptor(ends[1]) }
+        do {
+            try run()
+        } catch {
+            close(ends[0])
+            close(ends[1])
+            throw error
+        }
+        // Only the child holds the write end now: the read ends when the child closes it.
+        close(ends[1])
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(ends[0], &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            output += buffer[..<count]
+        }
+        close(ends[0])
+        return (waitUntilExit(), output)
     }
 
     /// The child's process id; 0 before ``run()``.
-    public var processIdentifier: Int32 { startedProcess ?? 0 }
+    public var processIdentifier: Int32 {
+        condition.lock()
+        defer { condition.unlock() }
+        return started ?? 0
+    }
 
     /// Whether the child was started and has not ended yet.
     public var isRunning: Bool {
@@ -141,12 +172,6 @@ public final class ChildProcess: @unchecked Sendable {
         kill(started, signal)
     }
 
-    private var startedProcess: Int32? {
-        condition.lock()
-        defer { condition.unlock() }
-        return started
-    }
-
     /// The waiting thread's body: `waitpid` until the child ends, then tell the waiters.
     private func reap(_ pid: Int32) {
         var status: Int32 = 0
@@ -161,17 +186,12 @@ public final class ChildProcess: @unchecked Sendable {
     }
 }
 
-/// Runs `body` with `strings` as a NULL-terminated array of C strings.
-private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-    let pointers = strings.map { strdup($0) } + [nil]
-    defer { for pointer in pointers { free(pointer) } }
-    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
-}
+/// Strings copied as C strings in a NULL-terminated array, for `argv` and `envp`; freed by
+/// ``free()``.
+private struct CStrings {
+    let pointers: [UnsafeMutablePointer<CChar>?]
 
-/// As ``withCStrings(_:_:)``, with nil for nil.
-private func withOptionalCStrings<R>(
-    _ strings: [String]?, _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>?) -> R
-) -> R {
-    guard let strings else { return body(nil) }
-    return withCStrings(strings) { body($0) }
+    init(_ strings: [String]) { pointers = strings.map { strdup($0) } + [nil] }
+
+    func free() { for pointer in pointers { Glibc.free(pointer) } }
 }

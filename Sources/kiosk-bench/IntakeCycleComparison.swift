@@ -66,14 +66,8 @@ private func persistQueueCycle(count: Int, peers: String, directory: String) -> 
     guard FileManager.default.fileExists(atPath: script) else { return nil }
     let process = ChildProcess(
         "/usr/bin/env", ["python3", script, "--count", "\(count)", "--dir", directory + "/peer"])
-    let output = Pipe()
-    process.standardOutput = .descriptor(output.fileHandleForWriting.fileDescriptor)
     process.standardError = .null
-    do { try process.run() } catch { return nil }
-    try? output.fileHandleForWriting.close()
-    let bytes = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.exitStatus == 0 else { return nil }
+    guard let (termination, bytes) = try? process.runReadingOutput(), termination == .exited(0) else { return nil }
     let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     return Double(text.split(separator: " ").last.map(String.init) ?? "")
 }

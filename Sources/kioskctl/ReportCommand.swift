@@ -118,18 +118,13 @@ enum ReportCommand {
         // ChildProcess, not Foundation's Process: its run() can crash on Linux (ChildProcess).
         let process = ChildProcess(
             journalctl, ["-u", "kioskd.service", "-n", String(lines), "--no-pager", "-o", "short-iso"])
-        let output = Pipe()
-        process.standardOutput = .descriptor(output.fileHandleForWriting.fileDescriptor)
-        process.standardError = .descriptor(output.fileHandleForWriting.fileDescriptor)
         process.standardInput = .null
+        let data: [UInt8]
         do {
-            try process.run()
+            data = try process.runReadingOutput(includingErrors: true).output
         } catch {
             return ["journalctl failed: \(error)"]
         }
-        try? output.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 }

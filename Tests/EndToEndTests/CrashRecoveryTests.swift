@@ -40,7 +40,7 @@ import Testing
             let lifetime = UInt64.random(in: 30...250, using: &generator)
             try await Task.sleep(for: .milliseconds(lifetime))
             #expect(process.isRunning, "the worker stopped by itself")
-            kill(process.processIdentifier, SIGKILL)
+            process.send(SIGKILL)
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal)
             kills += 1
@@ -49,7 +49,7 @@ import Testing
         let last = try Self.launch(worker, common + ["--drain-only"])
         let deadline = Date().addingTimeInterval(120)
         while last.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        if last.isRunning { kill(last.processIdentifier, SIGKILL) }
+        last.send(SIGKILL)
         last.waitUntilExit()
         #expect(last.terminationStatus == 0)
 

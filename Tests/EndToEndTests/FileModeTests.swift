@@ -96,7 +96,7 @@ import Testing
         }
         try process.run()
         defer {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.send(SIGKILL)
             process.waitUntilExit()
         }
         let deadline = ContinuousClock.now + .seconds(60)

@@ -76,7 +76,7 @@ import Testing
             try? await Task.sleep(for: .milliseconds(100))
         }
         #expect(settled, "print jobs or events still pending after the last run")
-        Glibc.kill(last.processIdentifier, SIGTERM)
+        last.send(SIGTERM)
         let stopped = await ToolRun.waitForExit(last, timeout: .seconds(60))
         #expect(stopped, "the last kioskd did not stop within 60 s of SIGTERM")
 
@@ -212,7 +212,7 @@ import Testing
     }
 
     static func kill(_ process: TestProcess) {
-        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.send(SIGKILL)
         process.waitUntilExit()
     }
 

@@ -6,31 +6,10 @@ import Testing
     import Glibc
 #endif
 
-/// A child started by ``ChildProcess``, reading what it printed from a pipe of our own.
+/// What a child started by ``ChildProcess`` printed, as text, and how it ended.
 private func output(of child: ChildProcess, standardError: Bool = false) throws -> (String, ChildProcess.Termination?) {
-    var ends: [Int32] = [0, 0]
-    #expect(pipe(&ends) == 0)
-    for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-    child.standardOutput = .descriptor(ends[1])
-    if standardError { child.standardError = .descriptor(ends[1]) }
-    do {
-        try child.run()
-    } catch {
-        close(ends[0])
-        close(ends[1])
-        throw error
-    }
-    close(ends[1])
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = read(ends[0], &buffer, buffer.count)
-        if count < 0 && errno == EINTR { continue }
-        if count <= 0 { break }
-        bytes += buffer[..<count]
-    }
-    close(ends[0])
-    return (String(decoding: bytes, as: UTF8.self), child.waitUntilExit())
+    let (termination, bytes) = try child.runReadingOutput(includingErrors: standardError)
+    return (String(decoding: bytes, as: UTF8.self), termination)
 }
 
 @Suite("Child processes: started by posix_spawn, not Foundation's Process")

@@ -118,7 +118,7 @@ public final class TLSTestServer: @unchecked Sendable {
         }
         let text = output.lines.first ?? ""
         guard text.hasPrefix("port "), let port = Int(text.dropFirst(5)) else {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.send(SIGKILL)
             process.waitUntilExit()
             throw ToolFailure(
                 description:
@@ -142,7 +142,7 @@ public final class TLSTestServer: @unchecked Sendable {
 
     /// Stops it (SIGKILL: the child inherits the test process's blocked signal mask).
     public func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.send(SIGKILL)
         process.waitUntilExit()
     }
 }

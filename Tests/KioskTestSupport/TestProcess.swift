@@ -75,10 +75,12 @@ public final class TestProcess: @unchecked Sendable {
         return .exit
     }
 
+    /// Sends `signal` while the child runs; never to a process id reused once it ended.
+    public func send(_ signal: Int32) { child.send(signal) }
     /// SIGTERM, as `Process.terminate()`.
-    public func terminate() { child.send(SIGTERM) }
+    public func terminate() { send(SIGTERM) }
     /// SIGINT, as `Process.interrupt()`.
-    public func interrupt() { child.send(SIGINT) }
+    public func interrupt() { send(SIGINT) }
 
     private func stream(_ value: Any?, childReads: Bool) -> ChildProcess.Stream {
         switch value {

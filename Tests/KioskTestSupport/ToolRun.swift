@@ -124,7 +124,7 @@ public enum ToolRun {
                 while !state.disarmed, condition.wait(until: deadline) {}
                 guard !state.disarmed, process.isRunning else { return }
                 state.killed = true
-                kill(process.processIdentifier, SIGKILL)
+                process.send(SIGKILL)
             }.start()
         }
 
