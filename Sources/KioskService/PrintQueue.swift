@@ -31,6 +31,10 @@ import Synchronization
 /// not durable (a status slip, a test page) gets that one copy: if it does not print whole
 /// it is dropped, never printed later for whoever stands at the kiosk when the paper is back.
 /// Durable jobs that did not print whole wait here for the printer.
+///
+/// The queue runs on the store's thread (``unownedExecutor``), as the flows do: recording a
+/// copy's steps (`written`, the completion) is a call on the same thread, not a hand-off to
+/// the store's thread and back; the link's transfers and checks run on the printer's thread.
 public actor PrintQueue {
     /// What one pass did.
     public struct Pass: Sendable, Equatable {
@@ -57,6 +61,9 @@ public actor PrintQueue {
 
     private let store: KioskStore
     private let link: PrinterLink
+
+    /// The store's executor: the queue's work and its store calls share its one thread.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { store.unownedExecutor }
     private let profile: PrinterProfile
     /// The reprint banner, encoded when first needed (not at start: encoding may load the
     /// raster font, which a kiosk that never reprints need not pay for at start).

@@ -18,7 +18,8 @@ public actor KioskStore {
     /// The thread every call of the store runs on.
     nonisolated let thread = StoreThread(name: "kiosk-store")
 
-    /// The store's executor: its own thread.
+    /// The store's executor: its own thread. The flows and the print queue run on it too, so
+    /// their store calls do not cross threads (docs/crossings.md).
     public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
 
     /// The database file.

@@ -38,11 +38,11 @@ struct IntakeCycleComparison {
         defer { removeStoreFiles(path) }
         let store = try KioskStore(path: path)
         let cycle = try await IntakeCycle(store: store)
-        _ = try await timed(100) { try await cycle.run() }
+        _ = try await cycle.timedRuns(100)
         var comparison = IntakeCycleComparison()
         let perRound = max(1, cycles / max(1, rounds))
         for _ in 0..<max(1, rounds) {
-            let sample = try await timed(perRound) { try await cycle.run() }
+            let sample = try await cycle.timedRuns(perRound)
             comparison.kiosk.merge(sample)
             let peer = persistQueueCycle(count: perRound, peers: peers, directory: directory)
             comparison.rounds.append(Round(kiosk: sample.callsPerSecond, peer: peer))

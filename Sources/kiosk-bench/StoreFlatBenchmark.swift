@@ -215,11 +215,22 @@ private func measurePurge(dossiers: Int, options: StoreFlatOptions, directory: S
 /// intake prepared with the numbers it will take (`recordIntake(prepared:numbers:)`, the
 /// receipt claimed `sending`), `written`, the completion; the events acked in batches of 100
 /// as forwarding does after each answer.
-final class IntakeCycle {
+///
+/// On the store's executor, as `KioskFlows` and `PrintQueue` are: their store calls are calls
+/// on the store's thread, not hand-offs to it. In the service each citizen's intake starts
+/// with the scan crossing into the flows, and its steps wait for the printer on the printer's
+/// thread; those crossings are the scanner's and the printer's, not the store's, and are not
+/// in this cycle but one: each cycle ends with a yield of the executor (`Task.yield`, a
+/// crossing to the pool and back, as a scan's arrival is one), where the store's queued jobs
+/// run as they would between citizens (a checkpoint).
+actor IntakeCycle {
     static let time = Timestamp(rfc3339: "2026-11-21T09:15:02+07:00")!
     let store: KioskStore
     private var numbers: IntakeNumbers
     private var unacked: [OutboxEvent] = []
+
+    /// The store's executor, as the flows and the print queue have.
+    nonisolated var unownedExecutor: UnownedSerialExecutor { store.unownedExecutor }
 
     init(store: KioskStore) async throws {
         self.store = store
@@ -232,6 +243,20 @@ final class IntakeCycle {
         try await written(record)
         try await complete(record)
         if unacked.count == 100 { try await ack() }
+        await Task.yield()  // the next citizen's scan
+    }
+
+    /// `count` whole cycles, each timed with its yield (a checkpoint that runs there counts).
+    func timedRuns(_ count: Int) async throws -> LatencySample {
+        var sample = LatencySample()
+        let writtenStart = writtenBytes()
+        for _ in 0..<count {
+            let start = ContinuousClock.now
+            try await run()
+            sample.add(ContinuousClock.now - start)
+        }
+        sample.bytesWritten = writtenBytes() - writtenStart
+        return sample
     }
 
     func intake() async throws -> IntakeRecord {

@@ -13,35 +13,32 @@ import Testing
 @testable import KioskService
 @testable import KioskStore
 
-/// Holds the flows actor on purpose: once armed, the next reading of the flows' clock blocks
-/// the actor (the caller's thread) until released.
+/// Holds the flows on purpose: once armed, the flows' next `onEventWritten` (the first thing
+/// they do after an intake's commit) blocks their thread — the store's, which they share —
+/// until released.
 final class FlowsHold: Sendable {
     private let state = Mutex<(armed: Bool, holding: Bool)>((false, false))
     private let held = DispatchSemaphore(value: 0)
     private let released = DispatchSemaphore(value: 0)
 
-    /// The flows' clock: the wall clock, blocking once while armed.
-    func now() -> Timestamp {
+    /// The flows' `onEventWritten`: returns at once unless armed; armed, blocks once.
+    func eventWritten() {
         let hold = state.withLock { s in
             defer { s.armed = false }
             if s.armed { s.holding = true }
             return s.armed
         }
-        if hold {
-            held.signal()
-            // Bounded: a test that fails must not hang the suite.
-            _ = released.wait(timeout: .now() + 60)
-        }
-        return Timestamp(unixSeconds: wallClockSeconds())
+        guard hold else { return }
+        held.signal()
+        // Bounded: a test that fails must not hang the suite.
+        _ = released.wait(timeout: .now() + 60)
     }
 
-    /// Arms the hold and waits (the caller's thread) until the flows are held, at most 60 s.
-    func armAndWaitUntilHeld() -> Bool {
-        state.withLock { $0.armed = true }
-        return held.wait(timeout: .now() + 60) == .success
-    }
+    func arm() { state.withLock { $0.armed = true } }
 
-    var isArmed: Bool { state.withLock { $0.armed } }
+    /// Waits (the caller's thread) until the flows are held, at most 60 s.
+    func waitUntilHeld() -> Bool { held.wait(timeout: .now() + 60) == .success }
+
     var isHolding: Bool { state.withLock { $0.holding } }
 
     func release() {
@@ -57,8 +54,9 @@ final class FlowsHold: Sendable {
 struct CommitHandOverTests {
     static let card = "001095012345||Nguyễn Bá Hoàng|14031995|Nam|Thôn 3, xã Mậu A, tỉnh Lào Cai|01022021"
 
-    static func flows(_ rig: PrinterRig, store: KioskStore, queue: PrintQueue, now: @escaping @Sendable () -> Timestamp)
-        throws -> KioskFlows
+    static func flows(
+        _ rig: PrinterRig, store: KioskStore, queue: PrintQueue, onEventWritten: @escaping @Sendable () -> Void
+    ) throws -> KioskFlows
     {
         let configuration = try KioskConfiguration.parse(
             text: "[Kiosk]\nId=YB-HAND-01\nOffice=Bưu điện huyện Văn Yên\nCodePrefix=YBVY01\n", file: "kiosk.conf")
@@ -73,7 +71,7 @@ struct CommitHandOverTests {
             keymap: Keymap(name: "us"))
         return KioskFlows(
             setup: setup, store: store, printer: PrinterAdapter(link: rig.link, queue: queue, profile: rig.profile),
-            profile: rig.profile, logger: LogRecorder().logger, now: now)
+            profile: rig.profile, logger: LogRecorder().logger, onEventWritten: onEventWritten)
     }
 
     @Test("the receipt prints while the flows are held right after the commit; once, and its row is settled")
@@ -84,29 +82,19 @@ struct CommitHandOverTests {
         let queue = PrintQueue(store: store, link: rig.link, profile: rig.profile, retryInterval: .seconds(3600))
         let running = Task { await queue.run() }
         let hold = FlowsHold()
-        let flows = try Self.flows(rig, store: store, queue: queue, now: { hold.now() })
+        let flows = try Self.flows(rig, store: store, queue: queue, onEventWritten: { hold.eventWritten() })
         #expect(await flows.handle(scan: Self.card).outcome.name == "awaiting-procedure")
-        // The intake's transaction waits, on the store's thread, until the flows are held.
-        let heldInTime = Mutex(false)
-        await store.observeWrites { operation, committed in
-            if operation == "recording intake", !committed {
-                let held = hold.armAndWaitUntilHeld()
-                heldInTime.withLock { $0 = held }
-            }
-        }
+        // Right after the intake's commit the flows block their thread, which is the store's
+        // and the print queue's too (docs/crossings.md): nothing of ours runs on it.
+        hold.arm()
         let intake = Task { await flows.handle(scan: "1.001234") }
-        // Holds the flows actor once the intake waits for its transaction (the actor is free).
-        let holder = Task {
-            while !hold.isArmed { try? await Task.sleep(for: .milliseconds(2)) }
-            _ = await flows.expireIdleSession()
-        }
+        let heldInTime = await Task.detached { hold.waitUntilHeld() }.value
         // The flows cannot run until released: the receipt must come out all the same.
         let receipts = await rig.emulator.waitForReceipts(count: 1, timeout: .seconds(30))
         let heldMeanwhile = hold.isHolding
         hold.release()
-        await holder.value
         let result = await intake.value
-        #expect(heldInTime.withLock { $0 })
+        #expect(heldInTime)
         #expect(receipts.count == 1, "the receipt waited for the flows")
         #expect(heldMeanwhile)
         #expect(result.outcome.name == "intake")
@@ -124,6 +112,27 @@ struct CommitHandOverTests {
         #expect(all.count == 2 && all.last?.text.contains("Lê Văn Cuối") == true)
         running.cancel()
         await running.value
+        await store.close()
+        await rig.shutDown()
+    }
+
+    @Test("the flows and the print queue run on the store's thread: their store calls cross no thread")
+    func flowsAndQueueRunOnTheStoresThread() async throws {
+        let rig = try PrinterRig()
+        let store = try rig.openStore()
+        let queue = PrintQueue(store: store, link: rig.link, profile: rig.profile)
+        let flows = try Self.flows(rig, store: store, queue: queue, onEventWritten: {})
+        let stores = await store.runningThread()
+        let flowsRun = await flows.runningThread()
+        let queueRuns = await queue.runningThread()
+        #expect(stores.name == "kiosk-store")
+        #expect(flowsRun.id == stores.id && flowsRun.name == "kiosk-store")
+        #expect(queueRuns.id == stores.id && queueRuns.name == "kiosk-store")
+        // An intake through the flows, and the queue's pass over its receipt, on that thread.
+        #expect(await flows.handle(scan: Self.card).outcome.name == "awaiting-procedure")
+        let result = await flows.handle(scan: "1.001234")
+        #expect(result.outcome.name == "intake")
+        #expect(await flows.runningThread().id == stores.id)
         await store.close()
         await rig.shutDown()
     }
@@ -224,4 +233,19 @@ extension KioskStore {
     fileprivate func observeWrites(_ observer: @escaping @Sendable (_ operation: String, _ committed: Bool) -> Void) {
         transactionObserver = observer
     }
+}
+
+extension KioskStore {
+    /// The kernel id and name of the thread the store's calls run on.
+    fileprivate func runningThread() -> (id: Int32, name: String) { (NamedThread.currentID, NamedThread.currentName) }
+}
+
+extension KioskFlows {
+    /// The kernel id and name of the thread the flows run on.
+    fileprivate func runningThread() -> (id: Int32, name: String) { (NamedThread.currentID, NamedThread.currentName) }
+}
+
+extension PrintQueue {
+    /// The kernel id and name of the thread the queue runs on.
+    fileprivate func runningThread() -> (id: Int32, name: String) { (NamedThread.currentID, NamedThread.currentName) }
 }

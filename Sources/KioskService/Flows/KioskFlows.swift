@@ -19,6 +19,11 @@ import KioskSystem
 /// refused at once with the printer's reason, or written already claimed and handed to the
 /// printer as its transaction commits, on the store's thread (the print queue records its
 /// steps and never decides again).
+///
+/// The flows run on the store's thread (``unownedExecutor``), as the print queue does: each
+/// store call of a scan is a call on the same thread, not a hand-off to the store's thread
+/// and back (docs/crossings.md). What the flows wait for — the printer's answer, the store's
+/// other callers — frees the thread as any `await` does.
 public actor KioskFlows {
     /// What handling one scan came to, for the log, the control socket and tests.
     public struct Result: Sendable, Equatable {
@@ -35,6 +40,9 @@ public actor KioskFlows {
 
     private var session: KioskSession
     let store: KioskStore
+
+    /// The store's executor: the flows' work and their store calls share its one thread.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { store.unownedExecutor }
     let setup: ServiceSetup
     let printer: any ReceiptPrinting
     /// The profile receipts are encoded with; a finished calibration switches it.
