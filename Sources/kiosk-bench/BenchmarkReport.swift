@@ -128,9 +128,11 @@ func benchmarkSections(intakes: Int) -> [BenchmarkSection] {
             about: """
                 Durable enqueue (p50, p99, bytes written per enqueue), the store summary and the \
                 retention purge of 1,000 dossiers falling due, with 0 and 100,000 events pending \
-                (`--large`: 1,000,000); then the service's intake cycle beside persist-queue's \
-                put + get + ack in the same run, in five alternating rounds on the same disk (medians; \
-                the median of the rounds' ratios).
+                (`--large`: 1,000,000); then the service's intake cycle (intake, `written`, the \
+                completion, an ack per 100 events, called from the store's own thread as the flows \
+                and the print queue call them) beside persist-queue's put + get + ack in the same \
+                run, in five alternating rounds on the same disk (medians; the median of the \
+                rounds' ratios).
                 """,
             command: .bench(["store-flat", "--sizes", "0,100000"]), large: ["--sizes", "0,100000,1000000"]),
         BenchmarkSection(
