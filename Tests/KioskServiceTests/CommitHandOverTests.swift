@@ -88,7 +88,8 @@ struct CommitHandOverTests {
         // and the print queue's too (docs/crossings.md): nothing of ours runs on it.
         hold.arm()
         let intake = Task { await flows.handle(scan: "1.001234") }
-        let heldInTime = await Task.detached { hold.waitUntilHeld() }.value
+        // Waited for on a thread of its own: the pool is never held by a wait.
+        let heldInTime = try await NamedThread.run("test-hold") { hold.waitUntilHeld() }
         // The flows cannot run until released: the receipt must come out all the same.
         let receipts = await rig.emulator.waitForReceipts(count: 1, timeout: .seconds(30))
         let heldMeanwhile = hold.isHolding
