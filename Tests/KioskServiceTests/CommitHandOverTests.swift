@@ -56,8 +56,7 @@ struct CommitHandOverTests {
 
     static func flows(
         _ rig: PrinterRig, store: KioskStore, queue: PrintQueue, onEventWritten: @escaping @Sendable () -> Void
-    ) throws -> KioskFlows
-    {
+    ) throws -> KioskFlows {
         let configuration = try KioskConfiguration.parse(
             text: "[Kiosk]\nId=YB-HAND-01\nOffice=Bưu điện huyện Văn Yên\nCodePrefix=YBVY01\n", file: "kiosk.conf")
         let setup = ServiceSetup(
