@@ -112,8 +112,8 @@ enum ReceiptBytesPaths {
                         writer.member("underline", style.underline)
                         writer.member("double_width", style.doubleWidth)
                         writer.member("double_height", style.doubleHeight)
-                        writer.key("align")
-                        writer.value(
+                        writer.member(
+                            "align",
                             style.alignment == .center ? "center" : style.alignment == .right ? "right" : "left")
                         writer.member("font", style.font == .b ? "b" : "a")
                     case .barcode(let data):

@@ -22,8 +22,8 @@ import KioskSystem
 ///
 /// The flows run on the store's thread (``unownedExecutor``), as the print queue does: each
 /// store call of a scan is a call on the same thread, not a hand-off to the store's thread
-/// and back (docs/crossings.md). What the flows wait for — the printer's answer, the store's
-/// other callers — frees the thread as any `await` does.
+/// and back (docs/crossings.md). What the flows wait for — the printer's answer, the
+/// forwarder's nudge — frees the thread as any `await` does.
 public actor KioskFlows {
     /// What handling one scan came to, for the log, the control socket and tests.
     public struct Result: Sendable, Equatable {
