@@ -102,6 +102,15 @@ while read -r where; do
     fail "$where: Foundation's Process; start children with ChildProcess (KioskSystem) or TestProcess (tests)"
 done <<<"$(grep -rnE '(^|[^A-Za-z_.])Process\(\)|: *Process\b[^.]|-> *Process\b' Sources Tests --include='*.swift' | cut -d: -f1,2 || true)"
 
+# Dispatch's read and write sources on Linux: tearing one down can leave libdispatch's epoll
+# loop an entry it has freed, and its manager thread then crashes the process (a CI run's test
+# process, in _dispatch_event_loop_drain; swift-corelibs-libdispatch#949). Read a descriptor
+# with blocking reads on a thread of its own (NamedThread), or with poll(2) as the devices do.
+while read -r where; do
+    [ -n "$where" ] || continue
+    fail "$where: a Dispatch read/write source; read on a NamedThread or with poll(2) instead"
+done <<<"$(grep -rnE 'readabilityHandler|writeabilityHandler|makeReadSource|makeWriteSource|DispatchIO' Sources Tests --include='*.swift' | grep -vE '^[^:]+:[0-9]+:\s*//' | cut -d: -f1,2 || true)"
+
 if [ $failures -gt 0 ]; then
     echo "check-layers: $failures problem(s); the rules are the table in $doc"
     exit 1

@@ -87,14 +87,11 @@ import Testing
                 BuiltProducts.path("kiosk-central"), "serve", "--db", database, "--kiosk", "YB-MODE-01=\(keyFile)",
                 "--listen", "127.0.0.1:0",
             ]
-        let lines = LineLog()
+        let lines = OutputLines()
         let pipe = Pipe()
         process.standardError = pipe
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { lines.append(data) }
-        }
         try process.run()
+        lines.follow(pipe.fileHandleForReading, thread: "central-stderr")
         defer {
             process.send(SIGKILL)
             process.waitUntilExit()

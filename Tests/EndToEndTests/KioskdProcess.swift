@@ -6,7 +6,6 @@ import KioskEmulators
 import KioskProtocol
 import KioskSystem
 import KioskTestSupport
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -15,7 +14,7 @@ import Synchronization
 /// A real `kioskd` process on emulated hardware: an emulated printer on a pseudo-terminal, a
 /// loopback `kiosk-central`, a temporary state directory — and its stderr, line by line.
 final class KioskdProcess: @unchecked Sendable {
-    // @unchecked Sendable: the Process is only touched from the test's task; the log is a Mutex.
+    // @unchecked Sendable: the Process is only touched from the test's task; the log is OutputLines (a Mutex).
     static let kioskId = "YB-TEST-01"
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
@@ -25,7 +24,7 @@ final class KioskdProcess: @unchecked Sendable {
     let printer: EmulatedPrinter
     let process = TestProcess()
     let profileName: String
-    private let lines = LineLog()
+    private let lines = OutputLines()
 
     var printerPath: String { directory.path + "/printer" }
     var configPath: String { directory.path + "/kiosk.conf" }
@@ -104,13 +103,8 @@ final class KioskdProcess: @unchecked Sendable {
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = FileHandle.nullDevice
-        let lines = self.lines
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            guard !data.isEmpty else { return }
-            lines.append(data)
-        }
         try process.run()
+        lines.follow(pipe.fileHandleForReading, thread: "kioskd-stderr")
     }
 
     /// Every stderr line so far.
@@ -152,21 +146,4 @@ final class KioskdProcess: @unchecked Sendable {
         let central = self.central
         _ = try? await NamedThread.run("test-central") { central.stop() }
     }
-}
-
-/// Lines of a child's stderr, as they arrive (a read may end mid-line).
-final class LineLog: Sendable {
-    private let state = Mutex<(lines: [String], partial: [UInt8])>(([], []))
-
-    func append(_ data: Data) {
-        state.withLock { state in
-            state.partial += data
-            while let newline = state.partial.firstIndex(of: 10) {
-                state.lines.append(String(decoding: state.partial[..<newline], as: UTF8.self))
-                state.partial.removeSubrange(...newline)
-            }
-        }
-    }
-
-    var lines: [String] { state.withLock { $0.lines } }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -47,7 +46,7 @@ public struct TestCertificates {
 /// a mutex.
 public final class TLSTestServer: @unchecked Sendable {
     private let process = TestProcess()
-    private let output = PrintedLines()
+    private let output = OutputLines()
     /// The loopback port it listens on.
     public let port: Int
 
@@ -105,13 +104,10 @@ public final class TLSTestServer: @unchecked Sendable {
             ["python3", "-c", Self.script, certificate, key, answer] + (clientCA.map { [$0] } ?? [])
         let pipe = Pipe()
         process.standardOutput = pipe
-        // Every line, the first (`port N`) included, arrives through the handler's thread;
-        // the start is awaited with sleeps, never with a read that holds a pool thread.
-        pipe.fileHandleForReading.readabilityHandler = { [output] handle in
-            let data = handle.availableData
-            if !data.isEmpty { output.append([UInt8](data)) }
-        }
         try process.run()
+        // Every line, the first (`port N`) included, arrives through a reading thread of its
+        // own; the start is awaited with sleeps, never with a read that holds a pool thread.
+        output.follow(pipe.fileHandleForReading, thread: "tls-test-out")
         let deadline = ContinuousClock.now + startTimeout
         while output.lines.isEmpty, process.isRunning, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
@@ -145,22 +141,6 @@ public final class TLSTestServer: @unchecked Sendable {
         process.send(SIGKILL)
         process.waitUntilExit()
     }
-}
-
-/// Output of a child process split into lines, fed from the pipe's handler thread.
-final class PrintedLines: Sendable {
-    private let state = Mutex<(lines: [String], partial: [UInt8])>(([], []))
-
-    func append(_ bytes: [UInt8]) {
-        state.withLock { state in
-            state.partial += bytes
-            guard let last = state.partial.lastIndex(of: 10) else { return }
-            state.lines += state.partial[...last].split(separator: 10).map { String(decoding: $0, as: UTF8.self) }
-            state.partial.removeSubrange(...last)
-        }
-    }
-
-    var lines: [String] { state.withLock { $0.lines } }
 }
 
 /// A command or server that did not do what the test needed, with its output.
