@@ -10,6 +10,12 @@ import KioskSQLite
 /// frames since the last one (a long busy spell: the WAL stays bounded, as large as SQLite's
 /// default threshold lets it grow). The checkpoint is `PASSIVE`, as SQLite's own: it never
 /// waits for a reader.
+///
+/// A job runs when the store's executor is free. The flows and the print queue run on that
+/// executor and call the store without leaving it; they await the printer and the scanner
+/// between intakes, where the job runs. A caller that never awaits anything else would keep
+/// the job waiting for ever, so at twice the bound the commit that finds it still waiting
+/// checkpoints itself, after its write (``CheckpointSchedule/runByCommit``).
 struct CheckpointSchedule: Sendable {
     /// How long without a write makes a quiet moment.
     var idleDelay: Duration = .milliseconds(250)
@@ -34,6 +40,8 @@ struct CheckpointSchedule: Sendable {
     var generation = 0
     /// Checkpoints run (tests, diagnostics).
     var run = 0
+    /// Of those, the ones a commit ran itself because the scheduled job was starved.
+    var runByCommit = 0
 }
 
 extension KioskStore {
@@ -43,7 +51,19 @@ extension KioskStore {
         checkpoints.lastCommit = ContinuousClock.now
         let frames = database?.walFrames ?? 0
         if frames < checkpoints.walFramesAtCheckpoint { checkpoints.walFramesAtCheckpoint = 0 }
-        let immediate = frames - checkpoints.walFramesAtCheckpoint >= checkpoints.walFrameBound
+        let grown = frames - checkpoints.walFramesAtCheckpoint
+        if grown / 2 >= checkpoints.walFrameBound {  // twice the bound, which may be Int.max
+            // The job scheduled at the bound has not run: a caller on the store's own executor
+            // (the flows, the print queue) has kept it busy with store calls and nothing else to
+            // await. The commit checkpoints itself, after its write, so the WAL stays bounded.
+            checkpoints.generation += 1
+            checkpoints.task?.cancel()
+            checkpoints.task = nil
+            checkpoints.runByCommit += 1
+            checkpointNow()
+            return
+        }
+        let immediate = grown >= checkpoints.walFrameBound
         if checkpoints.task != nil && (checkpoints.taskIsImmediate || !immediate) { return }
         checkpoints.task?.cancel()
         scheduleCheckpoint(after: immediate ? nil : checkpoints.idleDelay)

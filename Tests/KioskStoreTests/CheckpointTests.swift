@@ -121,6 +121,33 @@ import Testing
         await store.close()
     }
 
+    /// The flows and the print queue call the store from its own executor, without leaving it.
+    /// A caller there that awaits nothing else never lets the scheduled checkpoint job run: the
+    /// commits checkpoint themselves once the WAL has grown by twice the bound, after their
+    /// write, and the WAL stays bounded.
+    @Test func aCallerThatNeverLetsTheStoresExecutorGoStillGetsCheckpoints() async throws {
+        let directory = try PowerCutTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let disk = try PowerCutDisk()
+        let bound = 40
+        let store = try KioskStore(
+            path: directory + "/kiosk.db", now: { PowerCutTrial.base }, vfs: disk.name,
+            checkpoints: CheckpointSchedule(idleDelay: .seconds(3600), walFrameBound: bound))
+        await store.checkpointNow()
+        let inside = InsideTransactions()
+        await store.observeTransactions { operation, committed in
+            inside.record(operation, committed: committed, writes: disk.mainDatabaseWrites)
+        }
+        let peak = try await CallerOnTheStoresExecutor(store).appendBackToBack(300)
+        #expect(await store.checkpoints.runByCommit > 0)
+        #expect(peak < 3 * bound, "the WAL reached \(peak) frames")
+        // The commits' checkpoints ran after their transactions, never inside one.
+        #expect(inside.transactions.count == 300)
+        let withCheckpoint = inside.transactions.filter { $0.writes != 0 }
+        #expect(withCheckpoint.isEmpty, "checkpoints inside transactions: \(withCheckpoint.prefix(5))")
+        await store.close()
+    }
+
     @Test func sqliteAutomaticCheckpointIsOff() async throws {
         let directory = try TemporaryDirectory()
         let store = try KioskStore(path: directory.file("kiosk.db"))
@@ -141,4 +168,24 @@ extension KioskStore {
 
     /// Frames in the WAL after the last commit (tests).
     func walFrames() -> Int { database?.walFrames ?? 0 }
+}
+
+/// Calls the store from the store's own executor, as the flows and the print queue do.
+actor CallerOnTheStoresExecutor {
+    let store: KioskStore
+
+    init(_ store: KioskStore) { self.store = store }
+
+    nonisolated var unownedExecutor: UnownedSerialExecutor { store.unownedExecutor }
+
+    /// Appends `count` events back to back, awaiting nothing but the store (which never
+    /// suspends here); returns the most WAL frames seen after a commit.
+    func appendBackToBack(_ count: Int) async throws -> Int {
+        var peak = 0
+        for _ in 0..<count {
+            _ = try await store.appendEvent(type: "kiosk.health", data: [1], occurredAt: PowerCutTrial.base)
+            peak = max(peak, await store.walFrames())
+        }
+        return peak
+    }
 }
