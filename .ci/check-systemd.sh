@@ -71,7 +71,7 @@ else
 fi
 # Settings the service relies on, present as written.
 for line in 'Type=notify' 'NotifyAccess=main' 'WatchdogSec=30s' 'Restart=on-failure' 'ExecReload=/bin/kill -HUP $MAINPID' \
-    'User=kiosk' 'SupplementaryGroups=dialout input' 'StateDirectory=kiosk' 'ReadWritePaths=/run/kiosk' \
+    'User=kiosk' 'SupplementaryGroups=dialout input lp' 'StateDirectory=kiosk' 'ReadWritePaths=/run/kiosk' \
     'DevicePolicy=closed' 'DeviceAllow=/dev/kiosk-printer rw' 'DeviceAllow=/dev/kiosk-scanner r' 'CapabilityBoundingSet=' \
     'PrivateUsers=yes' 'IPAddressDeny=any' 'IPAddressAllow=localhost' \
     'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6' 'SystemCallFilter=@system-service'; do
@@ -97,8 +97,8 @@ gid_kiosk=$(awk -F: '$1 == "kiosk" { print $3 }' "$root/etc/group" 2>/dev/null)
 gid_tech=$(awk -F: '$1 == "kiosk-tech" { print $3 }' "$root/etc/group" 2>/dev/null)
 if [ -n "$uid" ] && [ "$uid" -lt 1000 ] && [ -n "$gid_kiosk" ] && [ -n "$gid_tech" ] &&
     awk -F: '$1 == "kiosk" { exit !($6 == "/var/lib/kiosk" && $7 ~ /nologin$/) }' "$root/etc/passwd" &&
-    awk -F: '($1 == "dialout" || $1 == "input") && ("," $4 ",") ~ /,kiosk,/ { n++ } END { exit n != 2 }' "$root/etc/group"; then
-    pass "sysusers: system user kiosk ($uid, nologin, home /var/lib/kiosk), groups kiosk and kiosk-tech, kiosk in dialout and input"
+    awk -F: '($1 == "dialout" || $1 == "input" || $1 == "lp") && ("," $4 ",") ~ /,kiosk,/ { n++ } END { exit n != 3 }' "$root/etc/group"; then
+    pass "sysusers: system user kiosk ($uid, nologin, home /var/lib/kiosk), groups kiosk and kiosk-tech, kiosk in dialout, input and lp"
 else
     fail "sysusers: user kiosk, group kiosk-tech or the memberships are not as expected"
     sed 's/^/    /' "$root/etc/passwd" "$root/etc/group" 2>/dev/null
@@ -186,6 +186,24 @@ expect_link kiosk-scanner "Honeywell scanner in HID-POS mode (hidraw0)" \
 expect_link "" "Honeywell scanner as keyboard: its keyboard hidraw node (hidraw1)" \
     "$(usb hidraw hidraw1 0c2e 0b61 'ATTRS{bInterfaceProtocol}=01')"
 expect_link "" "an ordinary keyboard's hidraw node" "$(usb hidraw hidraw2 046d c31c 'ATTRS{bInterfaceProtocol}=01')"
+# Who may open the node: the rules' GROUP and MODE (empty: udev's own rules decide, e.g.
+# input 0660 for event nodes, dialout 0660 for serial ports, lp 0660 for /dev/usb/lp*). The
+# unit's SupplementaryGroups= must hold each group named here and there.
+expect_access() { # expect_access GROUP MODE DESCRIPTION DEVICE
+    local got
+    got=$(awk -v mode=simulate -v device="$4" -f .ci/udev-rules.awk "$rules" 2>&1)
+    if [[ $got == *" group=$1 mode=$2" ]]; then
+        pass "udev: $3: group '${1:-as udev gives it}', mode '${2:-as udev gives it}'"
+    else
+        fail "udev: $3: expected group '$1' mode '$2', got: $got"
+    fi
+}
+expect_access input 0640 "HID-POS scanner's hidraw node (root's alone without the rule)" \
+    "$(usb hidraw hidraw0 0c2e 0b87 'ATTRS{bInterfaceProtocol}=00')"
+expect_access "" "" "a keyboard's hidraw node" "$(usb hidraw hidraw2 046d c31c 'ATTRS{bInterfaceProtocol}=01')"
+expect_access "" "" "usblp printer (lp group from udev's own rules)" "$(usb usbmisc lp0 04b8 0202)"
+expect_access "" "" "keyboard-mode scanner's event node (input group from udev's own rules)" \
+    "$(usb input event5 0c2e 0b61 'ENV{ID_INPUT_KEYBOARD}=1')"
 
 echo "check-systemd: $failures failure(s)"
 [ "$failures" -eq 0 ]

@@ -5,11 +5,12 @@
 #       prints "FILE:LINE: problem" for each problem; exit status 1 when there is any.
 #   awk -v mode=simulate -v device='SUBSYSTEM=tty;KERNEL=ttyUSB0;ACTION=add;ATTRS{idVendor}=0403' -f udev-rules.awk FILE...
 #       runs the rules, in the order given, on that device; prints
-#       "role=… links=… tags=… mm-ignore=…".
+#       "role=… links=… tags=… mm-ignore=… group=… mode=…" (group and mode empty when no rule
+#       of these files sets them: the node keeps what udev's own rules gave it).
 #
 # It understands the subset the kiosk rules use: match keys ACTION, SUBSYSTEM(S), KERNEL(S),
-# DRIVERS, ATTR{}, ATTRS{}, ENV{}, SYMLINK, TAG; assignments ENV{}, SYMLINK, TAG, MODE,
-# GROUP, OWNER, OPTIONS (not simulated); GOTO and LABEL; patterns with *, ?, [...] and | alternatives.
+# DRIVERS, ATTR{}, ATTRS{}, ENV{}, SYMLINK, TAG; assignments ENV{}, SYMLINK, TAG, GROUP, MODE,
+# OWNER and OPTIONS (the last two not simulated); GOTO and LABEL; patterns with *, ?, [...] and | alternatives.
 
 function problem(file, line, text) {
     printf "%s:%d: %s\n", file, line, text
@@ -153,7 +154,7 @@ END {
     if (mode == "lint") exit(problems > 0 ? 1 : 0)
     if (problems > 0) exit 1
 
-    links = ""; tags = ""
+    links = ""; tags = ""; group = ""; fmode = ""
     r = 1
     while (r <= nrules) {
         matched = 1
@@ -177,6 +178,8 @@ END {
                 if (k == "ENV") dev["ENV{" rattr[r, i] "}"] = rvalue[r, i]
                 else if (k == "SYMLINK") links = (o == "+=" && links != "") ? links " " rvalue[r, i] : rvalue[r, i]
                 else if (k == "TAG") tags = (o == "+=" && tags != "") ? tags " " rvalue[r, i] : rvalue[r, i]
+                else if (k == "GROUP") group = rvalue[r, i]
+                else if (k == "MODE") fmode = rvalue[r, i]
                 else if (k == "GOTO") next_rule = label[rfile[r], rvalue[r, i]]
             }
         }
@@ -184,5 +187,5 @@ END {
     }
     role = ("ENV{KIOSK_ROLE}" in dev) ? dev["ENV{KIOSK_ROLE}"] : ""
     mm = ("ENV{ID_MM_DEVICE_IGNORE}" in dev) ? dev["ENV{ID_MM_DEVICE_IGNORE}"] : ""
-    printf "role=%s links=%s tags=%s mm-ignore=%s\n", role, links, tags, mm
+    printf "role=%s links=%s tags=%s mm-ignore=%s group=%s mode=%s\n", role, links, tags, mm, group, fmode
 }

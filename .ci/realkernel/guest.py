@@ -9,6 +9,7 @@ and closes and reopens the printers' host ends when asked through WORK/req/.
 import errno
 import fcntl
 import glob
+import grp
 import json
 import os
 import re
@@ -78,19 +79,65 @@ def host(op, **fields):
     return answer
 
 
+# --- the service user ------------------------------------------------------------------------
+
+# kioskd as the shipped unit runs it: an unprivileged user (nobody here: `kiosk` exists only
+# where the package is installed) with the unit's SupplementaryGroups=, read from the unit, so
+# a device node those groups cannot open fails here as it would on a kiosk.
+SERVICE_UID = 65534
+
+
+def unit_groups():
+    with open(f"{repo}/systemd/kioskd.service") as f:
+        for line in f:
+            if line.startswith("SupplementaryGroups="):
+                return line.split("=", 1)[1].split()
+    return []
+
+
+def as_service_user(command):
+    return ["setpriv", f"--reuid={SERVICE_UID}", f"--regid={SERVICE_UID}",
+            "--groups=" + ",".join(unit_groups()), "--"] + command
+
+
+def runs_as_service_user(pid):
+    """Whether process `pid` runs as SERVICE_UID with exactly the unit's groups (or why not),
+    once setpriv has become kioskd."""
+    deadline = time.time() + 10
+    while time.time() < deadline and open(f"/proc/{pid}/comm").read().strip() != "kioskd":
+        time.sleep(0.05)
+    status = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status") if ":" in line)
+    uids = status.get("Uid", "").split()
+    groups = sorted(int(g) for g in status.get("Groups", "").split())
+    wanted = sorted(grp.getgrnam(name).gr_gid for name in unit_groups())
+    ok = uids and all(int(u) == SERVICE_UID for u in uids) and groups == wanted
+    return ok, f"Uid {uids}, Groups {groups}, the unit's {unit_groups()} = {wanted}"
+
+
 # --- kioskd, its log and its control socket ------------------------------------------------
 
 class Kioskd:
-    def __init__(self, name, printer, scanner, baud=115200, grab="yes", scan_timeout="400ms"):
+    def __init__(self, name, printer, scanner, baud=115200, grab="yes", scan_timeout="400ms",
+                 service_user=False):
         self.name = name
+        self.service_user = service_user
+        # As the service user: its state, socket and key in a folder of its own.
+        home = f"{K}/{name}" if service_user else K
+        key = f"{home}/central.key"
+        if service_user:
+            os.makedirs(home, exist_ok=True)
+            shutil.copy(f"{K}/central.key", key)
+            for path in (home, key):
+                os.chown(path, SERVICE_UID, SERVICE_UID)
+            os.chmod(home, 0o700)
         self.config = f"{K}/{name}.conf"
-        self.socket = f"{K}/{name}.sock"
+        self.socket = f"{home}/{name}.sock"
         self.logpath = f"{work}/kioskd-{name}.log"
         with open(self.config, "w") as f:
             f.write(f"""[Kiosk]
 Id=YB-VM-01
 Office=Bưu điện huyện Văn Yên (VM)
-StateDirectory={K}/state-{name}
+StateDirectory={home}/state-{name}
 Procedures={repo}/Hardware/examples/procedures.conf
 Holidays={repo}/Hardware/examples/holidays.conf
 CodePrefix=YBVM01
@@ -109,7 +156,7 @@ Grab={grab}
 ScanTimeout={scan_timeout}
 [Central]
 URL=http://127.0.0.1:8480
-KeyFile={K}/central.key
+KeyFile={key}
 PollUpdates=1min
 Timeout=5s
 [Control]
@@ -121,8 +168,9 @@ TechnicianCodes=yes
     def start(self):
         self.log_file = open(self.logpath, "w")
         self.started = time.time()
+        command = [f"{bindir}/kioskd", "--config", self.config]
         self.process = subprocess.Popen(
-            [f"{bindir}/kioskd", "--config", self.config], cwd=repo, stdout=self.log_file,
+            as_service_user(command) if self.service_user else command, cwd=repo, stdout=self.log_file,
             stderr=subprocess.STDOUT)
         return self
 
@@ -266,6 +314,11 @@ def setup():
         # QEMU's usb-kbd plays a keyboard-wedge scanner (the documented local-rule way).
         f.write('SUBSYSTEM=="input", KERNEL=="event*", ATTRS{idVendor}=="0627", ATTRS{idProduct}=="0001", '
                 'ENV{ID_INPUT_KEYBOARD}=="1", ENV{KIOSK_ROLE}="scanner"\n')
+        # The uhid HID-POS scanner has no USB parent for the shipped rule's vendor match: its HID
+        # device (bus 0003, Honeywell 0c2e:0b87) gets the role here, and the shipped rule does
+        # the rest on every plug (link, group input, mode 0640), as for a USB one.
+        f.write('SUBSYSTEM=="hidraw", KERNELS=="0003:0C2E:0B87.*", ENV{KIOSK_ROLE}="scanner", '
+                'OPTIONS+="link_priority=-10"\n')
     if not any(os.path.exists(p) for p in ("/run/udev/control",)):
         subprocess.Popen(["/lib/systemd/systemd-udevd", "--daemon"])
         time.sleep(0.5)
@@ -632,8 +685,11 @@ def phase_usblp():
         [f"{bindir}/kiosk-bench", "printer-socket", "--device", gadget, "--out", f"{work}/usblp-receipts",
          "--profiles", f"{repo}/Hardware/printers", "--paper-out-file", paper_out],
         stdout=emulator_log, stderr=emulator_log)
-    kiosk = Kioskd("usblp", lp, "/dev/kiosk-scanner").start()
+    # As the shipped unit runs it: /dev/usb/lpN is the group lp's (udev's own rules).
+    kiosk = Kioskd("usblp", lp, "/dev/kiosk-scanner", service_user=True).start()
     try:
+        ok, why = runs_as_service_user(kiosk.process.pid)
+        check("usblp: kioskd runs as the service user with the unit's SupplementaryGroups=", ok, why)
         ready = kiosk.wait_printer({"ok"}, 60)
         check("kioskd on /dev/usb/lp0: printer ok (DLE EOT answered through the gadget and usblp's read)",
               ready is not None, kiosk.status_detail())

@@ -221,7 +221,8 @@ public enum RunTimeCheck {
                 report(
                     setting,
                     "\(who) cannot open it \(write ? "read-write" : "for reading") (\(Self.describe(info))); the udev "
-                        + "rules give serial ports to dialout and input devices to input")
+                        + "rules give serial ports to dialout, input devices and HID-POS scanners' hidraw nodes to input, "
+                        + "and USB-class printers (/dev/usb/lp*) to lp")
             }
         }
     }

@@ -38,7 +38,8 @@ public struct ServiceAccount: Sendable, Equatable {
 
     /// What the package's unit says (systemd/kioskd.service).
     public static let packaged = ServiceAccount(
-        user: "kiosk", group: "kiosk", supplementaryGroups: ["dialout", "input"], stateDirectories: ["/var/lib/kiosk"],
+        user: "kiosk", group: "kiosk", supplementaryGroups: ["dialout", "input", "lp"],
+        stateDirectories: ["/var/lib/kiosk"],
         writablePaths: ["/run/kiosk"], protectsSystem: true, unitFile: nil)
 
     /// Where an installed unit is looked for, an administrator's copy first.

@@ -86,7 +86,7 @@ final class HIDPOSScannerReader: @unchecked Sendable {
         do {
             device = try HIDRawDevice(path: settings.device)
         } catch {
-            return .missing(error.description)
+            return .missing(DeviceNode.whyNotOpened(error))
         }
         defer { device.close() }
         let descriptor: HIDPOSDescriptor

@@ -59,7 +59,7 @@ final class ScannerReader: @unchecked Sendable {
         do {
             device = try EvdevDevice(path: settings.device)
         } catch {
-            return .missing(error.description)
+            return .missing(DeviceNode.whyNotOpened(error))
         }
         defer { device.close() }
         if afterEndOfFile {

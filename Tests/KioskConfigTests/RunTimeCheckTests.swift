@@ -110,12 +110,60 @@ import Testing
             })
     }
 
+    /// The device nodes as udev leaves them for the printers and scanners post offices buy open
+    /// for the shipped unit's groups: a serial port (dialout 0660), a keyboard-mode scanner's
+    /// event node (input 0660), a HID-POS scanner's hidraw node (input 0640, which
+    /// 60-kiosk.rules gives it; `.ci/check-systemd.sh` checks the rule), a USB-class printer's
+    /// /dev/usb/lpN (lp 0660). Without `lp` in the unit the USB printer is an error.
+    @Test(.enabled(if: getuid() == 0, "needs root to give files away"))
+    func theShippedUnitsGroupsOpenTheNodesUdevGivesTheDevices() throws {
+        let directory = try temporaryDirectory()
+        defer { removeTree(directory) }
+        let unit = examplesDirectory() + "/../../systemd/kioskd.service"
+        var account = try #require(ServiceAccount.fromUnit(path: unit))
+        // The shipped unit's groups, for a user every machine has (kiosk exists only once installed).
+        account.user = "nobody"
+        account.group = "nogroup"
+        account.stateDirectories = []
+        account.protectsSystem = false
+        // printer: group, mode; scanner: group, mode, Mode=
+        let kiosks: [(String, (String, mode_t), (String, mode_t), String)] = [
+            ("serial printer, evdev scanner", ("dialout", 0o660), ("input", 0o660), "evdev"),
+            ("usblp printer, HID-POS scanner", ("lp", 0o660), ("input", 0o640), "hidpos"),
+        ]
+        func check(_ kiosk: (String, (String, mode_t), (String, mode_t), String), _ account: ServiceAccount) throws
+            -> [ConfigDiagnostic]
+        {
+            let (name, printer, scanner, mode) = kiosk
+            for (node, (group, bits)) in [("printer", printer), ("scanner", scanner)] {
+                let path = directory + "/" + node
+                unlink(path)
+                #expect(mkfifo(path, 0o600) == 0)
+                let gid = try #require(getgrnam(group)?.pointee.gr_gid, "group \(group) on this machine")
+                #expect(chown(path, 0, gid) == 0 && chmod(path, bits) == 0, "\(name)")
+            }
+            let path = try Self.config(
+                in: directory,
+                minimalConfig(
+                    "[Printer]\nDevice=\(directory)/printer\n[Scanner]\nDevice=\(directory)/scanner\nMode=\(mode)\n"))
+            return ConfigurationCheck.check(path: path, account: account).diagnostics.filter { $0.key == "Device" }
+        }
+        for kiosk in kiosks {
+            let problems = try check(kiosk, account)
+            #expect(problems.isEmpty, "\(kiosk.0): \(problems.map(\.message))")
+        }
+        account.supplementaryGroups.removeAll { $0 == "lp" }
+        let withoutLP = try check(kiosks[1], account)
+        #expect(withoutLP.count == 1 && withoutLP.first?.section == "Printer", "\(withoutLP.map(\.message))")
+        #expect(withoutLP.first?.message.contains("USB-class printers (/dev/usb/lp*) to lp") == true)
+    }
+
     @Test func theShippedUnitIsRead() throws {
         let unit = examplesDirectory() + "/../../systemd/kioskd.service"
         let account = try #require(ServiceAccount.fromUnit(path: unit))
         #expect(account.user == "kiosk")
         #expect(account.group == "kiosk")
-        #expect(account.supplementaryGroups == ["dialout", "input"])
+        #expect(account.supplementaryGroups == ["dialout", "input", "lp"])
         #expect(account.stateDirectories == ["/var/lib/kiosk"])
         #expect(account.writablePaths == ["/run/kiosk"])
         #expect(account.protectsSystem)

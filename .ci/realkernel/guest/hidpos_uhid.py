@@ -23,13 +23,17 @@ last. Python 3 standard library only; run as root (or with write access to /dev/
       the intake check: kioskd with [Scanner] Mode=hidpos on the uhid scanner's hidraw node and
       its printer on a pseudo-terminal (read here); an ID-card QR and a procedure code scanned;
       the receipt's bytes rendered by `kioskctl render --text` must carry the holder's name
-      exactly. Prints "PASS ..." / "FAIL ..." and "N passed, N failed".
+      exactly. kioskd runs as the shipped unit runs it: uid nobody with the unit's
+      SupplementaryGroups=, so the node must be one udev's rules give those groups (the VM's
+      60-kiosk-local.rules gives the uhid scanner the scanner role; the shipped rule the rest).
+      Prints "PASS ..." / "FAIL ..." and "N passed, N failed".
 
 As a module: `Scanner().create()`, `.scan(text)`, `.destroy()`.
 """
 
 import argparse
 import glob
+import grp
 import json
 import os
 import select
@@ -258,12 +262,26 @@ def check_kioskd(scanner, kioskd, kioskctl):
         nonlocal passed, failed
         print(("PASS " + name) if ok else ("FAIL %s: %s" % (name, why)), flush=True)
         passed, failed = passed + bool(ok), failed + (not ok)
+        return ok
 
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     work = tempfile.mkdtemp(prefix="kiosk-hidpos-")
     master, slave = pty.openpty()
     tty.setraw(master)
     printer = os.ttyname(slave)
+    # The service user: nobody with the shipped unit's groups. Its folder is its own; the
+    # printer stand-in's pseudo-terminal is a serial port's (dialout 0660); the scanner's node
+    # is as udev's rules left it.
+    with open(os.path.join(repo, "systemd", "kioskd.service")) as f:
+        groups = next((line.split("=", 1)[1].split() for line in f if line.startswith("SupplementaryGroups=")), [])
+    os.chown(work, 65534, 65534)
+    os.chown(printer, 0, grp.getgrnam("dialout").gr_gid)
+    os.chmod(printer, 0o660)
+    subprocess.run(["udevadm", "settle", "--timeout=30"], check=False)
+    info = os.stat(scanner.hidraw)
+    check("udev: the shipped rule gives the HID-POS scanner's hidraw node the group input, mode 0640",
+          info.st_gid == grp.getgrnam("input").gr_gid and info.st_mode & 0o777 == 0o640,
+          "%s: gid %d, mode %o" % (scanner.hidraw, info.st_gid, info.st_mode & 0o777))
     config = os.path.join(work, "kiosk.conf")
     with open(config, "w", encoding="utf-8") as f:
         f.write(f"""[Kiosk]
@@ -288,7 +306,9 @@ Socket={work}/control.sock
 """)
     log = open(os.path.join(work, "kioskd.log"), "w+", encoding="utf-8")
     env = dict(os.environ, KIOSK_DATA_DIR=os.path.join(repo, "Hardware"))
-    process = subprocess.Popen([kioskd, "--config", config], cwd=repo, stdout=log, stderr=subprocess.STDOUT, env=env)
+    service_user = ["setpriv", "--reuid=65534", "--regid=65534", "--groups=" + ",".join(groups), "--"]
+    process = subprocess.Popen(service_user + [kioskd, "--config", config], cwd=repo, stdout=log,
+                               stderr=subprocess.STDOUT, env=env)
 
     def log_count(pattern):
         with open(log.name, encoding="utf-8", errors="replace") as f:
@@ -306,8 +326,24 @@ Socket={work}/control.sock
 
     received = bytearray()
     try:
-        check("kioskd with Mode=hidpos opens the uhid scanner's hidraw node (scanner ok)",
-              wait("scanner ok") and scanner.wait_open(30), "no 'scanner ok' / UHID_OPEN")
+        # setpriv has become kioskd: the uid and groups are the service user's.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and open("/proc/%d/comm" % process.pid).read().strip() != "kioskd":
+            time.sleep(0.05)
+        status = dict(line.split(":", 1) for line in open("/proc/%d/status" % process.pid) if ":" in line)
+        gids = sorted(int(g) for g in status.get("Groups", "").split())
+        check("kioskd runs as the service user (uid 65534) with the unit's SupplementaryGroups=",
+              status.get("Uid", "").split() == ["65534"] * 4
+              and gids == sorted(grp.getgrnam(name).gr_gid for name in groups),
+              "Uid %s, Groups %s, the unit's %s" % (status.get("Uid", "").split(), gids, groups))
+        if not check("kioskd with Mode=hidpos opens the uhid scanner's hidraw node (scanner ok)",
+                     wait("scanner ok") and scanner.wait_open(30), "no 'scanner ok' / UHID_OPEN"):
+            # Every later check needs the scanner: say what kioskd said instead of waiting them out.
+            with open(log.name, encoding="utf-8", errors="replace") as f:
+                said = [line for line in f.read().splitlines() if "scanner" in line][-3:]
+            print("FAIL HID-POS: the checks after it did not run; kioskd said: %s" % " | ".join(said)[-600:],
+                  flush=True)
+            return False
         with open(log.name, encoding="utf-8", errors="replace") as f:
             ok_line = next((l for l in f if "scanner ok" in l), "")
         check("kioskd names the scanner by HIDIOCGRAWNAME/HIDIOCGRAWINFO", "0c2e:0b87" in ok_line, ok_line.strip())
