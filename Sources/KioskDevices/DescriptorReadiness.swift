@@ -14,18 +14,19 @@ enum DescriptorReadiness {
     ///
     /// The corresponding C function is `poll`.
     static func wait(
-        _ fd: Int32, for events: Int16, until deadline: MonotonicDeadline, name: String, operation: String,
-        bytesWritten: Int?
+        _ fd: Int32, for events: Int16, until deadline: MonotonicDeadline, port: SerialPortError.Port = .serial,
+        name: String, operation: String, bytesWritten: Int?
     ) throws(SerialPortError) {
         while true {
             let outcome: PollOutcome
             do throws(SystemError) {
                 outcome = try waitForDescriptor(fd, for: events, until: deadline)
             } catch {
-                throw SerialPortError.from(error, path: name, operation: operation, bytesWritten: bytesWritten)
+                throw SerialPortError.from(
+                    error, port: port, path: name, operation: operation, bytesWritten: bytesWritten)
             }
             guard case .ready(let reported) = outcome else {
-                throw .timedOut(path: name, operation: operation, bytesWritten: bytesWritten)
+                throw .timedOut(port: port, path: name, operation: operation, bytesWritten: bytesWritten)
             }
             let revents = reported[0]
             if revents & events != 0 && revents & Int16(POLLERR | POLLNVAL) == 0
@@ -34,7 +35,7 @@ enum DescriptorReadiness {
                 return
             }
             if revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
-                throw .hangUp(path: name, operation: operation, bytesWritten: bytesWritten)
+                throw .hangUp(port: port, path: name, operation: operation, bytesWritten: bytesWritten)
             }
         }
     }

@@ -31,7 +31,8 @@ final class NetworkPrinterPort: PrinterTransport {
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
-            throw .from(SystemError(ENOENT, call: "getaddrinfo"), path: name, operation: "resolving \(host)")
+            throw .from(
+                SystemError(ENOENT, call: "getaddrinfo"), port: .network, path: name, operation: "resolving \(host)")
         }
         defer { freeaddrinfo(list) }
         var lastError = SystemError(ECONNREFUSED, call: "connect")
@@ -66,7 +67,7 @@ final class NetworkPrinterPort: PrinterTransport {
             io = PrinterDescriptorIO(fd: fd, name: name, isSocket: true)
             return
         }
-        throw .from(lastError, path: name, operation: "connecting")
+        throw .from(lastError, port: .network, path: name, operation: "connecting")
     }
 
     deinit { close() }
@@ -87,17 +88,18 @@ final class NetworkPrinterPort: PrinterTransport {
         while true {
             var queued: Int32 = 0
             guard kiosk_ioctl_pointer(io.fd, kiosk_TIOCOUTQ(), &queued) == 0 else {
-                throw .from(SystemError(errno, call: "ioctl(SIOCOUTQ)"), path: name, operation: "draining")
+                throw .from(
+                    SystemError(errno, call: "ioctl(SIOCOUTQ)"), port: .network, path: name, operation: "draining")
             }
             if queued == 0 { return }
             // A peer that went away leaves bytes queued forever: notice the hang-up.
             var peek: UInt8 = 0
             let n = recv(io.fd, &peek, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
             if n == 0 || (n < 0 && (errno == ECONNRESET || errno == EPIPE)) {
-                throw .hangUp(path: name, operation: "draining (\(queued) bytes unacknowledged)")
+                throw .hangUp(port: .network, path: name, operation: "draining (\(queued) bytes unacknowledged)")
             }
             if deadline.hasPassed {
-                throw .timedOut(path: name, operation: "draining (\(queued) bytes unacknowledged)")
+                throw .timedOut(port: .network, path: name, operation: "draining (\(queued) bytes unacknowledged)")
             }
             sleepOnThread(nanoseconds: min(2_000_000, max(deadline.remainingNanoseconds, 1)))
         }

@@ -13,6 +13,8 @@ struct PrinterDescriptorIO {
     var name: String
     /// Whether writes go through `send(MSG_NOSIGNAL)` (sockets: a dropped peer must not raise SIGPIPE).
     var isSocket: Bool
+    /// The kind of port, for errors: a socket is a network printer's, a node a USB printer's.
+    var port: SerialPortError.Port { isSocket ? .network : .usbPrinter }
 
     /// Writes every byte before the deadline.
     ///
@@ -23,7 +25,8 @@ struct PrinterDescriptorIO {
         var written = 0
         while written < bytes.count {
             try DescriptorReadiness.wait(
-                fd, for: Int16(POLLOUT), until: deadline, name: name, operation: operation, bytesWritten: written)
+                fd, for: Int16(POLLOUT), until: deadline, port: port, name: name, operation: operation,
+                bytesWritten: written)
             let n = bytes.withUnsafeBufferPointer { buffer in
                 isSocket
                     ? Glibc.send(fd, buffer.baseAddress! + written, bytes.count - written, Int32(MSG_NOSIGNAL))
@@ -36,10 +39,10 @@ struct PrinterDescriptorIO {
             let code = errno
             if code == EINTR || code == EAGAIN { continue }
             if code == EPIPE || code == ECONNRESET || code == ENOTCONN {
-                throw .hangUp(path: name, operation: operation, bytesWritten: written)
+                throw .hangUp(port: port, path: name, operation: operation, bytesWritten: written)
             }
             throw SerialPortError.from(
-                SystemError(code, call: isSocket ? "send" : "write"), path: name, operation: operation,
+                SystemError(code, call: isSocket ? "send" : "write"), port: port, path: name, operation: operation,
                 bytesWritten: written)
         }
     }
@@ -53,7 +56,8 @@ struct PrinterDescriptorIO {
         while true {
             do {
                 try DescriptorReadiness.wait(
-                    fd, for: Int16(POLLIN), until: deadline, name: name, operation: "reading", bytesWritten: nil)
+                    fd, for: Int16(POLLIN), until: deadline, port: port, name: name, operation: "reading",
+                    bytesWritten: nil)
             } catch {
                 if error.isTimeout { return [] }
                 throw error
@@ -61,11 +65,11 @@ struct PrinterDescriptorIO {
             var buffer = [UInt8](repeating: 0, count: max(1, maxCount))
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n > 0 { return Array(buffer[0..<n]) }
-            if n == 0 { throw .hangUp(path: name, operation: "reading") }
+            if n == 0 { throw .hangUp(port: port, path: name, operation: "reading") }
             let code = errno
             if code == EINTR || code == EAGAIN { continue }
-            if code == ECONNRESET { throw .hangUp(path: name, operation: "reading") }
-            throw SerialPortError.from(SystemError(code, call: "read"), path: name, operation: "reading")
+            if code == ECONNRESET { throw .hangUp(port: port, path: name, operation: "reading") }
+            throw SerialPortError.from(SystemError(code, call: "read"), port: port, path: name, operation: "reading")
         }
     }
 

@@ -1,21 +1,43 @@
 import KioskSystem
 
-/// Why a serial port operation failed, in words a technician can act on.
+/// Why an operation on a printer's or scanner's port failed, in words a technician can act on:
+/// a serial port, a USB-class printer (usblp) or a network printer.
 ///
 /// `isDeviceGone` means the device went away (unplugged USB adapter, closed pseudo-terminal):
 /// close the port and reopen it by path with backoff.
 public struct SerialPortError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of port failed, named first in the description.
+    public enum Port: Sendable, Equatable {
+        case serial
+        case usbPrinter
+        case network
+
+        var noun: String {
+            switch self {
+            case .serial: "serial port"
+            case .usbPrinter: "USB printer"
+            case .network: "network printer"
+            }
+        }
+    }
+
     private enum Code: Sendable, Equatable {
         case missing
         case busy
         case notATerminal
         case gone
         case timedOut
+        /// EACCES: the node's owner, group and mode refuse the service's user.
+        case permissionDenied
+        /// EPERM: refused by the service's sandbox (its device list, or its IP filter).
+        case notPermitted
         case system
         case unsupportedBaud(requested: SerialPortSettings.BaudRate, highest: SerialPortSettings.BaudRate?)
     }
 
     private let code: Code
+    /// The kind of port.
+    public let port: Port
     /// The device path, e.g. `/dev/ttyUSB0`.
     public let path: String
     /// What was being done, e.g. `writing 2048 bytes`.
@@ -26,18 +48,21 @@ public struct SerialPortError: Error, Sendable, Equatable, CustomStringConvertib
     public let bytesWritten: Int?
 
     private init(
-        _ code: Code, path: String, operation: String, systemError: SystemError? = nil, bytesWritten: Int? = nil
+        _ code: Code, port: Port, path: String, operation: String, systemError: SystemError? = nil,
+        bytesWritten: Int? = nil
     ) {
         self.code = code
+        self.port = port
         self.path = path
         self.operation = operation
         self.systemError = systemError
         self.bytesWritten = bytesWritten
     }
 
-    /// Classifies a failed call: device gone, missing, busy or another system error.
-    static func from(_ error: SystemError, path: String, operation: String, bytesWritten: Int? = nil) -> SerialPortError
-    {
+    /// Classifies a failed call: device gone, missing, busy, refused, or another system error.
+    static func from(
+        _ error: SystemError, port: Port = .serial, path: String, operation: String, bytesWritten: Int? = nil
+    ) -> SerialPortError {
         let code: Code
         if error.meansDeviceGone {
             code = .gone
@@ -47,10 +72,15 @@ public struct SerialPortError: Error, Sendable, Equatable, CustomStringConvertib
             code = .busy
         } else if error.code == ENOTTY {
             code = .notATerminal
+        } else if error.code == EACCES {
+            code = .permissionDenied
+        } else if error.code == EPERM {
+            code = .notPermitted
         } else {
             code = .system
         }
-        return SerialPortError(code, path: path, operation: operation, systemError: error, bytesWritten: bytesWritten)
+        return SerialPortError(
+            code, port: port, path: path, operation: operation, systemError: error, bytesWritten: bytesWritten)
     }
 
     /// The port's driver cannot do `requested` (tcsetattr EINVAL, or it kept another speed):
@@ -59,18 +89,22 @@ public struct SerialPortError: Error, Sendable, Equatable, CustomStringConvertib
         path: String, requested: SerialPortSettings.BaudRate, highest: SerialPortSettings.BaudRate?
     ) -> SerialPortError {
         SerialPortError(
-            .unsupportedBaud(requested: requested, highest: highest), path: path,
+            .unsupportedBaud(requested: requested, highest: highest), port: .serial, path: path,
             operation: "configuring \(requested) baud")
     }
 
     /// The device hung up (`POLLHUP`, `POLLERR`, a zero-byte read on a terminal).
-    static func hangUp(path: String, operation: String, bytesWritten: Int? = nil) -> SerialPortError {
-        SerialPortError(.gone, path: path, operation: operation, bytesWritten: bytesWritten)
+    static func hangUp(port: Port = .serial, path: String, operation: String, bytesWritten: Int? = nil)
+        -> SerialPortError
+    {
+        SerialPortError(.gone, port: port, path: path, operation: operation, bytesWritten: bytesWritten)
     }
 
     /// The deadline passed.
-    static func timedOut(path: String, operation: String, bytesWritten: Int? = nil) -> SerialPortError {
-        SerialPortError(.timedOut, path: path, operation: operation, bytesWritten: bytesWritten)
+    static func timedOut(port: Port = .serial, path: String, operation: String, bytesWritten: Int? = nil)
+        -> SerialPortError
+    {
+        SerialPortError(.timedOut, port: port, path: path, operation: operation, bytesWritten: bytesWritten)
     }
 
     /// The device went away (EIO, ENXIO, ENODEV, hang-up): reopen by path with backoff.
@@ -88,7 +122,8 @@ public struct SerialPortError: Error, Sendable, Equatable, CustomStringConvertib
     /// Whether the caller should close, wait and reopen the port by path.
     public var needsReopen: Bool { code == .gone || code == .missing }
 
-    /// `serial port /dev/ttyUSB0: device gone while writing 512 bytes (write: Input/output error (errno 5))`.
+    /// `serial port /dev/ttyUSB0: device gone while writing 512 bytes (write: Input/output error (errno 5))`;
+    /// a refused permission or sandbox says what lets the service in.
     public var description: String {
         if case .unsupportedBaud(let requested, let highest) = code {
             // `cannot do 230400 baud on /dev/ttyS1; set Baud= to 115200 or lower`.
@@ -96,19 +131,42 @@ public struct SerialPortError: Error, Sendable, Equatable, CustomStringConvertib
                 highest.map { "set Baud= to \($0) or lower" } ?? "no standard speed was accepted; check the port"
             return "cannot do \(requested) baud on \(path); \(advice)"
         }
-        var text = "serial port \(path): "
+        var text = "\(port.noun) \(path): "
         switch code {
+        case .missing where port == .network: text += "not found while \(operation)"
         case .missing: text += "no such device (not plugged in, or the udev link is missing) while \(operation)"
         case .busy: text += "in use by another process (exclusive access) while \(operation)"
         case .notATerminal: text += "not a serial port while \(operation)"
         case .gone: text += "device gone while \(operation)"
         case .timedOut: text += "timed out while \(operation)"
+        case .permissionDenied: text += "no permission while \(operation)"
+        case .notPermitted: text += "refused by the service's sandbox while \(operation)"
         case .system: text += "failed while \(operation)"
         case .unsupportedBaud: break
         }
         if let bytesWritten { text += " after \(bytesWritten) bytes" }
         if let systemError { text += " (\(systemError))" }
+        if let advice { text += "; " + advice }
         return text
+    }
+}
+
+extension SerialPortError {
+    /// What lets the service in, for a refused permission or sandbox.
+    fileprivate var advice: String? {
+        switch (code, port) {
+        case (.permissionDenied, _):
+            "kioskd (uid \(getuid())) may not open it read-write: the udev rules give serial ports to dialout and "
+                + "USB printers (/dev/usb/lp*) to lp (kioskd.service: SupplementaryGroups=dialout input lp); see "
+                + "`ls -l` on it and `kioskctl config check`"
+        case (.notPermitted, .network):
+            "the unit lets kioskd reach loopback only: add the printer's address to IPAddressAllow= with "
+                + "`systemctl edit kioskd` (docs/install.md)"
+        case (.notPermitted, _):
+            "the service's device list (DeviceAllow=) does not hold this node: it came back under another name "
+                + "since kioskd started; run `systemctl restart kioskd`"
+        default: nil
+        }
     }
 }
 

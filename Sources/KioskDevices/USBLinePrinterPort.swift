@@ -30,7 +30,7 @@ final class USBLinePrinterPort: PrinterTransport {
         do {
             fd = try retryingInterrupts("open") { Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) }
         } catch {
-            throw SerialPortError.from(error, path: path, operation: "opening")
+            throw SerialPortError.from(error, port: .usbPrinter, path: path, operation: "opening")
         }
         io = PrinterDescriptorIO(fd: fd, name: path, isSocket: false)
         isTerminal = isatty(fd) == 1
@@ -65,12 +65,12 @@ final class USBLinePrinterPort: PrinterTransport {
             } else {
                 if case .ready(let revents) = try? waitForDescriptor(io.fd, for: Int16(POLLOUT), until: deadline) {
                     if revents[0] & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 {
-                        throw .hangUp(path: path, operation: "draining")
+                        throw .hangUp(port: .usbPrinter, path: path, operation: "draining")
                     }
                     return
                 }
             }
-            if deadline.hasPassed { throw .timedOut(path: path, operation: "draining") }
+            if deadline.hasPassed { throw .timedOut(port: .usbPrinter, path: path, operation: "draining") }
             sleepOnThread(nanoseconds: min(5_000_000, max(deadline.remainingNanoseconds, 1)))
         }
     }
