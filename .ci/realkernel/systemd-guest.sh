@@ -36,8 +36,8 @@ check "PID 1 is systemd" "$([ "$(cat /proc/1/comm)" = systemd ] && echo 0 || ech
 
 # sysusers (postinst) made the user and groups.
 groups=$(id -nG kiosk 2>&1)
-check "sysusers: user kiosk exists, in dialout and input" \
-    "$(getent passwd kiosk >/dev/null && [[ " $groups " == *" dialout "* && " $groups " == *" input "* ]] && echo 0 || echo 1)" \
+check "sysusers: user kiosk exists, in dialout, input and lp" \
+    "$(getent passwd kiosk >/dev/null && [[ " $groups " == *" dialout "* && " $groups " == *" input "* && " $groups " == *" lp "* ]] && echo 0 || echo 1)" \
     "id -nG kiosk: $groups"
 check "sysusers: group kiosk-tech exists" "$(getent group kiosk-tech >/dev/null && echo 0 || echo 1)" "no group kiosk-tech"
 
