@@ -34,7 +34,7 @@ class DeviceNode {
             // group yet (it does so just after the node appears: the change wakes the reader),
             // or no rule gives it one.
             return error.description
-                + "; kioskd (uid \(getuid())) may not read it: the kiosk package's udev rule gives a scanner's "
+                + "; this process (uid \(getuid())) may not read it: the kiosk package's udev rule gives a scanner's "
                 + "node the group input (kioskd.service: SupplementaryGroups=input); see `ls -l` on it and "
                 + "`kioskctl config check`"
         case EPERM:

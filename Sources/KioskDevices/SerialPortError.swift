@@ -156,7 +156,7 @@ extension SerialPortError {
     fileprivate var advice: String? {
         switch (code, port) {
         case (.permissionDenied, _):
-            "kioskd (uid \(getuid())) may not open it read-write: the udev rules give serial ports to dialout and "
+            "this process (uid \(getuid())) may not open it read-write: the udev rules give serial ports to dialout and "
                 + "USB printers (/dev/usb/lp*) to lp (kioskd.service: SupplementaryGroups=dialout input lp); see "
                 + "`ls -l` on it and `kioskctl config check`"
         case (.notPermitted, .network):

@@ -197,6 +197,16 @@ class Scanner:
             self.fd = None
 
 
+def service_user(repo):
+    """The command prefix that runs a program as the shipped unit runs kioskd: uid nobody (the
+    `kiosk` user exists only where the package is installed) with the unit's
+    SupplementaryGroups= (sysusers gives `kiosk` the same groups, for `sudo -u kiosk kioskctl`);
+    and those groups' names."""
+    with open(os.path.join(repo, "systemd", "kioskd.service")) as f:
+        groups = next((line.split("=", 1)[1].split() for line in f if line.startswith("SupplementaryGroups=")), [])
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--groups=" + ",".join(groups), "--"], groups
+
+
 def check_kioskctl(scanner, kioskctl):
     """kioskctl scan-test reads the uhid scanner's hidraw node and decodes the ID card."""
     passed = failed = 0
@@ -205,6 +215,7 @@ def check_kioskctl(scanner, kioskctl):
         nonlocal passed, failed
         print(("PASS " + name) if ok else ("FAIL %s: %s" % (name, why)), flush=True)
         passed, failed = passed + bool(ok), failed + (not ok)
+        return ok
 
     # From the checkout, so kioskctl finds Hardware/keymaps (scan-test loads the configured keymap).
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -213,10 +224,20 @@ def check_kioskctl(scanner, kioskctl):
     line = next((l for l in found.stdout.splitlines() if scanner.hidraw in l), "")
     check("kioskctl devices: the uhid scanner's hidraw node speaks HID-POS", "HID-POS barcode scanner" in line,
           line or found.stdout[-400:])
-    reader = subprocess.Popen([kioskctl, "scan-test", "--mode", "hidpos", "--device", scanner.hidraw, "--json"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=repo, env=env)
+    # As a technician runs it, `sudo -u kiosk kioskctl scan-test`: the service user's groups,
+    # on the node as udev's rules left it.
+    prefix, _ = service_user(repo)
+    subprocess.run(["udevadm", "settle", "--timeout=30"], check=False)
+    reader = subprocess.Popen(
+        prefix + [kioskctl, "scan-test", "--mode", "hidpos", "--device", scanner.hidraw, "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=repo, env=env)
     try:
-        check("kioskctl scan-test opens the hidraw node", scanner.wait_open(30), "no UHID_OPEN in 30 s")
+        if not check("kioskctl scan-test as the service user opens the hidraw node", scanner.wait_open(30),
+                     "no UHID_OPEN in 30 s"):
+            reader.terminate()
+            print("FAIL HID-POS: kioskctl scan-test said: %s" % reader.communicate(timeout=10)[1].decode()[-400:],
+                  flush=True)
+            return False
         scanner.scan(ID_CARD, "]Q1")
         scanner.scan("1.001234", "]C0")
         # Raw reads of the pipe (a buffered readline after select would strand a second line
@@ -272,8 +293,7 @@ def check_kioskd(scanner, kioskd, kioskctl):
     # The service user: nobody with the shipped unit's groups. Its folder is its own; the
     # printer stand-in's pseudo-terminal is a serial port's (dialout 0660); the scanner's node
     # is as udev's rules left it.
-    with open(os.path.join(repo, "systemd", "kioskd.service")) as f:
-        groups = next((line.split("=", 1)[1].split() for line in f if line.startswith("SupplementaryGroups=")), [])
+    service_user_prefix, groups = service_user(repo)
     os.chown(work, 65534, 65534)
     os.chown(printer, 0, grp.getgrnam("dialout").gr_gid)
     os.chmod(printer, 0o660)
@@ -306,8 +326,7 @@ Socket={work}/control.sock
 """)
     log = open(os.path.join(work, "kioskd.log"), "w+", encoding="utf-8")
     env = dict(os.environ, KIOSK_DATA_DIR=os.path.join(repo, "Hardware"))
-    service_user = ["setpriv", "--reuid=65534", "--regid=65534", "--groups=" + ",".join(groups), "--"]
-    process = subprocess.Popen(service_user + [kioskd, "--config", config], cwd=repo, stdout=log,
+    process = subprocess.Popen(service_user_prefix + [kioskd, "--config", config], cwd=repo, stdout=log,
                                stderr=subprocess.STDOUT, env=env)
 
     def log_count(pattern):
