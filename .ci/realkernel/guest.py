@@ -9,7 +9,6 @@ and closes and reopens the printers' host ends when asked through WORK/req/.
 import errno
 import fcntl
 import glob
-import grp
 import json
 import os
 import re
@@ -36,6 +35,8 @@ PERSONAL = ["001095012345", "Nguyễn Bá Hoàng", "Thôn 3", "14031995"]
 PROCEDURE = "1.001234"
 CODE = re.compile(r"code=([A-Z0-9]+-\d{6}-\d{4}-[A-Z0-9*])")
 T0 = time.time()
+sys.path.insert(0, f"{repo}/.ci/realkernel/guest")
+import service_user  # noqa: E402 (the folder is put on the path just above)
 
 
 def out(line):
@@ -79,56 +80,21 @@ def host(op, **fields):
     return answer
 
 
-# --- the service user ------------------------------------------------------------------------
-
-# kioskd as the shipped unit runs it: an unprivileged user (nobody here: `kiosk` exists only
-# where the package is installed) with the unit's SupplementaryGroups=, read from the unit, so
-# a device node those groups cannot open fails here as it would on a kiosk.
-SERVICE_UID = 65534
-
-
-def unit_groups():
-    with open(f"{repo}/systemd/kioskd.service") as f:
-        for line in f:
-            if line.startswith("SupplementaryGroups="):
-                return line.split("=", 1)[1].split()
-    return []
-
-
-def as_service_user(command):
-    return ["setpriv", f"--reuid={SERVICE_UID}", f"--regid={SERVICE_UID}",
-            "--groups=" + ",".join(unit_groups()), "--"] + command
-
-
-def runs_as_service_user(pid):
-    """Whether process `pid` runs as SERVICE_UID with exactly the unit's groups (or why not),
-    once setpriv has become kioskd."""
-    deadline = time.time() + 10
-    while time.time() < deadline and open(f"/proc/{pid}/comm").read().strip() != "kioskd":
-        time.sleep(0.05)
-    status = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status") if ":" in line)
-    uids = status.get("Uid", "").split()
-    groups = sorted(int(g) for g in status.get("Groups", "").split())
-    wanted = sorted(grp.getgrnam(name).gr_gid for name in unit_groups())
-    ok = uids and all(int(u) == SERVICE_UID for u in uids) and groups == wanted
-    return ok, f"Uid {uids}, Groups {groups}, the unit's {unit_groups()} = {wanted}"
-
-
 # --- kioskd, its log and its control socket ------------------------------------------------
 
 class Kioskd:
     def __init__(self, name, printer, scanner, baud=115200, grab="yes", scan_timeout="400ms",
-                 service_user=False):
+                 as_service_user=False):
         self.name = name
-        self.service_user = service_user
+        self.as_service_user = as_service_user
         # As the service user: its state, socket and key in a folder of its own.
-        home = f"{K}/{name}" if service_user else K
+        home = f"{K}/{name}" if as_service_user else K
         key = f"{home}/central.key"
-        if service_user:
+        if as_service_user:
             os.makedirs(home, exist_ok=True)
             shutil.copy(f"{K}/central.key", key)
             for path in (home, key):
-                os.chown(path, SERVICE_UID, SERVICE_UID)
+                os.chown(path, service_user.UID, service_user.UID)
             os.chmod(home, 0o700)
         self.config = f"{K}/{name}.conf"
         self.socket = f"{home}/{name}.sock"
@@ -170,7 +136,7 @@ TechnicianCodes=yes
         self.started = time.time()
         command = [f"{bindir}/kioskd", "--config", self.config]
         self.process = subprocess.Popen(
-            as_service_user(command) if self.service_user else command, cwd=repo, stdout=self.log_file,
+            service_user.command(repo, command) if self.as_service_user else command, cwd=repo, stdout=self.log_file,
             stderr=subprocess.STDOUT)
         return self
 
@@ -650,7 +616,6 @@ def phase_usblp():
     (configfs), usblp on the host side (/dev/usb/lp0), the project's emulator on the gadget side
     (/dev/g_printer0). kioskd with Device=/dev/usb/lp0 prints an intake's receipt through it;
     status answers (DLE EOT) come back through usblp's read; paper out refuses the intake."""
-    sys.path.insert(0, f"{repo}/.ci/realkernel/guest")
     import usblp_gadget
     started = time.time()
     lp, gadget = usblp_gadget.create()
@@ -686,9 +651,9 @@ def phase_usblp():
          "--profiles", f"{repo}/Hardware/printers", "--paper-out-file", paper_out],
         stdout=emulator_log, stderr=emulator_log)
     # As the shipped unit runs it: /dev/usb/lpN is the group lp's (udev's own rules).
-    kiosk = Kioskd("usblp", lp, "/dev/kiosk-scanner", service_user=True).start()
+    kiosk = Kioskd("usblp", lp, "/dev/kiosk-scanner", as_service_user=True).start()
     try:
-        ok, why = runs_as_service_user(kiosk.process.pid)
+        ok, why = service_user.runs_as_service_user(repo, kiosk.process.pid)
         check("usblp: kioskd runs as the service user with the unit's SupplementaryGroups=", ok, why)
         ready = kiosk.wait_printer({"ok"}, 60)
         check("kioskd on /dev/usb/lp0: printer ok (DLE EOT answered through the gadget and usblp's read)",

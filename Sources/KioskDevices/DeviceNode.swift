@@ -28,24 +28,8 @@ class DeviceNode {
     /// Why a scanner's node could not be opened, for the technician: the system's reason, and
     /// when the node is there but refused, what lets the service open it.
     static func whyNotOpened(_ error: SystemError) -> String {
-        switch error.code {
-        case EACCES:
-            // The node's owner, group and mode refuse this user: udev has not given it the
-            // group yet (it does so just after the node appears: the change wakes the reader),
-            // or no rule gives it one.
-            return error.description
-                + "; this process (uid \(getuid())) may not read it: the kiosk package's udev rule gives a scanner's "
-                + "node the group input (kioskd.service: SupplementaryGroups=input); see `ls -l` on it and "
-                + "`kioskctl config check`"
-        case EPERM:
-            // Not the node's permissions: systemd's device list (DevicePolicy=closed) holds only
-            // the nodes /dev/kiosk-scanner named when the service started.
-            return error.description
-                + "; the service's device list (DeviceAllow=) does not hold this node: it came back under "
-                + "another name since kioskd started; run `systemctl restart kioskd`"
-        default:
-            return error.description
-        }
+        guard let advice = DeviceAccessAdvice.advice(errno: error.code, use: .read) else { return error.description }
+        return error.description + "; " + advice
     }
 
     /// Closes the descriptor (never retried).

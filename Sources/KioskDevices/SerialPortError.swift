@@ -154,19 +154,8 @@ public struct SerialPortError: Error, Sendable, Equatable, CustomStringConvertib
 extension SerialPortError {
     /// What lets the service in, for a refused permission or sandbox.
     fileprivate var advice: String? {
-        switch (code, port) {
-        case (.permissionDenied, _):
-            "this process (uid \(getuid())) may not open it read-write: the udev rules give serial ports to dialout and "
-                + "USB printers (/dev/usb/lp*) to lp (kioskd.service: SupplementaryGroups=dialout input lp); see "
-                + "`ls -l` on it and `kioskctl config check`"
-        case (.notPermitted, .network):
-            "the unit lets kioskd reach loopback only: add the printer's address to IPAddressAllow= with "
-                + "`systemctl edit kioskd` (docs/install.md)"
-        case (.notPermitted, _):
-            "the service's device list (DeviceAllow=) does not hold this node: it came back under another name "
-                + "since kioskd started; run `systemctl restart kioskd`"
-        default: nil
-        }
+        guard code == .permissionDenied || code == .notPermitted, let systemError else { return nil }
+        return DeviceAccessAdvice.advice(errno: systemError.code, use: port == .network ? .network : .readWrite)
     }
 }
 

@@ -126,34 +126,45 @@ import Testing
         account.group = "nogroup"
         account.stateDirectories = []
         account.protectsSystem = false
-        // printer: group, mode; scanner: group, mode, Mode=
-        let kiosks: [(String, (String, mode_t), (String, mode_t), String)] = [
-            ("serial printer, evdev scanner", ("dialout", 0o660), ("input", 0o660), "evdev"),
-            ("usblp printer, HID-POS scanner", ("lp", 0o660), ("input", 0o640), "hidpos"),
+        struct Node {
+            let group: String
+            let mode: mode_t
+        }
+        struct Kiosk {
+            let name: String
+            let printer: Node
+            let scanner: Node
+            let scannerMode: String
+        }
+        let kiosks = [
+            Kiosk(
+                name: "serial printer, evdev scanner", printer: Node(group: "dialout", mode: 0o660),
+                scanner: Node(group: "input", mode: 0o660), scannerMode: "evdev"),
+            Kiosk(
+                name: "usblp printer, HID-POS scanner", printer: Node(group: "lp", mode: 0o660),
+                scanner: Node(group: "input", mode: 0o640), scannerMode: "hidpos"),
         ]
-        func check(_ kiosk: (String, (String, mode_t), (String, mode_t), String), _ account: ServiceAccount) throws
-            -> [ConfigDiagnostic]
-        {
-            let (name, printer, scanner, mode) = kiosk
-            for (node, (group, bits)) in [("printer", printer), ("scanner", scanner)] {
-                let path = directory + "/" + node
+        /// The `Device` problems config check finds with the nodes made as udev leaves them.
+        func deviceProblems(_ kiosk: Kiosk, _ account: ServiceAccount) throws -> [ConfigDiagnostic] {
+            for (path, node) in [(directory + "/printer", kiosk.printer), (directory + "/scanner", kiosk.scanner)] {
                 unlink(path)
                 #expect(mkfifo(path, 0o600) == 0)
-                let gid = try #require(getgrnam(group)?.pointee.gr_gid, "group \(group) on this machine")
-                #expect(chown(path, 0, gid) == 0 && chmod(path, bits) == 0, "\(name)")
+                let gid = try #require(getgrnam(node.group)?.pointee.gr_gid, "group \(node.group) on this machine")
+                #expect(chown(path, 0, gid) == 0 && chmod(path, node.mode) == 0, "\(kiosk.name)")
             }
             let path = try Self.config(
                 in: directory,
                 minimalConfig(
-                    "[Printer]\nDevice=\(directory)/printer\n[Scanner]\nDevice=\(directory)/scanner\nMode=\(mode)\n"))
+                    "[Printer]\nDevice=\(directory)/printer\n[Scanner]\nDevice=\(directory)/scanner\n"
+                        + "Mode=\(kiosk.scannerMode)\n"))
             return ConfigurationCheck.check(path: path, account: account).diagnostics.filter { $0.key == "Device" }
         }
         for kiosk in kiosks {
-            let problems = try check(kiosk, account)
-            #expect(problems.isEmpty, "\(kiosk.0): \(problems.map(\.message))")
+            let problems = try deviceProblems(kiosk, account)
+            #expect(problems.isEmpty, "\(kiosk.name): \(problems.map(\.message))")
         }
         account.supplementaryGroups.removeAll { $0 == "lp" }
-        let withoutLP = try check(kiosks[1], account)
+        let withoutLP = try deviceProblems(kiosks[1], account)
         #expect(withoutLP.count == 1 && withoutLP.first?.section == "Printer", "\(withoutLP.map(\.message))")
         #expect(withoutLP.first?.message.contains("USB-class printers (/dev/usb/lp*) to lp") == true)
     }

@@ -43,6 +43,8 @@ import subprocess
 import sys
 import time
 
+import service_user
+
 # linux/uhid.h event types.
 UHID_DESTROY = 1
 UHID_START = 2
@@ -197,16 +199,6 @@ class Scanner:
             self.fd = None
 
 
-def service_user(repo):
-    """The command prefix that runs a program as the shipped unit runs kioskd: uid nobody (the
-    `kiosk` user exists only where the package is installed) with the unit's
-    SupplementaryGroups= (sysusers gives `kiosk` the same groups, for `sudo -u kiosk kioskctl`);
-    and those groups' names."""
-    with open(os.path.join(repo, "systemd", "kioskd.service")) as f:
-        groups = next((line.split("=", 1)[1].split() for line in f if line.startswith("SupplementaryGroups=")), [])
-    return ["setpriv", "--reuid=65534", "--regid=65534", "--groups=" + ",".join(groups), "--"], groups
-
-
 def check_kioskctl(scanner, kioskctl):
     """kioskctl scan-test reads the uhid scanner's hidraw node and decodes the ID card."""
     passed = failed = 0
@@ -226,10 +218,9 @@ def check_kioskctl(scanner, kioskctl):
           line or found.stdout[-400:])
     # As a technician runs it, `sudo -u kiosk kioskctl scan-test`: the service user's groups,
     # on the node as udev's rules left it.
-    prefix, _ = service_user(repo)
     subprocess.run(["udevadm", "settle", "--timeout=30"], check=False)
     reader = subprocess.Popen(
-        prefix + [kioskctl, "scan-test", "--mode", "hidpos", "--device", scanner.hidraw, "--json"],
+        service_user.command(repo, [kioskctl, "scan-test", "--mode", "hidpos", "--device", scanner.hidraw, "--json"]),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=repo, env=env)
     try:
         if not check("kioskctl scan-test as the service user opens the hidraw node", scanner.wait_open(30),
@@ -293,8 +284,7 @@ def check_kioskd(scanner, kioskd, kioskctl):
     # The service user: nobody with the shipped unit's groups. Its folder is its own; the
     # printer stand-in's pseudo-terminal is a serial port's (dialout 0660); the scanner's node
     # is as udev's rules left it.
-    service_user_prefix, groups = service_user(repo)
-    os.chown(work, 65534, 65534)
+    os.chown(work, service_user.UID, service_user.UID)
     os.chown(printer, 0, grp.getgrnam("dialout").gr_gid)
     os.chmod(printer, 0o660)
     subprocess.run(["udevadm", "settle", "--timeout=30"], check=False)
@@ -326,7 +316,7 @@ Socket={work}/control.sock
 """)
     log = open(os.path.join(work, "kioskd.log"), "w+", encoding="utf-8")
     env = dict(os.environ, KIOSK_DATA_DIR=os.path.join(repo, "Hardware"))
-    process = subprocess.Popen(service_user_prefix + [kioskd, "--config", config], cwd=repo, stdout=log,
+    process = subprocess.Popen(service_user.command(repo, [kioskd, "--config", config]), cwd=repo, stdout=log,
                                stderr=subprocess.STDOUT, env=env)
 
     def log_count(pattern):
@@ -345,16 +335,8 @@ Socket={work}/control.sock
 
     received = bytearray()
     try:
-        # setpriv has become kioskd: the uid and groups are the service user's.
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and open("/proc/%d/comm" % process.pid).read().strip() != "kioskd":
-            time.sleep(0.05)
-        status = dict(line.split(":", 1) for line in open("/proc/%d/status" % process.pid) if ":" in line)
-        gids = sorted(int(g) for g in status.get("Groups", "").split())
-        check("kioskd runs as the service user (uid 65534) with the unit's SupplementaryGroups=",
-              status.get("Uid", "").split() == ["65534"] * 4
-              and gids == sorted(grp.getgrnam(name).gr_gid for name in groups),
-              "Uid %s, Groups %s, the unit's %s" % (status.get("Uid", "").split(), gids, groups))
+        ok, why = service_user.runs_as_service_user(repo, process.pid)
+        check("kioskd runs as the service user (uid 65534) with the unit's SupplementaryGroups=", ok, why)
         if not check("kioskd with Mode=hidpos opens the uhid scanner's hidraw node (scanner ok)",
                      wait("scanner ok") and scanner.wait_open(30), "no 'scanner ok' / UHID_OPEN"):
             # Every later check needs the scanner: say what kioskd said instead of waiting them out.
